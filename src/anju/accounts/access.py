@@ -1,0 +1,70 @@
+"""Who may do what: the capability table, and the decorators every page and route wears.
+
+A capability is granted to roles (optionally only in some departments). Every view and API
+operation declares one with `@requires(...)` or `@public`; a test walks all routes and fails
+on any that declares neither. Scope (which records) is separate: see divisions.scope.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+
+from anju.accounts.models import Department, Role
+from anju.errors import Forbidden
+
+ALL_ROLES = frozenset(Role.values)
+CASE_DEPARTMENTS = frozenset({
+    Department.HOUSING, Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION,
+    Department.FINANCE,
+})
+
+# capability -> (roles, departments or None for any department)
+CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
+    "divisions.view": (ALL_ROLES, None),
+    "registry.view": (ALL_ROLES, None),
+    "registry.edit": (
+        frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}),
+        None,
+    ),
+    # Full ID, phone and account numbers: the county departments that certify, approve and pay.
+    "registry.reveal": (frozenset({Role.COUNTY_OFFICER}), CASE_DEPARTMENTS),
+    "accounts.manage": (frozenset({Role.ADMIN}), None),
+}
+
+
+def can(user, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles, departments = CAPABILITIES[capability]
+    return user.role in roles and (departments is None or user.department in departments)
+
+
+def check(user, capability: str) -> None:
+    if not can(user, capability):
+        raise Forbidden()
+
+
+def requires(capability: str):
+    """Guard a Django view or an API operation with a capability."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # API operations authenticate before they get here; pages go to the login.
+                return redirect_to_login(request.get_full_path())
+            check(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = capability
+        return guarded
+
+    return decorate
+
+
+def public(view):
+    """Mark a view that anybody may open (login, health check)."""
+    view.access_rule = "public"
+    return view

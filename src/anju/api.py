@@ -1,0 +1,110 @@
+"""The HTTP API at /api/v1: one NinjaAPI, the routers of each app, the error body of api.md."""
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import django_auth
+
+from anju.accounts.api import router as accounts_router
+from anju.apikit import BearerAuth
+from anju.divisions.api import router as divisions_router
+from anju.errors import AnjuError, ValidationErrors
+from anju.registry.api import households, houses
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Anju 安居 API",
+    version="1",
+    description="农村房屋安全隐患排查整治与农村低收入群体住房安全保障平台的接口。"
+    "错误体为 {\"error\": {code, message, field, rule}}。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[BearerAuth(), django_auth],
+)
+api.add_router("/auth", accounts_router)
+api.add_router("/divisions", divisions_router)
+api.add_router("/households", households)
+api.add_router("/houses", houses)
+
+
+def error_response(request, status: int, code: str, message: str, field=None, rule=None,
+                   details=None):
+    body = {"code": code, "message": message, "field": field, "rule": rule}
+    if details:
+        body["details"] = details
+    return api.create_response(request, {"error": body}, status=status)
+
+
+@api.exception_handler(AnjuError)
+def on_anju_error(request, exc: AnjuError):
+    details = [e.as_dict() for e in exc.errors] if isinstance(exc, ValidationErrors) else None
+    return error_response(request, exc.status, exc.code, exc.message, exc.field, exc.rule,
+                          details)
+
+
+def _field_of(loc) -> str | None:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("payload", "params", "filters"):
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+# Chinese wording for the pydantic error types people meet most.
+_PYDANTIC_MESSAGES = {
+    "int_parsing": "应为整数", "int_type": "应为整数", "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字", "decimal_type": "应为数字", "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false", "string_type": "应为文字", "list_type": "应为列表",
+    "greater_than_equal": "数值过小", "less_than_equal": "数值过大", "greater_than": "数值过小",
+    "less_than": "数值过大", "extra_forbidden": "不是可接受的字段", "date_from_datetime_parsing":
+    "应为 YYYY-MM-DD 格式的日期", "date_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "model_attributes_type": "应为对象", "dict_type": "应为对象",
+}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    first = exc.errors[0]
+    details = [{"code": e.get("type", "invalid"), "message": e.get("msg", ""),
+                "field": _field_of(e.get("loc", ())), "rule": None} for e in exc.errors]
+    if any(e.get("type") == "json_invalid" for e in exc.errors) or not isinstance(
+            first.get("loc"), (list, tuple)):
+        return error_response(request, 400, "malformed_json", "请求体不是有效的 JSON")
+    field = _field_of(first.get("loc", ()))
+    if first.get("type") == "missing":
+        return error_response(request, 422, "field_required", f"缺少必填字段 {field}", field,
+                              details=details)
+    reason = _PYDANTIC_MESSAGES.get(first.get("type"), first.get("msg", ""))
+    return error_response(request, 400, "invalid_value", f"字段 {field} {reason}", field,
+                          details=details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(request, 401, "unauthorized", "请先登录或提供有效的访问令牌")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", "记录不存在或不在您的管辖范围内")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+    if exc.status_code == 400 and "parse" in str(exc).lower():
+        return error_response(request, 400, "malformed_json", "请求体不是有效的 JSON")
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
+                          str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return error_response(request, 500, "internal_error", "服务器内部错误，请稍后再试或联系管理员")

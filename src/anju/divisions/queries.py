@@ -1,0 +1,62 @@
+"""Reading the division tree: the one door to divisions, scoped to what a user may see."""
+
+from django.db.models import Q
+
+from anju.divisions.models import Division, Level
+from anju.divisions.scope import covers, within
+from anju.errors import NotFound, RuleViolation
+
+
+def visible(user, code: str) -> bool:
+    # A user sees the divisions in the scope and the chain above it (for breadcrumbs).
+    scope = getattr(user, "scope", "")
+    return bool(scope) and (covers(scope, code) or covers(code, scope))
+
+
+def get_division_for_user(user, code: str) -> Division:
+    if not visible(user, code):
+        raise NotFound(field="code")
+    try:
+        return Division.objects.get(code=code)
+    except Division.DoesNotExist:
+        raise NotFound("区划代码不存在", field="code") from None
+
+
+def children_for_user(user, code: str):
+    parent = get_division_for_user(user, code)
+    return [d for d in parent.children.all() if visible(user, d.code)]
+
+
+def search_divisions(user, text: str, *, level: int | None = None, limit: int = 20):
+    """Divisions in the user's scope whose name contains or whose code starts with `text`."""
+    text = text.strip()
+    if not text or not getattr(user, "scope", ""):
+        return []
+    match = Q(code__startswith=text) if text.isdigit() else Q(name__contains=text)
+    queryset = Division.objects.filter(within(user.scope, "code")).filter(match)
+    if level:
+        queryset = queryset.filter(level=level)
+    return list(queryset.order_by("level", "code")[:limit])
+
+
+def check_village(user, code: str, field: str = "division_code") -> Division:
+    """A record's place: an existing village inside the user's scope."""
+    if not code or not code.isdigit() or len(code) != Level.VILLAGE:
+        raise RuleViolation("division_invalid", "区划代码应为 12 位村级代码", field=field,
+                            rule="R-CJ-3")
+    division = Division.objects.filter(code=code).first()
+    if division is None:
+        raise RuleViolation("division_unknown", f"区划代码 {code} 不在区划表中", field=field,
+                            rule="R-CJ-3")
+    if not covers(user.scope, code):
+        raise NotFound("该区划不在您的管辖范围内", field=field)
+    return division
+
+
+def ancestors(code: str) -> list[str]:
+    """The codes above `code`, province first."""
+    return [code[:n] for n in (2, 4, 6, 9) if n < len(code)]
+
+
+def names_for(codes) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=set(codes)).values_list("code", "name"))

@@ -1,0 +1,54 @@
+"""Scoping by division code: a user's scope is a code prefix (2/4/6/9/12 digits).
+
+`scoped()` is the one way a queryset is narrowed to what a user may see. It filters on a
+half-open code range rather than LIKE, so that an index on the code column serves it on
+SQLite and PostgreSQL alike.
+"""
+
+from django.db.models import Q, QuerySet
+
+from anju.errors import NotFound
+
+LEVEL_LENGTHS = (2, 4, 6, 9, 12)
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest code string greater than every code that starts with `prefix`."""
+    stripped = prefix.rstrip("9")
+    if not stripped:
+        return None
+    return stripped[:-1] + str(int(stripped[-1]) + 1)
+
+
+def within(prefix: str, field: str = "division_code") -> Q:
+    if not prefix:
+        return Q()
+    condition = Q(**{f"{field}__gte": prefix})
+    upper = prefix_upper_bound(prefix)
+    if upper is not None:
+        condition &= Q(**{f"{field}__lt": upper})
+    return condition
+
+
+def covers(prefix: str, code: str) -> bool:
+    return code.startswith(prefix)
+
+
+def scoped(user, queryset: QuerySet, field: str = "division_code") -> QuerySet:
+    """Narrow `queryset` to the records inside the user's division scope."""
+    if not getattr(user, "is_authenticated", False) or not user.scope:
+        return queryset.none()
+    return queryset.filter(within(user.scope, field))
+
+
+def narrowed(user, queryset: QuerySet, division: str | None,
+             field: str = "division_code") -> QuerySet:
+    """Scope, then narrow further to `division` (a code prefix inside the user's scope)."""
+    queryset = scoped(user, queryset, field)
+    if not division:
+        return queryset
+    if not division.isdigit() or len(division) not in LEVEL_LENGTHS:
+        raise NotFound("区划代码应为 2、4、6、9 或 12 位数字", field="division")
+    if not (covers(user.scope, division) or covers(division, user.scope)):
+        raise NotFound("该区划不在您的管辖范围内", field="division")
+    return queryset.filter(within(division, field))

@@ -1,0 +1,260 @@
+"""The verbs of the registry. Pages, the API, imports and the field app all call these."""
+
+import hashlib
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anju.accounts.access import check
+from anju.divisions.queries import check_village
+from anju.errors import AnjuError, RuleViolation, ValidationErrors, version_conflict
+from anju.registry.codes import BUSINESS_USES, ResponsibleRole
+from anju.registry.models import (
+    Attachment,
+    House,
+    Household,
+    Member,
+    RecordEvent,
+    ResponsiblePerson,
+)
+from anju.registry.rules import check_house, check_household, derived_house_fields
+
+HOUSEHOLD_FIELDS = ("division_code", "head_name", "head_id_number", "phone", "persons",
+                    "bank_account", "bank_name")
+# R-MH-1: only the certifying department sets a low-income category, through a certification.
+READ_ONLY_HOUSEHOLD_FIELDS = ("low_income_category",)
+HOUSE_FIELDS = ("household_id", "division_code", "address", "lat", "lng", "structure",
+                "color_steel", "floors", "built_year", "build_method", "floor_area", "use",
+                "business_sector", "occupancy", "is_only_house", "priority_tags")
+# Set by appraisal and screening (grading.md), never typed into a house record.
+READ_ONLY_HOUSE_FIELDS = ("grade", "screening_result")
+SENSITIVE = ("head_id_number", "phone", "bank_account")
+ALLOWED_ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+
+
+# (derived field, the field it follows); see rules.derived_house_fields
+_DERIVED_FROM = (("storey_band", "floors"), ("build_year_band", "built_year"),
+                 ("priority_tags", "priority_tags"), ("is_priority", "priority_tags"),
+                 ("business_sector", "use"))
+
+
+def _raise_if(errors: list[AnjuError]) -> None:
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def _record(*, actor, action: str, division_code: str, household=None, house=None,
+            changes=None) -> None:
+    # Sensitive values are noted as changed, never copied into the history.
+    changes = {k: ("<已修改>" if k in SENSITIVE else v) for k, v in (changes or {}).items()}
+    RecordEvent.objects.create(actor=actor, action=action, division_code=division_code,
+                               household=household, house=house, changes=changes)
+
+
+def _jsonable(value):
+    if isinstance(value, (str, int, float, bool, list)) or value is None:
+        return value
+    return str(value)
+
+
+def _check_head_id_free(head_id_number: str, exclude_pk=None) -> None:
+    others = Household.objects.filter(head_id_number=head_id_number)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise RuleViolation("id_number_duplicate", "该身份证号已登记为其他农户的户主",
+                            field="head_id_number", rule="R-CJ-3")
+
+
+def _refuse_read_only_household_fields(data: dict) -> None:
+    for field in READ_ONLY_HOUSEHOLD_FIELDS:
+        if data.get(field):
+            raise RuleViolation("field_read_only", "低收入类别由民政或乡村振兴部门认定后产生，不能直接填写",
+                                field=field, rule="R-MH-1")
+
+
+@transaction.atomic
+def register_household(*, acting_user, data: dict) -> Household:
+    """Put a household on the register, with its members."""
+    check(acting_user, "registry.edit")
+    _refuse_read_only_household_fields(data)
+    check_village(acting_user, data.get("division_code") or "")
+    _raise_if(check_household(data))
+    _check_head_id_free(data["head_id_number"])
+    household = Household.objects.create(
+        **{f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"},
+        persons=data["persons"],
+    )
+    Member.objects.bulk_create(
+        Member(household=household, name=m["name"], id_number=m.get("id_number") or "",
+               relation=m["relation"]) for m in data.get("members") or []
+    )
+    _record(actor=acting_user, action="household_registered", household=household,
+            division_code=household.division_code,
+            changes={f: _jsonable(getattr(household, f)) for f in HOUSEHOLD_FIELDS})
+    return household
+
+
+@transaction.atomic
+def update_household(household: Household, *, acting_user, version: int,
+                     changes: dict) -> Household:
+    """Change a household; `version` must be the one the caller read (else 409)."""
+    check(acting_user, "registry.edit")
+    _refuse_read_only_household_fields(changes)
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS) - {"members"}
+    if unknown:
+        field = sorted(unknown)[0]
+        raise RuleViolation("field_read_only", f"字段 {field} 不可修改", field=field)
+    if "division_code" in changes:
+        check_village(acting_user, changes["division_code"])
+    current = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
+    _raise_if(check_household({**current, **changes}))
+    if "head_id_number" in changes:
+        _check_head_id_free(changes["head_id_number"], exclude_pk=household.pk)
+    values = {f: (v if v is not None else "") for f, v in changes.items() if f != "members"}
+    updated = Household.objects.filter(pk=household.pk, version=version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise version_conflict()
+    if "members" in changes:
+        household.members.all().delete()
+        Member.objects.bulk_create(
+            Member(household=household, name=m["name"], id_number=m.get("id_number") or "",
+                   relation=m["relation"]) for m in changes["members"] or []
+        )
+    household.refresh_from_db()
+    _record(actor=acting_user, action="household_updated", household=household,
+            division_code=household.division_code,
+            changes={f: _jsonable(v) for f, v in changes.items() if f != "members"}
+            | ({"members": len(changes["members"] or [])} if "members" in changes else {}))
+    return household
+
+
+def _check_household_link(acting_user, data: dict) -> None:
+    household_id = data.get("household_id")
+    if household_id is None:
+        return
+    from anju.registry.queries import get_household_for_user
+
+    household = get_household_for_user(acting_user, household_id)
+    if household.division_code != data.get("division_code"):
+        raise RuleViolation("household_elsewhere", "房屋所在村应与农户所在村一致",
+                            field="household_id", rule="R-CJ-3")
+
+
+@transaction.atomic
+def register_house(*, acting_user, data: dict, today: date | None = None) -> House:
+    """Put a house on the register."""
+    check(acting_user, "registry.edit")
+    check_village(acting_user, data.get("division_code") or "")
+    for field in READ_ONLY_HOUSE_FIELDS:
+        if data.get(field) not in (None, "", "unrated"):
+            raise RuleViolation("field_read_only", "安全等级和排查结果由排查、鉴定记录产生，不能直接填写",
+                                field=field, rule="R-CJ-3")
+    today = today or timezone.localdate()
+    _raise_if(check_house(data, today=today))
+    _check_household_link(acting_user, data)
+    values = {f: data[f] for f in HOUSE_FIELDS if data.get(f) is not None}
+    values.setdefault("priority_tags", [])
+    values |= derived_house_fields(values)
+    house = House.objects.create(**values)
+    _record(actor=acting_user, action="house_registered", house=house,
+            division_code=house.division_code,
+            changes={f: _jsonable(getattr(house, f)) for f in HOUSE_FIELDS})
+    return house
+
+
+@transaction.atomic
+def update_house(house: House, *, acting_user, version: int, changes: dict,
+                 today: date | None = None) -> House:
+    """Change a house's record; `version` must be the one the caller read (else 409)."""
+    check(acting_user, "registry.edit")
+    for field in changes:
+        if field not in HOUSE_FIELDS:
+            raise RuleViolation("field_read_only", f"字段 {field} 不能直接修改", field=field,
+                                rule="R-CJ-3" if field in READ_ONLY_HOUSE_FIELDS else None)
+    if "division_code" in changes:
+        check_village(acting_user, changes["division_code"])
+    current = {f: getattr(house, f) for f in HOUSE_FIELDS}
+    merged = {**current, **changes}
+    _raise_if(check_house(merged, today=today or timezone.localdate()))
+    if "household_id" in changes or "division_code" in changes:
+        _check_household_link(acting_user, merged)
+    values = dict(changes)
+    derived = derived_house_fields(merged)
+    for key, source in _DERIVED_FROM:
+        if source in changes:
+            values[key] = derived.get(key, "" if key == "build_year_band" else values.get(key))
+    updated = House.objects.filter(pk=house.pk, version=version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise version_conflict()
+    house.refresh_from_db()
+    _record(actor=acting_user, action="house_updated", house=house,
+            division_code=house.division_code,
+            changes={f: _jsonable(v) for f, v in changes.items()})
+    return house
+
+
+@transaction.atomic
+def set_responsible_persons(house: House, *, acting_user, persons: list[dict]) -> House:
+    """Name the house's responsible persons (谁拥有/谁使用/谁主管/谁审批谁负责)."""
+    check(acting_user, "registry.edit")
+    errors = []
+    for i, person in enumerate(persons):
+        if person.get("role") not in ResponsibleRole.values:
+            errors.append(RuleViolation("choice_invalid", f"第 {i + 1} 位责任人的责任类型无效",
+                                        field=f"responsible_persons[{i}].role", rule="R-CJ-4"))
+        if not (person.get("name") or "").strip():
+            errors.append(RuleViolation("field_required", f"第 {i + 1} 位责任人姓名不能为空",
+                                        field=f"responsible_persons[{i}].name", rule="R-CJ-4"))
+    roles = {p.get("role") for p in persons}
+    if house.use in BUSINESS_USES and persons:
+        for role, label in ((ResponsibleRole.COMPETENT_DEPARTMENT, "主管部门"),
+                            (ResponsibleRole.APPROVING_DEPARTMENT, "审批部门")):
+            if role not in roles:
+                errors.append(RuleViolation("field_required", f"经营性房屋应写明{label}",
+                                            field="responsible_persons", rule="R-CJ-4"))
+    _raise_if(errors)
+    house.responsible_persons.all().delete()
+    ResponsiblePerson.objects.bulk_create(
+        ResponsiblePerson(house=house, role=p["role"], name=p["name"].strip(),
+                          phone=p.get("phone") or "", department=p.get("department") or "")
+        for p in persons
+    )
+    _record(actor=acting_user, action="responsible_persons_set", house=house,
+            division_code=house.division_code,
+            changes={"responsible_persons": [f"{p['role']}:{p['name']}" for p in persons]})
+    return house
+
+
+@transaction.atomic
+def attach_file(*, acting_user, upload, kind: str, household: Household | None = None,
+                house: House | None = None, title: str = "") -> Attachment:
+    """Keep a photo or a scanned document on the household's or house's file (一户一档)."""
+    from django.conf import settings
+
+    check(acting_user, "registry.edit")
+    owner = house or household
+    if owner is None:
+        raise RuleViolation("field_required", "附件应属于某一农户或房屋", field="house_id")
+    if upload.content_type not in ALLOWED_ATTACHMENT_TYPES:
+        raise RuleViolation("file_type_invalid", "只接受 JPEG、PNG、WebP 图片或 PDF 文件",
+                            field="file")
+    if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        raise RuleViolation("file_too_large", f"文件不能超过 {settings.MAX_UPLOAD_MB} MB",
+                            field="file")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    attachment = Attachment.objects.create(
+        division_code=owner.division_code, household=household or getattr(house, "household", None),
+        house=house, kind=kind, title=title, file=upload, content_type=upload.content_type,
+        size=upload.size, sha256=digest.hexdigest(), uploaded_by=acting_user,
+    )
+    _record(actor=acting_user, action="attachment_added", house=house,
+            household=attachment.household, division_code=owner.division_code,
+            changes={"attachment": attachment.pk, "kind": kind, "title": title})
+    return attachment

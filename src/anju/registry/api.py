@@ -1,0 +1,313 @@
+"""Households and houses over HTTP (api.md): thin routes over the registry's door and verbs."""
+
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from anju.accounts.access import can, requires
+from anju.apikit import ERRORS, PageParams, paginate
+from anju.errors import Forbidden
+from anju.registry import actions
+from anju.registry.models import House, Household, RecordEvent
+from anju.registry.queries import (
+    get_house_for_user,
+    get_household_for_user,
+    households_for_user,
+    houses_for_user,
+)
+from anju.registry.rules import mask_account, mask_id_number, mask_phone
+
+households = Router(tags=["农户"])
+houses = Router(tags=["房屋"])
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MemberIn(StrictSchema):
+    name: str
+    id_number: str = ""
+    relation: str
+
+
+class MemberOut(Schema):
+    name: str
+    id_number: str
+    relation: str
+
+
+class HouseholdIn(StrictSchema):
+    division_code: str = Field(description="所在村的 12 位区划代码")
+    head_name: str
+    head_id_number: str
+    phone: str = ""
+    persons: int
+    members: list[MemberIn] = []
+    bank_account: str = ""
+    bank_name: str = ""
+
+
+class HouseholdPatch(StrictSchema):
+    version: int
+    division_code: str | None = None
+    head_name: str | None = None
+    head_id_number: str | None = None
+    phone: str | None = None
+    persons: int | None = None
+    members: list[MemberIn] | None = None
+    bank_account: str | None = None
+    bank_name: str | None = None
+
+
+class HouseholdOut(Schema):
+    id: int
+    division_code: str
+    head_name: str
+    head_id_number: str
+    phone: str
+    persons: int
+    members: list[MemberOut]
+    low_income_category: str | None
+    bank_account: str
+    bank_name: str
+    version: int
+
+
+class HouseholdList(Schema):
+    items: list[HouseholdOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class HouseholdFilters(PageParams):
+    division: str | None = Field(None, description="区划代码前缀，在管辖范围内进一步筛选")
+    q: str | None = Field(None, description="户主姓名")
+
+
+def present_household(household: Household, *, reveal: bool = False) -> dict:
+    def shown(value, mask):
+        return value if reveal else mask(value)
+
+    return {
+        "id": household.pk, "division_code": household.division_code,
+        "head_name": household.head_name,
+        "head_id_number": shown(household.head_id_number, mask_id_number),
+        "phone": shown(household.phone, mask_phone), "persons": household.persons,
+        "members": [{"name": m.name, "id_number": shown(m.id_number, mask_id_number),
+                     "relation": m.relation} for m in household.members.all()],
+        "low_income_category": household.low_income_category or None,
+        "bank_account": shown(household.bank_account, mask_account),
+        "bank_name": household.bank_name, "version": household.version,
+    }
+
+
+def _reveal(request, household: Household) -> bool:
+    """A full view of masked numbers: only for roles that need it, and always recorded."""
+    if not can(request.user, "registry.reveal"):
+        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code="reveal_not_allowed")
+    RecordEvent.objects.create(actor=request.user, action="full_view", household=household,
+                               division_code=household.division_code,
+                               changes={"fields": ["head_id_number", "phone", "bank_account"]})
+    return True
+
+
+@households.get("", response={200: HouseholdList, **ERRORS}, summary="农户列表（敏感信息脱敏）")
+@requires("registry.view")
+def list_households(request, filters: Query[HouseholdFilters]):
+    queryset = households_for_user(request.user, division=filters.division)
+    if filters.q:
+        queryset = queryset.filter(head_name__contains=filters.q.strip())
+    queryset = queryset.order_by("division_code", "id").prefetch_related("members")
+    return paginate(queryset, filters, present_household)
+
+
+@households.post("", response={201: HouseholdOut, **ERRORS}, summary="登记农户")
+@requires("registry.edit")
+def create_household(request, payload: HouseholdIn):
+    household = actions.register_household(acting_user=request.user,
+                                           data=payload.model_dump())
+    return 201, present_household(household)
+
+
+@households.get("/{household_id}", response={200: HouseholdOut, **ERRORS}, summary="查看农户")
+@requires("registry.view")
+def get_household(request, household_id: int, reveal: bool = False):
+    household = get_household_for_user(request.user, household_id)
+    return present_household(household, reveal=reveal and _reveal(request, household))
+
+
+@households.patch("/{household_id}", response={200: HouseholdOut, **ERRORS},
+                  summary="修改农户（需带上读取时的 version）")
+@requires("registry.edit")
+def patch_household(request, household_id: int, payload: HouseholdPatch):
+    household = get_household_for_user(request.user, household_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    household = actions.update_household(household, acting_user=request.user, version=version,
+                                         changes=changes)
+    return present_household(household)
+
+
+class ResponsiblePersonIO(Schema):
+    role: str
+    name: str
+    phone: str = ""
+    department: str = ""
+
+
+class HouseIn(StrictSchema):
+    household_id: int | None = None
+    division_code: str = Field(description="所在村的 12 位区划代码")
+    address: str
+    lat: Decimal | None = None
+    lng: Decimal | None = None
+    structure: str
+    color_steel: bool = False
+    floors: int
+    built_year: int | None = None
+    build_method: str = ""
+    floor_area: Decimal
+    use: str
+    business_sector: str = ""
+    occupancy: str
+    is_only_house: bool = True
+    priority_tags: list[str] = []
+
+
+class HousePatch(StrictSchema):
+    version: int
+    household_id: int | None = None
+    division_code: str | None = None
+    address: str | None = None
+    lat: Decimal | None = None
+    lng: Decimal | None = None
+    structure: str | None = None
+    color_steel: bool | None = None
+    floors: int | None = None
+    built_year: int | None = None
+    build_method: str | None = None
+    floor_area: Decimal | None = None
+    use: str | None = None
+    business_sector: str | None = None
+    occupancy: str | None = None
+    is_only_house: bool | None = None
+    priority_tags: list[str] | None = None
+
+
+class HouseOut(Schema):
+    id: int
+    household_id: int | None
+    division_code: str
+    address: str
+    lat: float | None
+    lng: float | None
+    structure: str
+    color_steel: bool
+    floors: int
+    storey_band: str
+    built_year: int | None
+    build_year_band: str
+    build_method: str
+    floor_area: float
+    use: str
+    business_sector: str
+    occupancy: str
+    is_only_house: bool
+    grade: str
+    screening_result: str | None
+    priority_tags: list[str]
+    version: int
+
+
+class HouseDetailOut(HouseOut):
+    responsible_persons: list[ResponsiblePersonIO]
+
+
+class HouseList(Schema):
+    items: list[HouseOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class HouseFilters(PageParams):
+    division: str | None = Field(None, description="区划代码前缀，在管辖范围内进一步筛选")
+    grade: str | None = Field(None, description="A/B/C/D/unrated")
+    occupancy: str | None = None
+    use: str | None = None
+    household_id: int | None = None
+    q: str | None = Field(None, description="地址关键词或户主姓名")
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def present_house(house: House, *, detail: bool = False) -> dict:
+    out = {
+        "id": house.pk, "household_id": house.household_id,
+        "division_code": house.division_code, "address": house.address,
+        "lat": _number(house.lat), "lng": _number(house.lng), "structure": house.structure,
+        "color_steel": house.color_steel, "floors": house.floors,
+        "storey_band": house.storey_band, "built_year": house.built_year,
+        "build_year_band": house.build_year_band, "build_method": house.build_method,
+        "floor_area": float(house.floor_area), "use": house.use,
+        "business_sector": house.business_sector, "occupancy": house.occupancy,
+        "is_only_house": house.is_only_house, "grade": house.grade,
+        "screening_result": house.screening_result or None,
+        "priority_tags": house.priority_tags, "version": house.version,
+    }
+    if detail:
+        out["responsible_persons"] = [
+            {"role": p.role, "name": p.name, "phone": mask_phone(p.phone),
+             "department": p.department} for p in house.responsible_persons.all()
+        ]
+    return out
+
+
+@houses.get("", response={200: HouseList, **ERRORS}, summary="房屋列表（重点区域房屋排在前）")
+@requires("registry.view")
+def list_houses(request, filters: Query[HouseFilters]):
+    queryset = houses_for_user(
+        request.user, division=filters.division, grade=filters.grade,
+        occupancy=filters.occupancy, use=filters.use, household_id=filters.household_id,
+        q=filters.q)
+    return paginate(queryset, filters, present_house)
+
+
+@houses.post("", response={201: HouseDetailOut, **ERRORS}, summary="登记房屋")
+@requires("registry.edit")
+def create_house(request, payload: HouseIn):
+    house = actions.register_house(acting_user=request.user, data=payload.model_dump())
+    return 201, present_house(house, detail=True)
+
+
+@houses.get("/{house_id}", response={200: HouseDetailOut, **ERRORS}, summary="查看房屋")
+@requires("registry.view")
+def get_house(request, house_id: int):
+    return present_house(get_house_for_user(request.user, house_id), detail=True)
+
+
+@houses.patch("/{house_id}", response={200: HouseDetailOut, **ERRORS},
+              summary="修改房屋（需带上读取时的 version）")
+@requires("registry.edit")
+def patch_house(request, house_id: int, payload: HousePatch):
+    house = get_house_for_user(request.user, house_id)
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    house = actions.update_house(house, acting_user=request.user, version=version,
+                                 changes=changes)
+    return present_house(house, detail=True)
+
+
+@houses.put("/{house_id}/responsible-persons", response={200: HouseDetailOut, **ERRORS},
+            summary="明确房屋安全责任人和安全监管责任人")
+@requires("registry.edit")
+def put_responsible_persons(request, house_id: int, payload: list[ResponsiblePersonIO]):
+    house = get_house_for_user(request.user, house_id)
+    actions.set_responsible_persons(house, acting_user=request.user,
+                                    persons=[p.model_dump() for p in payload])
+    return present_house(house, detail=True)

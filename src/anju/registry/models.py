@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.db import models
+
+from anju.registry.codes import (
+    AttachmentKind,
+    BuildMethod,
+    BuildYearBand,
+    BusinessSector,
+    Grade,
+    LowIncomeCategory,
+    Occupancy,
+    Relation,
+    ResponsibleRole,
+    ScreeningResult,
+    StoreyBand,
+    Structure,
+    Use,
+)
+
+
+class Household(models.Model):
+    division_code = models.CharField("所在村", max_length=12)
+    head_name = models.CharField("户主姓名", max_length=40)
+    head_id_number = models.CharField("户主身份证号", max_length=18)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    persons = models.PositiveSmallIntegerField("家庭人口")
+    low_income_category = models.CharField("低收入类别", max_length=20, blank=True,
+                                           choices=LowIncomeCategory.choices)
+    bank_account = models.CharField("一卡通账号", max_length=32, blank=True)
+    bank_name = models.CharField("开户银行", max_length=60, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "农户"
+        verbose_name_plural = "农户"
+        indexes = [models.Index(fields=["division_code", "id"], name="household_division_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["head_id_number"], name="household_head_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.head_name}户"
+
+
+class Member(models.Model):
+    household = models.ForeignKey(Household, models.CASCADE, related_name="members")
+    name = models.CharField("姓名", max_length=40)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    relation = models.CharField("与户主关系", max_length=12, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["id"]
+
+
+class House(models.Model):
+    household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True,
+                                  related_name="houses", verbose_name="农户")
+    division_code = models.CharField("所在村", max_length=12)
+    address = models.CharField("地址", max_length=200)
+    lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    structure = models.CharField("结构类型", max_length=20, choices=Structure.choices)
+    color_steel = models.BooleanField("彩钢房", default=False)
+    floors = models.PositiveSmallIntegerField("层数")
+    storey_band = models.CharField("层数分类", max_length=3, choices=StoreyBand.choices)
+    built_year = models.PositiveSmallIntegerField("建造年份", null=True, blank=True)
+    build_year_band = models.CharField("建造年代", max_length=10, choices=BuildYearBand.choices,
+                                       blank=True)
+    build_method = models.CharField("建造方式", max_length=12, choices=BuildMethod.choices,
+                                    blank=True)
+    floor_area = models.DecimalField("建筑面积（㎡）", max_digits=8, decimal_places=2)
+    use = models.CharField("用途", max_length=12, choices=Use.choices)
+    business_sector = models.CharField("经营行业", max_length=20, blank=True,
+                                       choices=BusinessSector.choices)
+    occupancy = models.CharField("居住状态", max_length=12, choices=Occupancy.choices)
+    is_only_house = models.BooleanField("唯一住房", default=True)
+    grade = models.CharField("安全等级", max_length=8, choices=Grade.choices,
+                             default=Grade.UNRATED)
+    screening_result = models.CharField("排查初判", max_length=8, blank=True,
+                                        choices=ScreeningResult.choices)
+    priority_tags = models.JSONField("重点区域", default=list, blank=True)
+    # R-CJ-1: kept beside the tags so that every work list can sort priority houses first
+    # through an index; the registry verbs keep the two in step.
+    is_priority = models.BooleanField("重点房屋", default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "房屋"
+        verbose_name_plural = "房屋"
+        indexes = [
+            models.Index(fields=["division_code", "id"], name="house_division_idx"),
+            models.Index(fields=["grade", "division_code"], name="house_grade_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class ResponsiblePerson(models.Model):
+    house = models.ForeignKey(House, models.CASCADE, related_name="responsible_persons")
+    role = models.CharField("责任类型", max_length=24, choices=ResponsibleRole.choices)
+    name = models.CharField("姓名或单位", max_length=80)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    department = models.CharField("部门", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "责任人"
+        verbose_name_plural = "责任人"
+        ordering = ["id"]
+
+
+class Attachment(models.Model):
+    """A photo or scanned document of a household or house, kept through Django's storage."""
+
+    division_code = models.CharField(max_length=12)
+    household = models.ForeignKey(Household, models.CASCADE, null=True, blank=True,
+                                  related_name="attachments")
+    house = models.ForeignKey(House, models.CASCADE, null=True, blank=True,
+                              related_name="attachments")
+    kind = models.CharField("类型", max_length=12, choices=AttachmentKind.choices)
+    title = models.CharField("说明", max_length=100, blank=True)
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["id"]
+
+
+class RecordEvent(models.Model):
+    """Append-only history of registry records: who changed what, when, from what to what."""
+
+    division_code = models.CharField(max_length=12)
+    household = models.ForeignKey(Household, models.CASCADE, null=True, blank=True,
+                                  related_name="events")
+    house = models.ForeignKey(House, models.CASCADE, null=True, blank=True,
+                              related_name="events")
+    action = models.CharField(max_length=40)
+    changes = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "变更记录"
+        verbose_name_plural = "变更记录"
+        ordering = ["id"]

@@ -1,0 +1,198 @@
+"""Pure rules of the registry: what a valid household and house record is (R-CJ-3 错填/漏填),
+and how sensitive numbers are masked (api.md). No database access here."""
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from anju.errors import RuleViolation
+from anju.registry.codes import (
+    BUSINESS_USES,
+    BuildYearBand,
+    BusinessSector,
+    LowIncomeCategory,
+    Occupancy,
+    PriorityTag,
+    Relation,
+    StoreyBand,
+    Structure,
+    Use,
+)
+
+RULE = "R-CJ-3"
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_ACCOUNT = re.compile(r"^\d{12,30}$")
+MAX_RURAL_AREA = Decimal("2000")
+MAX_FLOORS = 10
+EARLIEST_YEAR = 1800
+# Mainland China's extent; a county's own box is the quality sweep's job (grading.md §4).
+CHINA_LAT = (Decimal("3.8"), Decimal("53.6"))
+CHINA_LNG = (Decimal("73.4"), Decimal("135.1"))
+
+
+def id_number_valid(value: str) -> bool:
+    """GB 11643: 17 digits, a valid birth date, and the ISO 7064 MOD 11-2 check character."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+def id_check_character(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def mask_id_number(value: str) -> str:
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else value
+
+
+def mask_account(value: str) -> str:
+    return "****" + value[-4:] if value else value
+
+
+def mask_phone(value: str) -> str:
+    return value[:3] + "****" + value[-4:] if len(value) >= 11 else value
+
+
+def storey_band(floors: int) -> str:
+    return StoreyBand.FOUR_PLUS if floors >= 4 else str(floors)
+
+
+def build_year_band(year: int) -> str:
+    if year <= 1980:
+        return BuildYearBand.UNTIL_1980
+    if year <= 1990:
+        return BuildYearBand.Y1981_1990
+    if year <= 2000:
+        return BuildYearBand.Y1991_2000
+    if year <= 2010:
+        return BuildYearBand.Y2001_2010
+    return BuildYearBand.FROM_2011
+
+
+class Checker:
+    """Collects every field error of one record, so a form or an import row shows them all."""
+
+    def __init__(self):
+        self.errors: list[RuleViolation] = []
+
+    def fail(self, code: str, field: str, message: str, rule: str | None = RULE):
+        self.errors.append(RuleViolation(code, message, field=field, rule=rule))
+
+    def required(self, data: dict, field: str, label: str) -> bool:
+        value = data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.fail("field_required", field, f"{label}不能为空")
+            return False
+        return True
+
+    def choice(self, data: dict, field: str, label: str, choices) -> None:
+        value = data.get(field)
+        if value not in (None, "") and value not in choices.values:
+            self.fail("choice_invalid", field, f"{label}“{value}”不是有效选项")
+
+    def id_number(self, value: str | None, field: str, label: str = "身份证号") -> None:
+        if value and not id_number_valid(value):
+            self.fail("id_number_invalid", field, f"{label}不符合 GB 11643 校验规则")
+
+    def decimal(self, data: dict, field: str, label: str) -> Decimal | None:
+        value = data.get(field)
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            self.fail("number_invalid", field, f"{label}应为数字")
+            return None
+
+
+def check_household(data: dict, *, partial: bool = False) -> list[RuleViolation]:
+    c = Checker()
+    fields = {"head_name": "户主姓名", "head_id_number": "户主身份证号", "persons": "家庭人口"}
+    for field, label in fields.items():
+        if not partial or field in data:
+            c.required(data, field, label)
+    c.id_number(data.get("head_id_number"), "head_id_number", "户主身份证号")
+    if data.get("persons") is not None and not 1 <= int(data["persons"]) <= 30:
+        c.fail("persons_out_of_range", "persons", "家庭人口应在 1 到 30 人之间")
+    if data.get("phone") and not _PHONE.match(data["phone"]):
+        c.fail("phone_invalid", "phone", "联系电话应为 11 位手机号或带区号的固定电话")
+    if data.get("bank_account") and not _ACCOUNT.match(data["bank_account"]):
+        c.fail("bank_account_invalid", "bank_account", "一卡通账号应为 12 到 30 位数字")
+    c.choice(data, "low_income_category", "低收入类别", LowIncomeCategory)
+    for i, member in enumerate(data.get("members") or []):
+        prefix = f"members[{i}]"
+        if not (member.get("name") or "").strip():
+            c.fail("field_required", f"{prefix}.name", f"第 {i + 1} 位成员姓名不能为空")
+        if member.get("relation") not in Relation.values:
+            c.fail("choice_invalid", f"{prefix}.relation",
+                   f"第 {i + 1} 位成员与户主关系“{member.get('relation')}”不是有效选项")
+        c.id_number(member.get("id_number"), f"{prefix}.id_number",
+                    f"第 {i + 1} 位成员身份证号")
+    ids = [m.get("id_number") for m in data.get("members") or [] if m.get("id_number")]
+    if len(ids) != len(set(ids)):
+        c.fail("id_number_duplicate", "members", "家庭成员身份证号重复")
+    return c.errors
+
+
+def check_house(data: dict, *, today: date, partial: bool = False) -> list[RuleViolation]:
+    c = Checker()
+    required = {"address": "地址", "structure": "结构类型", "floors": "层数",
+                "floor_area": "建筑面积", "use": "用途", "occupancy": "居住状态"}
+    for field, label in required.items():
+        if not partial or field in data:
+            c.required(data, field, label)
+    c.choice(data, "structure", "结构类型", Structure)
+    c.choice(data, "use", "用途", Use)
+    c.choice(data, "occupancy", "居住状态", Occupancy)
+    c.choice(data, "business_sector", "经营行业", BusinessSector)
+    floors = data.get("floors")
+    if floors is not None and not 1 <= int(floors) <= MAX_FLOORS:
+        c.fail("floors_out_of_range", "floors", f"层数应在 1 到 {MAX_FLOORS} 层之间")
+    year = data.get("built_year")
+    if year is not None:
+        if int(year) > today.year:
+            c.fail("built_year_in_future", "built_year", f"建造年份 {year} 晚于今年")
+        elif int(year) < EARLIEST_YEAR:
+            c.fail("built_year_out_of_range", "built_year", f"建造年份不应早于 {EARLIEST_YEAR} 年")
+    area = c.decimal(data, "floor_area", "建筑面积")
+    if area is not None and not Decimal("0") < area <= MAX_RURAL_AREA:
+        c.fail("floor_area_out_of_range", "floor_area",
+               f"建筑面积应大于 0 且不超过 {MAX_RURAL_AREA} ㎡")
+    lat, lng = c.decimal(data, "lat", "纬度"), c.decimal(data, "lng", "经度")
+    if (lat is None) != (lng is None):
+        c.fail("coordinates_incomplete", "lat" if lat is None else "lng", "经纬度应同时填写")
+    if lat is not None and not CHINA_LAT[0] <= lat <= CHINA_LAT[1]:
+        c.fail("coordinates_out_of_range", "lat", "纬度不在我国境内")
+    if lng is not None and not CHINA_LNG[0] <= lng <= CHINA_LNG[1]:
+        c.fail("coordinates_out_of_range", "lng", "经度不在我国境内")
+    if data.get("use") in BUSINESS_USES and not data.get("business_sector"):
+        c.fail("field_required", "business_sector", "经营性房屋应填写经营行业")
+    tags = data.get("priority_tags")
+    if tags is not None:
+        unknown = [t for t in tags if t not in PriorityTag.values]
+        if unknown:
+            c.fail("choice_invalid", "priority_tags", f"重点区域标签无效：{'、'.join(unknown)}",
+                   rule="R-CJ-1")
+    return c.errors
+
+
+def derived_house_fields(data: dict) -> dict:
+    """Fields that follow from others: the code-list bands and the priority flag."""
+    out = {}
+    if data.get("floors") is not None:
+        out["storey_band"] = storey_band(int(data["floors"]))
+    if data.get("built_year") is not None:
+        out["build_year_band"] = build_year_band(int(data["built_year"]))
+    if "priority_tags" in data:
+        out["priority_tags"] = sorted(set(data["priority_tags"] or []))
+        out["is_priority"] = bool(out["priority_tags"])
+    if data.get("use") is not None and data["use"] not in BUSINESS_USES:
+        out["business_sector"] = ""
+    return out
