@@ -1,0 +1,131 @@
+"""The shared cast of the test suite: the policy roles of one county, and one outsider.
+
+Divisions of 梅河口市, 辉南县 and 昌吉州 with demo villages, and the users, are created once
+per test session; each test runs in a transaction that is rolled back.
+"""
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from anju.accounts.actions import create_user
+from anju.accounts.models import ApiToken, User
+from anju.divisions.demo import ensure_demo_villages
+from anju.divisions.loader import load_divisions
+from anju.registry.models import Household, House
+from anju.registry.rules import derived_house_fields, id_check_character
+
+SHANCHENG = "220581100"  # 山城镇, 梅河口市
+HONGMEI = "220581101"  # 红梅镇, 梅河口市
+SHANCHENG_V1 = SHANCHENG + "001"
+SHANCHENG_V2 = SHANCHENG + "002"
+HONGMEI_V1 = HONGMEI + "001"
+HUINAN_V1 = "220523100001"  # a village of 辉南县, the neighbouring county
+CHANGJI_V1 = "652301100001"
+
+# username -> (scope, role, department)
+CAST = {
+    "admin": ("22", "admin", ""),
+    "mhk_housing": ("220581", "county_officer", "housing"),
+    "mhk_civil": ("220581", "county_officer", "civil_affairs"),
+    "mhk_rural": ("220581", "county_officer", "rural_revitalization"),
+    "mhk_finance": ("220581", "county_officer", "finance"),
+    "shancheng": (SHANCHENG, "township_officer", "township_government"),
+    "hongmei": (HONGMEI, "township_officer", "township_government"),
+    "cadre": (SHANCHENG_V1, "village_cadre", ""),
+    "appraiser1": ("220581", "appraiser", "housing"),
+    "changji": ("6523", "prefecture_officer", "housing"),
+    "huinan_housing": ("220523", "county_officer", "housing"),
+}
+PASSWORD = "Cast@Test-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_divisions(("22", "6523"))
+        ensure_demo_villages([SHANCHENG, HONGMEI, "220523100", "652301100"], 3)
+        for username, (scope, role, department) in CAST.items():
+            create_user(username, PASSWORD, scope=scope, role=role, department=department,
+                        check_password=False)
+
+
+@pytest.fixture
+def cast(db):
+    """The users by name: cast.mhk_housing, cast.shancheng, ..."""
+
+    class Cast:
+        def __getattr__(self, name):
+            return User.objects.get(username=name)
+
+    return Cast()
+
+
+class ApiClient:
+    """A test client that speaks JSON with a bearer token, as other systems do."""
+
+    def __init__(self, user=None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            _, key = ApiToken.issue(user)
+            self.headers["Authorization"] = f"Bearer {key}"
+
+    def _send(self, method, path, data=None, **kwargs):
+        import json
+
+        body = json.dumps(data) if data is not None and not isinstance(data, str) else data
+        call = getattr(self.client, method)
+        if method in ("get", "delete"):
+            return call(path, data=kwargs.pop("params", None), headers=self.headers, **kwargs)
+        return call(path, body, content_type="application/json", headers=self.headers, **kwargs)
+
+    def get(self, path, params=None):
+        return self._send("get", path, params=params)
+
+    def post(self, path, data=None):
+        return self._send("post", path, data)
+
+    def patch(self, path, data=None):
+        return self._send("patch", path, data)
+
+    def put(self, path, data=None):
+        return self._send("put", path, data)
+
+
+@pytest.fixture
+def api(db):
+    """api(user) -> a JSON client authenticated as `user`; api() is anonymous."""
+    return ApiClient
+
+
+_serial = itertools.count(1)
+
+
+def valid_id_number(birth: str = "19800101", region: str = "220581") -> str:
+    first17 = f"{region}{birth}{next(_serial) % 1000:03d}"
+    return first17 + id_check_character(first17)
+
+
+@pytest.fixture
+def make_household(db):
+    def make(division_code=SHANCHENG_V1, **fields) -> Household:
+        values = {"head_name": "王大山", "head_id_number": valid_id_number(), "persons": 3,
+                  "phone": "13812345678", "bank_account": "6217000012345678", **fields}
+        return Household.objects.create(division_code=division_code, **values)
+
+    return make
+
+
+@pytest.fixture
+def make_house(db):
+    def make(division_code=SHANCHENG_V1, **fields) -> House:
+        values = {"address": f"{division_code} {next(_serial)} 号", "structure": "masonry_cast",
+                  "floors": 1, "built_year": 1995, "floor_area": Decimal("80"),
+                  "use": "residence", "occupancy": "occupied", "priority_tags": [], **fields}
+        values |= derived_house_fields(values)
+        return House.objects.create(division_code=division_code, **values)
+
+    return make
