@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from anju import views
 from anju.accounts.access import public
@@ -11,7 +12,7 @@ urlpatterns = [
     path("login/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
          name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("divisions/", include("anju.divisions.urls")),
     path("registry/", include("anju.registry.urls")),
     path("api/v1/", api.urls),

@@ -5,7 +5,9 @@ from django.shortcuts import render
 
 from anju.accounts.access import public, requires
 from anju.divisions.models import Division
-from anju.registry.codes import Grade
+from anju.divisions.queries import children_for_user
+from anju.pages import page
+from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy
 from anju.registry.queries import households_for_user, houses_for_user
 
 
@@ -16,15 +18,35 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@page
 @requires("registry.view")
 def home(request):
+    """The user's division at a glance: counts by grade, the red alert, the divisions below."""
     user = request.user
-    houses = houses_for_user(user).order_by()
-    by_grade = dict(houses.values_list("grade").annotate(n=Count("id")))
+    division = Division.objects.filter(code=user.scope).first()
+    children = children_for_user(user, user.scope) if division else []
+    # One grouped scan gives the totals and each child division's figures (R-CJ-6 red alert).
+    rows = (houses_for_user(user).order_by().values("division_code", "grade", "occupancy")
+            .annotate(n=Count("id")))
+    by_grade = {g.value: 0 for g in Grade}
+    per_child = {c.code: {"houses": 0, "dangerous": 0, "alert": 0} for c in children}
+    house_count = alert = 0
+    width = len(children[0].code) if children else 0
+    for row in rows:
+        n, dangerous = row["n"], row["grade"] in DANGEROUS_GRADES
+        occupied = row["occupancy"] == Occupancy.OCCUPIED
+        house_count += n
+        by_grade[row["grade"]] = by_grade.get(row["grade"], 0) + n
+        alert += n if dangerous and occupied else 0
+        if figures := per_child.get(row["division_code"][:width]):
+            figures["houses"] += n
+            figures["dangerous"] += n if dangerous else 0
+            figures["alert"] += n if dangerous and occupied else 0
     return render(request, "home.html", {
-        "division": Division.objects.filter(code=user.scope).first(),
+        "division": division,
         "household_count": households_for_user(user).count(),
-        "house_count": sum(by_grade.values()),
+        "house_count": house_count,
         "grades": [(g, by_grade.get(g.value, 0)) for g in Grade],
-        "occupied_dangerous": houses.filter(grade__in=["C", "D"], occupancy="occupied").count(),
+        "occupied_dangerous": alert,
+        "children": [(c, per_child[c.code]) for c in children],
     })

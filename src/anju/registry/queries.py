@@ -1,12 +1,34 @@
 """The one door to registry records: every read goes through these scoped functions."""
 
+import re
+
+from django.db.models import Q
+
 from anju.divisions.scope import narrowed, scoped
 from anju.errors import NotFound
-from anju.registry.models import House, Household
+from anju.registry.models import House, Household, Member
 
 
-def households_for_user(user, *, division: str | None = None):
-    return narrowed(user, Household.objects.all(), division)
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+
+
+def looks_like_id_number(text: str) -> bool:
+    return bool(_ID_NUMBER.match(text))
+
+
+def households_for_user(user, *, division: str | None = None, q: str | None = None):
+    """Households in scope; `q` is a head name fragment, or an 18-character ID number matched
+    exactly (a head's or a member's)."""
+    queryset = narrowed(user, Household.objects.all(), division)
+    q = (q or "").strip()
+    if q and looks_like_id_number(q):
+        q = q.upper()
+        queryset = queryset.filter(
+            Q(head_id_number=q) | Q(pk__in=Member.objects.filter(id_number=q)
+                                    .values("household_id")))
+    elif q:
+        queryset = queryset.filter(head_name__contains=q)
+    return queryset
 
 
 def get_household_for_user(user, household_id: int) -> Household:
@@ -29,9 +51,15 @@ def houses_for_user(user, *, division: str | None = None, grade: str | None = No
         queryset = queryset.filter(use=use)
     if household_id:
         queryset = queryset.filter(household_id=household_id)
-    if q:
-        queryset = queryset.filter(address__contains=q.strip()) | queryset.filter(
-            household__head_name=q.strip())
+    q = (q or "").strip()
+    if q and looks_like_id_number(q):
+        # An ID number is matched exactly, never as a fragment (R-CJ-3: one person, one record).
+        q = q.upper()
+        queryset = queryset.filter(
+            Q(household__head_id_number=q)
+            | Q(household_id__in=Member.objects.filter(id_number=q).values("household_id")))
+    elif q:
+        queryset = queryset.filter(Q(address__contains=q) | Q(household__head_name=q))
     return queryset.order_by("-is_priority", "division_code", "id")
 
 

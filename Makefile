@@ -1,0 +1,40 @@
+# The newcomer contract: `make demo` serves Anju with a demo county; `make test` runs every test.
+VENV ?= .venv
+PORT ?= 8000
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install system-deps demo test test-sqlite test-postgres bench lint messages clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: install
+	$(VENV)/bin/anju demo --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+
+test: install system-deps
+	bash scripts/test.sh
+
+test-sqlite: install
+	bash scripts/test.sh sqlite
+
+test-postgres: install system-deps
+	bash scripts/test.sh postgres
+
+bench: install system-deps
+	bash scripts/bench.sh
+
+messages: install
+	cd src/anju && ../../$(VENV)/bin/anju compilemessages
+
+clean:
+	rm -rf $(VENV) var test-artifacts

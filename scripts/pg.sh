@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster on a loopback port, for tests and benchmarks.
+#   scripts/pg.sh start DIR   -> prints the DATABASE_URL of a fresh cluster in DIR
+#   scripts/pg.sh stop DIR
+set -euo pipefail
+cmd=$1 dir=$2
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+as_owner() {
+  # initdb and postgres refuse to run as root: run them as the postgres user instead.
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case $cmd in
+  start)
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null
+    as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres anju
+    echo "postgres://postgres@127.0.0.1:$port/anju"
+    ;;
+  stop)
+    [ -d "$dir/data" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+    rm -rf "$dir"
+    ;;
+  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,94 @@
+"""The bulk-insert seam: many rows into one table, as fast as the database allows.
+
+PostgreSQL gets `COPY ... FROM STDIN` (psycopg 3); other databases (SQLite) get one
+`executemany` per batch. Callers pass plain tuples in the order of `fields`, with ids they
+reserved through `reserve_ids()` when other rows must point at them. Nothing here checks
+rules: it is for generated or already-validated data (seeding, the demo, imports).
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import connections
+
+
+def _converters(model, fields: Sequence[str], vendor: str, connection):
+    """Per-column functions turning Python values into what the driver stores."""
+    converters = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        kind = field.get_internal_type()
+        if kind == "JSONField":
+            converters.append(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
+        elif vendor != "postgresql" and kind == "DecimalField":
+            converters.append(lambda v: None if v is None else str(v))
+        elif vendor != "postgresql" and kind == "DateTimeField":
+            converters.append(connection.ops.adapt_datetimefield_value)
+        else:
+            converters.append(None)
+    return converters
+
+
+def _columns(model, fields: Sequence[str]) -> list[str]:
+    return [model._meta.get_field(name).column for name in fields]
+
+
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
+                using: str = "default") -> int:
+    """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count.
+
+    Runs inside the caller's transaction when there is one.
+    """
+    connection = connections[using]
+    vendor = connection.vendor
+    converters = _converters(model, fields, vendor, connection)
+    if any(converters):
+        pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
+
+        def adapt(row):
+            row = list(row)
+            for i, convert in pairs:
+                row[i] = convert(row[i])
+            return row
+
+        rows = map(adapt, rows)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    count = 0
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            rows = list(rows)
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+            count = len(rows)
+    return count
+
+
+def reserve_ids(model, count: int, *, using: str = "default") -> list[int]:
+    """`count` fresh primary keys for `model`, so that other rows can point at them.
+
+    On PostgreSQL they come from the table's identity sequence (safe beside other writers);
+    elsewhere they follow the current maximum, which is safe inside the write transaction
+    SQLite takes (transaction_mode IMMEDIATE).
+    """
+    if count <= 0:
+        return []
+    connection = connections[using]
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), pk, count])
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM "
+                       f"{connection.ops.quote_name(table)}")
+        start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))
