@@ -12,6 +12,7 @@ from anju.apikit import BearerAuth
 from anju.divisions.api import router as divisions_router
 from anju.errors import AnjuError, ValidationErrors
 from anju.registry.api import households, houses
+from anju.registry.attachment_api import house_attachments, household_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ api.add_router("/auth", accounts_router)
 api.add_router("/divisions", divisions_router)
 api.add_router("/households", households)
 api.add_router("/houses", houses)
+# Attachments live under the paths of their owners, in a router of their own.
+api.add_router("/households", household_attachments)
+api.add_router("/houses", house_attachments)
 
 
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,
@@ -61,7 +65,7 @@ _PYDANTIC_MESSAGES = {
     "decimal_parsing": "应为数字", "decimal_type": "应为数字", "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false", "string_type": "应为文字", "list_type": "应为列表",
     "greater_than_equal": "数值过小", "less_than_equal": "数值过大", "greater_than": "数值过小",
-    "less_than": "数值过大", "extra_forbidden": "不是可接受的字段", "date_from_datetime_parsing":
+    "less_than": "数值过大", "date_from_datetime_parsing":
     "应为 YYYY-MM-DD 格式的日期", "date_parsing": "应为 YYYY-MM-DD 格式的日期",
     "model_attributes_type": "应为对象", "dict_type": "应为对象",
 }
@@ -78,6 +82,9 @@ def on_validation_error(request, exc: ValidationError):
     field = _field_of(first.get("loc", ()))
     if first.get("type") == "missing":
         return error_response(request, 422, "field_required", f"缺少必填字段 {field}", field,
+                              details=details)
+    if first.get("type") == "extra_forbidden":
+        return error_response(request, 400, "field_not_allowed", f"不能提交字段 {field}", field,
                               details=details)
     reason = _PYDANTIC_MESSAGES.get(first.get("type"), first.get("msg", ""))
     return error_response(request, 400, "invalid_value", f"字段 {field} {reason}", field,

@@ -5,11 +5,24 @@ import os
 import sys
 
 
+def _data_dir(args: list[str]) -> str | None:
+    # `--data-dir DIR` must reach settings (ANJU_DATA_DIR) before Django reads them.
+    for i, arg in enumerate(args):
+        if arg == "--data-dir" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--data-dir="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if data_dir := _data_dir(args):
+        os.environ["ANJU_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["anju", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["anju", *args])
 
 
 if __name__ == "__main__":

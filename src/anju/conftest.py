@@ -14,7 +14,7 @@ from anju.accounts.actions import create_user
 from anju.accounts.models import ApiToken, User
 from anju.divisions.demo import ensure_demo_villages
 from anju.divisions.loader import load_divisions
-from anju.registry.models import Household, House
+from anju.registry.models import House, Household
 from anju.registry.rules import derived_house_fields, id_check_character
 
 SHANCHENG = "220581100"  # 山城镇, 梅河口市
@@ -93,6 +93,10 @@ class ApiClient:
 
     def put(self, path, data=None):
         return self._send("put", path, data)
+
+    def upload(self, path, data):
+        """A multipart POST: `data` holds the form fields and the files."""
+        return self.client.post(path, data, headers=self.headers)
 
 
 @pytest.fixture

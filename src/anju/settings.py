@@ -150,6 +150,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own CSS/JS and vendored htmx
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it before collectstatic
 MEDIA_ROOT = Path(env_str("ANJU_MEDIA_ROOT", str(DATA_DIR / "media")))

@@ -1,9 +1,11 @@
 from django.shortcuts import render
 
 from anju.accounts.access import requires
-from anju.divisions.queries import search_divisions
+from anju.divisions.queries import names_for, search_divisions
+from anju.pages import page
 
 
+@page
 @requires("divisions.view")
 def picker_search(request):
     """Division picker: options matching the typed name or code, never the whole tree."""
@@ -11,4 +13,9 @@ def picker_search(request):
     level = request.GET.get("level")
     results = search_divisions(request.user, text, level=int(level) if level and level.isdigit()
                                else None)
-    return render(request, "divisions/options.html", {"results": results, "q": text})
+    # Villages share names (演示一村 in every township): show the parent's name beside them.
+    parents = names_for(d.parent_id for d in results if d.parent_id and d.level > 6)
+    return render(request, "divisions/options.html", {
+        "results": [(d, parents.get(d.parent_id, "") if d.level > 6 else "") for d in results],
+        "q": text,
+    })

@@ -8,7 +8,8 @@ class PolicyProfile(models.Model):
 
     division_prefix = models.CharField("适用区划前缀", max_length=12, blank=True,
                                        help_text="留空表示全国默认")
-    base = models.CharField("基础方案", max_length=40, choices=[(k, v.name) for k, v in SHIPPED.items()])
+    base = models.CharField("基础方案", max_length=40,
+                            choices=[(k, v.name) for k, v in SHIPPED.items()])
     name = models.CharField("名称", max_length=100)
     effective_from = models.DateField("生效日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)

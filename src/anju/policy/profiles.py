@@ -57,10 +57,15 @@ class Profile:
             if key not in known:
                 raise KeyError(f"unknown policy parameter {key!r}")
             default = getattr(self, key)
+            # Overrides come from JSON: numbers may arrive as strings, tuples as lists.
             if isinstance(default, Decimal):
                 value = Decimal(str(value))
+            elif isinstance(default, tuple) and default and isinstance(default[0], Decimal):
+                value = tuple(Decimal(str(v)) for v in value)
             elif isinstance(default, tuple):
                 value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+            elif isinstance(default, int) and not isinstance(default, bool):
+                value = int(value)
             clean[key] = value
         return replace(self, **clean)
 

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from anju.accounts.access import check
+from anju.accounts.access import can, check
 from anju.divisions.queries import check_village
-from anju.errors import AnjuError, RuleViolation, ValidationErrors, version_conflict
-from anju.registry.codes import BUSINESS_USES, ResponsibleRole
+from anju.errors import AnjuError, Forbidden, RuleViolation, ValidationErrors, version_conflict
+from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
 from anju.registry.models import (
     Attachment,
     House,
@@ -19,7 +19,12 @@ from anju.registry.models import (
     RecordEvent,
     ResponsiblePerson,
 )
-from anju.registry.rules import check_house, check_household, derived_house_fields
+from anju.registry.rules import (
+    check_house,
+    check_household,
+    derived_house_fields,
+    sniff_content_type,
+)
 
 HOUSEHOLD_FIELDS = ("division_code", "head_name", "head_id_number", "phone", "persons",
                     "bank_account", "bank_name")
@@ -32,12 +37,15 @@ HOUSE_FIELDS = ("household_id", "division_code", "address", "lat", "lng", "struc
 READ_ONLY_HOUSE_FIELDS = ("grade", "screening_result")
 SENSITIVE = ("head_id_number", "phone", "bank_account")
 ALLOWED_ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+ATTACHMENT_TITLE_MAX = 100
 
 
 # (derived field, the field it follows); see rules.derived_house_fields
 _DERIVED_FROM = (("storey_band", "floors"), ("build_year_band", "built_year"),
                  ("priority_tags", "priority_tags"), ("is_priority", "priority_tags"),
                  ("business_sector", "use"))
+_CLEARABLE_TEXT = ("build_method", "business_sector")
+_FLAGS = ("color_steel", "is_only_house")
 
 
 def _raise_if(errors: list[AnjuError]) -> None:
@@ -71,7 +79,8 @@ def _check_head_id_free(head_id_number: str, exclude_pk=None) -> None:
 def _refuse_read_only_household_fields(data: dict) -> None:
     for field in READ_ONLY_HOUSEHOLD_FIELDS:
         if data.get(field):
-            raise RuleViolation("field_read_only", "低收入类别由民政或乡村振兴部门认定后产生，不能直接填写",
+            raise RuleViolation("field_read_only",
+                                "低收入类别由民政或乡村振兴部门认定后产生，不能直接填写",
                                 field=field, rule="R-MH-1")
 
 
@@ -95,6 +104,15 @@ def register_household(*, acting_user, data: dict) -> Household:
             division_code=household.division_code,
             changes={f: _jsonable(getattr(household, f)) for f in HOUSEHOLD_FIELDS})
     return household
+
+
+def record_full_view(household: Household, *, acting_user) -> None:
+    """Allow a full view of the household's ID, phone and account numbers, and record it."""
+    if not can(acting_user, "registry.reveal"):
+        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code="reveal_not_allowed")
+    _record(actor=acting_user, action="full_view", household=household,
+            division_code=household.division_code,
+            changes={"fields": list(SENSITIVE)})
 
 
 @transaction.atomic
@@ -151,7 +169,8 @@ def register_house(*, acting_user, data: dict, today: date | None = None) -> Hou
     check_village(acting_user, data.get("division_code") or "")
     for field in READ_ONLY_HOUSE_FIELDS:
         if data.get(field) not in (None, "", "unrated"):
-            raise RuleViolation("field_read_only", "安全等级和排查结果由排查、鉴定记录产生，不能直接填写",
+            raise RuleViolation("field_read_only",
+                                "安全等级和排查结果由排查、鉴定记录产生，不能直接填写",
                                 field=field, rule="R-CJ-3")
     today = today or timezone.localdate()
     _raise_if(check_house(data, today=today))
@@ -177,16 +196,22 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
                                 rule="R-CJ-3" if field in READ_ONLY_HOUSE_FIELDS else None)
     if "division_code" in changes:
         check_village(acting_user, changes["division_code"])
+    # A null clears an optional text field; a yes/no field cannot be cleared.
+    changes = {f: ("" if v is None and f in _CLEARABLE_TEXT else v) for f, v in changes.items()}
     current = {f: getattr(house, f) for f in HOUSE_FIELDS}
     merged = {**current, **changes}
-    _raise_if(check_house(merged, today=today or timezone.localdate()))
+    errors = check_house(merged, today=today or timezone.localdate())
+    errors += [RuleViolation("field_required", "此项应填写“是”或“否”", field=f, rule="R-CJ-3")
+               for f in _FLAGS if f in changes and changes[f] is None]
+    _raise_if(errors)
     if "household_id" in changes or "division_code" in changes:
         _check_household_link(acting_user, merged)
     values = dict(changes)
     derived = derived_house_fields(merged)
     for key, source in _DERIVED_FROM:
         if source in changes:
-            values[key] = derived.get(key, "" if key == "build_year_band" else values.get(key))
+            fallback = "" if key == "build_year_band" else merged.get(key)
+            values[key] = derived.get(key, fallback)
     updated = House.objects.filter(pk=house.pk, version=version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())
     if updated != 1:
@@ -240,7 +265,17 @@ def attach_file(*, acting_user, upload, kind: str, household: Household | None =
     owner = house or household
     if owner is None:
         raise RuleViolation("field_required", "附件应属于某一农户或房屋", field="house_id")
-    if upload.content_type not in ALLOWED_ATTACHMENT_TYPES:
+    if kind not in AttachmentKind.values:
+        raise RuleViolation("choice_invalid", f"附件类型“{kind}”不是有效选项（photo 或 document）",
+                            field="kind")
+    title = (title or "").strip()
+    if len(title) > ATTACHMENT_TITLE_MAX:
+        raise RuleViolation("title_too_long", f"说明不能超过 {ATTACHMENT_TITLE_MAX} 个字",
+                            field="title")
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if content_type not in ALLOWED_ATTACHMENT_TYPES:
         raise RuleViolation("file_type_invalid", "只接受 JPEG、PNG、WebP 图片或 PDF 文件",
                             field="file")
     if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
@@ -249,9 +284,10 @@ def attach_file(*, acting_user, upload, kind: str, household: Household | None =
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
+    upload.seek(0)
     attachment = Attachment.objects.create(
         division_code=owner.division_code, household=household or getattr(house, "household", None),
-        house=house, kind=kind, title=title, file=upload, content_type=upload.content_type,
+        house=house, kind=kind, title=title, file=upload, content_type=content_type,
         size=upload.size, sha256=digest.hexdigest(), uploaded_by=acting_user,
     )
     _record(actor=acting_user, action="attachment_added", house=house,

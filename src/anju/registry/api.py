@@ -5,11 +5,10 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from anju.accounts.access import can, requires
+from anju.accounts.access import requires
 from anju.apikit import ERRORS, PageParams, paginate
-from anju.errors import Forbidden
 from anju.registry import actions
-from anju.registry.models import House, Household, RecordEvent
+from anju.registry.models import House, Household
 from anju.registry.queries import (
     get_house_for_user,
     get_household_for_user,
@@ -84,7 +83,7 @@ class HouseholdList(Schema):
 
 class HouseholdFilters(PageParams):
     division: str | None = Field(None, description="区划代码前缀，在管辖范围内进一步筛选")
-    q: str | None = Field(None, description="户主姓名")
+    q: str | None = Field(None, description="户主姓名片段，或完整的身份证号（户主或成员）")
 
 
 def present_household(household: Household, *, reveal: bool = False) -> dict:
@@ -104,22 +103,10 @@ def present_household(household: Household, *, reveal: bool = False) -> dict:
     }
 
 
-def _reveal(request, household: Household) -> bool:
-    """A full view of masked numbers: only for roles that need it, and always recorded."""
-    if not can(request.user, "registry.reveal"):
-        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code="reveal_not_allowed")
-    RecordEvent.objects.create(actor=request.user, action="full_view", household=household,
-                               division_code=household.division_code,
-                               changes={"fields": ["head_id_number", "phone", "bank_account"]})
-    return True
-
-
 @households.get("", response={200: HouseholdList, **ERRORS}, summary="农户列表（敏感信息脱敏）")
 @requires("registry.view")
 def list_households(request, filters: Query[HouseholdFilters]):
-    queryset = households_for_user(request.user, division=filters.division)
-    if filters.q:
-        queryset = queryset.filter(head_name__contains=filters.q.strip())
+    queryset = households_for_user(request.user, division=filters.division, q=filters.q)
     queryset = queryset.order_by("division_code", "id").prefetch_related("members")
     return paginate(queryset, filters, present_household)
 
@@ -136,7 +123,9 @@ def create_household(request, payload: HouseholdIn):
 @requires("registry.view")
 def get_household(request, household_id: int, reveal: bool = False):
     household = get_household_for_user(request.user, household_id)
-    return present_household(household, reveal=reveal and _reveal(request, household))
+    if reveal:
+        actions.record_full_view(household, acting_user=request.user)
+    return present_household(household, reveal=reveal)
 
 
 @households.patch("/{household_id}", response={200: HouseholdOut, **ERRORS},

@@ -12,18 +12,41 @@ from collections.abc import Iterable, Sequence
 from django.db import connections
 
 
+def _memoized(convert):
+    # Generated rows repeat a few values per column (one timestamp, empty tag lists), and
+    # converting each again costs more than the insert itself.
+    cache = {}
+
+    def converted(value):
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            return cache[key]
+        except KeyError:
+            result = cache[key] = convert(value)
+            if len(cache) > 1000:
+                cache.clear()
+            return result
+        except TypeError:  # unhashable
+            return convert(value)
+
+    return converted
+
+
+def _to_json(value):
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def _converters(model, fields: Sequence[str], vendor: str, connection):
     """Per-column functions turning Python values into what the driver stores."""
     converters = []
     for name in fields:
-        field = model._meta.get_field(name)
-        kind = field.get_internal_type()
+        kind = model._meta.get_field(name).get_internal_type()
         if kind == "JSONField":
-            converters.append(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
+            converters.append(_memoized(_to_json))
         elif vendor != "postgresql" and kind == "DecimalField":
             converters.append(lambda v: None if v is None else str(v))
         elif vendor != "postgresql" and kind == "DateTimeField":
-            converters.append(connection.ops.adapt_datetimefield_value)
+            converters.append(_memoized(connection.ops.adapt_datetimefield_value))
         else:
             converters.append(None)
     return converters
@@ -63,11 +86,22 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
                     copy.write_row(row)
                     count += 1
         else:
-            rows = list(rows)
             placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-            count = len(rows)
+            counted = _Counted(rows)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                               counted)
+            count = counted.count
     return count
+
+
+class _Counted:
+    def __init__(self, rows):
+        self.rows, self.count = iter(rows), 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 def reserve_ids(model, count: int, *, using: str = "default") -> list[int]:

@@ -6,8 +6,7 @@ from django.db.models import Q
 
 from anju.divisions.scope import narrowed, scoped
 from anju.errors import NotFound
-from anju.registry.models import House, Household, Member
-
+from anju.registry.models import Attachment, House, Household, Member
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 
@@ -38,12 +37,15 @@ def get_household_for_user(user, household_id: int) -> Household:
     return household
 
 
-def houses_for_user(user, *, division: str | None = None, grade: str | None = None,
+def houses_for_user(user, *, division: str | None = None,
+                    grade: str | list[str] | None = None,
                     occupancy: str | None = None, use: str | None = None,
                     household_id: int | None = None, q: str | None = None):
     """Houses in scope, priority houses first (R-CJ-1), then by village and record."""
     queryset = narrowed(user, House.objects.all(), division)
-    if grade:
+    if isinstance(grade, (list, tuple, set, frozenset)):
+        queryset = queryset.filter(grade__in=grade)
+    elif grade:
         queryset = queryset.filter(grade=grade)
     if occupancy:
         queryset = queryset.filter(occupancy=occupancy)
@@ -68,3 +70,23 @@ def get_house_for_user(user, house_id: int) -> House:
     if house is None:
         raise NotFound()
     return house
+
+
+def attachments_for_user(user, *, house: House | None = None,
+                         household: Household | None = None):
+    """The photos and scans on a house's or a household's file, oldest first."""
+    queryset = scoped(user, Attachment.objects.all())
+    if house is not None:
+        queryset = queryset.filter(house=house)
+    if household is not None:
+        queryset = queryset.filter(household=household)
+    return queryset.order_by("id")
+
+
+def get_attachment_for_user(user, attachment_id: int, *, house: House | None = None,
+                            household: Household | None = None) -> Attachment:
+    attachment = attachments_for_user(user, house=house, household=household).filter(
+        pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return attachment

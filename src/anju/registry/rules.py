@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from anju.errors import RuleViolation
 from anju.registry.codes import (
     BUSINESS_USES,
+    BuildMethod,
     BuildYearBand,
     BusinessSector,
     LowIncomeCategory,
@@ -58,6 +59,22 @@ def mask_account(value: str) -> str:
 
 def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else value
+
+
+# The leading bytes of the file types a household's file accepts (一户一档: photos and scans).
+# The type a client declares is not trusted: it decides how the file is later served.
+_FILE_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
+                    (b"%PDF-", "application/pdf"))
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The file type its first bytes show, among JPEG, PNG, WebP and PDF; else None."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, content_type in _FILE_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
 
 
 def storey_band(floors: int) -> str:
@@ -152,6 +169,7 @@ def check_house(data: dict, *, today: date, partial: bool = False) -> list[RuleV
     c.choice(data, "use", "用途", Use)
     c.choice(data, "occupancy", "居住状态", Occupancy)
     c.choice(data, "business_sector", "经营行业", BusinessSector)
+    c.choice(data, "build_method", "建造方式", BuildMethod)
     floors = data.get("floors")
     if floors is not None and not 1 <= int(floors) <= MAX_FLOORS:
         c.fail("floors_out_of_range", "floors", f"层数应在 1 到 {MAX_FLOORS} 层之间")

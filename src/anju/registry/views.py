@@ -1,12 +1,230 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+"""Registry pages: thin views over the scoped door (queries) and the verbs (through forms)."""
 
-from anju.accounts.access import requires
-from anju.registry.queries import houses_for_user
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from anju.accounts.access import can, requires
+from anju.divisions.queries import names_for
+from anju.pages import page, paginate, query_without_page
+from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, Use
+from anju.registry.forms import (
+    AttachmentForm,
+    DivisionPicker,
+    HouseForm,
+    HouseholdForm,
+    ResponsiblePersonsForm,
+    member_formset,
+    responsible_formset,
+)
+from anju.registry.queries import (
+    get_house_for_user,
+    get_household_for_user,
+    households_for_user,
+    houses_for_user,
+)
+from anju.registry.rules import mask_account, mask_id_number, mask_phone
 
 
+def _place_names(codes) -> dict[str, str]:
+    """'山城镇 演示一村' for each village code, from one query."""
+    codes = set(codes)
+    names = names_for(codes | {c[:9] for c in codes})
+    return {c: f"{names.get(c[:9], '')} {names.get(c, c)}".strip() for c in codes}
+
+
+def _choice(value: str | None, choices) -> str | None:
+    return value if value in choices.values else None
+
+
+# The list's grade filter: one grade, or "CD" for every dangerous house (R-CJ-4 ledger).
+DANGEROUS = "CD"
+GRADE_FILTERS = [(DANGEROUS, "C/D 级危房"), *Grade.choices]
+
+
+def _grade_filter(value: str | None):
+    if value == DANGEROUS:
+        return sorted(DANGEROUS_GRADES)
+    return _choice(value, Grade)
+
+
+def _division_filter(value):
+    return DivisionPicker(autosubmit=True).render("division", value, attrs={"id": "f-division"})
+
+
+@page
+@requires("registry.view")
+def household_list(request):
+    q = request.GET.get("q", "").strip()
+    division = request.GET.get("division") or None
+    households = (households_for_user(request.user, division=division, q=q)
+                  .order_by("division_code", "id").only(
+                      "id", "division_code", "head_name", "head_id_number", "phone", "persons",
+                      "low_income_category"))
+    page_obj = paginate(request, households)
+    places = _place_names(h.division_code for h in page_obj)
+    rows = [{"household": h, "place": places.get(h.division_code, ""),
+             "id_number": mask_id_number(h.head_id_number), "phone": mask_phone(h.phone)}
+            for h in page_obj]
+    return render(request, "registry/household_list.html", {
+        "page": page_obj, "rows": rows, "q": q, "division": division or "",
+        "query": query_without_page(request),
+        "division_picker": _division_filter(division),
+        "can_edit": can(request.user, "registry.edit"),
+    })
+
+
+@page
 @requires("registry.view")
 def house_list(request):
-    houses = houses_for_user(request.user, division=request.GET.get("division") or None)
-    page = Paginator(houses, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/house_list.html", {"page": page})
+    g = request.GET
+    filters = {
+        "grade": _grade_filter(g.get("grade")),
+        "occupancy": _choice(g.get("occupancy"), Occupancy),
+        "use": _choice(g.get("use"), Use),
+        "division": g.get("division") or None,
+        "q": g.get("q", "").strip() or None,
+    }
+    houses = houses_for_user(request.user, **filters).select_related("household")
+    filters["grade"] = g.get("grade") if filters["grade"] else None
+    page_obj = paginate(request, houses)
+    places = _place_names(h.division_code for h in page_obj)
+    return render(request, "registry/house_list.html", {
+        "page": page_obj,
+        "rows": [(h, places.get(h.division_code, "")) for h in page_obj],
+        "filters": {k: v or "" for k, v in filters.items()},
+        "grades": GRADE_FILTERS, "occupancies": Occupancy.choices, "uses": Use.choices,
+        "query": query_without_page(request),
+        "division_picker": _division_filter(filters["division"]),
+        "can_edit": can(request.user, "registry.edit"),
+    })
+
+
+@page
+@requires("registry.view")
+def household_detail(request, household_id: int):
+    household = get_household_for_user(request.user, household_id)
+    houses = list(household.houses.order_by("-is_priority", "id"))
+    return render(request, "registry/household_detail.html", {
+        "household": household,
+        "place": _place_names([household.division_code])[household.division_code],
+        "id_number": mask_id_number(household.head_id_number),
+        "phone": mask_phone(household.phone),
+        "bank_account": mask_account(household.bank_account),
+        "members": [(m, mask_id_number(m.id_number)) for m in household.members.all()],
+        "houses": houses,
+        "can_edit": can(request.user, "registry.edit"),
+    })
+
+
+@page
+@requires("registry.view")
+def house_detail(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    household = house.household
+    return render(request, "registry/house_detail.html", {
+        "house": house,
+        "household": household,
+        "head_id_number": mask_id_number(household.head_id_number) if household else "",
+        "place": _place_names([house.division_code])[house.division_code],
+        "tags": [label for value, label in HouseForm.base_fields["priority_tags"].choices
+                 if value in house.priority_tags],
+        "persons": [(p, mask_phone(p.phone)) for p in house.responsible_persons.all()],
+        "attachments": list(house.attachments.all()),
+        "attachment_form": AttachmentForm(user=request.user, house=house),
+        "can_edit": can(request.user, "registry.edit"),
+    })
+
+
+def _render_household_form(request, form, members, household=None):
+    return render(request, "registry/household_form.html", {
+        "form": form, "members": members, "household": household,
+    }, status=200 if not form.is_bound or form.is_valid() else 422)
+
+
+@page
+@requires("registry.edit")
+def household_create(request):
+    members = member_formset(request.POST or None)
+    form = HouseholdForm(request.POST or None, user=request.user, members=members)
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, f"已登记农户：{form.saved.head_name}户")
+        return redirect("registry:household_detail", form.saved.pk)
+    return _render_household_form(request, form, members)
+
+
+@page
+@requires("registry.edit")
+def household_edit(request, household_id: int):
+    household = get_household_for_user(request.user, household_id)
+    members = member_formset(request.POST or None, household)
+    form = HouseholdForm(request.POST or None, user=request.user, instance=household,
+                         members=members)
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, "农户信息已保存")
+        return redirect("registry:household_detail", household.pk)
+    return _render_household_form(request, form, members, household)
+
+
+def _render_house_form(request, form, house=None, household=None):
+    return render(request, "registry/house_form.html", {
+        "form": form, "house": house, "household": household,
+    }, status=200 if not form.is_bound or form.is_valid() else 422)
+
+
+@page
+@requires("registry.edit")
+def house_create(request):
+    household = None
+    initial = {}
+    if household_id := request.GET.get("household") or request.POST.get("household_id"):
+        if not str(household_id).isdigit():
+            return redirect("registry:house_create")
+        household = get_household_for_user(request.user, int(household_id))
+        initial = {"household_id": household.pk, "division_code": household.division_code}
+    form = HouseForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, f"已登记房屋：{form.saved.address}")
+        return redirect("registry:house_detail", form.saved.pk)
+    return _render_house_form(request, form, household=household)
+
+
+@page
+@requires("registry.edit")
+def house_edit(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    form = HouseForm(request.POST or None, user=request.user, instance=house)
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, "房屋信息已保存")
+        return redirect("registry:house_detail", house.pk)
+    return _render_house_form(request, form, house=house, household=house.household)
+
+
+@page
+@requires("registry.edit")
+def house_responsible(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    persons = responsible_formset(request.POST or None, house)
+    form = ResponsiblePersonsForm(request.POST or None, user=request.user, instance=house,
+                                  persons=persons)
+    if request.method == "POST" and form.is_valid():
+        messages.success(request, "责任人已保存")
+        return redirect("registry:house_detail", house.pk)
+    return render(request, "registry/responsible_form.html", {
+        "form": form, "persons": persons, "house": house,
+    }, status=200 if not form.is_bound or form.is_valid() else 422)
+
+
+@page
+@requires("registry.edit")
+def house_attach(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    if request.method != "POST":
+        return redirect("registry:house_detail", house.pk)
+    form = AttachmentForm(request.POST, request.FILES, user=request.user, house=house)
+    if form.is_valid():
+        messages.success(request, "附件已上传")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"附件未上传：{error}")
+    return redirect("registry:house_detail", house.pk)

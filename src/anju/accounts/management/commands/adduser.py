@@ -6,7 +6,8 @@ from anju.errors import AnjuError
 
 
 class Command(BaseCommand):
-    help = "创建用户：anju adduser USERNAME --password P --scope CODE --role ROLE [--department DEPT]"
+    help = ("创建用户：anju adduser USERNAME --password P --scope CODE --role ROLE"
+            " [--department DEPT]")
 
     def add_arguments(self, parser):
         parser.add_argument("username")

@@ -1,0 +1,239 @@
+"""Anju benchmark: seeding rate and house-list server time at county scale.
+
+    .venv/bin/python bench/run.py [--houses 300000] [--runs 3] [--requests 50] [--pg-url URL]
+
+For each database engine (SQLite always; PostgreSQL when --pg-url is given) it seeds
+`--houses` houses (one household each) into one county (梅河口市) on a fresh database, `--runs`
+times, each time in a fresh worker process and a fresh database (a new SQLite file in a temp
+directory; a new PostgreSQL database created beside the one in --pg-url and dropped after).
+The seeding rate is the median over those runs. On the last database it times, in-process
+with django.test.Client, the house list API and the house list page filtered to one township
+as a township officer (and, for comparison, the unfiltered county list as a county officer):
+median, p90 and max of `--requests` requests after a warm-up, measured inside Django's
+request handler. Results go to bench/results/<date>-<engine>.json and bench/results/latest.md.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+COUNTY, TOWNSHIP = "220581", "220581100"  # 梅河口市, 山城镇
+TARGETS = {"seed_rows_per_s": {"sqlite": 10_000, "postgresql": 50_000}, "township_ms": 30}
+
+
+# --- worker: runs inside one process with one database ------------------------------------
+
+
+def _worker(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.handlers.base import BaseHandler
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from anju.accounts.actions import create_user
+    from anju.accounts.models import ApiToken
+    from anju.divisions.loader import load_divisions
+    from anju.registry.demo_data import seed, seed_villages
+    from anju.registry.queries import houses_for_user
+
+    call_command("migrate", verbosity=0, interactive=False)
+    load_divisions((COUNTY,))
+    seed_villages(COUNTY, args.houses)
+    started = time.perf_counter()
+    count = seed(COUNTY, args.houses, batch_size=args.batch)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    result = {"engine": connection.vendor, "houses": count, "seed_seconds": round(seconds, 2),
+              "seed_houses_per_s": round(count / seconds),
+              "seed_rows_per_s": round(2 * count / seconds)}
+    if not args.time_requests:
+        return result
+
+    township = create_user("bench_township", "x", scope=TOWNSHIP, role="township_officer",
+                           check_password=False)
+    county = create_user("bench_county", "x", scope=COUNTY, role="county_officer",
+                         department="housing", check_password=False)
+    handler_times: list[float] = []
+    original = BaseHandler.get_response
+
+    def timed(self, request):
+        t = time.perf_counter()
+        response = original(self, request)
+        handler_times.append(time.perf_counter() - t)
+        return response
+
+    BaseHandler.get_response = timed
+
+    def measure(user, path, *, api: bool) -> dict:
+        client = Client()
+        headers = {}
+        if api:
+            headers["Authorization"] = f"Bearer {ApiToken.issue(user)[1]}"
+        else:
+            client.force_login(user)
+        for _ in range(5):  # warm-up: connection, caches, template loading
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (path, response.status_code)
+        handler_times.clear()
+        for _ in range(args.requests):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (path, response.status_code)
+        ms = sorted(t * 1000 for t in handler_times)
+        out = {"path": path, "user": user.username, "requests": len(ms),
+               "median_ms": round(statistics.median(ms), 2),
+               "p90_ms": round(ms[int(len(ms) * 0.9) - 1], 2), "max_ms": round(ms[-1], 2)}
+        if api:
+            out["total"] = response.json()["total"]
+        return out
+
+    result["requests"] = {
+        "api_township": measure(township, f"/api/v1/houses?division={TOWNSHIP}&page_size=50",
+                                api=True),
+        "page_township": measure(township, f"/registry/houses/?division={TOWNSHIP}", api=False),
+        "api_county": measure(county, "/api/v1/houses?page_size=50", api=True),
+    }
+    queryset = houses_for_user(township, division=TOWNSHIP)[:50]
+    result["plan_township"] = str(queryset.explain()).splitlines()
+    result["township_houses"] = houses_for_user(township, division=TOWNSHIP).count()
+    return result
+
+
+# --- driver ---------------------------------------------------------------------------------
+
+
+def _pg_database(url: str, name: str, *, drop: bool = False) -> str:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        if not drop:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def _run_worker(args, env: dict, time_requests: bool) -> dict:
+    command = [sys.executable, __file__, "--worker", "--houses", str(args.houses),
+               "--batch", str(args.batch), "--requests", str(args.requests)]
+    if time_requests:
+        command.append("--time-requests")
+    done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True,
+                          cwd=ROOT)
+    if done.returncode != 0:
+        sys.exit(f"worker failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _bench_engine(args, engine: str) -> dict:
+    runs = []
+    for i in range(args.runs):
+        last = i == args.runs - 1
+        with tempfile.TemporaryDirectory(prefix="anju-bench-") as tmp:
+            env = {"ANJU_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "anju.settings"}
+            if engine == "postgresql":
+                name = f"anju_bench_{os.getpid()}_{i}"
+                env["DATABASE_URL"] = _pg_database(args.pg_url, name)
+            else:
+                env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+            try:
+                print(f"[{engine}] run {i + 1}/{args.runs}: seeding {args.houses:,} houses…",
+                      flush=True)
+                result = _run_worker(args, env, time_requests=last)
+            finally:
+                if engine == "postgresql":
+                    _pg_database(args.pg_url, name, drop=True)
+        print(f"[{engine}]   {result['seed_houses_per_s']:,} houses/s, "
+              f"{result['seed_rows_per_s']:,} rows/s", flush=True)
+        runs.append(result)
+    summary = {
+        "engine": engine, "date": date.today().isoformat(), "houses": args.houses,
+        "runs": args.runs, "batch": args.batch,
+        "seed_rows_per_s_runs": [r["seed_rows_per_s"] for r in runs],
+        "seed_rows_per_s_median": statistics.median(r["seed_rows_per_s"] for r in runs),
+        "seed_houses_per_s_median": statistics.median(r["seed_houses_per_s"] for r in runs),
+        "requests": runs[-1]["requests"], "township_houses": runs[-1]["township_houses"],
+        "plan_township": runs[-1]["plan_township"], "machine": _machine(),
+    }
+    return summary
+
+
+def _machine() -> dict:
+    import platform
+
+    return {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "platform": platform.platform()}
+
+
+def _markdown(summaries: list[dict]) -> str:
+    lines = [f"# Anju benchmark, {summaries[0]['date']}", "",
+             f"{summaries[0]['houses']:,} houses (one household each) in one county (梅河口市); "
+             f"township {TOWNSHIP} (山城镇). Seeding: median of {summaries[0]['runs']} runs, "
+             "each into a fresh database; rows = houses + households. Requests: "
+             f"{summaries[0]['requests']['api_township']['requests']} each after a warm-up, "
+             "time inside Django's handler (django.test.Client, in-process).", "",
+             "| engine | seed rows/s (median) | houses/s | API township list median / p90 "
+             "| page township list median / p90 | API county list median / p90 |",
+             "|---|---|---|---|---|---|"]
+    for s in summaries:
+        r = s["requests"]
+        lines.append(
+            f"| {s['engine']} | {s['seed_rows_per_s_median']:,.0f} "
+            f"(target {TARGETS['seed_rows_per_s'][s['engine']]:,}) "
+            f"| {s['seed_houses_per_s_median']:,.0f} "
+            f"| {r['api_township']['median_ms']} / {r['api_township']['p90_ms']} ms "
+            f"| {r['page_township']['median_ms']} / {r['page_township']['p90_ms']} ms "
+            f"| {r['api_county']['median_ms']} / {r['api_county']['p90_ms']} ms |")
+    lines += ["", f"Target: township list ≤ {TARGETS['township_ms']} ms median.", ""]
+    for s in summaries:
+        lines += [f"Plan of the township list query on {s['engine']} "
+                  f"({s['township_houses']:,} houses in the township):", "", "```",
+                  *s["plan_township"], "```", ""]
+    machine = summaries[0]["machine"]
+    lines.append(f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, "
+                 f"{machine['platform']}.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--houses", type=int, default=300_000)
+    parser.add_argument("--runs", type=int, default=3, help="seeding runs per engine")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per URL")
+    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--pg-url", help="PostgreSQL URL whose server may create databases")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--time-requests", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.worker:
+        print(json.dumps(_worker(args), ensure_ascii=False))
+        return
+    summaries = [_bench_engine(args, "sqlite")]
+    if args.pg_url:
+        summaries.append(_bench_engine(args, "postgresql"))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for s in summaries:
+        path = RESULTS / f"{s['date']}-{s['engine']}.json"
+        path.write_text(json.dumps(s, ensure_ascii=False, indent=2) + "\n")
+    report = _markdown(summaries)
+    (RESULTS / "latest.md").write_text(report)
+    print()
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

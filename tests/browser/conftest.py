@@ -1,0 +1,148 @@
+"""Browser tests: a real server on a temporary database, driven by Debian's Chromium.
+
+Run apart from the other tests (`pytest -q tests/browser`): they start `anju runserver`
+in a subprocess on a database of their own, so nothing here touches the test database.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "Demo@2026!"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _browser_database(url: str) -> str:
+    """A database of the browser run's own beside the one in DATABASE_URL, made afresh."""
+    import psycopg
+
+    name = "anju_browser"
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _run(env, *args):
+    result = subprocess.run([str(BIN / "anju"), *args], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"anju {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The base URL of a running Anju with the demo county and the seeded records."""
+    data_dir = tmp_path_factory.mktemp("anju-browser")
+    env = {**os.environ, "ANJU_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        env["DATABASE_URL"] = _browser_database(os.environ["DATABASE_URL"])
+    _run(env, "demo", "--no-serve", "--households", "200", "--data-dir", str(data_dir))
+    seeded = subprocess.run([sys.executable, str(Path(__file__).with_name("seed.py"))],
+                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert seeded.returncode == 0, seeded.stderr
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env["ANJU_CSRF_TRUSTED_ORIGINS"] = base
+    log = open(data_dir / "server.log", "w")
+    process = subprocess.Popen([str(BIN / "anju"), "runserver", f"127.0.0.1:{port}",
+                                "--noreload"], env=env, cwd=ROOT, stdout=log,
+                               stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((data_dir / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                    args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
+@pytest.fixture
+def page(request, chromium, server):
+    """A fresh page (its own cookies) at desktop size; a screenshot is kept on failure."""
+    context = chromium.new_context(base_url=server, locale="zh-CN",
+                                   viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "failed_call", False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def log_in():
+    """log_in(page, username): sign in through the login page as a clerk does."""
+
+    def sign_in(page, username: str, password: str = PASSWORD) -> None:
+        page.goto("/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(re.compile(r"/$"))
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def shot():
+    """shot(page, name): keep a full-page screenshot in test-artifacts/ to look at."""
+
+    def take(page, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
