@@ -1,8 +1,6 @@
 """What the server-rendered pages share: domain errors turned into the HTTP answers people
 expect (out of scope → 404, wrong role → 403), and the paging of list pages."""
 
-from functools import wraps
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,19 +10,24 @@ from anju.errors import Forbidden, NotFound
 PAGE_SIZE = 50
 
 
-def page(view):
-    """Wear outside `@requires`: a page answers 404/403, never a 500, for NotFound/Forbidden."""
+class DomainErrorMiddleware:
+    """Pages answer 404/403, never a 500, for NotFound/Forbidden raised by doors and verbs.
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as e:
-            raise Http404(e.message) from None
-        except Forbidden as e:
-            raise PermissionDenied(e.message) from None
+    API routes answer with their own error body (anju.api) before this runs.
+    """
 
-    return wrapped
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message)
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(exception.message)
+        return None
 
 
 def paginate(request, queryset):

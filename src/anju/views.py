@@ -6,7 +6,6 @@ from django.shortcuts import render
 from anju.accounts.access import public, requires
 from anju.divisions.models import Division
 from anju.divisions.queries import children_for_user
-from anju.pages import page
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy
 from anju.registry.queries import households_for_user, houses_for_user
 
@@ -18,7 +17,6 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@page
 @requires("registry.view")
 def home(request):
     """The user's division at a glance: counts by grade, the red alert, the divisions below."""

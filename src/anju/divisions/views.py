@@ -2,10 +2,8 @@ from django.shortcuts import render
 
 from anju.accounts.access import requires
 from anju.divisions.queries import names_for, search_divisions
-from anju.pages import page
 
 
-@page
 @requires("divisions.view")
 def picker_search(request):
     """Division picker: options matching the typed name or code, never the whole tree."""

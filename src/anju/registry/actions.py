@@ -3,13 +3,13 @@
 import hashlib
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from anju.accounts.access import can, check
 from anju.divisions.queries import check_village
-from anju.errors import AnjuError, Forbidden, RuleViolation, ValidationErrors, version_conflict
+from anju.errors import AnjuError, Conflict, Forbidden, RuleViolation, ValidationErrors, version_conflict
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
 from anju.registry.models import (
     Attachment,
@@ -23,6 +23,7 @@ from anju.registry.rules import (
     check_house,
     check_household,
     derived_house_fields,
+    normalized_household,
     sniff_content_type,
 )
 
@@ -88,14 +89,21 @@ def _refuse_read_only_household_fields(data: dict) -> None:
 def register_household(*, acting_user, data: dict) -> Household:
     """Put a household on the register, with its members."""
     check(acting_user, "registry.edit")
+    data = normalized_household(data)
     _refuse_read_only_household_fields(data)
     check_village(acting_user, data.get("division_code") or "")
     _raise_if(check_household(data))
     _check_head_id_free(data["head_id_number"])
-    household = Household.objects.create(
-        **{f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"},
-        persons=data["persons"],
-    )
+    try:
+        with transaction.atomic():
+            household = Household.objects.create(
+                **{f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"},
+                persons=data["persons"],
+            )
+    except IntegrityError:
+        # Another clerk registered the same head a moment ago.
+        raise Conflict("id_number_duplicate", "该身份证号已登记为其他农户的户主",
+                       field="head_id_number", rule="R-CJ-3") from None
     Member.objects.bulk_create(
         Member(household=household, name=m["name"], id_number=m.get("id_number") or "",
                relation=m["relation"]) for m in data.get("members") or []
@@ -120,6 +128,7 @@ def update_household(household: Household, *, acting_user, version: int,
                      changes: dict) -> Household:
     """Change a household; `version` must be the one the caller read (else 409)."""
     check(acting_user, "registry.edit")
+    changes = normalized_household(changes)
     _refuse_read_only_household_fields(changes)
     unknown = set(changes) - set(HOUSEHOLD_FIELDS) - {"members"}
     if unknown:

@@ -96,6 +96,10 @@ class House(models.Model):
         indexes = [
             models.Index(fields=["division_code", "id"], name="house_division_idx"),
             models.Index(fields=["grade", "division_code"], name="house_grade_idx"),
+            # The order of every house list (queries.houses_for_user): one ordered range seek
+            # per value of is_priority, so a page needs no sort of the whole township.
+            models.Index(fields=["-is_priority", "division_code", "id"],
+                         name="house_list_order_idx"),
         ]
 
     def __str__(self) -> str:

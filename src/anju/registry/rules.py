@@ -38,11 +38,28 @@ def id_number_valid(value: str) -> bool:
     if not isinstance(value, str) or not re.fullmatch(r"\d{17}[\dX]", value):
         return False
     try:
-        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
+        return False
+    if born > date.today():
         return False
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == value[17]
+
+
+def normalize_id_number(value):
+    """ID numbers are typed with a lower-case x and stray spaces; store them one way."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def normalized_household(data: dict) -> dict:
+    out = dict(data)
+    if "head_id_number" in out:
+        out["head_id_number"] = normalize_id_number(out["head_id_number"])
+    if out.get("members"):
+        out["members"] = [{**m, "id_number": normalize_id_number(m.get("id_number") or "")}
+                          for m in out["members"]]
+    return out
 
 
 def id_check_character(first17: str) -> str:

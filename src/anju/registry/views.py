@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
-from anju.pages import page, paginate, query_without_page
+from anju.pages import paginate, query_without_page
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, Use
 from anju.registry.forms import (
     AttachmentForm,
@@ -51,7 +51,6 @@ def _division_filter(value):
     return DivisionPicker(autosubmit=True).render("division", value, attrs={"id": "f-division"})
 
 
-@page
 @requires("registry.view")
 def household_list(request):
     q = request.GET.get("q", "").strip()
@@ -73,7 +72,6 @@ def household_list(request):
     })
 
 
-@page
 @requires("registry.view")
 def house_list(request):
     g = request.GET
@@ -99,7 +97,6 @@ def house_list(request):
     })
 
 
-@page
 @requires("registry.view")
 def household_detail(request, household_id: int):
     household = get_household_for_user(request.user, household_id)
@@ -116,7 +113,6 @@ def household_detail(request, household_id: int):
     })
 
 
-@page
 @requires("registry.view")
 def house_detail(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
@@ -141,7 +137,6 @@ def _render_household_form(request, form, members, household=None):
     }, status=200 if not form.is_bound or form.is_valid() else 422)
 
 
-@page
 @requires("registry.edit")
 def household_create(request):
     members = member_formset(request.POST or None)
@@ -152,7 +147,6 @@ def household_create(request):
     return _render_household_form(request, form, members)
 
 
-@page
 @requires("registry.edit")
 def household_edit(request, household_id: int):
     household = get_household_for_user(request.user, household_id)
@@ -171,7 +165,6 @@ def _render_house_form(request, form, house=None, household=None):
     }, status=200 if not form.is_bound or form.is_valid() else 422)
 
 
-@page
 @requires("registry.edit")
 def house_create(request):
     household = None
@@ -188,7 +181,6 @@ def house_create(request):
     return _render_house_form(request, form, household=household)
 
 
-@page
 @requires("registry.edit")
 def house_edit(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
@@ -199,7 +191,6 @@ def house_edit(request, house_id: int):
     return _render_house_form(request, form, house=house, household=house.household)
 
 
-@page
 @requires("registry.edit")
 def house_responsible(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
@@ -214,7 +205,6 @@ def house_responsible(request, house_id: int):
     }, status=200 if not form.is_bound or form.is_valid() else 422)
 
 
-@page
 @requires("registry.edit")
 def house_attach(request, house_id: int):
     house = get_house_for_user(request.user, house_id)

@@ -104,3 +104,25 @@ def test_build_years_fall_into_the_survey_bands(year, band):
 ])
 def test_file_type_is_known_from_its_first_bytes(head, content_type):
     assert sniff_content_type(head) == content_type
+
+
+def test_id_number_with_a_birth_date_in_the_future_is_invalid():
+    from datetime import date
+
+    from anju.registry.rules import id_check_character, id_number_valid
+
+    first17 = f"220581{date.today().year + 1}0101123"
+    assert not id_number_valid(first17 + id_check_character(first17))
+
+
+def test_id_number_typed_with_lower_case_x_is_stored_upper_case(cast):
+    from anju.conftest import SHANCHENG_V1
+    from anju.registry.actions import register_household
+    from anju.registry.rules import id_check_character
+
+    first17 = next(f"22058119800101{n:03d}" for n in range(1000)
+                   if id_check_character(f"22058119800101{n:03d}") == "X")
+    household = register_household(acting_user=cast.shancheng, data={
+        "division_code": SHANCHENG_V1, "head_name": "李小河",
+        "head_id_number": f" {first17}x ", "persons": 2})
+    assert household.head_id_number == first17 + "X"
