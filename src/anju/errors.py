@@ -40,7 +40,8 @@ class NotFound(AnjuError):
 
     status = 404
 
-    def __init__(self, message: str = "记录不存在或不在您的管辖范围内", *, field: str | None = None):
+    def __init__(self, message: str = "记录不存在或不在您的管辖范围内", *,
+                 field: str | None = None):
         super().__init__("not_found", message, field=field)
 
 

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from anju.accounts.access import can, check
 from anju.divisions.queries import check_village
-from anju.errors import AnjuError, Conflict, Forbidden, RuleViolation, ValidationErrors, version_conflict
+from anju.errors import (
+    AnjuError,
+    Conflict,
+    Forbidden,
+    RuleViolation,
+    ValidationErrors,
+    version_conflict,
+)
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
 from anju.registry.models import (
     Attachment,

@@ -126,3 +126,19 @@ def reserve_ids(model, count: int, *, using: str = "default") -> list[int]:
                        f"{connection.ops.quote_name(table)}")
         start = cursor.fetchone()[0] + 1
     return list(range(start, start + count))
+
+
+def refresh_statistics(models, *, using: str = "default") -> None:
+    """After a bulk load: planner statistics, and on PostgreSQL the visibility map, without
+    which index-only counts visit every heap page until autovacuum comes by. Skipped inside a
+    transaction (VACUUM cannot run there)."""
+    connection = connections[using]
+    if connection.in_atomic_block:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
+        else:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -177,7 +177,7 @@ def places_for(villages: list[Division]) -> list[Place]:
             for v in villages]
 
 
-def house_kind(rng: random.Random, *, only_house: bool = True) -> list:
+def house_kind(rng: random.Random, *, only_house: bool = True, corps: bool = False) -> list:
     """What a house is, apart from where: HOUSE_FIELDS from `structure` to `is_priority`."""
     year = rng.randint(*YEAR_SPANS.pick(rng))
     band = build_year_band(year)
@@ -198,7 +198,10 @@ def house_kind(rng: random.Random, *, only_house: bool = True) -> list:
         occupancy = OCCUPANCY_SAFE.pick(rng)
     tags = []
     if rng.random() < 0.06:
-        tags = sorted({PRIORITY_TAGS.pick(rng) for _ in range(rng.randint(1, 2))})
+        tags = {PRIORITY_TAGS.pick(rng) for _ in range(rng.randint(1, 2))}
+        if not corps:  # 兵地结合区域 exist only beside the Xinjiang Corps
+            tags.discard("corps_border")
+        tags = sorted(tags)
     if use in BUSINESS_USES and rng.random() < 0.25:
         tags = sorted({*tags, "crowded_business"})
     area = round(rng.uniform(45, 140) * floors * (1.3 if use in BUSINESS_USES else 1.0), 1)
@@ -214,7 +217,8 @@ def house_values(rng: random.Random, place: Place, number: int, household_id, *,
         None, household_id, place.code, f"{place.label}{number}号",
         round(place.lat + rng.uniform(-0.012, 0.012), 6),
         round(place.lng + rng.uniform(-0.016, 0.016), 6),
-        *(kind or house_kind(rng, only_house=only_house)), 1, now, now,
+        *(kind or house_kind(rng, only_house=only_house, corps=place.code.startswith("65"))),
+        1, now, now,
     ]
 
 
@@ -399,8 +403,8 @@ class _SeedPools:
 
     SIZE = 8192
 
-    def __init__(self, rng: random.Random):
-        self.kinds = [house_kind(rng) for _ in range(self.SIZE)]
+    def __init__(self, rng: random.Random, *, corps: bool):
+        self.kinds = [house_kind(rng, corps=corps) for _ in range(self.SIZE)]
         self.names = [(person_name(rng, male), male) for male in
                       (rng.random() < 0.82 for _ in range(self.SIZE))]
         self.persons = [PERSONS.pick(rng) for _ in range(self.SIZE)]
@@ -441,7 +445,7 @@ def seed(code: str, houses: int, *, batch_size: int = 20000, seed: int = 1,
     villages = seed_villages(code, houses)
     places = places_for(villages)
     rng = random.Random(f"seed:{code}:{seed}")
-    pools = _SeedPools(rng)
+    pools = _SeedPools(rng, corps=code.startswith("65"))
     start = Household.objects.filter(within(code[:6])).count()
     if start + houses > 5_000_000:
         raise ValueError("一个县最多生成 500 万户基准数据")
@@ -453,7 +457,7 @@ def seed(code: str, houses: int, *, batch_size: int = 20000, seed: int = 1,
         n = min(batch_size, houses - done)
         house_rows = []
 
-        def households(ids, first):
+        def households(ids, first, house_rows):
             for k, household_id in enumerate(ids):
                 place = places[int(rand() * place_count)]
                 name, male = pools.names[int(rand() * size)]
@@ -471,10 +475,11 @@ def seed(code: str, houses: int, *, batch_size: int = 20000, seed: int = 1,
 
         with transaction.atomic(using=using):
             ids = bulk.reserve_ids(Household, n, using=using)
-            bulk.insert_rows(Household, HOUSEHOLD_FIELDS, households(ids, start + done),
+            bulk.insert_rows(Household, HOUSEHOLD_FIELDS, households(ids, start + done, house_rows),
                              using=using)
             bulk.insert_rows(House, HOUSE_FIELDS[1:], house_rows, using=using)
         done += n
         if progress:
             progress(done, houses)
+    bulk.refresh_statistics([Household, House], using=using)
     return done

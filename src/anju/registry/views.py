@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
@@ -38,7 +40,7 @@ def _choice(value: str | None, choices) -> str | None:
 
 # The list's grade filter: one grade, or "CD" for every dangerous house (R-CJ-4 ledger).
 DANGEROUS = "CD"
-GRADE_FILTERS = [(DANGEROUS, "C/D 级危房"), *Grade.choices]
+GRADE_FILTERS = [(DANGEROUS, gettext_lazy("C/D 级危房")), *Grade.choices]
 
 
 def _grade_filter(value: str | None):
@@ -142,7 +144,7 @@ def household_create(request):
     members = member_formset(request.POST or None)
     form = HouseholdForm(request.POST or None, user=request.user, members=members)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, f"已登记农户：{form.saved.head_name}户")
+        messages.success(request, _("已登记农户：%(name)s户") % {"name": form.saved.head_name})
         return redirect("registry:household_detail", form.saved.pk)
     return _render_household_form(request, form, members)
 
@@ -154,7 +156,7 @@ def household_edit(request, household_id: int):
     form = HouseholdForm(request.POST or None, user=request.user, instance=household,
                          members=members)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, "农户信息已保存")
+        messages.success(request, _("农户信息已保存"))
         return redirect("registry:household_detail", household.pk)
     return _render_household_form(request, form, members, household)
 
@@ -176,7 +178,7 @@ def house_create(request):
         initial = {"household_id": household.pk, "division_code": household.division_code}
     form = HouseForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, f"已登记房屋：{form.saved.address}")
+        messages.success(request, _("已登记房屋：%(address)s") % {"address": form.saved.address})
         return redirect("registry:house_detail", form.saved.pk)
     return _render_house_form(request, form, household=household)
 
@@ -186,7 +188,7 @@ def house_edit(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
     form = HouseForm(request.POST or None, user=request.user, instance=house)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, "房屋信息已保存")
+        messages.success(request, _("房屋信息已保存"))
         return redirect("registry:house_detail", house.pk)
     return _render_house_form(request, form, house=house, household=house.household)
 
@@ -198,7 +200,7 @@ def house_responsible(request, house_id: int):
     form = ResponsiblePersonsForm(request.POST or None, user=request.user, instance=house,
                                   persons=persons)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, "责任人已保存")
+        messages.success(request, _("责任人已保存"))
         return redirect("registry:house_detail", house.pk)
     return render(request, "registry/responsible_form.html", {
         "form": form, "persons": persons, "house": house,
@@ -212,9 +214,9 @@ def house_attach(request, house_id: int):
         return redirect("registry:house_detail", house.pk)
     form = AttachmentForm(request.POST, request.FILES, user=request.user, house=house)
     if form.is_valid():
-        messages.success(request, "附件已上传")
+        messages.success(request, _("附件已上传"))
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"附件未上传：{error}")
+                messages.error(request, _("附件未上传：%(error)s") % {"error": error})
     return redirect("registry:house_detail", house.pk)

@@ -1,7 +1,8 @@
 import time
+from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from anju.accounts.actions import create_user
 from anju.accounts.models import User
@@ -39,7 +40,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--data-dir", help="数据目录（默认 ./var；由 anju 命令在载入设置前处理）")
+        parser.add_argument("--data-dir",
+                            help="数据目录（默认 ./var；由 anju 命令在载入设置前处理）")
         parser.add_argument("--households", type=int, default=3000, help="演示农户数")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
 
@@ -51,9 +53,11 @@ class Command(BaseCommand):
     def done(self, started: float, note: str = ""):
         self.stdout.write(f" {note}（{time.monotonic() - started:.1f} 秒）")
 
-    def handle(self, *args, port, households, no_serve, **options):
+    def handle(self, *args, port, households, no_serve, data_dir=None, **options):
         from django.conf import settings
 
+        if data_dir and Path(data_dir).resolve() != settings.DATA_DIR:
+            raise CommandError("--data-dir 须经 anju 命令传入（或设置 ANJU_DATA_DIR）")
         self.stdout.write(f"数据库：{settings.DATABASES['default']['NAME']}")
         t = self.step("迁移数据库")
         call_command("migrate", verbosity=0, interactive=False)

@@ -1,0 +1,105 @@
+"""Chinese by default; English on request, through the top bar's switch or Accept-Language."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+PO = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES" / "django.po"
+NAV = re.compile(r'<nav class="mainnav">(.*?)</nav>', re.S)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def nav(response) -> list[str]:
+    return re.findall(r">([^<]+)</a>", NAV.search(text(response)).group(1))
+
+
+@pytest.fixture
+def clerk(cast):
+    client = Client()
+    client.force_login(cast.shancheng)
+    return client
+
+
+def test_home_is_chinese_by_default(clerk):
+    r = clerk.get("/")
+    assert r.status_code == 200
+    body = text(r)
+    assert nav(r) == ["首页", "房屋", "农户"]
+    assert '<html lang="zh-Hans">' in body
+    assert "C/D 级危房仍有人居住" in body and "退出" in body
+    assert "Households" not in body and "Log out" not in body
+
+
+def test_top_bar_has_a_language_switch(clerk):
+    body = text(clerk.get("/"))
+    form = re.search(r'<form method="post" action="(?P<action>[^"]+)" class="langswitch">'
+                     r"(?P<inner>.*?)</form>", body, re.S)
+    assert form and form["action"] == reverse("set_language") == "/i18n/setlang/"
+    inner = form["inner"]
+    assert 'name="csrfmiddlewaretoken"' in inner
+    assert '<select name="language"' in inner
+    assert re.findall(r'<option value="([^"]+)"', inner) == ["zh-hans", "en"]
+    assert '<option value="zh-hans" lang="zh-hans" selected>简体中文</option>' in inner
+    assert ">English</option>" in inner
+
+
+def test_switching_to_english_and_back(clerk):
+    r = clerk.post("/i18n/setlang/", {"language": "en", "next": "/registry/houses/"})
+    assert r.status_code == 302 and r["Location"] == "/registry/houses/"
+
+    r = clerk.get("/")
+    body = text(r)
+    assert nav(r) == ["Home", "Houses", "Households"]
+    assert '<html lang="en">' in body
+    assert "Log out" in body and "Grade C/D dangerous houses still occupied" in body
+    assert "退出" not in body and "C/D 级危房仍有人居住" not in body
+    assert "山城镇" in body  # the records themselves stay as they are
+    assert '<option value="en" lang="en" selected>English</option>' in body
+
+    houses = text(clerk.get("/registry/houses/"))
+    assert "Register house" in houses and "Safety grade" in houses and "records" in houses
+
+    clerk.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert nav(clerk.get("/")) == ["首页", "房屋", "农户"]
+
+
+def test_login_page_follows_accept_language(db):
+    english = text(Client().get("/login/", headers={"accept-language": "en"}))
+    assert "Log in to Anju" in english
+    assert ">Username</label>" in english and ">Password</label>" in english
+    assert "登录安居" not in english
+
+    chinese = text(Client().get("/login/", headers={"accept-language": "zh-CN,zh;q=0.9"}))
+    assert "登录安居" in chinese and ">用户名</label>" in chinese
+    assert "Log in to Anju" not in chinese
+
+
+def test_unknown_language_falls_back_to_chinese(db):
+    body = text(Client().get("/login/", headers={"accept-language": "fr"}))
+    assert "登录安居" in body
+
+
+def _catalogue_msgids():
+    """The plain (no context, no plural) msgids of the English catalogue's source."""
+    entries = PO.read_text(encoding="utf-8").split("\n\n")[1:]
+    for entry in entries:
+        if "msgctxt" in entry or "msgid_plural" in entry:
+            continue
+        msgid = re.search(r'^msgid "(.*)"$', entry, re.M)
+        if msgid:
+            yield msgid.group(1).replace('\\"', '"')
+
+
+def test_every_message_has_a_compiled_english_translation():
+    msgids = list(_catalogue_msgids())
+    assert len(msgids) > 100
+    with translation.override("en"):
+        untranslated = [m for m in msgids if translation.gettext(m) == m]
+    assert untranslated == [], "run `anju compilemessages` in src/anju after editing django.po"
