@@ -54,6 +54,8 @@ class Member(models.Model):
         verbose_name = "家庭成员"
         verbose_name_plural = "家庭成员"
         ordering = ["id"]
+        # A search by ID number also finds the member's household (exact match).
+        indexes = [models.Index(fields=["id_number"], name="member_id_number_idx")]
 
 
 class House(models.Model):
