@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
 work=$(mktemp -d /tmp/anju-bench.XXXXXX)
-trap 'bash scripts/pg.sh stop "$work/pg" 2>/dev/null; rm -rf "$work"' EXIT
-url=$(bash scripts/pg.sh start "$work/pg")
+pg_dir=$(mktemp -d /tmp/anju-pg.XXXXXX)
+trap 'bash scripts/pg.sh stop "$pg_dir" 2>/dev/null; rm -rf "$work"' EXIT
+url=$(bash scripts/pg.sh start "$pg_dir")
 ANJU_DATA_DIR=$work/data "$venv/bin/python" bench/run.py --pg-url "$url" "$@"

@@ -3,12 +3,14 @@
 #   scripts/pg.sh start DIR   -> prints the DATABASE_URL of a fresh cluster in DIR
 #   scripts/pg.sh stop DIR
 set -euo pipefail
-cmd=$1 dir=$2
+# DIR must be reachable by the postgres user when run as root: pass a folder of its own,
+# e.g. from `mktemp -d /tmp/anju-pg.XXXXXX`, not one inside a private temporary folder.
+cmd=$1 dir=$(realpath -m "$2")
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 as_owner() {
   # initdb and postgres refuse to run as root: run them as the postgres user instead.
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case $cmd in

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 which=${1:-all}
 venv=${VENV:-.venv}
 work=$(mktemp -d /tmp/anju-test.XXXXXX)
-pg_dir=$work/pg
+pg_dir=$(mktemp -d /tmp/anju-pg.XXXXXX)
 failures=()
 
 cleanup() { bash scripts/pg.sh stop "$pg_dir" 2>/dev/null; rm -rf "$work"; }
