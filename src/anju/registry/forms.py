@@ -77,8 +77,13 @@ class VerbForm(forms.Form):
         if self.instance is not None and cleaned.get("version") is None:
             self.add_error(None, "缺少版本号，请刷新页面后重试")
             return cleaned
+        self.saved = self.call_verb(self.run_verb, cleaned)
+        return cleaned
+
+    def call_verb(self, verb, *args, **kwargs):
+        """Run a verb; its rule errors land beside their fields (a wrong role still raises)."""
         try:
-            self.saved = self.run_verb(cleaned)
+            return verb(*args, **kwargs)
         except Forbidden:
             raise
         except ValidationErrors as e:
@@ -86,7 +91,7 @@ class VerbForm(forms.Form):
                 self.show(error)
         except AnjuError as e:
             self.show(e)
-        return cleaned
+        return None
 
     def subforms_valid(self) -> bool:
         return True
@@ -303,16 +308,8 @@ class ResponsiblePersonsForm(VerbForm):
             if not row["phone"]:
                 row["phone"] = phones.get(form.cleaned_data.get("person_id"), "")
             data.append(row)
-        try:
-            self.saved = actions.set_responsible_persons(self.instance, acting_user=self.user,
-                                                         persons=data)
-        except Forbidden:
-            raise
-        except ValidationErrors as e:
-            for error in e.errors:
-                self.show(error)
-        except AnjuError as e:
-            self.show(e)
+        self.saved = self.call_verb(actions.set_responsible_persons, self.instance,
+                                    acting_user=self.user, persons=data)
         return cleaned
 
 
