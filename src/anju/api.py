@@ -9,6 +9,8 @@ from ninja.security import django_auth
 
 from anju.accounts.api import router as accounts_router
 from anju.apikit import BearerAuth
+from anju.appraisal.api import catalogue as screening_catalogue
+from anju.appraisal.api import house_records
 from anju.divisions.api import router as divisions_router
 from anju.errors import AnjuError, ValidationErrors
 from anju.registry.api import households, houses
@@ -33,6 +35,8 @@ api.add_router("/houses", houses)
 # Attachments live under the paths of their owners, in a router of their own.
 api.add_router("/households", household_attachments)
 api.add_router("/houses", house_attachments)
+api.add_router("/houses", house_records)
+api.add_router("/screening", screening_catalogue)
 
 
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "anju.policy",
     "anju.accounts",
     "anju.registry",
+    "anju.appraisal",
+    "anju.quality",
 ]
 
 MIDDLEWARE = [

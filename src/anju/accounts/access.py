@@ -29,6 +29,19 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     # Full ID, phone and account numbers: the county departments that certify, approve and pay.
     "registry.reveal": (frozenset({Role.COUNTY_OFFICER}), CASE_DEPARTMENTS),
     "accounts.manage": (frozenset({Role.ADMIN}), None),
+    # Inspections and screenings at every level (domain.md §2).
+    "appraisal.inspect": (
+        frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
+                   Role.APPRAISER}),
+        None,
+    ),
+    # A grade comes only from technical staff: appraisers and the county housing department.
+    "appraisal.appraise": (frozenset({Role.ADMIN, Role.APPRAISER, Role.COUNTY_OFFICER}),
+                           frozenset({Department.HOUSING}) | {""}),
+    "quality.view": (ALL_ROLES, None),
+    # 点对点核实比对, 面对面抽查 and 举一反三 are the county's (and prefecture's) checks.
+    "quality.verify": (frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER}),
+                       None),
 }
 
 

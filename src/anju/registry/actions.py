@@ -18,6 +18,7 @@ from anju.errors import (
     version_conflict,
 )
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
+from anju.registry.hooks import house_changed
 from anju.registry.models import (
     Attachment,
     House,
@@ -163,6 +164,8 @@ def update_household(household: Household, *, acting_user, version: int,
             division_code=household.division_code,
             changes={f: _jsonable(v) for f, v in changes.items() if f != "members"}
             | ({"members": len(changes["members"] or [])} if "members" in changes else {}))
+    for house_id in household.houses.values_list("pk", flat=True):
+        house_changed(house_id)
     return household
 
 
@@ -198,6 +201,7 @@ def register_house(*, acting_user, data: dict, today: date | None = None) -> Hou
     _record(actor=acting_user, action="house_registered", house=house,
             division_code=house.division_code,
             changes={f: _jsonable(getattr(house, f)) for f in HOUSE_FIELDS})
+    house_changed(house.pk)
     return house
 
 
@@ -236,6 +240,7 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
     _record(actor=acting_user, action="house_updated", house=house,
             division_code=house.division_code,
             changes={f: _jsonable(v) for f, v in changes.items()})
+    house_changed(house.pk)
     return house
 
 
@@ -268,6 +273,7 @@ def set_responsible_persons(house: House, *, acting_user, persons: list[dict]) -
     _record(actor=acting_user, action="responsible_persons_set", house=house,
             division_code=house.division_code,
             changes={"responsible_persons": [f"{p['role']}:{p['name']}" for p in persons]})
+    house_changed(house.pk)
     return house
 
 

@@ -207,6 +207,7 @@ class HouseOut(Schema):
     is_only_house: bool
     grade: str
     screening_result: str | None
+    awaiting_appraisal: bool = Field(description="排查为严重或一定隐患且其后未鉴定：待鉴定")
     priority_tags: list[str]
     version: int
 
@@ -247,6 +248,7 @@ def present_house(house: House, *, detail: bool = False) -> dict:
         "business_sector": house.business_sector, "occupancy": house.occupancy,
         "is_only_house": house.is_only_house, "grade": house.grade,
         "screening_result": house.screening_result or None,
+        "awaiting_appraisal": house.awaiting_appraisal,
         "priority_tags": house.priority_tags, "version": house.version,
     }
     if detail:

@@ -119,7 +119,7 @@ HOUSE_FIELDS = ("id", "household_id", "division_code", "address", "lat", "lng", 
                 "color_steel", "floors", "storey_band", "built_year", "build_year_band",
                 "build_method", "floor_area", "use", "business_sector", "occupancy",
                 "is_only_house", "grade", "screening_result", "priority_tags", "is_priority",
-                "version", "created_at", "updated_at")
+                "awaiting_appraisal", "version", "created_at", "updated_at")
 HOUSEHOLD_FIELDS = ("id", "division_code", "head_name", "head_id_number", "phone", "persons",
                     "low_income_category", "bank_account", "bank_name", "version",
                     "created_at", "updated_at")
@@ -178,7 +178,8 @@ def places_for(villages: list[Division]) -> list[Place]:
 
 
 def house_kind(rng: random.Random, *, only_house: bool = True, corps: bool = False) -> list:
-    """What a house is, apart from where: HOUSE_FIELDS from `structure` to `is_priority`."""
+    """What a house is, apart from where: HOUSE_FIELDS from `structure` to
+    `awaiting_appraisal`."""
     year = rng.randint(*YEAR_SPANS.pick(rng))
     band = build_year_band(year)
     structure = STRUCTURE_BY_BAND[band].pick(rng)
@@ -205,9 +206,11 @@ def house_kind(rng: random.Random, *, only_house: bool = True, corps: bool = Fal
     if use in BUSINESS_USES and rng.random() < 0.25:
         tags = sorted({*tags, "crowded_business"})
     area = round(rng.uniform(45, 140) * floors * (1.3 if use in BUSINESS_USES else 1.0), 1)
-    return [structure, rng.random() < 0.08, floors, storey_band(floors), year, band,
-            BUILD_METHOD.pick(rng), area, use, sector, occupancy, only_house, grade,
-            SCREENING_BY_GRADE[grade].pick(rng), tags, bool(tags)]
+    color_steel, method = rng.random() < 0.08, BUILD_METHOD.pick(rng)
+    screening = SCREENING_BY_GRADE[grade].pick(rng)
+    return [structure, color_steel, floors, storey_band(floors), year, band, method, area, use,
+            sector, occupancy, only_house, grade, screening, tags, bool(tags),
+            screening in ("serious", "some") and grade == "unrated"]
 
 
 def house_values(rng: random.Random, place: Place, number: int, household_id, *,

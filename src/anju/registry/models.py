@@ -84,6 +84,9 @@ class House(models.Model):
                              default=Grade.UNRATED)
     screening_result = models.CharField("排查初判", max_length=8, blank=True,
                                         choices=ScreeningResult.choices)
+    # grading.md §1: screened serious/some and not appraised since ("待鉴定"); kept by the
+    # appraisal verbs so that work lists can find these houses through an index.
+    awaiting_appraisal = models.BooleanField("待鉴定", default=False)
     priority_tags = models.JSONField("重点区域", default=list, blank=True)
     # R-CJ-1: kept beside the tags so that every work list can sort priority houses first
     # through an index; the registry verbs keep the two in step.
@@ -102,6 +105,8 @@ class House(models.Model):
             # per value of is_priority, so a page needs no sort of the whole township.
             models.Index(fields=["-is_priority", "division_code", "id"],
                          name="house_list_order_idx"),
+            models.Index(fields=["awaiting_appraisal", "division_code"],
+                         name="house_awaiting_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,265 @@
+"""Inspections, screenings and appraisals of a house over HTTP (api.md)."""
+
+from datetime import date, datetime
+
+from django.utils.timezone import localtime
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from anju.accounts.access import requires
+from anju.apikit import ERRORS
+from anju.appraisal import actions
+from anju.appraisal.codes import InspectionLevel
+from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
+from anju.appraisal.queries import item_kinds_for_user
+from anju.registry.queries import get_house_for_user
+
+house_records = Router(tags=["排查与鉴定"])
+catalogue = Router(tags=["排查与鉴定"])
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ItemIn(StrictSchema):
+    kind: str = Field(description="排查项目代码，见 GET /screening/item-kinds")
+    level: str = Field(description="serious 或 general，须与目录一致")
+    count: int = Field(1, description="出现该隐患的处数；同一一般隐患 ≥ 3 处即为严重")
+    note: str = ""
+
+
+class ScreeningIn(StrictSchema):
+    checked_on: date
+    level: str = Field(InspectionLevel.VILLAGE, description="排查层级，如 village、township")
+    inspector: str = ""
+    items: list[ItemIn] = []
+    altered_without_design: bool = Field(False, description="加层、扩建、拆改主体结构且无专业设计"
+                                                             "或无资质施工")
+    note: str = ""
+    controls: list[str] | None = Field(None, description="严重隐患时采取的管控措施；"
+                                                          "省略则为搬离、封房、值守、警示")
+
+
+class ControlOut(Schema):
+    kind: str
+    ordered_on: date
+
+
+class HazardOut(Schema):
+    id: int
+    number: str
+    found_on: date
+    source: str
+    status: str
+    description: str
+    controls: list[ControlOut]
+
+
+class ItemOut(Schema):
+    kind: str
+    level: str
+    count: int
+    note: str
+
+
+class ScreeningOut(Schema):
+    id: int
+    house_id: int
+    checked_on: date
+    level: str
+    inspector: str
+    items: list[ItemOut]
+    altered_without_design: bool
+    result: str
+    note: str
+    hazard: HazardOut | None
+    recorded_at: datetime
+
+
+class UrbanReportIn(StrictSchema):
+    institution: str
+    report_no: str
+    grade: str
+    file_id: int | None = Field(None, description="已上传到本房屋的报告扫描件附件 id")
+
+
+class AppraisalIn(StrictSchema):
+    appraised_on: date
+    appraiser: str
+    organization: str = ""
+    site: str = Field("safe", description="safe 或场地危险代码，如 landslide")
+    components: dict[str, str] | None = Field(
+        None, description="foundation、bearing_wall、timber_frame、timber_truss、concrete_frame、"
+                          "roof 各为 a/b/c/d/n/a")
+    seismic: dict[str, bool] | None = Field(
+        None, description="ring_beam、tie_column、ground_ring_beam：是否设有（8 度及以上必填）")
+    prevention: str | None = Field(None, description="防灾措施鉴定：full、partial 或 none")
+    grade: str | None = Field(None, description="省略则采用计算等级")
+    override_reason: str = ""
+    urban_report: UrbanReportIn | None = None
+    component_photos: dict[str, list[int]] | None = None
+
+
+class UrbanReportOut(Schema):
+    institution: str
+    report_no: str
+    grade: str
+    file_id: int | None
+
+
+class AppraisalOut(Schema):
+    id: int
+    house_id: int
+    method: str
+    appraised_on: date
+    appraiser: str
+    organization: str
+    site: str
+    components: dict[str, str]
+    seismic: dict[str, bool]
+    prevention: str
+    computed_grade: str | None
+    grade: str
+    override_reason: str
+    urban_report: UrbanReportOut | None
+    component_photos: dict[str, list[int]]
+    recorded_at: datetime
+
+
+class InspectionIn(StrictSchema):
+    level: str = Field(description="household_self、village、township、county、villager_report、"
+                                   "lookback、spot_check、third_party")
+    inspected_on: date
+    inspector: str = ""
+    findings: str = ""
+    major_hazard: bool = False
+    controls: list[str] | None = None
+    photo_ids: list[int] = []
+
+
+class InspectionOut(Schema):
+    id: int
+    house_id: int
+    level: str
+    inspected_on: date
+    inspector: str
+    findings: str
+    major_hazard: bool
+    photo_ids: list[int]
+    hazard: HazardOut | None
+    recorded_at: datetime
+
+
+class ItemKindOut(Schema):
+    code: str
+    level: str
+    name: str
+
+
+def present_hazard(hazard: Hazard | None) -> dict | None:
+    if hazard is None:
+        return None
+    return {"id": hazard.pk, "number": hazard.number, "found_on": hazard.found_on,
+            "source": hazard.source, "status": hazard.status,
+            "description": hazard.description,
+            "controls": [{"kind": c.kind, "ordered_on": c.ordered_on}
+                         for c in hazard.controls.all()]}
+
+
+def present_screening(screening: Screening) -> dict:
+    return {"id": screening.pk, "house_id": screening.house_id,
+            "checked_on": screening.checked_on, "level": screening.level,
+            "inspector": screening.inspector, "items": screening.items,
+            "altered_without_design": screening.altered_without_design,
+            "result": screening.result, "note": screening.note,
+            "hazard": present_hazard(next(iter(screening.hazards.all()), None)),
+            "recorded_at": localtime(screening.recorded_at)}
+
+
+def present_appraisal(appraisal: Appraisal) -> dict:
+    urban = None
+    if appraisal.method == "urban":
+        urban = {"institution": appraisal.institution, "report_no": appraisal.report_no,
+                 "grade": appraisal.grade, "file_id": appraisal.report_file_id}
+    return {"id": appraisal.pk, "house_id": appraisal.house_id, "method": appraisal.method,
+            "appraised_on": appraisal.appraised_on, "appraiser": appraisal.appraiser,
+            "organization": appraisal.organization, "site": appraisal.site,
+            "components": appraisal.components, "seismic": appraisal.seismic,
+            "prevention": appraisal.prevention,
+            "computed_grade": appraisal.computed_grade or None, "grade": appraisal.grade,
+            "override_reason": appraisal.override_reason, "urban_report": urban,
+            "component_photos": appraisal.component_photos,
+            "recorded_at": localtime(appraisal.recorded_at)}
+
+
+def present_inspection(inspection: Inspection) -> dict:
+    return {"id": inspection.pk, "house_id": inspection.house_id, "level": inspection.level,
+            "inspected_on": inspection.inspected_on, "inspector": inspection.inspector,
+            "findings": inspection.findings, "major_hazard": inspection.major_hazard,
+            "photo_ids": [p.pk for p in inspection.photos.all()],
+            "hazard": present_hazard(next(iter(inspection.hazards.all()), None)),
+            "recorded_at": localtime(inspection.recorded_at)}
+
+
+@house_records.post("/{house_id}/screenings", response={201: ScreeningOut, **ERRORS},
+                    summary="记录排查初判（严重隐患即时管控）")
+@requires("appraisal.inspect")
+def create_screening(request, house_id: int, payload: ScreeningIn):
+    house = get_house_for_user(request.user, house_id)
+    screening = actions.record_screening(house, acting_user=request.user,
+                                         data=payload.model_dump())
+    return 201, present_screening(screening)
+
+
+@house_records.get("/{house_id}/screenings", response={200: list[ScreeningOut], **ERRORS},
+                   summary="房屋的排查初判记录（新的在前）")
+@requires("registry.view")
+def list_screenings(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    screenings = house.screenings.prefetch_related("hazards__controls")
+    return [present_screening(s) for s in screenings]
+
+
+@house_records.post("/{house_id}/appraisals", response={201: AppraisalOut, **ERRORS},
+                    summary="录入安全性鉴定（重新鉴定新增一条，不改写历史）")
+@requires("appraisal.appraise")
+def create_appraisal(request, house_id: int, payload: AppraisalIn):
+    house = get_house_for_user(request.user, house_id)
+    data = payload.model_dump()
+    appraisal = actions.record_appraisal(house, acting_user=request.user, data=data)
+    return 201, present_appraisal(appraisal)
+
+
+@house_records.get("/{house_id}/appraisals", response={200: list[AppraisalOut], **ERRORS},
+                   summary="房屋的鉴定记录（新的在前）")
+@requires("registry.view")
+def list_appraisals(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    return [present_appraisal(a) for a in house.appraisals.all()]
+
+
+@house_records.post("/{house_id}/inspections", response={201: InspectionOut, **ERRORS},
+                    summary="记录各级检查（发现重大隐患即时管控）")
+@requires("appraisal.inspect")
+def create_inspection(request, house_id: int, payload: InspectionIn):
+    house = get_house_for_user(request.user, house_id)
+    inspection = actions.record_inspection(house, acting_user=request.user,
+                                           data=payload.model_dump())
+    return 201, present_inspection(inspection)
+
+
+@house_records.get("/{house_id}/inspections", response={200: list[InspectionOut], **ERRORS},
+                   summary="房屋的各级检查记录（新的在前）")
+@requires("registry.view")
+def list_inspections(request, house_id: int):
+    house = get_house_for_user(request.user, house_id)
+    inspections = house.inspections.prefetch_related("photos", "hazards__controls")
+    return [present_inspection(i) for i in inspections]
+
+
+@catalogue.get("/item-kinds", response={200: list[ItemKindOut], **ERRORS},
+               summary="排查项目目录（grading.md §2）")
+@requires("registry.view")
+def list_item_kinds(request, division: str | None = None):
+    return list(item_kinds_for_user(request.user, division))

@@ -1,0 +1,171 @@
+"""The screening and grading rules of grading.md §2–3 as pure functions. No database here."""
+
+from dataclasses import dataclass
+
+from anju.appraisal.codes import (
+    NOT_APPLICABLE,
+    RATING_CHOICES,
+    Component,
+    ItemLevel,
+    Prevention,
+    SeismicItem,
+    SiteHazard,
+)
+from anju.errors import RuleViolation
+from anju.registry.codes import Grade, ScreeningResult
+
+RULE = "R-CJ-2"
+URBAN_FLOORS = 3  # grading.md §3: three or more storeys need an urban appraisal
+ESCALATING_KINDS = 3  # general items of >= 3 different kinds make the house serious
+ESCALATING_PLACES = 3  # >= 3 places showing one general kind make it serious
+SEISMIC_REQUIRED_FROM = 8  # intensity from which the seismic items are required
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    level: str
+    count: int = 1
+
+
+def screening_result(items: list[Item], *, altered_without_design: bool) -> str:
+    """grading.md §2: serious / some / none, never a grade."""
+    general = [i for i in items if i.level == ItemLevel.GENERAL]
+    if any(i.level == ItemLevel.SERIOUS for i in items):
+        return ScreeningResult.SERIOUS
+    if len({i.kind for i in general}) >= ESCALATING_KINDS:
+        return ScreeningResult.SERIOUS
+    places: dict[str, int] = {}
+    for item in general:
+        places[item.kind] = places.get(item.kind, 0) + item.count
+    if any(n >= ESCALATING_PLACES for n in places.values()):
+        return ScreeningResult.SERIOUS
+    if general or altered_without_design:
+        return ScreeningResult.SOME
+    return ScreeningResult.NONE
+
+
+def computed_grade(site: str, components: dict[str, str]) -> str | None:
+    """grading.md §3 stage 3; None while an applicable component has no rating."""
+    if site != SiteHazard.SAFE:
+        return Grade.D
+    ratings = [components.get(c) for c in Component.values]
+    if any(r is None or r == "" for r in ratings):
+        return None
+    applicable = [r for r in ratings if r != NOT_APPLICABLE]
+    if not applicable:
+        return None
+    worst = max(applicable)  # "a" < "b" < "c" < "d"
+    return {"a": Grade.A, "b": Grade.B, "c": Grade.C, "d": Grade.D}[worst]
+
+
+def needs_urban_appraisal(floors: int) -> bool:
+    return floors >= URBAN_FLOORS
+
+
+def check_screening_items(items: list[dict], known_kinds: dict[str, str]) -> list[RuleViolation]:
+    """Each item names a catalogued kind at that kind's level, and a count of places >= 1."""
+    errors = []
+    if not isinstance(items, list):
+        return [RuleViolation("choice_invalid", "排查项目应为列表", field="items", rule=RULE)]
+    for i, item in enumerate(items):
+        where = f"items[{i}]"
+        kind = item.get("kind")
+        if kind not in known_kinds:
+            errors.append(RuleViolation("item_kind_unknown",
+                                        f"第 {i + 1} 项隐患类型“{kind}”不在排查项目目录中",
+                                        field=f"{where}.kind", rule=RULE))
+        level = item.get("level")
+        if level not in ItemLevel.values:
+            errors.append(RuleViolation("choice_invalid",
+                                        f"第 {i + 1} 项程度“{level}”应为 serious 或 general",
+                                        field=f"{where}.level", rule=RULE))
+        elif kind in known_kinds and known_kinds[kind] != level:
+            errors.append(RuleViolation("item_level_mismatch",
+                                        f"第 {i + 1} 项“{kind}”在目录中的程度为"
+                                        f"“{ItemLevel(known_kinds[kind]).label}”",
+                                        field=f"{where}.level", rule=RULE))
+        count = item.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            errors.append(RuleViolation("count_invalid", f"第 {i + 1} 项的处数应为正整数",
+                                        field=f"{where}.count", rule=RULE))
+    return errors
+
+
+def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[RuleViolation]:
+    """Refuse an appraisal that grading.md §3 does not allow; collects every error."""
+    errors: list[RuleViolation] = []
+
+    def fail(code, field, message):
+        errors.append(RuleViolation(code, message, field=field, rule=RULE))
+
+    urban = data.get("urban_report")
+    if needs_urban_appraisal(floors):
+        if data.get("components"):
+            fail("rural_form_not_allowed", "components",
+                 f"{floors} 层房屋不适用农村住房安全性鉴定，应录入有资质机构的城镇房屋鉴定报告")
+        if not urban:
+            fail("urban_report_required", "urban_report",
+                 "三层及以上房屋应录入鉴定机构、报告编号和鉴定等级")
+        else:
+            for key, label in (("institution", "鉴定机构"), ("report_no", "报告编号")):
+                if not str(urban.get(key) or "").strip():
+                    fail("field_required", f"urban_report.{key}", f"{label}不能为空")
+            if urban.get("grade") not in ("A", "B", "C", "D"):
+                fail("choice_invalid", "urban_report.grade", "报告鉴定等级应为 A、B、C 或 D")
+        return errors
+    if urban:
+        fail("urban_report_not_allowed", "urban_report",
+             f"{floors} 层房屋应按农村住房安全性鉴定技术导则逐项鉴定构件")
+    site = data.get("site")
+    if site not in SiteHazard.values:
+        fail("choice_invalid", "site", f"场地“{site}”不是有效选项")
+    components = data.get("components") or {}
+    if not isinstance(components, dict):
+        components = {}
+    # A dangerous site makes the house D whatever its components (stage 1).
+    site_decides = site in SiteHazard.values and site != SiteHazard.SAFE
+    for name in components:
+        if name not in Component.values:
+            fail("component_unknown", f"components.{name}", f"构件“{name}”不是鉴定导则中的构件")
+    for name in Component.values:
+        rating = components.get(name)
+        label = Component(name).label
+        if rating in (None, ""):
+            if not site_decides:
+                fail("component_missing", f"components.{name}",
+                     f"{label}未评定；本房屋没有的构件请选“不适用”")
+        elif rating not in RATING_CHOICES:
+            fail("component_rating_invalid", f"components.{name}",
+                 f"{label}的评定“{rating}”应为 a、b、c、d 或 n/a")
+    if components and all(components.get(c) == NOT_APPLICABLE for c in Component.values):
+        fail("component_missing", "components", "至少应有一项承重构件参与评定")
+    if data.get("prevention") not in Prevention.values:
+        fail("choice_invalid", "prevention", "防灾措施鉴定结果应为 full、partial 或 none")
+    if seismic_intensity >= SEISMIC_REQUIRED_FROM:
+        seismic = data.get("seismic") or {}
+        for item in SeismicItem:
+            if not isinstance(seismic.get(item.value), bool):
+                fail("seismic_item_required", f"seismic.{item.value}",
+                     f"抗震设防烈度 {seismic_intensity} 度地区应填写是否设有{item.label}")
+    return errors
+
+
+def recorded_grade(computed: str, given: str | None, override_reason: str, *,
+                   site: str = SiteHazard.SAFE) -> str:
+    """The grade kept on the record: the computed one unless a reasoned override is given."""
+    if not given or given == computed:
+        return computed
+    if given not in ("A", "B", "C", "D"):
+        raise RuleViolation("choice_invalid", f"鉴定等级“{given}”应为 A、B、C 或 D",
+                            field="grade", rule=RULE)
+    if site != SiteHazard.SAFE:
+        raise RuleViolation("grade_inconsistent",
+                            f"场地存在{SiteHazard(site).label}危险，房屋应评为 D 级（迁址重建）",
+                            field="grade", rule="R-CJ-3")
+    if not (override_reason or "").strip():
+        raise RuleViolation("grade_inconsistent",
+                            f"录入的等级 {given} 与按构件计算的等级 {computed} 不一致，"
+                            "综合判定时应写明理由",
+                            field="grade", rule="R-CJ-3")
+    return given
