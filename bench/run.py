@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 COUNTY, TOWNSHIP = "220581", "220581100"  # 梅河口市, 山城镇
-TARGETS = {"seed_rows_per_s": {"sqlite": 10_000, "postgresql": 50_000}, "township_ms": 30}
+TARGETS = {"seed_rows_per_s": {"sqlite": 10_000, "postgresql": 50_000}, "township_ms": 30,
+           "sweep_houses_per_s": {"sqlite": 20_000}}
 
 
 # --- worker: runs inside one process with one database ------------------------------------
@@ -57,6 +58,9 @@ def _worker(args) -> dict:
     result = {"engine": connection.vendor, "houses": count, "seed_seconds": round(seconds, 2),
               "seed_houses_per_s": round(count / seconds),
               "seed_rows_per_s": round(2 * count / seconds)}
+    from quality_sweep import quality_sweep
+
+    result["sweep"] = quality_sweep(COUNTY)
     if not args.time_requests:
         return result
 
@@ -106,6 +110,9 @@ def _worker(args) -> dict:
     queryset = houses_for_user(township, division=TOWNSHIP)[:50]
     result["plan_township"] = str(queryset.explain()).splitlines()
     result["township_houses"] = houses_for_user(township, division=TOWNSHIP).count()
+    from ledger_export import measure as ledger_export
+
+    result["ledger_export"] = ledger_export(COUNTY)  # after the timed lists: it adds entries
     return result
 
 
@@ -155,7 +162,9 @@ def _bench_engine(args, engine: str) -> dict:
                 if engine == "postgresql":
                     _pg_database(args.pg_url, name, drop=True)
         print(f"[{engine}]   {result['seed_houses_per_s']:,} houses/s, "
-              f"{result['seed_rows_per_s']:,} rows/s", flush=True)
+              f"{result['seed_rows_per_s']:,} rows/s; quality sweep "
+              f"{result['sweep']['first']['houses_per_s']:,} houses/s, again "
+              f"{result['sweep']['again']['houses_per_s']:,} houses/s", flush=True)
         runs.append(result)
     summary = {
         "engine": engine, "date": date.today().isoformat(), "houses": args.houses,
@@ -163,8 +172,14 @@ def _bench_engine(args, engine: str) -> dict:
         "seed_rows_per_s_runs": [r["seed_rows_per_s"] for r in runs],
         "seed_rows_per_s_median": statistics.median(r["seed_rows_per_s"] for r in runs),
         "seed_houses_per_s_median": statistics.median(r["seed_houses_per_s"] for r in runs),
+        "sweep_runs": [r["sweep"] for r in runs],
+        "sweep_houses_per_s_median": statistics.median(
+            r["sweep"]["first"]["houses_per_s"] for r in runs),
+        "resweep_houses_per_s_median": statistics.median(
+            r["sweep"]["again"]["houses_per_s"] for r in runs),
         "requests": runs[-1]["requests"], "township_houses": runs[-1]["township_houses"],
         "plan_township": runs[-1]["plan_township"], "machine": _machine(),
+        "ledger_export": runs[-1]["ledger_export"],
     }
     return summary
 
@@ -196,6 +211,31 @@ def _markdown(summaries: list[dict]) -> str:
             f"| {r['page_township']['median_ms']} / {r['page_township']['p90_ms']} ms "
             f"| {r['api_county']['median_ms']} / {r['api_county']['p90_ms']} ms |")
     lines += ["", f"Target: township list ≤ {TARGETS['township_ms']} ms median.", ""]
+    lines += ["Quality sweep (R-CJ-3, `anju quality_sweep`) over the county, median of the runs: "
+              "the first sweep checks every record and ID number afresh and opens the findings "
+              "of the generated data; a second sweep finds nothing changed.", "",
+              "| engine | first sweep houses/s | findings opened | second sweep houses/s |",
+              "|---|---|---|---|"]
+    for s in summaries:
+        target = TARGETS["sweep_houses_per_s"].get(s["engine"])
+        lines.append(f"| {s['engine']} | {s['sweep_houses_per_s_median']:,.0f}"
+                     + (f" (target {target:,})" if target else "")
+                     + f" | {s['sweep_runs'][-1]['first']['opened']:,}"
+                     f" | {s['resweep_houses_per_s_median']:,.0f} |")
+    lines.append("")
+    lines += ["整治台账 Excel export of the county (`GET /exports/rectification-ledger.xlsx`, "
+              "bench/ledger_export.py): its C/D houses put on the ledger by `ledger_backfill`, "
+              "then the export written in a fresh process as a county housing officer; peak "
+              "RSS is that process's ru_maxrss.", "",
+              "| engine | entries | rows/s | peak RSS | RSS before export | file |",
+              "|---|---|---|---|---|---|"]
+    for s in summaries:
+        x = s["ledger_export"]
+        lines.append(f"| {s['engine']} | {x['rows']:,} | {x['rows_per_s']:,} (target "
+                     f"{x['targets']['rows_per_s']:,}) | {x['peak_rss_mb']} MB (target < "
+                     f"{x['targets']['peak_rss_mb']} MB) | {x['rss_before_mb']} MB "
+                     f"| {x['xlsx_mb']} MB |")
+    lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "
                   f"({s['township_houses']:,} houses in the township):", "", "```",

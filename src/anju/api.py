@@ -11,8 +11,13 @@ from anju.accounts.api import router as accounts_router
 from anju.apikit import BearerAuth
 from anju.appraisal.api import catalogue as screening_catalogue
 from anju.appraisal.api import house_records
+from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
-from anju.errors import AnjuError, ValidationErrors
+from anju.errors import AnjuError, Forbidden, ValidationErrors
+from anju.quality.api import house_verifications
+from anju.quality.api import router as quality_router
+from anju.rectification.api import exports as rectification_exports
+from anju.rectification.api import rectifications
 from anju.registry.api import households, houses
 from anju.registry.attachment_api import house_attachments, household_attachments
 
@@ -37,6 +42,10 @@ api.add_router("/households", household_attachments)
 api.add_router("/houses", house_attachments)
 api.add_router("/houses", house_records)
 api.add_router("/screening", screening_catalogue)
+api.add_router("/houses", house_verifications)
+api.add_router("/quality", quality_router)
+api.add_router("/rectifications", rectifications)
+api.add_router("/exports", rectification_exports)
 
 
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,
@@ -49,6 +58,8 @@ def error_response(request, status: int, code: str, message: str, field=None, ru
 
 @api.exception_handler(AnjuError)
 def on_anju_error(request, exc: AnjuError):
+    if isinstance(exc, Forbidden):
+        record_refusal(request, exc)
     details = [e.as_dict() for e in exc.errors] if isinstance(exc, ValidationErrors) else None
     return error_response(request, exc.status, exc.code, exc.message, exc.field, exc.rule,
                           details)

@@ -9,10 +9,12 @@ from anju.accounts.models import ApiToken
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = ApiToken.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found  # so that DELETE /auth/token can revoke this one
+        return found.user
 
 
 class ErrorDetail(Schema):

@@ -38,6 +38,8 @@ CAST = {
     "appraiser1": ("220581", "appraiser", "housing"),
     "changji": ("6523", "prefecture_officer", "housing"),
     "huinan_housing": ("220523", "county_officer", "housing"),
+    "security": ("22", "security_admin", ""),
+    "auditor": ("22", "audit_admin", ""),
 }
 PASSWORD = "Cast@Test-2026"
 
@@ -97,6 +99,24 @@ class ApiClient:
     def upload(self, path, data):
         """A multipart POST: `data` holds the form fields and the files."""
         return self.client.post(path, data, headers=self.headers)
+
+
+def sign_in(client: Client, user) -> Client:
+    """Log `client` in as `user` by session, with the second factor passed when the user
+    needs one (administrators and full-view roles), as after the login and code pages."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from anju.accounts.rules import needs_second_factor
+
+    client.force_login(user)
+    if needs_second_factor(user):
+        device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                  or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 @pytest.fixture

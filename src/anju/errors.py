@@ -51,8 +51,9 @@ class Forbidden(AnjuError):
     status = 403
 
     def __init__(self, message: str = "您的角色无权执行此操作", *, code: str = "forbidden",
-                 rule: str | None = None):
+                 rule: str | None = None, obj=None):
         super().__init__(code, message, rule=rule)
+        self.obj = obj  # the record refused, for the audit row of the refusal
 
 
 class Conflict(AnjuError):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 
+from anju.audit.actions import record_refusal
 from anju.errors import Forbidden, NotFound
 
 PAGE_SIZE = 50
@@ -26,6 +27,7 @@ class DomainErrorMiddleware:
         if isinstance(exception, NotFound):
             raise Http404(exception.message)
         if isinstance(exception, Forbidden):
+            record_refusal(request, exception)
             raise PermissionDenied(exception.message)
         return None
 

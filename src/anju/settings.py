@@ -1,7 +1,9 @@
 """Anju settings: every knob comes from the environment through the typed readers below."""
 
+import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,20 +48,31 @@ DEBUG = env_bool("ANJU_DEBUG", False)
 DATA_DIR = Path(env_str("ANJU_DATA_DIR", "var")).resolve()
 
 
-def _secret_key() -> str:
+def _key(env_name: str, file_name: str, make) -> str:
     # A key from the environment in production; otherwise one generated once per data folder,
     # so a fresh install never runs on a key that is published in the repository.
-    if key := os.environ.get("ANJU_SECRET_KEY"):
+    if key := os.environ.get(env_name):
         return key
-    path = DATA_DIR / "secret.key"
+    path = DATA_DIR / file_name
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+def _field_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+SECRET_KEY = _key("ANJU_SECRET_KEY", "secret.key", lambda: secrets.token_urlsafe(50))
+# ID, phone and account numbers at rest (anju.crypto): AES-256-GCM keys, the first encrypts
+# and all decrypt (rotation); a separate key for the keyed hash that exact lookups use.
+FIELD_KEYS = [k.strip() for k in _key("ANJU_FIELD_KEYS", "field.keys", _field_key).split(",")
+              if k.strip()]
+LOOKUP_KEY = _key("ANJU_LOOKUP_KEY", "lookup.key", lambda: secrets.token_urlsafe(32))
+KEYS_FROM_ENVIRONMENT = all(
+    os.environ.get(n) for n in ("ANJU_SECRET_KEY", "ANJU_FIELD_KEYS", "ANJU_LOOKUP_KEY"))
 ALLOWED_HOSTS = env_list("ANJU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("ANJU_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
 
@@ -72,26 +85,39 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs from its own static files, so the CSP needs no CDN
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "anju.divisions",
     "anju.policy",
     "anju.accounts",
+    "anju.audit",
     "anju.registry",
     "anju.appraisal",
     "anju.quality",
+    "anju.rectification",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anju.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anju.accounts.middleware.SessionTimeoutMiddleware",
+    "anju.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anju.pages.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
 ]
 
 ROOT_URLCONF = "anju.urls"
@@ -108,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "anju.accounts.context.navigation",
             ],
         },
     },
@@ -134,16 +161,58 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# 等保 level 3: length ≥ 8, three of four character classes, not the username, not common.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "anju.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "anju.accounts.passwords.UsernameNotContainedValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anju.accounts.passwords.CommonBaseWordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account before the password
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 API_TOKEN_HOURS = env_int("ANJU_API_TOKEN_HOURS", 12)
+
+# Lockout (django-axes): 5 failures in a row lock the account for 30 minutes; an address
+# with many failures over any accounts is refused as well (accounts/lockout.py).
+AXES_FAILURE_LIMIT = env_int("ANJU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ANJU_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_FAILURES_PER_ADDRESS = env_int("ANJU_LOGIN_FAILURES_PER_ADDRESS", 30)
+# axes.W006 asks for ip_address among the lockout parameters; the per-address limit is ours
+# (a township office shares one address, so it gets a higher limit than one account).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_HANDLER = "anju.accounts.lockout.LoginAttempts"
+AXES_LOCKOUT_CALLABLE = "anju.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "anju.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# The lock lifts 30 minutes after the fifth failure, not 30 minutes after the last try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # logins are in anju.audit
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Proxies in front of Anju whose X-Forwarded-For is trusted (0: use the socket's address).
+TRUSTED_PROXY_COUNT = env_int("ANJU_TRUSTED_PROXY_COUNT", 0)
+
+# Second factor (django-otp TOTP): required for the administrators and full-view roles
+# (accounts/rules.py), offered to everyone. `anju demo` turns the requirement off, loudly.
+REQUIRE_TOTP = env_bool("ANJU_REQUIRE_TOTP", True)
+OTP_TOTP_ISSUER = "安居 Anju"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sessions end after 30 idle minutes and 12 hours at most (accounts/middleware.py).
+SESSION_IDLE_MINUTES = env_int("ANJU_SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("ANJU_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+AUDIT_RETENTION_DAYS = max(env_int("ANJU_AUDIT_RETENTION_DAYS", 180), 180)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -171,12 +240,32 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MAX_UPLOAD_MB = env_int("ANJU_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 
+# Behind TLS (production): secure cookies, HSTS, redirect to https. `check --deploy` is clean
+# only with ANJU_HTTPS=true; a TLS-terminating proxy must set X-Forwarded-Proto.
+HTTPS = env_bool("ANJU_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("ANJU_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("ANJU_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may come over http
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Anything larger than an attachment (plus its form) is refused before it is read.
+MAX_REQUEST_BYTES = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background work (django-tasks, ADR 0013): jobs wait in the database and `anju db_worker`
+# runs them; ANJU_TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inline.
+TASKS = {"default": {"BACKEND": env_str("ANJU_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGGING = {
     "version": 1,

@@ -15,5 +15,10 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("divisions/", include("anju.divisions.urls")),
     path("registry/", include("anju.registry.urls")),
+    path("accounts/", include("anju.accounts.urls")),
+    path("audit/", include("anju.audit.urls")),
+    path("appraisal/", include("anju.appraisal.urls")),
+    path("rectification/", include("anju.rectification.urls")),
+    path("quality/", include("anju.quality.urls")),
     path("api/v1/", api.urls),
 ]

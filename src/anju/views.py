@@ -1,9 +1,9 @@
 from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from anju.accounts.access import public, requires
+from anju.accounts.access import can, public, requires
 from anju.divisions.models import Division
 from anju.divisions.queries import children_for_user
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy
@@ -17,10 +17,13 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@requires("registry.view")
+@requires("accounts.self")
 def home(request):
-    """The user's division at a glance: counts by grade, the red alert, the divisions below."""
+    """The user's division at a glance: counts by grade, the red alert, the divisions below.
+    The administrators, who see no household data, go to their own pages."""
     user = request.user
+    if not can(user, "registry.view"):
+        return redirect("audit:event_list" if can(user, "audit.view") else "accounts:user_list")
     division = Division.objects.filter(code=user.scope).first()
     children = children_for_user(user, user.scope) if division else []
     # One grouped scan gives the totals and each child division's figures (R-CJ-6 red alert).

@@ -6,6 +6,7 @@ Run as a script with ANJU_DATA_DIR (and DATABASE_URL) of the browser test server
 import os
 
 import django
+from django.core.management import call_command
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
 django.setup()
@@ -38,6 +39,7 @@ def main():
         "use": "residence", "occupancy": "occupied", "is_only_house": True})
     # The grade comes from an appraisal, which is not the registry's verb: set it directly.
     House.objects.filter(pk=house.pk).update(grade="D")
+    call_command("ledger_backfill", SHANCHENG)  # and onto the ledger, as `anju demo` does
     print(f"seeded house {house.pk}")
 
 

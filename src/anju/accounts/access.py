@@ -13,6 +13,10 @@ from anju.accounts.models import Department, Role
 from anju.errors import Forbidden
 
 ALL_ROLES = frozenset(Role.values)
+# 三员分立: the system, security and audit administrators run the system and watch it; none
+# of them sees household data (a test checks every capability below).
+ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+OFFICIALS = ALL_ROLES - ADMINISTRATORS
 CASE_DEPARTMENTS = frozenset({
     Department.HOUSING, Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION,
     Department.FINANCE,
@@ -21,27 +25,50 @@ CASE_DEPARTMENTS = frozenset({
 # capability -> (roles, departments or None for any department)
 CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     "divisions.view": (ALL_ROLES, None),
-    "registry.view": (ALL_ROLES, None),
+    "registry.view": (OFFICIALS, None),
     "registry.edit": (
-        frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}),
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}),
+        None,
+    ),
+    # Photos and scans on a house's file: also the appraisers who photograph its components.
+    "registry.attach": (
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
+                   Role.APPRAISER}),
         None,
     ),
     # Full ID, phone and account numbers: the county departments that certify, approve and pay.
     "registry.reveal": (frozenset({Role.COUNTY_OFFICER}), CASE_DEPARTMENTS),
+    # Users, roles and scopes: the system administrator; the security administrator sees the
+    # list to unlock accounts, reset second factors and passwords, and revoke tokens.
     "accounts.manage": (frozenset({Role.ADMIN}), None),
+    "accounts.view": (frozenset({Role.ADMIN, Role.SECURITY_ADMIN}), None),
+    "accounts.security": (frozenset({Role.SECURITY_ADMIN}), None),
+    "accounts.self": (ALL_ROLES, None),  # one's own password and second factor
+    "audit.view": (frozenset({Role.AUDIT_ADMIN}), None),
     # Inspections and screenings at every level (domain.md §2).
     "appraisal.inspect": (
-        frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
                    Role.APPRAISER}),
         None,
     ),
     # A grade comes only from technical staff: appraisers and the county housing department.
-    "appraisal.appraise": (frozenset({Role.ADMIN, Role.APPRAISER, Role.COUNTY_OFFICER}),
+    "appraisal.appraise": (frozenset({Role.APPRAISER, Role.COUNTY_OFFICER}),
                            frozenset({Department.HOUSING}) | {""}),
-    "quality.view": (ALL_ROLES, None),
+    "quality.view": (OFFICIALS, None),
     # 点对点核实比对, 面对面抽查 and 举一反三 are the county's (and prefecture's) checks.
-    "quality.verify": (frozenset({Role.ADMIN, Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER}),
+    "quality.verify": (frozenset({Role.COUNTY_OFFICER, Role.PREFECTURE_OFFICER}),
                        None),
+    # The rectification ledger (R-CJ-4..10, docs/decisions/0013): every official reads it
+    # (sector departments their own sector's houses); the township and village record the
+    # measures and checks; acceptance is organised by the township with the county's
+    # technical staff; 销号 (and undoing it) is the county housing department's.
+    "rectification.view": (OFFICIALS, None),
+    "rectification.record": (
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}), None),
+    "rectification.accept": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}),
+                             frozenset({Department.HOUSING, Department.TOWNSHIP_GOVERNMENT})),
+    "rectification.sign_off": (frozenset({Role.COUNTY_OFFICER}),
+                               frozenset({Department.HOUSING})),
 }
 
 

@@ -1,30 +1,199 @@
+"""The verbs of user administration and login security. Each writes an audit row."""
+
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from anju.accounts.models import Department, Role, User
+from anju.accounts.access import check
+from anju.accounts.models import ApiToken, Department, Role, User
+from anju.audit.actions import record
+from anju.audit.models import Action
 from anju.divisions.models import Division
-from anju.errors import Conflict, RuleViolation
+from anju.errors import Conflict, Forbidden, RuleViolation
+
+USER_FIELDS = ("scope", "role", "department", "full_name", "is_active")
 
 
-@transaction.atomic
-def create_user(username: str, password: str, *, scope: str, role: str, department: str = "",
-                full_name: str = "", check_password: bool = True) -> User:
-    if User.objects.filter(username=username).exists():
-        raise Conflict("username_taken", f"用户名 {username} 已存在", field="username")
+def _check_password(password: str, user: User, field: str = "password") -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise RuleViolation("password_weak", "；".join(e.messages), field=field) from None
+
+
+def _check_assignment(*, scope: str, role: str, department: str) -> None:
     if role not in Role.values:
         raise RuleViolation("role_invalid", f"未知角色 {role}", field="role")
     if department and department not in Department.values:
         raise RuleViolation("department_invalid", f"未知部门 {department}", field="department")
     if not Division.objects.filter(code=scope).exists():
         raise RuleViolation("division_unknown", f"区划代码 {scope} 不在区划表中", field="scope")
+
+
+@transaction.atomic
+def create_user(username: str, password: str, *, scope: str, role: str, department: str = "",
+                full_name: str = "", check_password: bool = True, acting_user=None,
+                request=None) -> User:
+    """A new user. From a page or the API `acting_user` is the system administrator; the
+    command line (`anju adduser`, `anju demo`) passes none."""
+    if acting_user is not None:
+        check(acting_user, "accounts.manage")
+    if User.objects.filter(username=username).exists():
+        raise Conflict("username_taken", f"用户名 {username} 已存在", field="username")
+    _check_assignment(scope=scope, role=role, department=department)
     user = User(username=username, scope=scope, role=role, department=department,
                 first_name=full_name)
     if check_password:
-        try:
-            validate_password(password, user)
-        except ValidationError as e:
-            raise RuleViolation("password_weak", "；".join(e.messages), field="password") from None
+        _check_password(password, user)
     user.set_password(password)
     user.save()
+    record(Action.USER_CREATED, actor=acting_user, obj=user, request=request,
+           details={"username": username, "scope": scope, "role": role,
+                    "department": department,
+                    "via": "web" if acting_user is not None else "command"})
     return user
+
+
+@transaction.atomic
+def change_user(user: User, *, acting_user, changes: dict, request=None) -> User:
+    """Change a user's scope, role, department, name or active flag. A change of role, scope
+    or a deactivation revokes the user's API tokens: new rights start from a new login."""
+    check(acting_user, "accounts.manage")
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise RuleViolation("field_read_only", f"字段 {field} 不可修改", field=field)
+    if user.pk == acting_user.pk and ({"role", "scope", "is_active"} & set(changes)):
+        raise Forbidden("不能变更自己的角色、管辖范围或停用自己", code="cannot_change_self")
+    before = {"scope": user.scope, "role": user.role, "department": user.department,
+              "full_name": user.first_name, "is_active": user.is_active}
+    after = {**before, **changes}
+    _check_assignment(scope=after["scope"], role=after["role"], department=after["department"])
+    changed = {f: [before[f], after[f]] for f in USER_FIELDS if before[f] != after[f]}
+    if not changed:
+        return user
+    user.scope, user.role, user.department = after["scope"], after["role"], after["department"]
+    user.first_name, user.is_active = after["full_name"], bool(after["is_active"])
+    user.save(update_fields=["scope", "role", "department", "first_name", "is_active"])
+    if {"role", "scope", "is_active"} & set(changed):
+        _revoke_tokens(user)
+    action = Action.ROLE_CHANGED if "role" in changed else Action.USER_CHANGED
+    record(action, actor=acting_user, obj=user, request=request,
+           details={"username": user.username, "changes": changed})
+    return user
+
+
+def _revoke_tokens(user: User) -> int:
+    return ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def change_own_password(*, acting_user, old_password: str, new_password: str,
+                        request=None) -> User:
+    """A user changes their own password. Their other sessions end (Django checks the password
+    hash kept in each session), and their API tokens are revoked."""
+    check(acting_user, "accounts.self")
+    if not acting_user.check_password(old_password):
+        raise RuleViolation("password_incorrect", "原密码不正确", field="old_password")
+    if old_password == new_password:
+        raise RuleViolation("password_unchanged", "新密码不能与原密码相同", field="new_password")
+    _check_password(new_password, acting_user, "new_password")
+    acting_user.set_password(new_password)
+    acting_user.save(update_fields=["password"])
+    revoked = _revoke_tokens(acting_user)
+    record(Action.PASSWORD_CHANGED, actor=acting_user, obj=acting_user, request=request,
+           details={"tokens_revoked": revoked})
+    return acting_user
+
+
+@transaction.atomic
+def reset_password(user: User, *, acting_user, new_password: str, request=None) -> User:
+    """The security administrator sets a new password: every session and token of the user
+    ends."""
+    check(acting_user, "accounts.security")
+    _check_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    revoked = _revoke_tokens(user)
+    record(Action.PASSWORD_RESET, actor=acting_user, obj=user, request=request,
+           details={"username": user.username, "tokens_revoked": revoked})
+    return user
+
+
+@transaction.atomic
+def reset_second_factor(user: User, *, acting_user, request=None) -> int:
+    """The security administrator removes a lost authenticator; the user sets up a new one at
+    the next login."""
+    check(acting_user, "accounts.security")
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    record(Action.OTP_RESET, actor=acting_user, obj=user, request=request,
+           details={"username": user.username, "devices": count})
+    return count
+
+
+@transaction.atomic
+def unlock(user: User, *, acting_user, request=None) -> int:
+    """The security administrator lifts a lockout before its 30 minutes are over."""
+    check(acting_user, "accounts.security")
+    count = AxesProxyHandler.reset_attempts(username=user.username)
+    record(Action.ACCOUNT_UNLOCKED, actor=acting_user, obj=user, request=request,
+           details={"username": user.username, "attempts": count})
+    return count
+
+
+@transaction.atomic
+def revoke_tokens(user: User, *, acting_user, request=None) -> int:
+    """Revoke all of a user's API tokens (the security administrator, or the user)."""
+    if acting_user.pk != user.pk:
+        check(acting_user, "accounts.security")
+    count = _revoke_tokens(user)
+    record(Action.TOKEN_REVOKED, actor=acting_user, obj=user, request=request,
+           details={"username": user.username, "tokens": count})
+    return count
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, acting_user, request=None) -> None:
+    """Revoke the one token a caller presents (DELETE /api/v1/auth/token)."""
+    if token.user_id != acting_user.pk:
+        raise Forbidden()
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    record(Action.TOKEN_REVOKED, actor=acting_user, obj=acting_user, request=request,
+           details={"tokens": 1, "token": token.pk})
+
+
+@transaction.atomic
+def confirm_second_factor(device: TOTPDevice, *, acting_user, token: str,
+                          request=None) -> bool:
+    """Confirm a new authenticator with a first code; False if the code is wrong."""
+    check(acting_user, "accounts.self")
+    if device.user_id != acting_user.pk or device.confirmed:
+        raise Forbidden()
+    if not device.verify_token(token):
+        record(Action.OTP_FAILED, actor=acting_user, result="failed", request=request,
+               details={"step": "enrol"})
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # One authenticator per user: an older one stops working.
+    TOTPDevice.objects.filter(user=acting_user).exclude(pk=device.pk).delete()
+    record(Action.OTP_ENROLLED, actor=acting_user, obj=acting_user, request=request)
+    return True
+
+
+def verify_second_factor(user: User, token: str, *, request=None, channel: str = "web"):
+    """The user's authenticator device if `token` is its current code, else None; both
+    outcomes are audited. django-otp slows repeated wrong codes down (throttling)."""
+    from django_otp import verify_token
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    verified = (verify_token(user, device.persistent_id, (token or "").strip())
+                if device is not None else None)
+    record(Action.OTP_VERIFIED if verified else Action.OTP_FAILED, actor=user,
+           result="ok" if verified else "failed", request=request,
+           details={"channel": channel})
+    return verified

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "安全审计员"
     PREFECTURE_OFFICER = "prefecture_officer", "州市干部"
     COUNTY_OFFICER = "county_officer", "县市干部"
     TOWNSHIP_OFFICER = "township_officer", "乡镇干部"
@@ -76,8 +78,14 @@ class ApiToken(models.Model):
         return token, key
 
     @classmethod
-    def user_for(cls, key: str):
+    def find(cls, key: str) -> "ApiToken | None":
+        """The active token with this key, of an active user; None for anything else."""
         token = cls.objects.active().select_related("user").filter(digest=_digest(key)).first()
         if token is None or not token.user.is_active:
             return None
-        return token.user
+        return token
+
+    @classmethod
+    def user_for(cls, key: str):
+        token = cls.find(key)
+        return token.user if token else None

@@ -18,6 +18,7 @@ from anju.appraisal.codes import (
     InspectionLevel,
     SiteHazard,
 )
+from anju.appraisal.hooks import appraised
 from anju.appraisal.models import (
     Appraisal,
     ControlOrder,
@@ -290,5 +291,6 @@ def record_appraisal(house: House, *, acting_user, data: dict,
         division_code=house.division_code,
         changes={"appraisal": appraisal.pk, "grade": appraisal.grade,
                  "computed_grade": appraisal.computed_grade, "house_grade": [before, house.grade]})
+    appraised(appraisal)  # R-CJ-4: a C/D house goes onto the ledger in this transaction
     house_changed(house.pk)
     return appraisal

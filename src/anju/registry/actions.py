@@ -8,6 +8,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from anju.accounts.access import can, check
+from anju.audit import actions as audit
+from anju.audit.models import Action
+from anju.crypto import lookup_hash, with_lookup_hashes
 from anju.divisions.queries import check_village
 from anju.errors import (
     AnjuError,
@@ -77,7 +80,7 @@ def _jsonable(value):
 
 
 def _check_head_id_free(head_id_number: str, exclude_pk=None) -> None:
-    others = Household.objects.filter(head_id_number=head_id_number)
+    others = Household.objects.filter(head_id_hash=lookup_hash(head_id_number))
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
@@ -122,13 +125,18 @@ def register_household(*, acting_user, data: dict) -> Household:
     return household
 
 
-def record_full_view(household: Household, *, acting_user) -> None:
-    """Allow a full view of the household's ID, phone and account numbers, and record it."""
+@transaction.atomic
+def record_full_view(household: Household, *, acting_user, request=None) -> None:
+    """Allow a full view of the household's ID, phone and account numbers, and record it (in
+    the household's history and in the audit log; a refusal is audited by the error handler)."""
     if not can(acting_user, "registry.reveal"):
-        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code="reveal_not_allowed")
+        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code="reveal_not_allowed",
+                        obj=household)
     _record(actor=acting_user, action="full_view", household=household,
             division_code=household.division_code,
             changes={"fields": list(SENSITIVE)})
+    audit.record(Action.FULL_VIEW, actor=acting_user, obj=household, request=request,
+                 details={"fields": list(SENSITIVE)})
 
 
 @transaction.atomic
@@ -149,6 +157,7 @@ def update_household(household: Household, *, acting_user, version: int,
     if "head_id_number" in changes:
         _check_head_id_free(changes["head_id_number"], exclude_pk=household.pk)
     values = {f: (v if v is not None else "") for f, v in changes.items() if f != "members"}
+    values = with_lookup_hashes(Household, values)
     updated = Household.objects.filter(pk=household.pk, version=version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())
     if updated != 1:
@@ -283,7 +292,7 @@ def attach_file(*, acting_user, upload, kind: str, household: Household | None =
     """Keep a photo or a scanned document on the household's or house's file (一户一档)."""
     from django.conf import settings
 
-    check(acting_user, "registry.edit")
+    check(acting_user, "registry.attach" if house is not None else "registry.edit")
     owner = house or household
     if owner is None:
         raise RuleViolation("field_required", "附件应属于某一农户或房屋", field="house_id")

@@ -124,7 +124,7 @@ def create_household(request, payload: HouseholdIn):
 def get_household(request, household_id: int, reveal: bool = False):
     household = get_household_for_user(request.user, household_id)
     if reveal:
-        actions.record_full_view(household, acting_user=request.user)
+        actions.record_full_view(household, acting_user=request.user, request=request)
     return present_household(household, reveal=reveal)
 
 

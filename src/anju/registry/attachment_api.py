@@ -70,7 +70,7 @@ def _stream(attachment: Attachment) -> FileResponse:
 
 @house_attachments.post("/{house_id}/attachments", response={201: AttachmentOut, **ERRORS},
                         summary="上传房屋照片或扫描件")
-@requires("registry.edit")
+@requires("registry.attach")
 def upload_house_attachment(request, house_id: int, file: File[UploadedFile],
                             kind: Form[str], title: Form[str] = ""):
     house = get_house_for_user(request.user, house_id)

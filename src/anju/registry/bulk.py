@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connections
 
+from anju.crypto import EncryptedCharField, encrypt, hash_fields, lookup_hash
+
 
 def _memoized(convert):
     # Generated rows repeat a few values per column (one timestamp, empty tag lists), and
@@ -40,8 +42,11 @@ def _converters(model, fields: Sequence[str], vendor: str, connection):
     """Per-column functions turning Python values into what the driver stores."""
     converters = []
     for name in fields:
-        kind = model._meta.get_field(name).get_internal_type()
-        if kind == "JSONField":
+        field = model._meta.get_field(name)
+        kind = field.get_internal_type()
+        if isinstance(field, EncryptedCharField):
+            converters.append(encrypt)  # never memoized: equal numbers get unequal tokens
+        elif kind == "JSONField":
             converters.append(_memoized(_to_json))
         elif vendor != "postgresql" and kind == "DecimalField":
             converters.append(lambda v: None if v is None else str(v))
@@ -65,18 +70,25 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
     connection = connections[using]
     vendor = connection.vendor
     converters = _converters(model, fields, vendor, connection)
-    if any(converters):
+    # The lookup hash of an encrypted number is derived here, from the plain value, as the
+    # ORM's save() derives it (anju.crypto.LookupHashField).
+    derived = [(f, fields.index(f.source)) for f in hash_fields(model)
+               if f.source in fields and f.name not in fields]
+    if any(converters) or derived:
         pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
+        sources = [i for _, i in derived]
 
         def adapt(row):
             row = list(row)
+            hashes = [lookup_hash(row[i]) for i in sources]
             for i, convert in pairs:
                 row[i] = convert(row[i])
-            return row
+            return row + hashes
 
         rows = map(adapt, rows)
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    columns = ", ".join(connection.ops.quote_name(c) for c in
+                        [*_columns(model, fields), *(f.column for f, _ in derived)])
     count = 0
     with connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -86,7 +98,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
                     copy.write_row(row)
                     count += 1
         else:
-            placeholders = ", ".join(["%s"] * len(fields))
+            placeholders = ", ".join(["%s"] * (len(fields) + len(derived)))
             counted = _Counted(rows)
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
                                counted)

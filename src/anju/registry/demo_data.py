@@ -15,6 +15,8 @@ from itertools import accumulate
 from django.db import transaction
 from django.utils import timezone
 
+from anju.crypto import lookup_hash
+from anju.divisions.boxes import COUNTY_AREAS
 from anju.divisions.demo import ensure_demo_villages
 from anju.divisions.loader import load_divisions
 from anju.divisions.models import Division, Level
@@ -28,17 +30,6 @@ DEMO_COUNTIES = ("220581", "6523")  # 梅河口市 and the counties of 昌吉州
 # Share of demo households that live in 梅河口市; the rest go to 昌吉州's counties.
 MEIHEKOU_SHARE = 0.6
 
-# (south, north, west, east) of each county's inhabited area, in degrees.
-COUNTY_AREAS = {
-    "220581": (42.30, 42.80, 125.30, 126.10),  # 梅河口市
-    "652301": (43.90, 44.45, 86.90, 87.40),  # 昌吉市
-    "652302": (43.85, 44.50, 87.80, 88.60),  # 阜康市
-    "652323": (43.95, 44.55, 86.45, 86.90),  # 呼图壁县
-    "652324": (44.05, 44.60, 86.00, 86.40),  # 玛纳斯县
-    "652325": (43.80, 44.40, 89.40, 90.20),  # 奇台县
-    "652327": (43.85, 44.30, 88.90, 89.30),  # 吉木萨尔县
-    "652328": (43.65, 44.05, 90.05, 91.00),  # 木垒哈萨克自治县
-}
 BANKS = {"22": ("梅河口农商银行", "中国邮政储蓄银行", "中国农业银行", "吉林银行"),
          "65": ("新疆农村信用社", "中国农业银行", "中国邮政储蓄银行", "昌吉农商银行")}
 
@@ -353,7 +344,7 @@ def generate_demo(households: int, *, seed: int = 2026, progress=None) -> tuple[
     changji = [v for v in villages if not v.code.startswith("220581")]
     places = {p.code: p for p in places_for(villages)}
     existing = set(Household.objects.filter(within("220581") | within("6523"))
-                   .values_list("head_id_number", flat=True))
+                   .values_list("head_id_hash", flat=True))
     now = timezone.now()
     made = [0, 0]
     batch = []
@@ -370,9 +361,10 @@ def generate_demo(households: int, *, seed: int = 2026, progress=None) -> tuple[
         pool = meihekou if rng.random() < MEIHEKOU_SHARE or not changji else changji
         place = places[rng.choice(pool).code]
         household = _household(rng, i, place, now)
-        if household[0][3] in existing:
+        head_hash = lookup_hash(household[0][3])
+        if head_hash in existing:
             continue
-        existing.add(household[0][3])
+        existing.add(head_hash)
         batch.append(household)
         if len(batch) >= 1000:
             flush()

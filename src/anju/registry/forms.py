@@ -72,7 +72,11 @@ class VerbForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors or not self.subforms_valid():
+        if self.errors:
+            return cleaned
+        if not self.subforms_valid():
+            # The rows show their own errors; without this the form would pass with nothing saved.
+            self.add_error(None, "请修改下方标出的各行后再保存")
             return cleaned
         if self.instance is not None and cleaned.get("version") is None:
             self.add_error(None, "缺少版本号，请刷新页面后重试")
@@ -298,7 +302,10 @@ class ResponsiblePersonsForm(VerbForm):
 
     def clean(self):
         cleaned = forms.Form.clean(self)
-        if self.errors or not self.subforms_valid():
+        if self.errors:
+            return cleaned
+        if not self.subforms_valid():
+            self.add_error(None, "请修改下方标出的各行后再保存")
             return cleaned
         phones = {p.pk: p.phone for p in self.instance.responsible_persons.all()}
         data = []

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from anju.crypto import EncryptedCharField, LookupHashField
 from anju.registry.codes import (
     AttachmentKind,
     BuildMethod,
@@ -21,12 +22,14 @@ from anju.registry.codes import (
 class Household(models.Model):
     division_code = models.CharField("所在村", max_length=12)
     head_name = models.CharField("户主姓名", max_length=40)
-    head_id_number = models.CharField("户主身份证号", max_length=18)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Encrypted at rest; exact searches and the one-head-one-household rule use the hash.
+    head_id_number = EncryptedCharField("户主身份证号")
+    head_id_hash = LookupHashField(source="head_id_number")
+    phone = EncryptedCharField("联系电话", blank=True)
     persons = models.PositiveSmallIntegerField("家庭人口")
     low_income_category = models.CharField("低收入类别", max_length=20, blank=True,
                                            choices=LowIncomeCategory.choices)
-    bank_account = models.CharField("一卡通账号", max_length=32, blank=True)
+    bank_account = EncryptedCharField("一卡通账号", blank=True)
     bank_name = models.CharField("开户银行", max_length=60, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -37,7 +40,7 @@ class Household(models.Model):
         verbose_name_plural = "农户"
         indexes = [models.Index(fields=["division_code", "id"], name="household_division_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["head_id_number"], name="household_head_id_unique"),
+            models.UniqueConstraint(fields=["head_id_hash"], name="household_head_hash_unique"),
         ]
 
     def __str__(self) -> str:
@@ -47,7 +50,8 @@ class Household(models.Model):
 class Member(models.Model):
     household = models.ForeignKey(Household, models.CASCADE, related_name="members")
     name = models.CharField("姓名", max_length=40)
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    id_number = EncryptedCharField("身份证号", blank=True)
+    id_number_hash = LookupHashField(source="id_number")
     relation = models.CharField("与户主关系", max_length=12, choices=Relation.choices)
 
     class Meta:
@@ -55,7 +59,7 @@ class Member(models.Model):
         verbose_name_plural = "家庭成员"
         ordering = ["id"]
         # A search by ID number also finds the member's household (exact match).
-        indexes = [models.Index(fields=["id_number"], name="member_id_number_idx")]
+        indexes = [models.Index(fields=["id_number_hash"], name="member_id_hash_idx")]
 
 
 class House(models.Model):
@@ -117,7 +121,7 @@ class ResponsiblePerson(models.Model):
     house = models.ForeignKey(House, models.CASCADE, related_name="responsible_persons")
     role = models.CharField("责任类型", max_length=24, choices=ResponsibleRole.choices)
     name = models.CharField("姓名或单位", max_length=80)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedCharField("联系电话", blank=True)
     department = models.CharField("部门", max_length=32, blank=True)
 
     class Meta:

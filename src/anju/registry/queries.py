@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Q
 
+from anju.crypto import lookup_hash
 from anju.divisions.scope import narrowed, scoped
 from anju.errors import NotFound
 from anju.registry.models import Attachment, House, Household, Member
@@ -21,10 +22,10 @@ def households_for_user(user, *, division: str | None = None, q: str | None = No
     queryset = narrowed(user, Household.objects.all(), division)
     q = (q or "").strip()
     if q and looks_like_id_number(q):
-        q = q.upper()
+        digest = lookup_hash(q)  # numbers are encrypted: compare their keyed hashes
         queryset = queryset.filter(
-            Q(head_id_number=q) | Q(pk__in=Member.objects.filter(id_number=q)
-                                    .values("household_id")))
+            Q(head_id_hash=digest) | Q(pk__in=Member.objects.filter(id_number_hash=digest)
+                                       .values("household_id")))
     elif q:
         queryset = queryset.filter(head_name__contains=q)
     return queryset
@@ -56,10 +57,11 @@ def houses_for_user(user, *, division: str | None = None,
     q = (q or "").strip()
     if q and looks_like_id_number(q):
         # An ID number is matched exactly, never as a fragment (R-CJ-3: one person, one record).
-        q = q.upper()
+        digest = lookup_hash(q)
         queryset = queryset.filter(
-            Q(household__head_id_number=q)
-            | Q(household_id__in=Member.objects.filter(id_number=q).values("household_id")))
+            Q(household__head_id_hash=digest)
+            | Q(household_id__in=Member.objects.filter(id_number_hash=digest)
+                .values("household_id")))
     elif q:
         queryset = queryset.filter(Q(address__contains=q) | Q(household__head_name=q))
     # Naming both values of is_priority lets SQLite and PostgreSQL walk house_list_order_idx

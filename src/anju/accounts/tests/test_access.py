@@ -8,7 +8,10 @@ from anju.errors import Conflict, RuleViolation
 
 
 @pytest.mark.parametrize("username, capability, allowed", [
-    ("admin", "registry.edit", True),
+    ("admin", "registry.edit", False),
+    ("admin", "registry.view", False),
+    ("security", "registry.view", False),
+    ("auditor", "registry.view", False),
     ("mhk_housing", "registry.edit", True),
     ("shancheng", "registry.edit", True),
     ("cadre", "registry.edit", True),
@@ -26,7 +29,14 @@ from anju.errors import Conflict, RuleViolation
     ("appraiser1", "registry.reveal", False),
     ("admin", "registry.reveal", False),
     ("admin", "accounts.manage", True),
+    ("security", "accounts.manage", False),
+    ("auditor", "accounts.manage", False),
     ("mhk_housing", "accounts.manage", False),
+    ("security", "accounts.security", True),
+    ("admin", "accounts.security", False),
+    ("auditor", "audit.view", True),
+    ("admin", "audit.view", False),
+    ("security", "audit.view", False),
 ])
 def test_capabilities_follow_role_and_department(cast, username, capability, allowed):
     assert can(getattr(cast, username), capability) is allowed

@@ -24,10 +24,10 @@ def bearer(api, key):
 
 def test_officer_gets_a_token_that_opens_the_api(api, cast, settings):
     before = timezone.now()
-    r = api().post(URL, {"username": "mhk_housing", "password": PASSWORD})
+    r = api().post(URL, {"username": "shancheng", "password": PASSWORD})
     assert r.status_code == 200
     key = r.json()["token"]
-    token = ApiToken.objects.get(user=cast.mhk_housing)
+    token = ApiToken.objects.get(user=cast.shancheng)
     expected = before + timedelta(hours=settings.API_TOKEN_HOURS)
     assert abs(token.expires_at - expected) < timedelta(seconds=5)
     assert bearer(api, key).get("/api/v1/houses").status_code == 200

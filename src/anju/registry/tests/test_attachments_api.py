@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from anju.conftest import HONGMEI_V1
+from anju.conftest import CHANGJI_V1, HONGMEI_V1
 from anju.registry.models import Attachment, RecordEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -111,12 +111,20 @@ def test_file_larger_than_the_limit_is_refused(api, cast, make_house, media, set
     assert error_of(r) == (422, "file_too_large", "file")
 
 
-def test_appraiser_cannot_upload_to_a_house_file(api, cast, make_house, media,
-                                                 nothing_written):
+def test_an_appraiser_puts_component_photos_on_the_house_file(api, cast, make_house, media):
     house = make_house()
+    r = api(cast.appraiser1).upload(f"/api/v1/houses/{house.pk}/attachments",
+                                    {"file": photo(), "kind": "photo", "title": "承重墙裂缝"})
+    assert r.status_code == 201
+    assert Attachment.objects.get(house=house).uploaded_by == cast.appraiser1
+
+
+def test_a_prefecture_officer_cannot_upload_to_a_house_file(api, cast, make_house, media,
+                                                            nothing_written):
+    house = make_house(CHANGJI_V1)
     with nothing_written():
-        r = api(cast.appraiser1).upload(f"/api/v1/houses/{house.pk}/attachments",
-                                        {"file": photo(), "kind": "photo"})
+        r = api(cast.changji).upload(f"/api/v1/houses/{house.pk}/attachments",
+                                     {"file": photo(), "kind": "photo"})
     assert error_of(r) == (403, "forbidden", None)
 
 

@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from anju.accounts.models import User
 from anju.divisions.models import Division, Level
@@ -85,6 +86,7 @@ def test_demo_users_have_the_scopes_and_roles_of_the_api_contract():
         "shancheng": ("220581100", "township_officer"),
         "hongmei": ("220581101", "township_officer"), "appraiser1": ("220581", "appraiser"),
         "changji": ("6523", "prefecture_officer"),
+        "security": ("22", "security_admin"), "auditor": ("22", "audit_admin"),
     }
     users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERS)}
     assert {name: (u.scope, u.role) for name, u in users.items()} == expected
@@ -92,7 +94,8 @@ def test_demo_users_have_the_scopes_and_roles_of_the_api_contract():
             ("mhk_housing", "mhk_civil", "mhk_rural", "mhk_finance")} == {
         "mhk_housing": "housing", "mhk_civil": "civil_affairs",
         "mhk_rural": "rural_revitalization", "mhk_finance": "finance"}
-    assert authenticate(username="shancheng", password=DEMO_PASSWORD) == users["shancheng"]
+    login = RequestFactory().post("/login/")
+    assert authenticate(login, username="shancheng", password=DEMO_PASSWORD) == users["shancheng"]
 
 
 def test_running_the_demo_twice_keeps_the_counts():

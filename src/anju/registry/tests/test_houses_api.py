@@ -249,7 +249,7 @@ def test_house_outside_scope_is_not_found(api, cast, make_house, username):
 
 
 def test_missing_house_is_not_found(api, cast):
-    assert api(cast.admin).get(f"{URL}/987654").status_code == 404
+    assert api(cast.changji).get(f"{URL}/987654").status_code == 404
 
 
 # --- changing -----------------------------------------------------------------------------

@@ -6,7 +6,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from anju.conftest import HONGMEI_V1, HUINAN_V1, SHANCHENG_V1, SHANCHENG_V2, valid_id_number
+from anju.conftest import (
+    HONGMEI_V1,
+    HUINAN_V1,
+    SHANCHENG_V1,
+    SHANCHENG_V2,
+    sign_in,
+    valid_id_number,
+)
+from anju.crypto import lookup_hash
 from anju.registry.models import House, Household, RecordEvent
 
 
@@ -15,9 +23,7 @@ def browser(db):
     """browser(user) -> a test client signed in as `user` (as a session, like a clerk)."""
 
     def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
+        return sign_in(Client(), user)
 
     return make
 
@@ -248,7 +254,7 @@ def test_register_a_household_with_members(browser, cast):
             "members-1-name": "", "members-1-relation": "", "members-1-id_number": ""}
     r = browser(cast.shancheng).post("/registry/households/new", data)
     assert r.status_code == 302
-    household = Household.objects.get(head_id_number=head_id)
+    household = Household.objects.get(head_id_hash=lookup_hash(head_id))
     assert [(m.name, m.relation, m.id_number) for m in household.members.all()] == [
         ("周敏", "spouse", spouse_id)]
 

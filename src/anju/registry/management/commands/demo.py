@@ -21,6 +21,9 @@ DEMO_USERS = {
     "hongmei": ("220581101", "township_officer", "township_government", "红梅镇"),
     "appraiser1": ("220581", "appraiser", "", "鉴定人员"),
     "changji": ("6523", "prefecture_officer", "housing", "昌吉州住建局"),
+    # 三员分立: the security and audit administrators beside the system administrator.
+    "security": ("22", "security_admin", "", "安全管理员"),
+    "auditor": ("22", "audit_admin", "", "安全审计员"),
 }
 
 
@@ -79,10 +82,20 @@ class Command(BaseCommand):
         self.done(t, f"  新增农户 {made_households} 户、房屋 {made_houses} 栋"
                   + ("" if made_households else "（已有演示数据，未重复生成）"))
 
+        # R-CJ-4: the demo's C/D houses (graded by the generator) onto the rectification ledger
+        for county in ("220581", "6523"):
+            call_command("ledger_backfill", county, stdout=self.stdout)
+        # R-CJ-3: the data-quality checks over the demo counties, so the quality page has work
+        call_command("quality_sweep", "220581", "6523", quiet=True, stdout=self.stdout)
         created_users = ensure_demo_users()
         self.stdout.write(f"演示用户：新建 {len(created_users)} 个，密码 {DEMO_PASSWORD}")
         for username, (scope, role, department, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<12} {scope:<10} {role:<18} {department}")
+        if not settings.REQUIRE_TOTP:
+            self.stderr.write(self.style.WARNING(
+                "警告：演示模式未要求动态口令（ANJU_REQUIRE_TOTP=false），演示用户的密码是公开的。"
+                "只可用于演示数据；正式部署必须要求管理员和可查看完整信息的角色使用动态口令"
+                "（见 docs/security.md）。"))
         if no_serve:
             return
         self.stdout.write(f"\n打开 http://127.0.0.1:{port}/ （Ctrl-C 停止）\n")

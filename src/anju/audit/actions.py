@@ -1,0 +1,48 @@
+"""The one way to write the audit log. Every app calls `record` for the events that
+docs/security.md lists: logins, authorisation failures, state transitions, full views of a
+masked value, exports and imports, changes of users and roles."""
+
+from anju.audit.models import Action, AuditEvent, Result
+from anju.security import client_ip
+
+
+def record(action: str, *, actor, obj=None, result: str = Result.OK, request=None,
+           division_code: str = "", details: dict | None = None,
+           username: str = "") -> AuditEvent:
+    """Append one audit row. Call it inside the verb's transaction for a change (so that the
+    row and the change commit together), and outside any rolled-back transaction for a refusal.
+
+    `obj` is any model instance (its type and primary key are kept, never its content);
+    `details` must not hold personal data: no ID, phone or account numbers, no names.
+    """
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    if result not in Result.values:
+        raise ValueError(f"unknown audit result {result!r}")
+    details = dict(details or {})
+    if not getattr(actor, "is_authenticated", False):
+        actor = None
+    if request is not None:
+        # The path, never the query string: a search may carry an ID number.
+        details.setdefault("path", request.path[:200])
+        details.setdefault("method", request.method)
+    if obj is not None and not division_code:
+        division_code = getattr(obj, "division_code", "") or ""
+    return AuditEvent.objects.create(
+        actor=actor,
+        username=(actor.get_username() if actor else username)[:150],
+        role=getattr(actor, "role", "") or "",
+        action=action, result=result,
+        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        division_code=division_code,
+        client_ip=client_ip(request) if request is not None else None,
+        details=details,
+    )
+
+
+def record_refusal(request, error) -> AuditEvent:
+    """An authorisation failure (errors.Forbidden) that reached the API's error handler or the
+    pages' middleware."""
+    return record(Action.ACCESS_DENIED, actor=request.user, obj=getattr(error, "obj", None),
+                  result=Result.REFUSED, request=request, details={"code": error.code})

@@ -1,0 +1,169 @@
+"""Loading `HouseFacts` for many houses at once: one query for the house rows and one per kind
+of related record the checks need, never one per house, and no model instances (the sweep
+reads a county of 300,000 houses through here)."""
+
+from django.db import connection
+from django.db.models import Count, Exists, FloatField, IntegerField, OuterRef, QuerySet
+from django.db.models.functions import Cast
+
+from anju.appraisal.models import Appraisal, Screening
+from anju.divisions.boxes import county_box
+from anju.divisions.models import Division
+from anju.divisions.scope import within
+from anju.quality.models import ValidIdHash
+from anju.quality.rules import (
+    APPRAISAL,
+    MEMBERS,
+    RESPONSIBLE,
+    SCREENING,
+    Context,
+    HouseFacts,
+    LatestAppraisal,
+)
+from anju.registry.models import Household, Member, ResponsiblePerson
+from anju.registry.rules import id_number_valid
+
+HOUSE_COLUMNS = ("id", "division_code", "household_id", "household__head_name",
+                 "household__head_id_hash", "structure", "floors", "build_year_band",
+                 "built_year", "lat_value", "lng_value", "area_value", "grade", "use",
+                 "occupancy", "only_house")
+CHUNK_SIZE = 5000
+ID_CHECK = "id_number_invalid"
+
+
+# The ID numbers are matched to the record of valid ones by subqueries, never by long lists
+# of values: the database does the matching, and Django prepares no parameter per row.
+def _known_valid(hashes: QuerySet) -> set[str]:
+    """Which of the ID-number hashes that `hashes` selects are on record as valid."""
+    return set(ValidIdHash.objects.filter(hash__in=hashes).values_list("hash", flat=True))
+
+
+def _not_known_valid(hash_field: str):
+    return ~Exists(ValidIdHash.objects.filter(hash=OuterRef(hash_field)))
+
+
+def load_facts(houses: QuerySet, needs: frozenset) -> list[HouseFacts]:
+    """The facts of every house in `houses`, in the queryset's order."""
+    # Numbers are read as floats and the flag as 0/1: the checks compare them with limits, and
+    # a column without a converter costs a fraction of a Decimal or a bool on SQLite.
+    rows = houses.annotate(
+        lat_value=Cast("lat", FloatField()), lng_value=Cast("lng", FloatField()),
+        area_value=Cast("floor_area", FloatField()),
+        only_house=Cast("is_only_house", IntegerField()),
+    ).values_list(*HOUSE_COLUMNS)
+    facts = [HouseFacts(*row) for row in rows]
+    if not facts:
+        return facts
+    # R-CJ-3 ID checks: decrypt only the numbers not already known to be valid.
+    households = houses.order_by().values("household_id")
+    valid = _known_valid(houses.order_by().values("household__head_id_hash"))
+    unknown = False
+    for f in facts:
+        if f.head_id_hash in valid:
+            f.head_id_known_valid = True
+        elif f.head_id_hash:
+            unknown = True
+    if unknown:
+        numbers = dict(Household.objects.filter(pk__in=households).exclude(head_id_hash="")
+                       .filter(_not_known_valid("head_id_hash"))
+                       .values_list("pk", "head_id_number"))
+        for f in facts:
+            if f.head_id_hash and not f.head_id_known_valid:
+                f.head_id_number = numbers.get(f.household_id, "")
+    ids = houses.order_by().values("id")
+    if MEMBERS in needs:
+        _load_members(facts, houses)
+    if RESPONSIBLE in needs:
+        roles: dict[int, set] = {}
+        for house_id, role in ResponsiblePerson.objects.filter(house_id__in=ids).values_list(
+                "house_id", "role"):
+            roles.setdefault(house_id, set()).add(role)
+        for f in facts:
+            if f.id in roles:
+                f.responsible_roles = frozenset(roles[f.id])
+    if SCREENING in needs:
+        latest = {}
+        for house_id, result, checked_on in Screening.objects.filter(house_id__in=ids).order_by(
+                "house_id", "checked_on", "id").values_list("house_id", "result", "checked_on"):
+            latest[house_id] = (result, checked_on)
+        for f in facts:
+            f.screening = latest.get(f.id)
+    if APPRAISAL in needs:
+        latest = {}
+        for house_id, *values in Appraisal.objects.filter(house_id__in=ids).order_by(
+                "house_id", "appraised_on", "id").values_list(
+                "house_id", "method", "appraised_on", "site", "components", "computed_grade",
+                "grade", "override_reason", "component_photos"):
+            latest[house_id] = values
+        for f in facts:
+            if (values := latest.get(f.id)) is not None:
+                f.appraisal = LatestAppraisal(*values)
+    return facts
+
+
+def _load_members(facts: list[HouseFacts], houses: QuerySet) -> None:
+    members_of = Member.objects.filter(household_id__in=houses.order_by().values("household_id"))
+    rows = list(members_of.order_by("household_id", "id").values_list(
+        "pk", "household_id", "name", "id_number_hash"))
+    if not rows:
+        return
+    numbers = dict(members_of.exclude(id_number_hash="").filter(
+        _not_known_valid("id_number_hash")).values_list("pk", "id_number"))
+    members: dict[int, list] = {}
+    for pk, household_id, name, number_hash in rows:
+        members.setdefault(household_id, []).append((name, numbers.get(pk), number_hash))
+    for f in facts:
+        if f.household_id in members:
+            f.members = tuple(members[f.household_id])
+
+
+def remember_valid_ids(facts: list[HouseFacts], hits: dict[int, dict]) -> None:
+    """Put on record the hashes of the numbers decrypted for these facts that passed the ID
+    check: `hits` are the findings the checks gave for each house id."""
+    hashes = set()
+    for f in facts:
+        fired = hits.get(f.id, ())
+        if f.head_id_number is not None and (ID_CHECK, "head_id_number") not in fired:
+            hashes.add(f.head_id_hash)
+        members_fired = (ID_CHECK, "members") in fired
+        hashes.update(number_hash for _, number, number_hash in f.members
+                      if number is not None and (not members_fired or id_number_valid(number)))
+    if hashes:
+        table = connection.ops.quote_name(ValidIdHash._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} (hash) VALUES (%s) ON CONFLICT DO NOTHING",
+                               [(h,) for h in hashes])
+
+
+def context_for(division: str, today) -> Context:
+    """Checks' context for a sweep of `division`: its division codes are read once."""
+    known = set(Division.objects.filter(within(division, "code")).values_list("code", flat=True))
+    return Context(today=today, division_exists=known.__contains__, county_box=county_box)
+
+
+def context_for_house(today) -> Context:
+    return Context(today=today,
+                   division_exists=lambda code: Division.objects.filter(code=code).exists(),
+                   county_box=county_box)
+
+
+def chunks(houses: QuerySet, size: int = CHUNK_SIZE):
+    """`houses` in querysets of about `size` houses each: runs of whole villages, in code order.
+
+    `houses` must be narrowed by division only (scope, prefixes, villages left out), so that
+    a chunk can be named by its villages alone (`division_code IN (...)`): equality seeks on the
+    (division_code, id) index, on SQLite and PostgreSQL alike. Kept beside the division's own
+    range, SQLite would seek by that range instead and read the whole division for each chunk.
+    """
+    villages = (houses.order_by("division_code").values_list("division_code")
+                .annotate(n=Count("id")))
+    everything = houses.model.objects.all()
+    codes, count = [], 0
+    for code, n in villages:
+        codes.append(code)
+        count += n
+        if count >= size:
+            yield everything.filter(division_code__in=codes), count
+            codes, count = [], 0
+    if codes:
+        yield everything.filter(division_code__in=codes), count

@@ -1,0 +1,285 @@
+"""The rectification ledger over HTTP (api.md "Ledger"): thin routes over the door and verbs."""
+
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from anju.accounts.access import can, requires
+from anju.apikit import ERRORS, PageParams, paginate
+from anju.divisions.queries import names_for
+from anju.rectification import actions
+from anju.rectification.models import LedgerEntry
+from anju.rectification.present import present_entry, with_records
+from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
+
+rectifications = Router(tags=["整治台账"])
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LedgerFilters(Schema):
+    house_id: int | None = None
+    status: str | None = Field(None, description="open、controlled、accepted、closed")
+    grade: str | None = Field(None, description="C 或 D")
+    division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
+    overdue: bool | None = Field(None, description="管控检查已逾期")
+    alert: bool | None = Field(None, description="危房住人（R-CJ-6）或管控失效（R-CJ-7）")
+
+
+class PersonOut(Schema):
+    role: str
+    name: str
+    phone: str
+    department: str
+
+
+class MeasureOut(Schema):
+    id: int
+    kind: str
+    category: str
+    planned: bool
+    ordered_on: date | None
+    started_on: date | None
+    completed_on: date | None
+    note: str
+
+
+class CheckOut(Schema):
+    id: int
+    level: str
+    checked_on: date
+    holds: bool
+    note: str
+
+
+class AcceptanceOut(Schema):
+    id: int
+    accepted_on: date
+    passed: bool
+    inspectors: list[str]
+    note: str
+
+
+class TransitionOut(Schema):
+    from_status: str | None
+    action: str
+    to_status: str
+    on: date
+    actor: str | None
+    at: datetime
+    comment: str
+
+
+class EntryOut(Schema):
+    id: int
+    number: str
+    house_id: int
+    household_id: int | None
+    division_code: str
+    address: str
+    grade: str
+    status: str
+    version: int
+    opened_on: date
+    appraised_on: date | None
+    hazard_number: str | None
+    occupancy: str
+    use: str
+    business_sector: str
+    responsible_persons: list[PersonOut]
+    missing_responsible_roles: list[str]
+    measures: list[MeasureOut]
+    engineering_plan: str
+    engineering_due_on: date | None
+    checks: list[CheckOut]
+    acceptance: AcceptanceOut | None
+    acceptances: list[AcceptanceOut]
+    programme: str | None = Field(description="R-CJ-9：renovation 或 seismic")
+    low_income_category: str | None
+    red_alert: bool
+    broken_alert: bool
+    next_check_due: date | None
+    closed_on: date | None
+
+
+class EntryDetailOut(EntryOut):
+    transitions: list[TransitionOut]
+
+
+class EntryPage(Schema):
+    items: list[EntryOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class MeasureIn(StrictSchema):
+    kind: str = Field(description="demolish、rebuild、repair_reinforce；evacuate、stop_use、"
+                                  "warning_sign、barrier、seal、cordon、guard")
+    started_on: date | None = None
+    completed_on: date | None = Field(None, description="管控措施填写落实日期")
+    note: str = ""
+    photo_ids: list[int] = []
+    version: int | None = None
+
+
+class CheckIn(StrictSchema):
+    level: str = Field(description="household_self、village、township、county、villager_report")
+    checked_on: date
+    holds: bool
+    note: str = ""
+    photo_ids: list[int] = []
+    version: int | None = None
+
+
+class AcceptanceIn(StrictSchema):
+    accepted_on: date
+    passed: bool
+    inspectors: list[str]
+    note: str = ""
+    photo_ids: list[int] = []
+    version: int | None = None
+
+
+class CloseIn(StrictSchema):
+    closed_on: date
+    note: str = ""
+    version: int | None = None
+
+
+class ReopenIn(StrictSchema):
+    reason: str
+    version: int | None = None
+
+
+class PlanIn(StrictSchema):
+    plan: str
+    due_on: date | None = None
+    version: int | None = None
+
+
+class DivisionCountsOut(Schema):
+    division_code: str
+    name: str
+    total: int
+    open: int
+    controlled: int
+    accepted: int
+    closed: int
+    red_alerts: int
+    broken: int
+    overdue: int
+
+
+def _detail(request, entry_id: int) -> dict:
+    get_entry_for_user(request.user, entry_id)  # the door: 404 outside the scope
+    entry = with_records(LedgerEntry.objects.filter(pk=entry_id)).get()
+    return present_entry(entry, reveal=can(request.user, "registry.reveal"), transitions=True)
+
+
+@rectifications.get("", response={200: EntryPage, **ERRORS}, summary="整治台账列表")
+@requires("rectification.view")
+def list_entries(request, filters: Query[LedgerFilters], paging: Query[PageParams]):
+    entries = with_records(ledger_for_user(request.user, **filters.dict()))
+    reveal = can(request.user, "registry.reveal")
+    return paginate(entries, paging, lambda e: present_entry(e, reveal=reveal))
+
+
+@rectifications.get("/by-division", response={200: list[DivisionCountsOut], **ERRORS},
+                    summary="各下级区划的台账进度、红色预警和逾期检查")
+@requires("rectification.view")
+def counts_by_division(request, division: str | None = None):
+    parent = division or request.user.scope
+    width = {2: 4, 4: 6, 6: 9, 9: 12}.get(len(parent), 12)
+    counts = counts_by_child(request.user, parent, width)
+    names = names_for(counts)
+    return [{"division_code": code, "name": names.get(code, code), **row}
+            for code, row in counts.items()]
+
+
+@rectifications.get("/{entry_id}", response={200: EntryDetailOut, **ERRORS},
+                    summary="一户一档：台账全过程")
+@requires("rectification.view")
+def get_entry(request, entry_id: int):
+    return _detail(request, entry_id)
+
+
+@rectifications.post("/{entry_id}/measures", response={201: EntryDetailOut, **ERRORS},
+                     summary="登记工程措施或管控措施（R-CJ-5）")
+@requires("rectification.view")
+def add_measure(request, entry_id: int, payload: MeasureIn):
+    entry = get_entry_for_user(request.user, entry_id)
+    actions.record_measure(entry, acting_user=request.user, data=payload.dict())
+    return 201, _detail(request, entry_id)
+
+
+@rectifications.post("/{entry_id}/plan", response={200: EntryDetailOut, **ERRORS},
+                     summary="暂时难以采取工程措施的房屋：工程措施计划（R-CJ-5）")
+@requires("rectification.view")
+def set_plan(request, entry_id: int, payload: PlanIn):
+    entry = get_entry_for_user(request.user, entry_id)
+    actions.record_engineering_plan(entry, acting_user=request.user, plan=payload.plan,
+                                    due_on=payload.due_on, version=payload.version)
+    return _detail(request, entry_id)
+
+
+@rectifications.post("/{entry_id}/checks", response={201: EntryDetailOut, **ERRORS},
+                     summary="管控检查（R-CJ-7）")
+@requires("rectification.view")
+def add_check(request, entry_id: int, payload: CheckIn):
+    entry = get_entry_for_user(request.user, entry_id)
+    actions.record_control_check(entry, acting_user=request.user, data=payload.dict())
+    return 201, _detail(request, entry_id)
+
+
+@rectifications.post("/{entry_id}/acceptance", response={201: EntryDetailOut, **ERRORS},
+                     summary="验收（R-CJ-8）")
+@requires("rectification.view")
+def add_acceptance(request, entry_id: int, payload: AcceptanceIn):
+    entry = get_entry_for_user(request.user, entry_id)
+    actions.record_acceptance(entry, acting_user=request.user, data=payload.dict())
+    return 201, _detail(request, entry_id)
+
+
+@rectifications.post("/{entry_id}/close", response={200: EntryDetailOut, **ERRORS},
+                     summary="销号（R-CJ-8）；条件未满足时 409 signoff_not_allowed")
+@requires("rectification.view")
+def close_entry(request, entry_id: int, payload: CloseIn):
+    entry = get_entry_for_user(request.user, entry_id)
+    actions.sign_off_rectification(entry, acting_user=request.user, data=payload.dict(),
+                                   request=request)
+    return _detail(request, entry_id)
+
+
+@rectifications.post("/{entry_id}/reopen", response={200: EntryDetailOut, **ERRORS},
+                     summary="撤销销号，须写明理由")
+@requires("rectification.view")
+def reopen_entry(request, entry_id: int, payload: ReopenIn):
+    entry = get_entry_for_user(request.user, entry_id)
+    actions.reopen_rectification(entry, acting_user=request.user, reason=payload.reason,
+                                 version=payload.version, request=request)
+    return _detail(request, entry_id)
+
+
+exports = Router(tags=["导出"])
+
+
+@exports.get("/rectification-ledger.xlsx", summary="整治台账 Excel（流式输出）",
+             response={200: None, **ERRORS})
+@requires("rectification.view")
+def ledger_xlsx(request, division: str | None = None):
+    from anju.rectification.documents import ledger_xlsx_response
+
+    return ledger_xlsx_response(request, division)
+
+
+@exports.get("/rectification-summary.pdf", summary="排查整治工作总结（PDF，报送州市）",
+             response={200: None, **ERRORS})
+@requires("rectification.view")
+def summary_pdf(request, division: str | None = None):
+    from anju.rectification.documents import summary_pdf_response
+
+    return summary_pdf_response(request, division)

@@ -1,0 +1,62 @@
+"""The conditions of the closed loop, as pure functions of what an entry holds (R-CJ-5, -8).
+
+Each unmet condition names its error code, the field it is about and its rule id, so that the
+API, the pages and the "what can I do now?" hints show the same reason.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from anju.rectification.codes import MeasureKind
+
+SAFE_GRADES = frozenset({"A", "B"})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the sign-off and acceptance rules look at, read from one entry."""
+
+    engineering_completed: frozenset  # kinds of engineering measures with a completion date
+    last_engineering_on: date | None
+    accepted: bool  # the latest acceptance passed and the entry stands accepted
+    accepted_on: date | None
+    # the latest appraisal of the house dated on or after the last engineering completion
+    reappraisal_grade: str | None
+
+
+@dataclass(frozen=True)
+class Unmet:
+    code: str
+    rule: str
+    field: str
+    message: str
+
+
+def repaired_only(facts: Facts) -> bool:
+    """A house repaired in place (no demolition or rebuilding): its hazard is gone only when a
+    new appraisal says so."""
+    return facts.engineering_completed == {MeasureKind.REPAIR_REINFORCE}
+
+
+def acceptance_unmet(facts: Facts) -> Unmet | None:
+    # R-CJ-8: acceptance follows a completed engineering measure
+    if not facts.engineering_completed:
+        return Unmet("acceptance_not_allowed", "R-CJ-8", "measures",
+                     "尚无已完成的工程措施（拆除、重建或维修加固），不能组织验收")
+    return None
+
+
+def signoff_unmet(facts: Facts) -> Unmet | None:
+    """The first condition of 销号 not yet met, or None when the entry may be signed off."""
+    if not facts.engineering_completed:
+        return Unmet("signoff_not_allowed", "R-CJ-8", "measures",
+                     "尚未完成拆除、重建或维修加固等工程措施，不能销号")
+    if not facts.accepted:
+        return Unmet("signoff_not_allowed", "R-CJ-8", "acceptance",
+                     "工程措施尚未验收合格，不能销号")
+    # Anju's reading of "彻底消除安全隐患" (R-CJ-8): a house repaired in place is safe only when
+    # a new appraisal after the repair grades it A or B; demolition or rebuilding needs none.
+    if repaired_only(facts) and facts.reappraisal_grade not in SAFE_GRADES:
+        return Unmet("signoff_not_allowed", "R-CJ-8", "appraisal",
+                     "维修加固后须重新鉴定为 A 级或 B 级方可销号")
+    return None

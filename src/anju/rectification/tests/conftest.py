@@ -1,0 +1,67 @@
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anju.appraisal.tests.conftest import components
+from anju.rectification.models import Acceptance, ControlCheck, LedgerEntry, Measure, Transition
+from anju.registry.models import House, ResponsiblePerson
+
+LEDGER_MODELS = (LedgerEntry, Measure, ControlCheck, Acceptance, Transition)
+
+
+def days_ago(n: int) -> str:
+    return str(timezone.localdate() - timedelta(days=n))
+
+
+def appraisal_body(rating: str, on: int = 30, **fields) -> dict:
+    return {"appraised_on": days_ago(on), "appraiser": "张工", "organization": "梅河口市住建局",
+            "site": "safe", "components": components(rating), "prevention": "full", **fields}
+
+
+@pytest.fixture
+def dangerous_house(make_house, make_household):
+    """An occupied house with its owner, user and supervisor named (R-CJ-4)."""
+
+    def make(**fields) -> House:
+        household = make_household()
+        house = make_house(household=household, **fields)
+        for role, name in (("owner", "王大山"), ("user", "王大山"), ("supervisor", "李镇长")):
+            ResponsiblePerson.objects.create(house=house, role=role, name=name,
+                                             phone="13900001111")
+        return house
+
+    return make
+
+
+@pytest.fixture
+def on_ledger(api, cast, dangerous_house):
+    """on_ledger(rating) -> (house, entry id): appraised C or D by the county's appraiser."""
+
+    def make(rating: str = "c", **fields):
+        house = dangerous_house(**fields)
+        response = api(cast.appraiser1).post(f"/api/v1/houses/{house.pk}/appraisals",
+                                             appraisal_body(rating))
+        assert response.status_code == 201, response.json()
+        return house, LedgerEntry.objects.get(house=house).pk
+
+    return make
+
+
+@pytest.fixture
+def nothing_written(db):
+    """`with nothing_written(entry_id):` fails if any ledger row appears or the entry or its
+    house changes."""
+
+    @contextmanager
+    def check(entry_id: int):
+        before = {m.__name__: m.objects.count() for m in LEDGER_MODELS}
+        entry = LedgerEntry.objects.values().get(pk=entry_id)
+        house = House.objects.values("occupancy", "version").get(pk=entry["house_id"])
+        yield
+        assert {m.__name__: m.objects.count() for m in LEDGER_MODELS} == before
+        assert LedgerEntry.objects.values().get(pk=entry_id) == entry
+        assert House.objects.values("occupancy", "version").get(pk=entry["house_id"]) == house
+
+    return check

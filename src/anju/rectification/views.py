@@ -1,0 +1,140 @@
+"""Ledger pages: the list with red alerts per division, the entry's closed loop as a timeline,
+and one form per step. Thin: the door, the verbs and transitions.allowed decide."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from anju.accounts.access import requires
+from anju.divisions.queries import names_for
+from anju.errors import AnjuError, Forbidden, NotFound, ValidationErrors
+from anju.pages import paginate, query_without_page
+from anju.rectification import actions, forms, transitions
+from anju.rectification.codes import EntryStatus
+from anju.rectification.models import LedgerEntry
+from anju.rectification.present import missing_roles, with_records
+from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
+from anju.registry.codes import Grade
+
+CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}
+FLAGS = {"": None, "1": True, "0": False}
+
+
+def _place_names(codes) -> dict[str, str]:
+    codes = set(codes)
+    names = names_for(codes | {c[:9] for c in codes})
+    return {c: f"{names.get(c[:9], '')} {names.get(c, c)}".strip() for c in codes}
+
+
+@requires("rectification.view")
+def ledger_list(request):
+    g = request.GET
+    status = g.get("status") if g.get("status") in EntryStatus.values else None
+    grade = g.get("grade") if g.get("grade") in ("C", "D") else None
+    division = g.get("division") or None
+    overdue, alert = FLAGS.get(g.get("overdue", "")), FLAGS.get(g.get("alert", ""))
+    entries = ledger_for_user(request.user, division=division, status=status, grade=grade,
+                              overdue=overdue, alert=alert).select_related("house", "household")
+    page = paginate(request, entries)
+    places = _place_names(e.division_code for e in page)
+    scope = request.user.scope
+    width = CHILD_WIDTH.get(len(scope))
+    by_child = []
+    if width:
+        counts = counts_by_child(request.user, scope, width)
+        names = names_for(counts)
+        by_child = [(code, names.get(code, code), row) for code, row in counts.items()]
+    today = timezone.localdate()
+    return render(request, "rectification/ledger_list.html", {
+        "page": page, "query": query_without_page(request), "today": today,
+        "rows": [(e, places.get(e.division_code, "")) for e in page],
+        "filters": {"status": status or "", "grade": grade or "", "division": division or "",
+                    "overdue": g.get("overdue", ""), "alert": g.get("alert", "")},
+        "statuses": EntryStatus.choices, "grades": [Grade.C, Grade.D],
+        "by_child": by_child, "red_alerts": sum(r["red_alerts"] for _, _, r in by_child),
+    })
+
+
+@requires("rectification.view")
+def entry_detail(request, entry_id: int):
+    get_entry_for_user(request.user, entry_id)
+    entry = with_records(LedgerEntry.objects.filter(pk=entry_id)).get()
+    facts = actions.facts_of(entry)
+    return render(request, "rectification/entry_detail.html", {
+        "entry": entry, "place": _place_names([entry.division_code])[entry.division_code],
+        "persons": entry.house.responsible_persons.all(),
+        "missing": missing_roles(entry),
+        "timeline": [(t, EntryStatus(t.from_status).label if t.from_status else "",
+                      EntryStatus(t.to_status).label)
+                     for t in entry.transitions.select_related("actor")],
+        "can": transitions.allowed(request.user, entry.status, facts),
+        "steps": transitions.STEPS,
+    })
+
+
+def _run_step(entry, step: str, user, data: dict, request):
+    if step == "measure":
+        actions.record_measure(entry, acting_user=user, data=data)
+        return "整治措施已登记"
+    if step == "check":
+        actions.record_control_check(entry, acting_user=user, data=data)
+        return "管控检查已登记"
+    if step == "acceptance":
+        actions.record_acceptance(entry, acting_user=user, data=data)
+        return "验收已登记"
+    if step == "sign_off":
+        actions.sign_off_rectification(entry, acting_user=user, data=data, request=request)
+        return "已销号"
+    if step == "reopen":
+        actions.reopen_rectification(entry, acting_user=user, reason=data["reason"],
+                                     version=data.get("version"), request=request)
+        return "已撤销销号"
+    actions.record_engineering_plan(entry, acting_user=user, plan=data["plan"],
+                                    due_on=data.get("due_on"), version=data.get("version"))
+    return "工程措施计划已保存"
+
+
+STEP_FORMS = {"measure": forms.MeasureForm, "check": forms.CheckForm,
+              "acceptance": forms.AcceptanceForm, "sign_off": forms.CloseForm,
+              "reopen": forms.ReopenForm, "plan": forms.PlanForm}
+
+
+def _step_view(step: str):
+    @requires("rectification.view")
+    def view(request, entry_id: int):
+        entry = get_entry_for_user(request.user, entry_id)
+        action, title = transitions.STEPS[step]
+        form = STEP_FORMS[step](request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = {**form.cleaned_data, "version": _int(request.POST.get("version"))}
+            try:
+                note = _run_step(entry, step, request.user, data, request)
+            except (NotFound, Forbidden):
+                raise
+            except AnjuError as error:
+                errors = error.errors if isinstance(error, ValidationErrors) else [error]
+                for e in errors:
+                    form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, note)
+                return redirect("rectification:entry_detail", entry_id=entry.pk)
+        return render(request, "rectification/step_form.html", {
+            "entry": entry, "form": form, "title": title, "step": step,
+        }, status=422 if form.errors else 200)
+
+    return view
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+record_measure = _step_view("measure")
+record_check = _step_view("check")
+record_acceptance = _step_view("acceptance")
+sign_off = _step_view("sign_off")
+reopen = _step_view("reopen")
+record_plan = _step_view("plan")

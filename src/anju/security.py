@@ -1,0 +1,76 @@
+"""Web hardening shared by every page and API route: the client's address, the
+Content-Security-Policy, and the refusal of oversized requests before they are read."""
+
+import ipaddress
+
+from django.conf import settings
+from django.http import JsonResponse
+
+# No inline scripts or styles anywhere (ADR 0006); images may be data: URIs (the TOTP QR code).
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: the socket's, or the one the N trusted proxies in front of us saw.
+
+    X-Forwarded-For is read from the right, so a client cannot put an address in front."""
+    address = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                     if a.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            response = JsonResponse({"error": {
+                "code": "request_too_large",
+                "message": f"请求过大：文件不能超过 {settings.MAX_UPLOAD_MB} MB",
+                "field": None, "rule": None}}, status=413)
+        else:
+            response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+
+def deploy_checks(app_configs, **kwargs):
+    """`manage.py check --deploy`: what Anju itself asks of a production install."""
+    from django.core.checks import Warning
+
+    warnings = []
+    if not settings.KEYS_FROM_ENVIRONMENT:
+        warnings.append(Warning(
+            "ANJU_SECRET_KEY, ANJU_FIELD_KEYS and ANJU_LOOKUP_KEY are read from the data folder, "
+            "beside the database: a copy of the folder then holds both the data and its keys.",
+            hint="Set them in the environment from a key store (docs/security.md).",
+            id="anju.W001"))
+    if not settings.REQUIRE_TOTP:
+        warnings.append(Warning(
+            "ANJU_REQUIRE_TOTP is off: administrators and full-view roles log in without a "
+            "second factor.", hint="Only the demo may run so.", id="anju.W002"))
+    return warnings

@@ -1,0 +1,63 @@
+"""schemathesis against the served OpenAPI schema: generated calls to every operation get no
+500 and no answer outside the schema (status, content type, body)."""
+
+from contextlib import contextmanager
+from functools import cache
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from anju.accounts.models import ApiToken
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+# Bounded: a few examples per operation keep the run to seconds on each database.
+EXAMPLES = 4
+
+
+@contextmanager
+def inside_the_test_transaction():
+    # The WSGI handler closes the connection between requests, which would end the test's
+    # transaction; the test client avoids it the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@cache
+def served_schema():
+    with inside_the_test_transaction():
+        return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+def operations() -> list[str]:
+    return sorted(result.ok().label for result in served_schema().get_all_operations())
+
+
+@pytest.mark.parametrize("label", operations())
+def test_api_answers_within_its_schema(label, cast):
+    operation = served_schema().find_operation_by_label(label)
+    _, key = ApiToken.issue(cast.mhk_housing)
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def call(case):
+        case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)
+
+    with inside_the_test_transaction():
+        call()
