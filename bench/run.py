@@ -226,7 +226,7 @@ def _markdown(summaries: list[dict]) -> str:
     lines += ["整治台账 Excel export of the county (`GET /exports/rectification-ledger.xlsx`, "
               "bench/ledger_export.py): its C/D houses put on the ledger by `ledger_backfill`, "
               "then the export written in a fresh process as a county housing officer; peak "
-              "RSS is that process's ru_maxrss.", "",
+              "RSS is that process's VmHWM.", "",
               "| engine | entries | rows/s | peak RSS | RSS before export | file |",
               "|---|---|---|---|---|---|"]
     for s in summaries:

@@ -54,7 +54,7 @@ def test_clerk_finds_a_house_edits_it_with_a_bad_value_then_fixes_it(page, log_i
     page.get_by_label("层数").fill("2")
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("房屋信息已保存")
-    expect(page.locator(".facts")).to_contain_text("2 层")
+    expect(page.locator("#house-facts")).to_contain_text("2 层")
 
 
 def test_clerk_filters_the_house_list_by_grade(page, log_in, shot):

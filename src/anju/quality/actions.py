@@ -14,7 +14,7 @@ from anju.divisions.scope import LEVEL_LENGTHS, covers, within
 from anju.errors import NotFound, RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for, profile_resolver
 from anju.quality import fields
-from anju.quality.facts import chunks, context_for, context_for_house, load_facts
+from anju.quality.facts import Chunk, chunks, context_for, context_for_house, load_facts
 from anju.quality.models import (
     EventAction,
     Finding,
@@ -69,7 +69,7 @@ def recheck_house(house_id: int, *, today: date | None = None) -> tuple[int, int
     """Run every check on one house (called inside each saving transaction through
     registry.hooks); returns (opened, closed)."""
     today = today or timezone.localdate()
-    houses = House.objects.filter(pk=house_id)
+    houses = Chunk(House.objects.filter(pk=house_id), (house_id, house_id + 1))
     facts = load_facts(houses, ALL_NEEDS)
     if not facts:
         return 0, 0
@@ -88,9 +88,9 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
           progress=None, chunk_size: int | None = None) -> dict:
     """Run every check on every house of `division`: open what fires, close what was fixed.
 
-    Each chunk of villages is one transaction, so a long sweep never holds the database for
-    long, and an interrupted one leaves every house it reached consistent; running it again
-    changes nothing. Returns {checked, opened, closed}.
+    Each chunk is one transaction, so a long sweep never holds the database for long, and an
+    interrupted one leaves every house it reached consistent; running it again changes
+    nothing. Returns {checked, opened, closed}.
     """
     if acting_user is not None:
         check(acting_user, "quality.verify")
@@ -101,7 +101,7 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
     houses = House.objects.filter(within(division))
     total = houses.count()
     result = {"checked": 0, "opened": 0, "closed": 0}
-    for chunk, _ in chunks(houses, **({"size": chunk_size} if chunk_size else {})):
+    for chunk in chunks(houses, **({"size": chunk_size} if chunk_size else {})):
         for attempt in range(SWEEP_RETRIES):
             try:
                 with transaction.atomic():

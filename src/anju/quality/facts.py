@@ -3,7 +3,17 @@ of related record the checks need, never one per house, and no model instances (
 reads a county of 300,000 houses through here)."""
 
 from django.db import connection
-from django.db.models import Count, Exists, FloatField, IntegerField, OuterRef, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Cast
 
 from anju.appraisal.models import Appraisal, Screening
@@ -13,6 +23,7 @@ from anju.divisions.scope import within
 from anju.quality.models import ValidIdHash
 from anju.quality.rules import (
     APPRAISAL,
+    ID_NUMBERS,
     MEMBERS,
     RESPONSIBLE,
     SCREENING,
@@ -28,6 +39,7 @@ HOUSE_COLUMNS = ("id", "division_code", "household_id", "household__head_name",
                  "built_year", "lat_value", "lng_value", "area_value", "grade", "use",
                  "occupancy", "only_house")
 CHUNK_SIZE = 5000
+DENSE = 1 / 3  # share of a stretch of house ids that makes reading it in id order pay
 ID_CHECK = "id_number_invalid"
 
 
@@ -42,8 +54,25 @@ def _not_known_valid(hash_field: str):
     return ~Exists(ValidIdHash.objects.filter(hash=OuterRef(hash_field)))
 
 
-def load_facts(houses: QuerySet, needs: frozenset) -> list[HouseFacts]:
+class Chunk:
+    """Some houses, and how to select the rows of other tables that belong to them."""
+
+    def __init__(self, houses: QuerySet, id_range: tuple[int, int] | None = None):
+        self.houses = houses
+        self.id_range = id_range
+
+    def of_houses(self, field: str = "house_id") -> Q:
+        """Rows whose `field` names one of these houses. An id range selects rows of houses
+        of other divisions too; they simply find no facts to join."""
+        if self.id_range is not None:
+            return Q(**{f"{field}__gte": self.id_range[0], f"{field}__lt": self.id_range[1]})
+        return Q(**{f"{field}__in": self.houses.order_by().values("id")})
+
+
+def load_facts(houses: QuerySet | Chunk, needs: frozenset) -> list[HouseFacts]:
     """The facts of every house in `houses`, in the queryset's order."""
+    chunk = houses if isinstance(houses, Chunk) else Chunk(houses)
+    houses = chunk.houses
     # Numbers are read as floats and the flag as 0/1: the checks compare them with limits, and
     # a column without a converter costs a fraction of a Decimal or a bool on SQLite.
     rows = houses.annotate(
@@ -54,28 +83,14 @@ def load_facts(houses: QuerySet, needs: frozenset) -> list[HouseFacts]:
     facts = [HouseFacts(*row) for row in rows]
     if not facts:
         return facts
-    # R-CJ-3 ID checks: decrypt only the numbers not already known to be valid.
-    households = houses.order_by().values("household_id")
-    valid = _known_valid(houses.order_by().values("household__head_id_hash"))
-    unknown = False
-    for f in facts:
-        if f.head_id_hash in valid:
-            f.head_id_known_valid = True
-        elif f.head_id_hash:
-            unknown = True
-    if unknown:
-        numbers = dict(Household.objects.filter(pk__in=households).exclude(head_id_hash="")
-                       .filter(_not_known_valid("head_id_hash"))
-                       .values_list("pk", "head_id_number"))
-        for f in facts:
-            if f.head_id_hash and not f.head_id_known_valid:
-                f.head_id_number = numbers.get(f.household_id, "")
-    ids = houses.order_by().values("id")
+    if ID_NUMBERS in needs:
+        _load_head_id_numbers(facts, houses)
+    ids = chunk.of_houses()
     if MEMBERS in needs:
         _load_members(facts, houses)
     if RESPONSIBLE in needs:
         roles: dict[int, set] = {}
-        for house_id, role in ResponsiblePerson.objects.filter(house_id__in=ids).values_list(
+        for house_id, role in ResponsiblePerson.objects.filter(ids).values_list(
                 "house_id", "role"):
             roles.setdefault(house_id, set()).add(role)
         for f in facts:
@@ -83,14 +98,14 @@ def load_facts(houses: QuerySet, needs: frozenset) -> list[HouseFacts]:
                 f.responsible_roles = frozenset(roles[f.id])
     if SCREENING in needs:
         latest = {}
-        for house_id, result, checked_on in Screening.objects.filter(house_id__in=ids).order_by(
+        for house_id, result, checked_on in Screening.objects.filter(ids).order_by(
                 "house_id", "checked_on", "id").values_list("house_id", "result", "checked_on"):
             latest[house_id] = (result, checked_on)
         for f in facts:
             f.screening = latest.get(f.id)
     if APPRAISAL in needs:
         latest = {}
-        for house_id, *values in Appraisal.objects.filter(house_id__in=ids).order_by(
+        for house_id, *values in Appraisal.objects.filter(ids).order_by(
                 "house_id", "appraised_on", "id").values_list(
                 "house_id", "method", "appraised_on", "site", "components", "computed_grade",
                 "grade", "override_reason", "component_photos"):
@@ -99,6 +114,24 @@ def load_facts(houses: QuerySet, needs: frozenset) -> list[HouseFacts]:
             if (values := latest.get(f.id)) is not None:
                 f.appraisal = LatestAppraisal(*values)
     return facts
+
+
+def _load_head_id_numbers(facts: list[HouseFacts], houses: QuerySet) -> None:
+    # R-CJ-3 ID checks: decrypt only the numbers not already known to be valid.
+    valid = _known_valid(houses.order_by().values("household__head_id_hash"))
+    unknown = False
+    for f in facts:
+        if f.head_id_hash in valid:
+            f.head_id_known_valid = True
+        elif f.head_id_hash:
+            unknown = True
+    if unknown:
+        numbers = dict(Household.objects.filter(pk__in=houses.order_by().values("household_id"))
+                       .exclude(head_id_hash="").filter(_not_known_valid("head_id_hash"))
+                       .values_list("pk", "head_id_number"))
+        for f in facts:
+            if f.head_id_hash and not f.head_id_known_valid:
+                f.head_id_number = numbers.get(f.household_id, "")
 
 
 def _load_members(facts: list[HouseFacts], houses: QuerySet) -> None:
@@ -148,13 +181,26 @@ def context_for_house(today) -> Context:
 
 
 def chunks(houses: QuerySet, size: int = CHUNK_SIZE):
-    """`houses` in querysets of about `size` houses each: runs of whole villages, in code order.
+    """`houses` in chunks of about `size` houses each.
 
-    `houses` must be narrowed by division only (scope, prefixes, villages left out), so that
-    a chunk can be named by its villages alone (`division_code IN (...)`): equality seeks on the
-    (division_code, id) index, on SQLite and PostgreSQL alike. Kept beside the division's own
-    range, SQLite would seek by that range instead and read the whole division for each chunk.
+    `houses` must be narrowed by division only (scope, prefixes, villages left out). When the
+    division's houses fill most of their stretch of the table, as a county's do, the chunks
+    are id ranges: the rows are read in table order, several to a page, at a fraction of the
+    cost of seeking each one. Otherwise (a township among many) a chunk is a run of whole
+    villages, named by their codes (`division_code IN (...)`): equality seeks on the
+    (division_code, id) index. Kept beside the division's own range, SQLite would seek by
+    that range instead and read the whole division for each chunk.
     """
+    stats = houses.aggregate(n=Count("id"), low=Min("id"), high=Max("id"))
+    if not stats["n"]:
+        return
+    span = stats["high"] - stats["low"] + 1
+    if stats["n"] / span >= DENSE:
+        step = max(size * span // stats["n"], 1)
+        for start in range(stats["low"], stats["high"] + 1, step):
+            yield Chunk(houses.filter(id__gte=start, id__lt=start + step),
+                        (start, start + step))
+        return
     villages = (houses.order_by("division_code").values_list("division_code")
                 .annotate(n=Count("id")))
     everything = houses.model.objects.all()
@@ -163,7 +209,7 @@ def chunks(houses: QuerySet, size: int = CHUNK_SIZE):
         codes.append(code)
         count += n
         if count >= size:
-            yield everything.filter(division_code__in=codes), count
+            yield Chunk(everything.filter(division_code__in=codes))
             codes, count = [], 0
     if codes:
-        yield everything.filter(division_code__in=codes), count
+        yield Chunk(everything.filter(division_code__in=codes))

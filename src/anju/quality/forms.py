@@ -30,7 +30,8 @@ class VerificationForm(forms.Form):
     """点对点核实比对: per field the recorded value, a tick for "same", or the value seen on site
     and the reason it differs. Untouched rows are not compared."""
 
-    verified_on = forms.DateField(label="核实日期", widget=forms.DateInput(attrs={"type": "date"}))
+    verified_on = forms.DateField(label="核实日期", initial=timezone.localdate,
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, house, **kwargs):
@@ -39,11 +40,17 @@ class VerificationForm(forms.Form):
         self.initial.setdefault("verified_on", timezone.localdate())
         self.recorded = fields.recorded_values(house)
         for name, spec in fields.VERIFIABLE.items():
-            self.fields[f"{name}-same"] = forms.BooleanField(required=False, label="一致")
-            self.fields[f"{name}-observed"] = _observed_field(spec)
-            self.fields[f"{name}-observed"].label = f"{spec.label}（实地）"
-            self.fields[f"{name}-reason"] = forms.CharField(
-                required=False, max_length=200, label=f"{spec.label}不一致的原因")
+            row = {
+                "same": forms.BooleanField(required=False, label=f"{spec.label}与记录一致"),
+                "observed": _observed_field(spec),
+                "reason": forms.CharField(required=False, max_length=200,
+                                          label=f"{spec.label}不一致的原因"),
+            }
+            row["observed"].label = f"{spec.label}（实地）"
+            for part, field in row.items():
+                # The table shows the row's name once; each input still carries its own.
+                field.widget.attrs["aria-label"] = field.label
+                self.fields[f"{name}-{part}"] = field
 
     def rows(self) -> list[dict]:
         return [{"name": name, "label": spec.label,

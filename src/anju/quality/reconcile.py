@@ -5,11 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from anju.quality import fields
-from anju.quality.facts import remember_valid_ids
+from anju.quality.facts import Chunk, remember_valid_ids
 from anju.quality.models import EventAction, Finding, FindingEvent, FindingStatus
 from anju.quality.rules import CHECKS, VERIFICATION_RULE, Context, HouseFacts, evaluate
 from anju.registry import bulk
@@ -82,15 +81,15 @@ def verification_resolved(facts: HouseFacts, field: str, expected) -> bool:
     return fields.same(field, getattr(facts, field), expected)
 
 
-def reconcile(houses: QuerySet, facts: list[HouseFacts], ctx: Context, *, source: str,
+def reconcile(chunk: Chunk, facts: list[HouseFacts], ctx: Context, *, source: str,
               deadline_days: Callable[[str], int], actor=None) -> tuple[int, int]:
     """Open the findings that fire on `facts` and close the open ones that no longer do.
 
-    `houses` is the queryset the facts came from. Returns (opened, closed).
+    `chunk` holds the houses the facts came from. Returns (opened, closed).
     """
     current: dict[int, dict] = {}
     for pk, house_id, rule, field, expected, message, code in Finding.objects.filter(
-            status=FindingStatus.OPEN, house_id__in=houses.order_by().values("id")).values_list(
+            chunk.of_houses(), status=FindingStatus.OPEN).values_list(
             "pk", "house_id", "rule", "field", "expected", "message", "division_code"):
         current.setdefault(house_id, {})[(rule, field)] = (pk, expected, message, code)
     new, fixed, verified, reworded, moved, fired = [], [], [], [], {}, {}

@@ -80,8 +80,8 @@ class Context:
 
 
 # What a check reads beyond the house row; the loader fetches only what the checks need.
-HOUSEHOLD, MEMBERS, RESPONSIBLE, SCREENING, APPRAISAL, DIVISIONS = (
-    "household", "members", "responsible", "screening", "appraisal", "divisions")
+HOUSEHOLD, ID_NUMBERS, MEMBERS, RESPONSIBLE, SCREENING, APPRAISAL, DIVISIONS = (
+    "household", "id_numbers", "members", "responsible", "screening", "appraisal", "divisions")
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap as a cache key
@@ -292,7 +292,7 @@ CHECKS: tuple[Check, ...] = (
     Check("component_photos_missing", M, "已评定构件缺少照片", component_photos_missing,
           frozenset({APPRAISAL}), APPRAISAL),
     Check("id_number_invalid", F, "身份证号校验不通过", id_number_invalid,
-          frozenset({HOUSEHOLD, MEMBERS})),
+          frozenset({HOUSEHOLD, ID_NUMBERS, MEMBERS})),
     Check("division_unknown", F, "区划代码不在区划表中", division_unknown,
           frozenset({DIVISIONS})),
     Check("coordinates_outside_county", F, "经纬度不在所属县（市）范围内",

@@ -82,12 +82,12 @@ def similar_cases(finding: Finding, *, acting_user, today: date | None = None) -
         within(area), status=FindingStatus.OPEN, rule=rule.code).values_list(
         "pk", "house_id", "field")}
     matches = []
-    for chunk, _ in chunks(houses):
-        for facts in load_facts(chunk.order_by("division_code", "id"), rule.needs):
+    for chunk in chunks(houses):
+        for facts in load_facts(chunk, rule.needs):
             for (_, field), (kind, message) in evaluate(facts, ctx, (rule,)).items():
                 matches.append(Match(facts.id, facts.division_code, kind, field, message,
                                      already.get((facts.id, field))))
-    return matches
+    return sorted(matches, key=lambda m: (m.division_code, m.house_id, m.field))
 
 
 def by_township(matches: list[Match]) -> dict[str, list[Match]]:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("spot-checks/new", views.spot_check_create, name="spot_check_create"),
     path("spot-checks/<int:spot_check_id>/", views.spot_check_detail, name="spot_check_detail"),
     path("houses/<int:house_id>/verify/", views.verify_house, name="verify_house"),
+    path("houses/<int:house_id>/panel/", views.house_panel, name="house_panel"),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anju.accounts.access import can, requires
@@ -31,7 +32,8 @@ from anju.quality.rules import RULE_LABELS
 from anju.registry.forms import DivisionPicker
 from anju.registry.queries import get_house_for_user
 
-STATUSES = [("open", "待整改"), ("closed", "已整改"), ("all", "全部")]
+STATUSES = [("open", gettext_lazy("待整改")), ("closed", gettext_lazy("已整改")),
+            ("all", gettext_lazy("全部"))]
 SIMILAR_SHOWN = 100
 
 
@@ -198,8 +200,8 @@ def spot_check_detail(request, spot_check_id: int):
     })
 
 
-WORKLIST_TABS = [("screening", "待排查"), ("appraisal", "待鉴定"), ("findings", "待整改问题"),
-                 ("overdue", "整改逾期")]
+WORKLIST_TABS = [("screening", gettext_lazy("待排查")), ("appraisal", gettext_lazy("待鉴定")),
+                 ("findings", gettext_lazy("待整改问题")), ("overdue", gettext_lazy("整改逾期"))]
 
 
 @requires("quality.view")
@@ -237,6 +239,19 @@ def worklist(request):
     })
 
 
+@requires("quality.view")
+def house_panel(request, house_id: int):
+    """The quality panel of the registry's house page: open findings, the last verification."""
+    house = get_house_for_user(request.user, house_id)
+    today = timezone.localdate()
+    findings = list(findings_for_user(request.user, house_id=house.pk, today=today))
+    return render(request, "quality/_house_panel.html", {
+        "house": house, "rows": _finding_rows(findings, today),
+        "last_verification": house.verifications.select_related("verifier").first(),
+        "can_verify": can(request.user, "quality.verify"),
+    })
+
+
 @requires("quality.verify")
 def verify_house(request, house_id: int):
     """点对点核实比对 of one house: each difference needs a reason and becomes a finding."""
@@ -250,7 +265,7 @@ def verify_house(request, house_id: int):
                 "n": found})
         else:
             messages.success(request, _("核实记录已保存：核实的各项与记录一致"))
-        return redirect(f"{reverse('quality:page')}?house={house.pk}")
+        return redirect(f"{reverse('quality:page')}?house={house.pk}#findings")
     place = _place_names([house.division_code])[house.division_code]
     return render(request, "quality/verify_form.html", {
         "form": form, "house": house, "place": place,

@@ -208,10 +208,19 @@ def sync_house_entries(house_id: int) -> None:
         LedgerEntry.objects.filter(pk=entry.pk).update(**values)
 
 
-@transaction.atomic
 def backfill_ledger(division: str, *, today: date | None = None) -> int:
     """C/D houses of `division` with no open entry (graded before Anju kept appraisals, or by
     bulk data) go onto the ledger in bulk; idempotent. Returns the number of new entries."""
+    from anju.registry.bulk import refresh_statistics
+
+    with transaction.atomic():
+        made = _backfill(division, today=today)
+    if made:
+        refresh_statistics([LedgerEntry, Transition])  # a bulk load: the planner's numbers
+    return made
+
+
+def _backfill(division: str, *, today: date | None) -> int:
     from anju.divisions.scope import within
 
     today = today or timezone.localdate()

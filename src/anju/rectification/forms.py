@@ -4,7 +4,7 @@ from django import forms
 
 from anju.rectification.codes import CheckLevel, MeasureKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MeasureForm(forms.Form):

@@ -92,11 +92,15 @@ def refusal(status: str, action: str, facts: rules.Facts | None = None) -> Confl
     return None
 
 
+def capability_of(action: str) -> str | None:
+    return next(m.capability for m in MOVES if m.action == action)
+
+
 def allowed(user, status: str, facts: rules.Facts) -> dict[str, tuple[bool, str]]:
     """For each page step: (may this user do it now, the reason if not). Derived from MOVES."""
     answers = {}
     for step, (action, _label) in STEPS.items():
-        capability = next(m.capability for m in MOVES if m.action == action)
+        capability = capability_of(action)
         if capability is None or not can(user, capability):
             answers[step] = (False, "")
             continue

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from anju.accounts.access import requires
+from anju.accounts.access import check, requires
 from anju.divisions.queries import names_for
 from anju.errors import AnjuError, Forbidden, NotFound, ValidationErrors
 from anju.pages import paginate, query_without_page
@@ -104,6 +104,7 @@ def _step_view(step: str):
     def view(request, entry_id: int):
         entry = get_entry_for_user(request.user, entry_id)
         action, title = transitions.STEPS[step]
+        check(request.user, transitions.capability_of(action))  # 403 before the form
         form = STEP_FORMS[step](request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = {**form.cleaned_data, "version": _int(request.POST.get("version"))}

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connections
 
-from anju.crypto import EncryptedCharField, encrypt, hash_fields, lookup_hash
+from anju.crypto import EncryptedCharField, encryptor, hash_fields, hasher
 
 
 def _memoized(convert):
@@ -41,6 +41,7 @@ def _to_json(value):
 def _converters(model, fields: Sequence[str], vendor: str, connection):
     """Per-column functions turning Python values into what the driver stores."""
     converters = []
+    encrypt = encryptor()
     for name in fields:
         field = model._meta.get_field(name)
         kind = field.get_internal_type()
@@ -77,6 +78,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
     if any(converters) or derived:
         pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
         sources = [i for _, i in derived]
+        lookup_hash = hasher()
 
         def adapt(row):
             row = list(row)

@@ -275,6 +275,25 @@ def _household(rng: random.Random, index: int, place: Place, now):
     return household, members, houses
 
 
+def _typical_errors(household, rng: random.Random) -> None:
+    """R-CJ-3: registers are not perfect, and the demo's quality page should have work. A few
+    houses get the gaps and slips the data-quality checks look for: no coordinates, an unknown
+    build year, an area typed in the wrong unit, a C/D house without its supervisor named.
+    Drawn from a generator of their own, so the rest of the demo is the same as without them."""
+    lat, lng, year, band, area = (HOUSE_FIELDS.index(f) for f in (
+        "lat", "lng", "built_year", "build_year_band", "floor_area"))
+    for row, persons in household[2]:
+        roll = rng.random()
+        if roll < 0.015:
+            row[lat] = row[lng] = None
+        elif roll < 0.025:
+            row[year], row[band] = None, ""
+        elif roll < 0.03:
+            row[area] = round(row[area] * 100, 1)
+        if persons and rng.random() < 0.04:
+            persons[:] = [p for p in persons if p[0] != "supervisor"]
+
+
 def _responsible(rng: random.Random, house: list, owner: str, owner_phone: str, place: Place):
     """谁拥有谁负责、谁使用谁负责、谁主管谁负责、谁审批谁负责: named for C/D houses (R-CJ-4)."""
     grade, use, sector = house[18], house[14], house[15]
@@ -361,6 +380,7 @@ def generate_demo(households: int, *, seed: int = 2026, progress=None) -> tuple[
         pool = meihekou if rng.random() < MEIHEKOU_SHARE or not changji else changji
         place = places[rng.choice(pool).code]
         household = _household(rng, i, place, now)
+        _typical_errors(household, random.Random(f"errors:{seed}:{i}"))
         head_hash = lookup_hash(household[0][3])
         if head_hash in existing:
             continue

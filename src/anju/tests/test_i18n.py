@@ -31,7 +31,7 @@ def test_home_is_chinese_by_default(clerk):
     r = clerk.get("/")
     assert r.status_code == 200
     body = text(r)
-    assert nav(r) == ["首页", "房屋", "农户", "整治台账"]
+    assert nav(r) == ["首页", "房屋", "农户", "整治台账", "数据质量", "工作清单"]
     assert '<html lang="zh-Hans">' in body
     assert "C/D 级危房仍有人居住" in body and "退出" in body
     assert "Households" not in body and "Log out" not in body
@@ -56,7 +56,8 @@ def test_switching_to_english_and_back(clerk):
 
     r = clerk.get("/")
     body = text(r)
-    assert nav(r) == ["Home", "Houses", "Households", "Rectification ledger"]
+    assert nav(r) == ["Home", "Houses", "Households", "Rectification ledger", "Data quality",
+                      "Work lists"]
     assert '<html lang="en">' in body
     assert "Log out" in body and "Grade C/D dangerous houses still occupied" in body
     assert "退出" not in body and "C/D 级危房仍有人居住" not in body
@@ -67,7 +68,7 @@ def test_switching_to_english_and_back(clerk):
     assert "Register house" in houses and "Safety grade" in houses and "records" in houses
 
     clerk.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert nav(clerk.get("/")) == ["首页", "房屋", "农户", "整治台账"]
+    assert nav(clerk.get("/")) == ["首页", "房屋", "农户", "整治台账", "数据质量", "工作清单"]
 
 
 def test_login_page_follows_accept_language(db):

@@ -139,3 +139,20 @@ def test_the_command_sweeps_each_division_named_and_says_what_it_found(clean_hou
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("220581：核查房屋 1 栋，新发现问题 1 个，已整改销号 0 个")
     assert lines[1].startswith("6523：核查房屋 0 栋，新发现问题 0 个")
+
+
+def test_a_township_scattered_among_other_houses_is_swept_village_by_village(clean_house):
+    # 山城镇's houses are one in five of the ids: the sweep reads them by village code.
+    mine = []
+    for i in range(15):
+        for _ in range(4):
+            clean_house(HONGMEI_V1)
+        mine.append(clean_house(SHANCHENG_V1 if i % 2 else SHANCHENG_V2))
+    for house in mine:
+        broken(house, floors=11)
+    with CaptureQueriesContext(connection) as captured:
+        result = sweep("220581100", chunk_size=8)
+    assert result == {"checked": 15, "opened": 15, "closed": 0}
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert '"registry_house"."division_code" IN' in sql
+    assert not Finding.objects.exclude(division_code__startswith="220581100").exists()
