@@ -110,6 +110,10 @@ def _worker(args) -> dict:
     queryset = houses_for_user(township, division=TOWNSHIP)[:50]
     result["plan_township"] = str(queryset.explain()).splitlines()
     result["township_houses"] = houses_for_user(township, division=TOWNSHIP).count()
+    from save_paths import appraisal_save
+
+    result["appraisal_save"] = appraisal_save(handler_times, requests=args.requests,
+                                              county=COUNTY)
     from ledger_export import measure as ledger_export
 
     result["ledger_export"] = ledger_export(COUNTY)  # after the timed lists: it adds entries
@@ -180,6 +184,7 @@ def _bench_engine(args, engine: str) -> dict:
         "requests": runs[-1]["requests"], "township_houses": runs[-1]["township_houses"],
         "plan_township": runs[-1]["plan_township"], "machine": _machine(),
         "ledger_export": runs[-1]["ledger_export"],
+        "appraisal_save": runs[-1]["appraisal_save"],
     }
     return summary
 
@@ -235,6 +240,16 @@ def _markdown(summaries: list[dict]) -> str:
                      f"{x['targets']['rows_per_s']:,}) | {x['peak_rss_mb']} MB (target < "
                      f"{x['targets']['peak_rss_mb']} MB) | {x['rss_before_mb']} MB "
                      f"| {x['xlsx_mb']} MB |")
+    lines.append("")
+    lines += ["Appraisal save path (`POST /api/v1/houses/{id}/appraisals`, bench/save_paths.py): "
+              "a C grade from the component table on a different house each time, as an "
+              "appraiser; the verb, its history rows, the house state, the ledger entry and the "
+              "quality re-check, timed inside Django's handler.", "",
+              "| engine | requests | median | p90 | max |", "|---|---|---|---|---|"]
+    for s in summaries:
+        a = s["appraisal_save"]
+        lines.append(f"| {s['engine']} | {a['requests']} | {a['median_ms']} ms "
+                     f"| {a['p90_ms']} ms | {a['max_ms']} ms |")
     lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "

@@ -28,6 +28,8 @@ from anju.appraisal.models import (
     Screening,
     ScreeningItemKind,
 )
+from anju.audit.actions import record as audit
+from anju.audit.models import Action
 from anju.errors import RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
@@ -82,8 +84,9 @@ def known_item_kinds(division_code: str) -> dict[str, str]:
     return kinds
 
 
-def refresh_house_state(house: House) -> House:
-    """Set the house's grade, screening result and "待鉴定" from its latest records."""
+def refresh_house_state(house: House, *, acting_user) -> House:
+    """Set the house's grade, screening result and "待鉴定" from its latest records; a change
+    is a state transition of the house and is audited."""
     screening = house.screenings.order_by("-checked_on", "-id").first()
     appraisal = house.appraisals.order_by("-appraised_on", "-id").first()
     values = {
@@ -98,6 +101,8 @@ def refresh_house_state(house: House) -> House:
     if changed:
         House.objects.filter(pk=house.pk).update(**changed, version=F("version") + 1,
                                                  updated_at=timezone.now())
+        audit(Action.TRANSITION, actor=acting_user, obj=house,
+              details={k: [getattr(house, k), v] for k, v in changed.items()})
         for key, value in changed.items():
             setattr(house, key, value)
         house.version += 1
@@ -127,6 +132,8 @@ def _report_hazard(house: House, *, acting_user, found_on: date, source: str,
         division_code=house.division_code, found_on=found_on, source=source,
         screening=screening, inspection=inspection, description=description[:NOTE_MAX],
         recorded_by=acting_user)
+    audit(Action.TRANSITION, actor=acting_user, obj=hazard,
+          details={"to": HazardStatus.AWAITING_APPRAISAL, "source": source})
     ControlOrder.objects.bulk_create(
         ControlOrder(hazard=hazard, kind=kind, ordered_on=found_on)
         for kind in dict.fromkeys(controls or IMMEDIATE_CONTROLS))
@@ -216,7 +223,7 @@ def record_screening(house: House, *, acting_user, data: dict,
             house, acting_user=acting_user, found_on=screening.checked_on,
             source=HazardSource.SCREENING, description=f"排查初判存在严重安全隐患：{described}",
             controls=data.get("controls"), screening=screening)
-    refresh_house_state(house)
+    refresh_house_state(house, acting_user=acting_user)
     house_changed(house.pk)
     return screening
 
@@ -282,10 +289,14 @@ def record_appraisal(house: House, *, acting_user, data: dict,
         organization=(data.get("organization") or "").strip()[:120],
         component_photos=photos, recorded_by=acting_user, **values)
     before = house.grade
-    refresh_house_state(house)
-    Hazard.objects.filter(house=house, status=HazardStatus.AWAITING_APPRAISAL,
-                          found_on__lte=appraised_on).update(
-        status=HazardStatus.APPRAISED, appraisal=appraisal)
+    refresh_house_state(house, acting_user=acting_user)
+    for hazard in Hazard.objects.filter(house=house, status=HazardStatus.AWAITING_APPRAISAL,
+                                        found_on__lte=appraised_on):
+        Hazard.objects.filter(pk=hazard.pk, status=HazardStatus.AWAITING_APPRAISAL).update(
+            status=HazardStatus.APPRAISED, appraisal=appraisal)
+        audit(Action.TRANSITION, actor=acting_user, obj=hazard,
+              details={"from": HazardStatus.AWAITING_APPRAISAL, "to": HazardStatus.APPRAISED,
+                       "appraisal": appraisal.pk})
     RecordEvent.objects.create(
         actor=acting_user, action="appraisal_recorded", house=house,
         division_code=house.division_code,

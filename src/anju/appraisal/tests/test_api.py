@@ -342,3 +342,22 @@ def test_screening_counts_are_unchanged_by_refusals(api, cast, make_house):
     house = make_house()
     screen(api, cast.shancheng, house, items=[{"kind": "nope", "level": "general", "count": 1}])
     assert Screening.objects.count() == 0
+
+
+def test_a_grade_change_and_a_new_hazard_are_audited_as_transitions(api, cast, make_house):
+    from anju.audit.models import AuditEvent
+
+    house = make_house()
+    screen(api, cast.shancheng, house,
+           items=[{"kind": "roof_collapse", "level": "serious", "count": 1}])
+    appraise(api, cast.appraiser1, house, components=components("a", roof="d"))
+    rows = AuditEvent.objects.filter(action="transition").order_by("id")
+    assert [(r.username, r.object_type, r.details) for r in rows] == [
+        ("shancheng", "appraisal.hazard", {"to": "awaiting_appraisal", "source": "screening"}),
+        ("shancheng", "registry.house", {"screening_result": ["", "serious"],
+                                         "awaiting_appraisal": [False, True]}),
+        ("appraiser1", "registry.house", {"grade": ["unrated", "D"],
+                                          "awaiting_appraisal": [True, False]}),
+        ("appraiser1", "appraisal.hazard", {"from": "awaiting_appraisal", "to": "appraised",
+                                            "appraisal": Appraisal.objects.get().pk}),
+    ]
