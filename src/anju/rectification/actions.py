@@ -96,8 +96,10 @@ def _refuse_if_blocked(entry: LedgerEntry, action: str, facts: rules.Facts | Non
 
 
 def _move(entry: LedgerEntry, action: str, *, acting_user, on: date, comment: str = "",
-          details: dict | None = None, version: int | None = None, **changes) -> Transition:
-    """Apply one move of transitions.MOVES with a compare-and-set, and record it."""
+          details: dict | None = None, version: int | None = None, request=None,
+          **changes) -> Transition:
+    """Apply one move of transitions.MOVES with a compare-and-set, and record it; a change of
+    status is also written to the audit log."""
     move = transitions.move_for(entry.status, action)
     if move is None:  # callers check first; this keeps a race from slipping through
         raise transitions.refusal(entry.status, action)
@@ -113,6 +115,9 @@ def _move(entry: LedgerEntry, action: str, *, acting_user, on: date, comment: st
         entry=entry, division_code=entry.division_code, from_status=entry.status,
         action=action, to_status=target, on=on, actor=acting_user, comment=comment,
         details=details or {})
+    if target != entry.status:
+        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
+                     details={"action": action, "from": entry.status, "to": target})
     entry.refresh_from_db()
     return row
 
@@ -480,12 +485,9 @@ def sign_off_rectification(entry: LedgerEntry, *, acting_user, data: dict, reque
     if facts.accepted_on and closed_on < facts.accepted_on:
         raise RuleViolation("signoff_before_acceptance", "销号日期不能早于验收日期",
                             field="closed_on", rule="R-CJ-8")
-    before = entry.status
     _move(entry, Action.SIGN_OFF, acting_user=acting_user, on=closed_on, comment=_note(data),
-          version=data.get("version"), closed_on=closed_on, red_alert=False,
+          version=data.get("version"), request=request, closed_on=closed_on, red_alert=False,
           broken_alert=False, check_overdue=False, next_check_due=None)
-    audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
-                 details={"action": Action.SIGN_OFF, "from": before, "to": entry.status})
     return entry
 
 
@@ -505,10 +507,7 @@ def reopen_rectification(entry: LedgerEntry, *, acting_user, reason: str, reques
                        rule="R-CJ-4")
     house = House.objects.get(pk=entry.house_id)
     _move(entry, Action.REOPEN, acting_user=acting_user, on=today, comment=reason,
-          version=version, closed_on=None,
+          version=version, request=request, closed_on=None,
           red_alert=_alert(house.occupancy, EntryStatus.OPEN),
           next_check_due=today + _interval(entry.division_code, today))
-    audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
-                 details={"action": Action.REOPEN, "from": EntryStatus.CLOSED,
-                          "to": entry.status})
     return entry

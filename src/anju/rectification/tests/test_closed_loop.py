@@ -74,7 +74,10 @@ def test_a_c_grade_house_is_repaired_accepted_reappraised_and_signed_off(api, ca
         (None, "open"), ("open", "controlled"), ("controlled", "controlled"),
         ("controlled", "controlled"), ("controlled", "accepted"), ("accepted", "accepted"),
         ("accepted", "closed")]
-    assert AuditEvent.objects.filter(action="transition", object_id=str(entry_id)).count() == 1
+    audited = AuditEvent.objects.filter(action="transition", object_id=str(entry_id),
+                                        object_type="rectification.ledgerentry").order_by("id")
+    assert [(a.details["from"], a.details["to"]) for a in audited] == [
+        ("open", "controlled"), ("controlled", "accepted"), ("accepted", "closed")]
 
     # undone only by a recorded reopening with a reason
     r = county.post(entry_path(entry_id, "reopen"), {"reason": ""})
