@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
+from anju.audit.actions import record as audit
+from anju.audit.models import Action
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, within
 from anju.errors import NotFound, RuleViolation, ValidationErrors
@@ -101,7 +103,7 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
     houses = House.objects.filter(within(division))
     total = houses.count()
     result = {"checked": 0, "opened": 0, "closed": 0}
-    for chunk in chunks(houses, **({"size": chunk_size} if chunk_size else {})):
+    for chunk in chunks(houses, chunk_size):
         for attempt in range(SWEEP_RETRIES):
             try:
                 with transaction.atomic():
@@ -118,6 +120,9 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
         result["closed"] += closed
         if progress:
             progress(result["checked"], total)
+    if acting_user is not None:
+        audit(Action.TRANSITION, actor=acting_user, division_code=division,
+              details={"workflow": "quality", "action": "sweep", **result})
     return result
 
 
@@ -237,6 +242,9 @@ def record_verification(house: House, *, acting_user, data: dict,
         division_code=house.division_code,
         changes={"verification": verification.pk, "verified_on": str(verified_on),
                  "differences": [d["field"] for d in differences], "confirmed": confirmed})
+    audit(Action.TRANSITION, actor=acting_user, obj=verification,
+          details={"workflow": "quality", "action": "verify",
+                   "differences": [d["field"] for d in differences], "superseded": len(stale)})
     return verification
 
 
@@ -274,6 +282,9 @@ def draw_spot_check(*, acting_user, division: str, per_township: int,
         rows += [SpotCheckHouse(spot_check=spot_check, house_id=pk, township_code=township)
                  for pk in sorted(sample)]
     SpotCheckHouse.objects.bulk_create(rows)
+    audit(Action.TRANSITION, actor=acting_user, obj=spot_check,
+          details={"workflow": "quality", "action": "spot_check", "houses": len(rows),
+                   "seed": seed})
     return spot_check
 
 

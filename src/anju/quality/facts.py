@@ -2,7 +2,7 @@
 of related record the checks need, never one per house, and no model instances (the sweep
 reads a county of 300,000 houses through here)."""
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Count,
     Exists,
@@ -31,6 +31,7 @@ from anju.quality.rules import (
     HouseFacts,
     LatestAppraisal,
 )
+from anju.registry import bulk
 from anju.registry.models import Household, Member, ResponsiblePerson
 from anju.registry.rules import id_number_valid
 
@@ -38,19 +39,17 @@ HOUSE_COLUMNS = ("id", "division_code", "household_id", "household__head_name",
                  "household__head_id_hash", "structure", "floors", "build_year_band",
                  "built_year", "lat_value", "lng_value", "area_value", "grade", "use",
                  "occupancy", "only_house")
-CHUNK_SIZE = 5000
+# Houses a sweep reads and writes in one transaction. SQLite holds its one write lock that
+# long, so it gets smaller chunks; PostgreSQL joins a chunk's households by hashing the whole
+# table at county scale, so fewer, larger chunks pay there.
+CHUNK_SIZE = {"sqlite": 20000, "postgresql": 50000}
 DENSE = 1 / 3  # share of a stretch of house ids that makes reading it in id order pay
 ID_CHECK = "id_number_invalid"
 
 
-# The ID numbers are matched to the record of valid ones by subqueries, never by long lists
-# of values: the database does the matching, and Django prepares no parameter per row.
-def _known_valid(hashes: QuerySet) -> set[str]:
-    """Which of the ID-number hashes that `hashes` selects are on record as valid."""
-    return set(ValidIdHash.objects.filter(hash__in=hashes).values_list("hash", flat=True))
-
-
 def _not_known_valid(hash_field: str):
+    # Matched by the database in a subquery, never through long lists of values that Django
+    # would prepare one parameter at a time.
     return ~Exists(ValidIdHash.objects.filter(hash=OuterRef(hash_field)))
 
 
@@ -65,7 +64,10 @@ class Chunk:
         """Rows whose `field` names one of these houses. An id range selects rows of houses
         of other divisions too; they simply find no facts to join."""
         if self.id_range is not None:
-            return Q(**{f"{field}__gte": self.id_range[0], f"{field}__lt": self.id_range[1]})
+            low, high = self.id_range
+            if high == low + 1:  # one house: an equality the (house, ...) indexes serve
+                return Q(**{field: low})
+            return Q(**{f"{field}__gte": low, f"{field}__lt": high})
         return Q(**{f"{field}__in": self.houses.order_by().values("id")})
 
 
@@ -117,21 +119,15 @@ def load_facts(houses: QuerySet | Chunk, needs: frozenset) -> list[HouseFacts]:
 
 
 def _load_head_id_numbers(facts: list[HouseFacts], houses: QuerySet) -> None:
-    # R-CJ-3 ID checks: decrypt only the numbers not already known to be valid.
-    valid = _known_valid(houses.order_by().values("household__head_id_hash"))
-    unknown = False
+    # R-CJ-3 ID checks: decrypt only the numbers not already known to be valid; the others
+    # are known valid by their hash.
+    unknown = dict(Household.objects.filter(pk__in=houses.order_by().values("household_id"))
+                   .exclude(head_id_hash="").filter(_not_known_valid("head_id_hash"))
+                   .values_list("pk", "head_id_number"))
     for f in facts:
-        if f.head_id_hash in valid:
-            f.head_id_known_valid = True
-        elif f.head_id_hash:
-            unknown = True
-    if unknown:
-        numbers = dict(Household.objects.filter(pk__in=houses.order_by().values("household_id"))
-                       .exclude(head_id_hash="").filter(_not_known_valid("head_id_hash"))
-                       .values_list("pk", "head_id_number"))
-        for f in facts:
-            if f.head_id_hash and not f.head_id_known_valid:
-                f.head_id_number = numbers.get(f.household_id, "")
+        if f.head_id_hash:
+            f.head_id_number = unknown.get(f.household_id)
+            f.head_id_known_valid = f.head_id_number is None
 
 
 def _load_members(facts: list[HouseFacts], houses: QuerySet) -> None:
@@ -158,14 +154,15 @@ def remember_valid_ids(facts: list[HouseFacts], hits: dict[int, dict]) -> None:
         fired = hits.get(f.id, ())
         if f.head_id_number is not None and (ID_CHECK, "head_id_number") not in fired:
             hashes.add(f.head_id_hash)
-        members_fired = (ID_CHECK, "members") in fired
-        hashes.update(number_hash for _, number, number_hash in f.members
-                      if number is not None and (not members_fired or id_number_valid(number)))
-    if hashes:
-        table = connection.ops.quote_name(ValidIdHash._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} (hash) VALUES (%s) ON CONFLICT DO NOTHING",
-                               [(h,) for h in hashes])
+        if f.members:
+            members_fired = (ID_CHECK, "members") in fired
+            hashes.update(number_hash for _, number, number_hash in f.members if number is not None
+                          and (not members_fired or id_number_valid(number)))
+    # Only numbers found unknown in this transaction were decrypted, so none of these is on
+    # record yet (a set keeps a number seen as a head and as a member once); a sweep that races
+    # with a save on the same number fails on the key and reads its chunk again.
+    if hashes:  # in key order: the index takes them page by page
+        bulk.insert_rows(ValidIdHash, ("hash",), ((h,) for h in sorted(hashes)))
 
 
 def context_for(division: str, today) -> Context:
@@ -180,7 +177,7 @@ def context_for_house(today) -> Context:
                    county_box=county_box)
 
 
-def chunks(houses: QuerySet, size: int = CHUNK_SIZE):
+def chunks(houses: QuerySet, size: int | None = None):
     """`houses` in chunks of about `size` houses each.
 
     `houses` must be narrowed by division only (scope, prefixes, villages left out). When the
@@ -191,6 +188,7 @@ def chunks(houses: QuerySet, size: int = CHUNK_SIZE):
     (division_code, id) index. Kept beside the division's own range, SQLite would seek by
     that range instead and read the whole division for each chunk.
     """
+    size = size or CHUNK_SIZE.get(connections[houses.db].vendor, CHUNK_SIZE["sqlite"])
     stats = houses.aggregate(n=Count("id"), low=Min("id"), high=Max("id"))
     if not stats["n"]:
         return

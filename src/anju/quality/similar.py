@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
+from anju.audit.actions import record as audit
+from anju.audit.models import Action
 from anju.divisions.models import Level
 from anju.divisions.queries import names_for
 from anju.divisions.scope import covers, within
@@ -138,6 +140,9 @@ def notify_similar(finding: Finding, *, acting_user, today: date | None = None) 
                message=_notice_text(finding, origin, len(grouped.get(t, [])))[:400],
                house_count=len(grouped.get(t, [])), created_by=acting_user)
         for t in townships if t not in told])
+    audit(Action.TRANSITION, actor=acting_user, obj=finding,
+          details={"workflow": "quality", "action": "notify_similar",
+                   "notices": len(notices), "opened": len(opened)})
     if notices:
         names = names_for([n.township_code for n in notices])
         FindingEvent.objects.create(

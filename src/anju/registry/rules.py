@@ -4,6 +4,7 @@ and how sensitive numbers are masked (api.md). No database access here."""
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import mul
 
 from anju.errors import RuleViolation
 from anju.registry.codes import (
@@ -23,6 +24,7 @@ from anju.registry.codes import (
 RULE = "R-CJ-3"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_ID_FORM = re.compile(r"\d{17}[\dX]")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _ACCOUNT = re.compile(r"^\d{12,30}$")
 MAX_RURAL_AREA = Decimal("2000")
@@ -35,7 +37,8 @@ CHINA_LNG = (Decimal("73.4"), Decimal("135.1"))
 
 def id_number_valid(value: str) -> bool:
     """GB 11643: 17 digits, a valid birth date, and the ISO 7064 MOD 11-2 check character."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{17}[\dX]", value):
+    # Written for speed as well: the quality sweep checks a county's numbers (R-CJ-3).
+    if not isinstance(value, str) or not _ID_FORM.fullmatch(value):
         return False
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -43,7 +46,7 @@ def id_number_valid(value: str) -> bool:
         return False
     if born > date.today():
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, value[:17]), _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == value[17]
 
 

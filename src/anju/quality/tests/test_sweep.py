@@ -156,3 +156,22 @@ def test_a_township_scattered_among_other_houses_is_swept_village_by_village(cle
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert '"registry_house"."division_code" IN' in sql
     assert not Finding.objects.exclude(division_code__startswith="220581100").exists()
+
+
+def test_a_chunk_that_races_with_a_save_is_read_again(clean_house, monkeypatch):
+    from django.db import IntegrityError
+
+    from anju.quality import actions
+
+    broken(clean_house(), floors=11)
+    real, calls = actions.reconcile, []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # a clerk's save opened the same finding a moment ago
+            raise IntegrityError("UNIQUE constraint failed: finding_open_once")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "reconcile", racing)
+    assert sweep("220581100") == {"checked": 1, "opened": 1, "closed": 0}
+    assert len(calls) == 2

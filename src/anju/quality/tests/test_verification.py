@@ -185,3 +185,16 @@ def test_no_finding_event_is_written_for_a_refused_verification(api, cast, clean
     api(cast.mhk_housing).post(url(house), body(
         {"field": "floors", "observed": 2, "reason": ""}))
     assert FindingEvent.objects.count() == 0
+
+
+def test_a_verification_is_on_the_audit_log_without_personal_data(api, cast, clean_house):
+    from anju.audit.models import AuditEvent
+
+    house = clean_house()
+    api(cast.mhk_housing).post(url(house), body(
+        {"field": "head_name", "observed": "王小山", "reason": "户主已变更"}))
+    event = AuditEvent.objects.get(object_type="quality.verification")
+    assert (event.action, event.username, event.division_code) == (
+        "transition", "mhk_housing", house.division_code)
+    assert event.details == {"workflow": "quality", "action": "verify",
+                             "differences": ["head_name"], "superseded": 0}
