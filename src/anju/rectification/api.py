@@ -209,7 +209,7 @@ def get_entry(request, entry_id: int):
 
 @rectifications.post("/{entry_id}/measures", response={201: EntryDetailOut, **ERRORS},
                      summary="登记工程措施或管控措施（R-CJ-5）")
-@requires("rectification.view")
+@requires("rectification.record")
 def add_measure(request, entry_id: int, payload: MeasureIn):
     entry = get_entry_for_user(request.user, entry_id)
     actions.record_measure(entry, acting_user=request.user, data=payload.dict())
@@ -218,7 +218,7 @@ def add_measure(request, entry_id: int, payload: MeasureIn):
 
 @rectifications.post("/{entry_id}/plan", response={200: EntryDetailOut, **ERRORS},
                      summary="暂时难以采取工程措施的房屋：工程措施计划（R-CJ-5）")
-@requires("rectification.view")
+@requires("rectification.record")
 def set_plan(request, entry_id: int, payload: PlanIn):
     entry = get_entry_for_user(request.user, entry_id)
     actions.record_engineering_plan(entry, acting_user=request.user, plan=payload.plan,
@@ -228,7 +228,7 @@ def set_plan(request, entry_id: int, payload: PlanIn):
 
 @rectifications.post("/{entry_id}/checks", response={201: EntryDetailOut, **ERRORS},
                      summary="管控检查（R-CJ-7）")
-@requires("rectification.view")
+@requires("rectification.record")
 def add_check(request, entry_id: int, payload: CheckIn):
     entry = get_entry_for_user(request.user, entry_id)
     actions.record_control_check(entry, acting_user=request.user, data=payload.dict())
@@ -237,7 +237,7 @@ def add_check(request, entry_id: int, payload: CheckIn):
 
 @rectifications.post("/{entry_id}/acceptance", response={201: EntryDetailOut, **ERRORS},
                      summary="验收（R-CJ-8）")
-@requires("rectification.view")
+@requires("rectification.accept")
 def add_acceptance(request, entry_id: int, payload: AcceptanceIn):
     entry = get_entry_for_user(request.user, entry_id)
     actions.record_acceptance(entry, acting_user=request.user, data=payload.dict())
@@ -246,7 +246,7 @@ def add_acceptance(request, entry_id: int, payload: AcceptanceIn):
 
 @rectifications.post("/{entry_id}/close", response={200: EntryDetailOut, **ERRORS},
                      summary="销号（R-CJ-8）；条件未满足时 409 signoff_not_allowed")
-@requires("rectification.view")
+@requires("rectification.sign_off")
 def close_entry(request, entry_id: int, payload: CloseIn):
     entry = get_entry_for_user(request.user, entry_id)
     actions.sign_off_rectification(entry, acting_user=request.user, data=payload.dict(),
@@ -256,7 +256,7 @@ def close_entry(request, entry_id: int, payload: CloseIn):
 
 @rectifications.post("/{entry_id}/reopen", response={200: EntryDetailOut, **ERRORS},
                      summary="撤销销号，须写明理由")
-@requires("rectification.view")
+@requires("rectification.sign_off")
 def reopen_entry(request, entry_id: int, payload: ReopenIn):
     entry = get_entry_for_user(request.user, entry_id)
     actions.reopen_rectification(entry, acting_user=request.user, reason=payload.reason,
