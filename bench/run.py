@@ -117,6 +117,19 @@ def _worker(args) -> dict:
     from ledger_export import measure as ledger_export
 
     result["ledger_export"] = ledger_export(COUNTY)  # after the timed lists: it adds entries
+    from stats_summary import stats_summary
+
+    result["stats_summary"] = stats_summary(handler_times, requests=args.requests,
+                                            county=COUNTY)  # after the ledger: it counts it
+    from field_sync import measure as field_sync
+
+    result["field_sync"] = field_sync(COUNTY)  # after the ledger: a download carries entries
+    from assistance import measure as assistance
+
+    result["assistance"] = assistance(handler_times, requests=args.requests, county=COUNTY)
+    from exchange import measure as exchange
+
+    result["exchange"] = exchange(COUNTY, args.import_rows)  # last: it adds households
     return result
 
 
@@ -137,7 +150,8 @@ def _pg_database(url: str, name: str, *, drop: bool = False) -> str:
 
 def _run_worker(args, env: dict, time_requests: bool) -> dict:
     command = [sys.executable, __file__, "--worker", "--houses", str(args.houses),
-               "--batch", str(args.batch), "--requests", str(args.requests)]
+               "--batch", str(args.batch), "--requests", str(args.requests),
+               "--import-rows", str(args.import_rows)]
     if time_requests:
         command.append("--time-requests")
     done = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True,
@@ -185,6 +199,10 @@ def _bench_engine(args, engine: str) -> dict:
         "plan_township": runs[-1]["plan_township"], "machine": _machine(),
         "ledger_export": runs[-1]["ledger_export"],
         "appraisal_save": runs[-1]["appraisal_save"],
+        "stats_summary": runs[-1]["stats_summary"],
+        "field_sync": runs[-1]["field_sync"],
+        "exchange": runs[-1]["exchange"],
+        "assistance": runs[-1]["assistance"],
     }
     return summary
 
@@ -251,6 +269,68 @@ def _markdown(summaries: list[dict]) -> str:
         lines.append(f"| {s['engine']} | {a['requests']} | {a['median_ms']} ms "
                      f"| {a['p90_ms']} ms | {a['max_ms']} ms |")
     lines.append("")
+    lines += ["Supervision statistics (bench/stats_summary.py): the full rebuild of the county's "
+              "rollup rows (`anju stats_refresh`), the background refresh of one changed "
+              "village, and `GET /api/v1/stats/summary` of the county with its townships (and "
+              "the county's dashboard page) as a county officer, timed inside Django's handler.",
+              "", "| engine | villages | rebuild | one village | summary median / p90 "
+              "| dashboard page median / p90 |", "|---|---|---|---|---|---|"]
+    for s in summaries:
+        x = s["stats_summary"]
+        lines.append(f"| {s['engine']} | {x['villages']:,} | {x['rebuild_s']} s "
+                     f"| {x['refresh_one_village_ms']} ms "
+                     f"| {x['summary']['median_ms']} / {x['summary']['p90_ms']} ms (target ≤ "
+                     f"{x['target_ms']} ms) | {x['dashboard_page']['median_ms']} / "
+                     f"{x['dashboard_page']['p90_ms']} ms |")
+    lines.append("")
+    lines += ["Field app sync (bench/field_sync.py, django.test.Client in-process): a village "
+              "cadre's first download of the village's houses (every page) and the next one "
+              "with nothing changed, a township officer's first download, and a phone's queue "
+              "of 1,000 captures (screenings and inspections) sent one by one, then resent.",
+              "", "| engine | village houses | first download | unchanged | township first "
+              "download | captures/s | resent/s |", "|---|---|---|---|---|---|---|"]
+    for s in summaries:
+        f = s["field_sync"]
+        d, u, t = f["first_download"], f["unchanged_download"], f["township_first_download"]
+        lines.append(f"| {s['engine']} | {f['village_houses']:,} | {d['bytes'] / 1024:,.0f} KB "
+                     f"in {d['seconds']} s | {u['bytes'] / 1024:,.1f} KB in {u['seconds']} s "
+                     f"| {t['houses']:,} houses, {t['bytes'] / 1048576:,.1f} MB in "
+                     f"{t['seconds']} s | {f['captures']['per_s']:,} "
+                     f"| {f['captures']['resend_per_s']:,} |")
+    lines.append("")
+    lines += ["Exchange (bench/exchange.py), each job run in a fresh process as the worker runs "
+              "it: the county's houses exported to Excel by a county housing officer (every "
+              "number decrypted), and new households (head and spouse each) imported from an "
+              ".xlsx in all-or-nothing mode, beside the single-record verb's rate.", "",
+              "| engine | export rows | export rows/s | export peak RSS | import rows "
+              "| import rows/s | upload check | verb rows/s |", "|---|---|---|---|---|---|---|---|"]
+    for s in summaries:
+        x, i = s["exchange"]["export"], s["exchange"]["import"]
+        t = s["exchange"]["targets"]
+        lines.append(f"| {s['engine']} | {x['rows']:,} | {x['rows_per_s']:,} "
+                     f"| {x['peak_rss_mb']} MB (target < {t['export_peak_rss_mb']} MB) "
+                     f"| {i['rows']:,} | {i['rows_per_s']:,} (target "
+                     f"{t['import_rows_per_s'][s['engine']]:,}) | {i['upload_check_s']} s "
+                     f"| {i['verb_rows_per_s']:,} |")
+    lines.append("")
+    lines += ["Housing security (bench/assistance.py): open cases seeded in bulk at realistic "
+              "stages; a civil-affairs officer's approval queue page, the county's and a "
+              "township's case lists, timed inside Django's handler; then one D rebuild case "
+              "taken to closing through the verbs with phone-sized photos, and its archive "
+              "bundle PDF (一户一档, WeasyPrint).", "",
+              "| engine | open cases | waiting for civil affairs | queue page median / p90 "
+              "| county list median / p90 | township list median / p90 | archive PDF |",
+              "|---|---|---|---|---|---|---|"]
+    for s in summaries:
+        a = s["assistance"]
+        q, c, t, p = (a["queue_page"], a["county_list_page"], a["township_list_page"],
+                      a["archive_pdf"])
+        lines.append(f"| {s['engine']} | {a['seeded']['cases']:,} | {a['queue_cases']:,} "
+                     f"| {q['median_ms']} / {q['p90_ms']} ms (target ≤ {a['target_ms']} ms) "
+                     f"| {c['median_ms']} / {c['p90_ms']} ms | {t['median_ms']} / "
+                     f"{t['p90_ms']} ms | {p['seconds_median']} s, {p['files']} files "
+                     f"({p['files_mb']} MB) → {p['pdf_mb']} MB |")
+    lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "
                   f"({s['township_houses']:,} houses in the township):", "", "```",
@@ -267,6 +347,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="seeding runs per engine")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per URL")
     parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--import-rows", type=int, default=100_000,
+                        help="households imported by the exchange benchmark")
     parser.add_argument("--pg-url", help="PostgreSQL URL whose server may create databases")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--time-requests", action="store_true", help=argparse.SUPPRESS)

@@ -11,15 +11,21 @@ from anju.accounts.api import router as accounts_router
 from anju.apikit import BearerAuth
 from anju.appraisal.api import catalogue as screening_catalogue
 from anju.appraisal.api import house_records
+from anju.assistance.api import applications, certifications, craftsmen, household_archive
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
 from anju.errors import AnjuError, Forbidden, ValidationErrors
+from anju.exchange.api import export_routes as exchange_exports
+from anju.exchange.api import imports as exchange_imports
+from anju.exchange.api import job_routes as exchange_jobs
+from anju.field.api import router as field_router
 from anju.quality.api import house_verifications
 from anju.quality.api import router as quality_router
 from anju.rectification.api import exports as rectification_exports
 from anju.rectification.api import rectifications
 from anju.registry.api import households, houses
 from anju.registry.attachment_api import house_attachments, household_attachments
+from anju.reports.api import router as stats_router
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +52,15 @@ api.add_router("/houses", house_verifications)
 api.add_router("/quality", quality_router)
 api.add_router("/rectifications", rectifications)
 api.add_router("/exports", rectification_exports)
+api.add_router("/certifications", certifications)
+api.add_router("", craftsmen)
+api.add_router("/applications", applications)
+api.add_router("/households", household_archive)
+api.add_router("/field", field_router)
+api.add_router("/exports", exchange_exports)
+api.add_router("/imports", exchange_imports)
+api.add_router("/jobs", exchange_jobs)
+api.add_router("/stats", stats_router)
 
 
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,

@@ -99,6 +99,10 @@ INSTALLED_APPS = [
     "anju.appraisal",
     "anju.quality",
     "anju.rectification",
+    "anju.assistance",
+    "anju.field",
+    "anju.exchange",
+    "anju.reports",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +243,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MAX_UPLOAD_MB = env_int("ANJU_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+# The field app shrinks photos on the phone before they are sent: longest side, JPEG quality %.
+FIELD_PHOTO_MAX_PX = env_int("ANJU_FIELD_PHOTO_MAX_PX", 1600)
+FIELD_PHOTO_QUALITY = env_int("ANJU_FIELD_PHOTO_QUALITY", 80)
 
 # Behind TLS (production): secure cookies, HSTS, redirect to https. `check --deploy` is clean
 # only with ANJU_HTTPS=true; a TLS-terminating proxy must set X-Forwarded-Proto.
@@ -266,6 +273,20 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Background work (django-tasks, ADR 0013): jobs wait in the database and `anju db_worker`
 # runs them; ANJU_TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inline.
 TASKS = {"default": {"BACKEND": env_str("ANJU_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Data exchange (anju.exchange, ADR 0021): an export of more rows than this has one sheet per
+# child division; an import file may hold at most this many rows; a running job whose
+# heartbeat is older than this many minutes was left by a stopped worker (`anju jobs_resume`).
+EXPORT_SPLIT_ROWS = env_int("ANJU_EXPORT_SPLIT_ROWS", 100_000)
+IMPORT_MAX_ROWS = env_int("ANJU_IMPORT_MAX_ROWS", 200_000)
+JOB_STALE_MINUTES = env_int("ANJU_JOB_STALE_MINUTES", 10)
+
+# The map of houses (anju.reports): a tile URL such as 天地图's with its key, e.g.
+# "https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY"; empty by default,
+# and the map then shows the houses on a plain background (the demo works offline).
+MAP_TILE_URL = env_str("ANJU_MAP_TILE_URL", "")
+MAP_TILE_SUBDOMAINS = env_str("ANJU_MAP_TILE_SUBDOMAINS", "01234567")
+MAP_TILE_ATTRIBUTION = env_str("ANJU_MAP_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,

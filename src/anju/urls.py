@@ -20,5 +20,9 @@ urlpatterns = [
     path("appraisal/", include("anju.appraisal.urls")),
     path("rectification/", include("anju.rectification.urls")),
     path("quality/", include("anju.quality.urls")),
+    path("exchange/", include("anju.exchange.urls")),
+    path("reports/", include("anju.reports.urls")),
+    path("field/", include("anju.field.urls")),
+    path("assistance/", include("anju.assistance.urls")),
     path("api/v1/", api.urls),
 ]

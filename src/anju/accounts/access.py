@@ -69,6 +69,38 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
                              frozenset({Department.HOUSING, Department.TOWNSHIP_GOVERNMENT})),
     "rectification.sign_off": (frozenset({Role.COUNTY_OFFICER}),
                                frozenset({Department.HOUSING})),
+    # Housing security (R-MH-1..15, docs/decisions/0020): every official reads the cases;
+    # the certifying departments certify (the category's own department, R-MH-1); the village
+    # records applications, its review and notices; the township reviews, builds, accepts;
+    # the three departments approve, each its own decision; finance pays; the county housing
+    # department (危改办) checks acceptance reports and closes the archive.
+    "assistance.view": (OFFICIALS, None),
+    "assistance.certify": (frozenset({Role.COUNTY_OFFICER}), None),
+    "assistance.apply": (
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}), None),
+    "assistance.review": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}),
+                          frozenset({Department.HOUSING, Department.TOWNSHIP_GOVERNMENT})),
+    "assistance.approve": (frozenset({Role.COUNTY_OFFICER}), None),
+    "assistance.build": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}),
+                         frozenset({Department.HOUSING, Department.TOWNSHIP_GOVERNMENT})),
+    "assistance.pay": (frozenset({Role.COUNTY_OFFICER}), frozenset({Department.FINANCE})),
+    "assistance.supervise": (frozenset({Role.COUNTY_OFFICER}),
+                             frozenset({Department.HOUSING})),
+    # Data exchange (docs/decisions/0021): who may edit the register may import into it (each
+    # row through the registry's rules and scope); every official may export what they may
+    # read (full numbers only with registry.reveal) and follow their own jobs.
+    "exchange.import": (
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}), None),
+    "exchange.export": (OFFICIALS, None),
+    "exchange.jobs": (OFFICIALS, None),
+    # Statistics, dashboards and the map (anju.reports): counts and lists for every official.
+    "reports.view": (OFFICIALS, None),
+    # The field app (信息采集助手, docs/decisions/0022): download one's houses and send
+    # captures, each also needing the capability of the verb that applies it; conflicts are
+    # settled by the township and the county.
+    "field.sync": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
+                              Role.APPRAISER}), None),
+    "field.review": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}), None),
 }
 
 

@@ -7,4 +7,4 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": {}}
     return {"nav": {"registry": can(user, "registry.view"), "users": can(user, "accounts.view"),
-                    "audit": can(user, "audit.view")}}
+                    "audit": can(user, "audit.view"), "field": can(user, "field.sync")}}

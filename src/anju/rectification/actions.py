@@ -31,6 +31,7 @@ from anju.rectification.codes import (
     MeasureCategory,
     MeasureKind,
 )
+from anju.rectification.hooks import ledger_changed
 from anju.rectification.models import (
     Acceptance,
     ControlCheck,
@@ -118,6 +119,7 @@ def _move(entry: LedgerEntry, action: str, *, acting_user, on: date, comment: st
     if target != entry.status:
         audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
                      details={"action": action, "from": entry.status, "to": target})
+    ledger_changed([entry.division_code])
     entry.refresh_from_db()
     return row
 
@@ -220,6 +222,8 @@ def backfill_ledger(division: str, *, today: date | None = None) -> int:
 
     with transaction.atomic():
         made = _backfill(division, today=today)
+        if made:
+            ledger_changed([division])
     if made:
         refresh_statistics([LedgerEntry, Transition])  # a bulk load: the planner's numbers
     return made

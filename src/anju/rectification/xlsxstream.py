@@ -1,4 +1,4 @@
-"""A streaming writer of one-sheet .xlsx files: rows in, zip bytes out, constant memory.
+"""A streaming writer of .xlsx files: rows in, zip bytes out, constant memory.
 
 The sheet is written as SpreadsheetML with inline strings straight into a deflated zip member,
 and the zip goes to a non-seekable sink whose bytes are handed on after every few hundred rows;
@@ -19,10 +19,10 @@ _CONTENT_TYPES = (
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+    '{sheets}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.styles+xml"/></Types>')
+_SHEET_TYPE = ('<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.'
+               'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -31,10 +31,10 @@ _RELS = (
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/styles" Target="styles.xml"/></Relationships>')
+    '{sheets}<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>')
+_SHEET_REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
+              '2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>')
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -49,12 +49,13 @@ _STYLES = (
     '</cellXfs></styleSheet>')
 
 
-def _workbook(sheet_name: str) -> str:
+def _workbook(sheet_names: list[str]) -> str:
+    sheets = "".join(f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+                     for n, name in enumerate(sheet_names, start=1))
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(sheet_name)}" sheetId="1" r:id="rId1"/></sheets>'
-            '</workbook>')
+            f'<sheets>{sheets}</sheets></workbook>')
 
 
 def _cell(value) -> str:
@@ -93,15 +94,34 @@ class _Sink:
 def stream_xlsx(header: Iterable[tuple[str, int]], rows: Iterable[tuple], *,
                 sheet_name: str = "Sheet1", batch: int = 500) -> Iterator[bytes]:
     """The .xlsx bytes of a sheet with a bold, frozen header of (title, width) and `rows`."""
-    header = list(header)
+    return stream_workbook([(sheet_name, header, rows)], batch=batch)
+
+
+def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Iterable[tuple]]],
+                    *, batch: int = 500) -> Iterator[bytes]:
+    """The .xlsx bytes of several sheets, each (name, header, rows); the names are known
+    before any row is read, the rows of each sheet are read as it is written."""
+    sheets = list(sheets)
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
-    for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
-                       ("xl/workbook.xml", _workbook(sheet_name)),
-                       ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-                       ("xl/styles.xml", _STYLES)):
+    numbers = range(1, len(sheets) + 1)
+    for name, text in (
+            ("[Content_Types].xml",
+             _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=n) for n in numbers))),
+            ("_rels/.rels", _RELS),
+            ("xl/workbook.xml", _workbook([name for name, _, _ in sheets])),
+            ("xl/_rels/workbook.xml.rels",
+             _WORKBOOK_RELS.format(sheets="".join(_SHEET_REL.format(n=n) for n in numbers))),
+            ("xl/styles.xml", _STYLES)):
         archive.writestr(name, text)
-    with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+    for n, (_, header, rows) in zip(numbers, sheets, strict=True):
+        yield from _write_sheet(archive, sink, n, list(header), rows, batch)
+    archive.close()
+    yield sink.take()
+
+
+def _write_sheet(archive, sink, n: int, header, rows, batch: int) -> Iterator[bytes]:
+    with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as sheet:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                        for i, (_, w) in enumerate(header, start=1))
         titles = "".join(f'<c s="1" t="inlineStr"><is><t>{escape(t)}</t></is></c>'
@@ -120,5 +140,4 @@ def stream_xlsx(header: Iterable[tuple[str, int]], rows: Iterable[tuple], *,
                 pending.clear()
                 yield sink.take()
         sheet.write(("".join(pending) + "</sheetData></worksheet>").encode())
-    archive.close()
     yield sink.take()

@@ -21,7 +21,7 @@ from anju.errors import (
     version_conflict,
 )
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
-from anju.registry.hooks import house_changed
+from anju.registry.hooks import house_changed, house_moved
 from anju.registry.models import (
     Attachment,
     House,
@@ -241,6 +241,7 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
         if source in changes:
             fallback = "" if key == "build_year_band" else merged.get(key)
             values[key] = derived.get(key, fallback)
+    moved_from = house.division_code
     updated = House.objects.filter(pk=house.pk, version=version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())
     if updated != 1:
@@ -250,6 +251,8 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
             division_code=house.division_code,
             changes={f: _jsonable(v) for f, v in changes.items()})
     house_changed(house.pk)
+    if house.division_code != moved_from:
+        house_moved(house.pk, moved_from)
     return house
 
 

@@ -15,3 +15,17 @@ def on_house_changed(callback: Callable[[int], None]) -> None:
 def house_changed(house_id: int) -> None:
     for callback in _house_changed:
         callback(house_id)
+
+
+# A house that moves to another village: the statistics count the village it left again.
+_house_moved: list[Callable[[int, str], None]] = []
+
+
+def on_house_moved(callback: Callable[[int, str], None]) -> None:
+    if callback not in _house_moved:
+        _house_moved.append(callback)
+
+
+def house_moved(house_id: int, from_code: str) -> None:
+    for callback in _house_moved:
+        callback(house_id, from_code)

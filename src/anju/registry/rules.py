@@ -4,6 +4,7 @@ and how sensitive numbers are masked (api.md). No database access here."""
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from operator import mul
 
 from anju.errors import RuleViolation
@@ -113,6 +114,13 @@ def build_year_band(year: int) -> str:
     return BuildYearBand.FROM_2011
 
 
+@cache
+def codes_of(choices) -> frozenset:
+    """The codes of a code list, once: building `.values` anew costs more than the check
+    (an import or a sweep checks hundreds of thousands of records)."""
+    return frozenset(choices.values)
+
+
 class Checker:
     """Collects every field error of one record, so a form or an import row shows them all."""
 
@@ -131,7 +139,7 @@ class Checker:
 
     def choice(self, data: dict, field: str, label: str, choices) -> None:
         value = data.get(field)
-        if value not in (None, "") and value not in choices.values:
+        if value not in (None, "") and value not in codes_of(choices):
             self.fail("choice_invalid", field, f"{label}“{value}”不是有效选项")
 
     def id_number(self, value: str | None, field: str, label: str = "身份证号") -> None:
@@ -167,7 +175,7 @@ def check_household(data: dict, *, partial: bool = False) -> list[RuleViolation]
         prefix = f"members[{i}]"
         if not (member.get("name") or "").strip():
             c.fail("field_required", f"{prefix}.name", f"第 {i + 1} 位成员姓名不能为空")
-        if member.get("relation") not in Relation.values:
+        if member.get("relation") not in codes_of(Relation):
             c.fail("choice_invalid", f"{prefix}.relation",
                    f"第 {i + 1} 位成员与户主关系“{member.get('relation')}”不是有效选项")
         c.id_number(member.get("id_number"), f"{prefix}.id_number",
@@ -214,7 +222,7 @@ def check_house(data: dict, *, today: date, partial: bool = False) -> list[RuleV
         c.fail("field_required", "business_sector", "经营性房屋应填写经营行业")
     tags = data.get("priority_tags")
     if tags is not None:
-        unknown = [t for t in tags if t not in PriorityTag.values]
+        unknown = [t for t in tags if t not in codes_of(PriorityTag)]
         if unknown:
             c.fail("choice_invalid", "priority_tags", f"重点区域标签无效：{'、'.join(unknown)}",
                    rule="R-CJ-1")

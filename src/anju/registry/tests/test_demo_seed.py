@@ -85,6 +85,7 @@ def test_demo_users_have_the_scopes_and_roles_of_the_api_contract():
         "mhk_finance": ("220581", "county_officer"),
         "shancheng": ("220581100", "township_officer"),
         "hongmei": ("220581101", "township_officer"), "appraiser1": ("220581", "appraiser"),
+        "cadre": ("220581100001", "village_cadre"),
         "changji": ("6523", "prefecture_officer"),
         "security": ("22", "security_admin"), "auditor": ("22", "audit_admin"),
     }

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from anju.accounts.actions import create_user
 from anju.accounts.models import User
+from anju.assistance.demo import seed_demo as seed_assistance_demo
 from anju.divisions.loader import load_divisions
 from anju.registry.demo_data import generate_demo
 
@@ -19,6 +20,7 @@ DEMO_USERS = {
     "mhk_finance": ("220581", "county_officer", "finance", "梅河口市财政局"),
     "shancheng": ("220581100", "township_officer", "township_government", "山城镇"),
     "hongmei": ("220581101", "township_officer", "township_government", "红梅镇"),
+    "cadre": ("220581100001", "village_cadre", "", "山城镇演示一村"),
     "appraiser1": ("220581", "appraiser", "", "鉴定人员"),
     "changji": ("6523", "prefecture_officer", "housing", "昌吉州住建局"),
     # 三员分立: the security and audit administrators beside the system administrator.
@@ -85,9 +87,12 @@ class Command(BaseCommand):
         # R-CJ-4: the demo's C/D houses (graded by the generator) onto the rectification ledger
         for county in ("220581", "6523"):
             call_command("ledger_backfill", county, stdout=self.stdout)
+        created_users = ensure_demo_users()  # before the housing-security cases they act in
+        self.stdout.write("住房安全保障演示：认定 {certified} 户，改造申请 {cases} 件".format(
+            **seed_assistance_demo()))
         # R-CJ-3: the data-quality checks over the demo counties, so the quality page has work
         call_command("quality_sweep", "220581", "6523", quiet=True, stdout=self.stdout)
-        created_users = ensure_demo_users()
+        call_command("stats_refresh", stdout=self.stdout)  # the dashboards' rollup tables
         self.stdout.write(f"演示用户：新建 {len(created_users)} 个，密码 {DEMO_PASSWORD}")
         for username, (scope, role, department, _) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<12} {scope:<10} {role:<18} {department}")

@@ -1,0 +1,118 @@
+"""What every verb of a case shares: reading its facts, checking the move, applying it."""
+
+from datetime import date
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from anju.accounts.access import check
+from anju.assistance import rules, transitions
+from anju.assistance.codes import Account, Stage
+from anju.assistance.models import Application, Transition
+from anju.audit import actions as audit
+from anju.audit.models import Action as AuditAction
+from anju.errors import RuleViolation, ValidationErrors, version_conflict
+from anju.registry.models import Attachment
+
+TEXT_MAX = 500
+
+
+def raise_if(errors: list) -> None:
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def violation(unmet: rules.Unmet) -> RuleViolation:
+    return RuleViolation(unmet.code, unmet.message, field=unmet.field, rule=unmet.rule)
+
+
+def facts_of(case: Application, today: date | None = None) -> rules.Facts:
+    """The case's facts for the procedure's conditions, in a few small queries."""
+    today = today or timezone.localdate()
+    builder_valid = False
+    if case.contractor_id:
+        builder_valid = case.contractor.valid_until >= today
+    elif case.craftsman_id:
+        builder_valid = case.craftsman.valid_until >= today
+    payments = list(case.payments.values_list("account", flat=True))
+    return rules.Facts(
+        method=case.method, grade=case.grade, has_house=case.house_id is not None, today=today,
+        approvals=dict(case.approvals.values_list("department", "decision")),
+        notices=tuple(case.notices.values_list("level", "starts_on", "ends_on")),
+        open_objections=case.objections.filter(resolved_on__isnull=True).count(),
+        design=bool(case.design_kind), builder_valid=builder_valid,
+        agreement=bool(case.agreement_kind),
+        stages_passed=frozenset(case.inspections.filter(passed=True)
+                                .values_list("stage", flat=True)) & set(Stage.values),
+        accepted=case.accepted_on is not None, subsidy_amount=case.subsidy_amount,
+        paid_amount=case.paid_amount, old_house_treatment=case.old_house_treatment,
+        documents=frozenset(case.documents.values_list("kind", flat=True)),
+        account=Account.CASH if Account.CASH in payments else (payments[0] if payments else ""),
+        township_built=case.township_built)
+
+
+def open_move(case: Application, action: str, *, acting_user, facts: rules.Facts | None = None,
+              version: int | None = None) -> rules.Facts:
+    """Check the role, the order and the move's own rule; answer the facts read for it."""
+    check(acting_user, transitions.capability_of(action))
+    if version is not None and version != case.version:
+        raise version_conflict()
+    facts = facts or facts_of(case)
+    problem = transitions.refusal(case.status, action, facts)
+    if problem is not None:
+        raise problem
+    return facts
+
+
+def move(case: Application, action: str, *, acting_user, on: date, failed: bool = False,
+         pending: bool = False, comment: str = "", details: dict | None = None, request=None,
+         **changes) -> Transition:
+    """Apply one row of transitions.MOVES with a compare-and-set on version and status, and
+    record it; a change of status is also written to the audit log. `failed` takes the row's
+    negative outcome; `pending` keeps the status (one of several decisions still awaited)."""
+    row = transitions.move_for(case.status, action)
+    if row is None:  # callers check first; this keeps a race from slipping through
+        raise transitions.refusal(case.status, action)
+    target = (row.failed if failed else None if pending else row.target) or case.status
+    updated = Application.objects.filter(pk=case.pk, version=case.version,
+                                         status=case.status).update(
+        status=target, version=F("version") + 1, updated_at=timezone.now(), **changes)
+    if updated != 1:
+        raise version_conflict()
+    record = Transition.objects.create(
+        application=case, division_code=case.division_code, from_status=case.status,
+        action=action, to_status=target, on=on, actor=acting_user,
+        comment=(comment or "")[:TEXT_MAX], details=details or {})
+    if target != case.status:
+        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=case, request=request,
+                     details={"action": action, "from": case.status, "to": target})
+    case.refresh_from_db()
+    return record
+
+
+def attachments_of(case: Application, ids, field: str) -> list[Attachment]:
+    """Uploaded files named by id must be on the household's (or its house's) file."""
+    ids = [i for i in (ids or []) if i is not None]
+    if not ids:
+        return []
+    mine = Q(household_id=case.household_id)
+    if case.house_id:
+        mine |= Q(house_id=case.house_id)
+    found = {a.pk: a for a in Attachment.objects.filter(mine, pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise RuleViolation("attachment_not_found", f"附件 {missing[0]} 不在该农户的档案中",
+                            field=field)
+    return [found[i] for i in ids]
+
+
+def date_errors(value, field: str, label: str, today: date, *, not_before: date | None = None,
+                before_label: str = "") -> list:
+    if value is None:
+        return [RuleViolation("field_required", f"{label}不能为空", field=field)]
+    if value > today:
+        return [RuleViolation("date_in_future", f"{label}不能晚于今天", field=field)]
+    if not_before is not None and value < not_before:
+        return [RuleViolation("date_out_of_order", f"{label}不能早于{before_label}"
+                              f"（{not_before:%Y-%m-%d}）", field=field)]
+    return []

@@ -1,0 +1,163 @@
+"""R-MH-1 certifications and the R-MH-8 register of craftsmen and contractors."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anju.accounts.access import check
+from anju.assistance import rules
+from anju.assistance.actions._case import date_errors, raise_if
+from anju.assistance.models import Certification, Contractor, Craftsman
+from anju.audit import actions as audit
+from anju.audit.models import Action as AuditAction
+from anju.errors import Conflict, Forbidden, RuleViolation
+from anju.registry.codes import LowIncomeCategory
+from anju.registry.models import Attachment, Household
+from anju.registry.rules import id_number_valid, normalize_id_number
+
+
+def certify(household: Household, *, acting_user, category: str, certified_on: date,
+            valid_until: date | None = None, document_id: int | None = None,
+            request=None) -> Certification:
+    """R-MH-1: a department certifies a household; only the category's own department may."""
+    check(acting_user, "assistance.certify")
+    errors = []
+    if category not in LowIncomeCategory.values:
+        errors.append(RuleViolation("invalid_choice", f"认定类别 {category!r} 不在代码表中",
+                                    field="category", rule="R-MH-1"))
+    else:
+        unmet = rules.certifier_unmet(category, acting_user.department)
+        if unmet is not None:
+            raise Forbidden(unmet.message, code=unmet.code, rule=unmet.rule, obj=household)
+    today = timezone.localdate()
+    errors += date_errors(certified_on, "certified_on", "认定日期", today)
+    if valid_until is not None and certified_on and valid_until < certified_on:
+        errors.append(RuleViolation("date_out_of_order", "有效期不能早于认定日期",
+                                    field="valid_until"))
+    if document_id is not None and not Attachment.objects.filter(
+            pk=document_id, household=household).exists():
+        errors.append(RuleViolation("attachment_not_found", "认定材料不在该农户的档案中",
+                                    field="document_id"))
+    raise_if(errors)
+    with transaction.atomic():
+        made = Certification.objects.create(
+            household=household, division_code=household.division_code, category=category,
+            department=acting_user.department, certified_on=certified_on,
+            valid_until=valid_until, document_id=document_id, certified_by=acting_user)
+        _sync_category(household)
+        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
+                     details={"action": "certify", "category": category,
+                              "household": household.pk})
+    return made
+
+
+def lapse(certification: Certification, *, acting_user, on: date, reason: str,
+          request=None) -> Certification:
+    """A certification ends (the household leaves the category); only its department ends it."""
+    check(acting_user, "assistance.certify")
+    if certification.department != acting_user.department:
+        raise Forbidden("只有作出认定的部门可以终止该认定", code="wrong_department",
+                        rule="R-MH-1", obj=certification)
+    if certification.lapsed_on is not None:
+        raise Conflict("already_lapsed", "该认定已失效", field="lapsed_on", rule="R-MH-1")
+    errors = date_errors(on, "lapsed_on", "失效日期", timezone.localdate(),
+                         not_before=certification.certified_on, before_label="认定日期")
+    if not (reason or "").strip():
+        errors.append(RuleViolation("field_required", "须说明失效原因", field="reason"))
+    raise_if(errors)
+    with transaction.atomic():
+        certification.lapsed_on, certification.lapse_reason = on, reason.strip()[:200]
+        certification.save(update_fields=["lapsed_on", "lapse_reason"])
+        _sync_category(certification.household)
+        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=certification,
+                     request=request, details={"action": "lapse", "on": on.isoformat()})
+    return certification
+
+
+def current_certification(household: Household, on: date) -> Certification | None:
+    for made in household.certifications.all():
+        if made.current_on(on):
+            return made
+    return None
+
+
+def _sync_category(household: Household) -> None:
+    """The household record shows its current category (the ledger's R-CJ-9 reads it)."""
+    from anju.registry.hooks import house_changed
+
+    made = current_certification(household, timezone.localdate())
+    category = made.category if made else ""
+    if household.low_income_category != category:
+        Household.objects.filter(pk=household.pk).update(low_income_category=category)
+        household.low_income_category = category
+        for house_id in household.houses.values_list("pk", flat=True):
+            house_changed(house_id)
+
+
+def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
+    """R-MH-8: only a trained craftsman with a valid certificate goes on the register."""
+    check(acting_user, "assistance.build")
+    errors = []
+    for field, label in (("name", "姓名"), ("certificate_no", "培训合格证书编号"),
+                         ("division_code", "所在地")):
+        if not (data.get(field) or "").strip():
+            errors.append(RuleViolation("field_required", f"{label}不能为空", field=field))
+    if not id_number_valid(normalize_id_number(data.get("id_number") or "")):
+        errors.append(RuleViolation("invalid_id_number", "身份证号不符合国家标准（GB 11643）",
+                                    field="id_number"))
+    trained_on, valid_until = data.get("trained_on"), data.get("valid_until")
+    today = timezone.localdate()
+    if trained_on is None:
+        errors.append(RuleViolation("craftsman_not_certified", "工匠须经培训合格（培训日期）",
+                                    field="trained_on", rule="R-MH-8"))
+    else:
+        errors += date_errors(trained_on, "trained_on", "培训日期", today)
+    if valid_until is None or valid_until < today:
+        errors.append(RuleViolation("craftsman_certificate_expired",
+                                    "工匠培训合格证书已过期或未填写有效期",
+                                    field="valid_until", rule="R-MH-8"))
+    raise_if(errors)
+    try:
+        with transaction.atomic():
+            made = Craftsman.objects.create(
+                name=data["name"].strip(), id_number=normalize_id_number(data["id_number"]),
+                phone=(data.get("phone") or "").strip(),
+                division_code=data["division_code"].strip(),
+                certificate_no=data["certificate_no"].strip(), trained_on=trained_on,
+                valid_until=valid_until, created_by=acting_user)
+            audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
+                         details={"action": "register_craftsman"})
+    except IntegrityError:
+        raise Conflict("craftsman_exists", "该身份证号的工匠已在名录中",
+                       field="id_number") from None
+    return made
+
+
+def register_contractor(*, acting_user, data: dict, request=None) -> Contractor:
+    check(acting_user, "assistance.build")
+    errors = []
+    for field, label in (("name", "单位名称"), ("credit_code", "统一社会信用代码"),
+                         ("qualification_no", "资质证书编号"), ("division_code", "所在地")):
+        if not (data.get(field) or "").strip():
+            errors.append(RuleViolation("field_required", f"{label}不能为空", field=field))
+    if len((data.get("credit_code") or "").strip()) not in (0, 18):
+        errors.append(RuleViolation("invalid_value", "统一社会信用代码应为 18 位",
+                                    field="credit_code"))
+    valid_until = data.get("valid_until")
+    if valid_until is None or valid_until < timezone.localdate():
+        errors.append(RuleViolation("contractor_not_qualified", "施工资质已过期或未填写有效期",
+                                    field="valid_until", rule="R-MH-8"))
+    raise_if(errors)
+    try:
+        with transaction.atomic():
+            made = Contractor.objects.create(
+                name=data["name"].strip(), credit_code=data["credit_code"].strip().upper(),
+                qualification_no=data["qualification_no"].strip(), valid_until=valid_until,
+                division_code=data["division_code"].strip(), created_by=acting_user)
+            audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
+                         details={"action": "register_contractor"})
+    except IntegrityError:
+        raise Conflict("contractor_exists", "该统一社会信用代码的施工单位已登记",
+                       field="credit_code") from None
+    return made

@@ -1,0 +1,364 @@
+"""R-MH-2..5: the application, the reviews, the notices and the joint approval."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anju.accounts.access import check
+from anju.assistance import rules
+from anju.assistance.actions._case import (
+    TEXT_MAX,
+    attachments_of,
+    date_errors,
+    move,
+    open_move,
+    raise_if,
+    violation,
+)
+from anju.assistance.actions.certify import current_certification
+from anju.assistance.codes import APPROVERS, Action, DocumentKind, Method, NoticeLevel, Status
+from anju.assistance.models import (
+    Application,
+    Approval,
+    CaseDocument,
+    Notice,
+    Objection,
+    Transition,
+)
+from anju.errors import Conflict, Forbidden, RuleViolation
+from anju.policy.rules import profile_for
+from anju.registry.models import House, Household
+
+
+def _text(data: dict, field: str) -> str:
+    return (data.get(field) or "").strip()[:TEXT_MAX]
+
+
+def _document(case, kind: str, attachment, acting_user) -> None:
+    if attachment is not None:
+        CaseDocument.objects.create(application=case, kind=kind, attachment=attachment,
+                                    added_by=acting_user)
+
+
+def case_problems(*, division_code: str, on: date, method: str, persons: int,
+                  main_area: Decimal | None, auxiliary_area: Decimal, subsidy: Decimal,
+                  grade: str, house: House | None, fully_subsidised: bool,
+                  co_owned: bool) -> list[RuleViolation]:
+    """R-MH-5..7 for a case as applied for: method, subsidy cap, area standard."""
+    profile = profile_for(division_code, on)
+    errors = []
+    if method not in Method.values:
+        return [RuleViolation("invalid_choice", f"改造方式 {method!r} 不在代码表中",
+                              field="method", rule="R-MH-5")]
+    unmet = rules.method_unmet(method, has_house=house is not None, grade=grade,
+                               color_steel=bool(house and house.color_steel))
+    if unmet:
+        errors.append(violation(unmet))
+    unmet = rules.subsidy_unmet(subsidy, rules.subsidy_cap(profile, method, grade,
+                                                           co_owned=co_owned))
+    if unmet:
+        errors.append(violation(unmet))
+    errors += [violation(u) for u in rules.area_problems(
+        profile, method, persons=persons, main_area=main_area, auxiliary_area=auxiliary_area,
+        fully_subsidised=fully_subsidised,
+        existing_area=house.floor_area if house else None)]
+    return errors
+
+
+def apply(household: Household, *, acting_user, data: dict, request=None) -> Application:
+    """R-MH-3: the household's application, recorded by the village (or township)."""
+    check(acting_user, "assistance.apply")
+    today = timezone.localdate()
+    on = data.get("applied_on") or today
+    errors = date_errors(on, "applied_on", "申请日期", today)
+    certification = current_certification(household, on)
+    if certification is None:
+        errors.append(RuleViolation(
+            "not_certified",
+            "该农户在申请日期没有有效的低收入群体认定（须经民政或乡村振兴部门认定）",
+            field="household_id", rule="R-MH-1"))
+    house = None
+    if data.get("house_id") is not None:
+        house = House.objects.filter(pk=data["house_id"], household=household).first()
+        if house is None:
+            errors.append(RuleViolation("house_not_of_household", "该房屋不属于申请农户",
+                                        field="house_id"))
+    grade = house.grade if house else ""
+    if house is not None or data.get("house_id") is None:
+        unmet = rules.eligibility_unmet(has_house=house is not None, grade=grade,
+                                        color_steel=bool(house and house.color_steel),
+                                        is_only_house=bool(house is None or house.is_only_house))
+        if unmet:
+            errors.append(violation(unmet))
+    persons = data.get("persons") or household.persons
+    main_area, auxiliary = data.get("main_area"), data.get("auxiliary_area") or Decimal("0")
+    subsidy = data.get("subsidy_amount")
+    if subsidy is None:
+        errors.append(RuleViolation("field_required", "补助金额不能为空",
+                                    field="subsidy_amount", rule="R-MH-6"))
+    else:
+        errors += case_problems(
+            division_code=household.division_code, on=on, method=data.get("method") or "",
+            persons=persons, main_area=main_area, auxiliary_area=auxiliary, subsidy=subsidy,
+            grade=grade, house=house, fully_subsidised=bool(data.get("fully_subsidised")),
+            co_owned=bool(data.get("co_owned")))
+    raise_if(errors)
+    try:
+        with transaction.atomic():
+            case = Application.objects.create(
+                household=household, house=house, division_code=household.division_code,
+                year=data.get("year") or on.year, status=Status.APPLIED,
+                category=certification.category, certification=certification, grade=grade,
+                method=data["method"], persons=persons, main_area=main_area,
+                auxiliary_area=auxiliary, subsidy_amount=subsidy,
+                fully_subsidised=bool(data.get("fully_subsidised")),
+                co_owned=bool(data.get("co_owned")),
+                township_built=bool(data.get("township_built")), applied_on=on,
+                created_by=acting_user)
+            _document(case, DocumentKind.APPLICATION,
+                      (attachments_of(case, [data.get("document_id")], "document_id") or
+                       [None])[0], acting_user)
+            Transition.objects.create(
+                application=case, division_code=case.division_code, from_status="",
+                action=Action.APPLY, to_status=Status.APPLIED, on=on, actor=acting_user,
+                details={"method": case.method, "subsidy_amount": str(subsidy)})
+    except IntegrityError:
+        raise Conflict("application_exists", "该农户已有正在办理的改造申请",
+                       field="household_id", rule="R-MH-3") from None
+    return case
+
+
+def village_review(case: Application, *, acting_user, data: dict, request=None):
+    """R-MH-3 村民会议/村民代表会议民主评议: the meeting, who came, its result, the minutes."""
+    open_move(case, Action.VILLAGE_REVIEW, acting_user=acting_user,
+              version=data.get("version"))
+    on = data.get("on")
+    errors = date_errors(on, "on", "评议日期", timezone.localdate(),
+                         not_before=case.applied_on, before_label="申请日期")
+    if data.get("passed") is None:
+        errors.append(RuleViolation("field_required", "须填写评议结果", field="passed"))
+    attendance = data.get("attendance")
+    if attendance is not None and attendance < 1:
+        errors.append(RuleViolation("invalid_value", "参会人数应大于零", field="attendance"))
+    minutes = attachments_of(case, [data.get("minutes_id")], "minutes_id")
+    if not minutes:
+        errors.append(RuleViolation("minutes_required", "须上传民主评议会议记录扫描件",
+                                    field="minutes_id", rule="R-MH-3"))
+    raise_if(errors)
+    passed = bool(data["passed"])
+    with transaction.atomic():
+        _document(case, DocumentKind.VILLAGE_MINUTES, minutes[0], acting_user)
+        move(case, Action.VILLAGE_REVIEW, acting_user=acting_user, on=on, failed=not passed,
+             comment=_text(data, "comment"), request=request,
+             details={"passed": passed, "meeting": _text(data, "meeting_kind"),
+                      "attendance": attendance},
+             **({} if passed else {"rejected_reason": "村级民主评议未通过"}))
+    return case
+
+
+def township_review(case: Application, *, acting_user, data: dict, request=None):
+    """R-MH-3 乡镇初审."""
+    open_move(case, Action.TOWNSHIP_REVIEW, acting_user=acting_user,
+              version=data.get("version"))
+    on = data.get("on")
+    errors = date_errors(on, "on", "初审日期", timezone.localdate(),
+                         not_before=case.applied_on, before_label="申请日期")
+    if data.get("passed") is None:
+        errors.append(RuleViolation("field_required", "须填写初审结果", field="passed"))
+    raise_if(errors)
+    passed = bool(data["passed"])
+    with transaction.atomic():
+        move(case, Action.TOWNSHIP_REVIEW, acting_user=acting_user, on=on, failed=not passed,
+             comment=_text(data, "comment"), request=request, details={"passed": passed},
+             **({} if passed else {"rejected_reason": _text(data, "comment") or "乡镇初审未通过"}))
+    return case
+
+
+def publish_notice(case: Application, *, acting_user, data: dict, request=None) -> Notice:
+    """R-MH-4 三级公示: a notice as posted (paper notices are entered afterwards)."""
+    open_move(case, Action.PUBLISH_NOTICE, acting_user=acting_user)
+    level, starts, ends = data.get("level"), data.get("starts_on"), data.get("ends_on")
+    errors = []
+    if level not in NoticeLevel.values:
+        errors.append(RuleViolation("invalid_choice", "公示层级应为 village、township 或 county",
+                                    field="level", rule="R-MH-4"))
+    if starts is None:
+        errors.append(RuleViolation("field_required", "公示开始日期不能为空", field="starts_on"))
+    if ends is None:
+        errors.append(RuleViolation("field_required", "公示结束日期不能为空", field="ends_on"))
+    if starts and ends:
+        days = profile_for(case.division_code, starts).notice_days
+        if ends < starts:
+            errors.append(RuleViolation("date_out_of_order", "公示结束日期不能早于开始日期",
+                                        field="ends_on"))
+        elif (ends - starts).days + 1 < days:
+            errors.append(RuleViolation(
+                "notice_too_short", f"公示期不少于 {days} 天（{starts:%m-%d} 起应至少公示到 "
+                f"{starts + timedelta(days=days - 1):%m-%d}）", field="ends_on", rule="R-MH-4"))
+        if starts > timezone.localdate():
+            errors.append(RuleViolation("date_in_future",
+                                        "公示开始日期不能晚于今天（请张贴后录入）",
+                                        field="starts_on"))
+    photo = attachments_of(case, [data.get("photo_id")], "photo_id")
+    raise_if(errors)
+    scope = {NoticeLevel.VILLAGE: case.division_code, NoticeLevel.TOWNSHIP:
+             case.division_code[:9], NoticeLevel.COUNTY: case.division_code[:6]}[level]
+    with transaction.atomic():
+        notice = Notice.objects.create(application=case, division_code=scope, level=level,
+                                       starts_on=starts, ends_on=ends,
+                                       place=_text(data, "place")[:100],
+                                       photo=photo[0] if photo else None,
+                                       posted_by=acting_user)
+        _document(case, DocumentKind.PUBLICITY, photo[0] if photo else None, acting_user)
+        move(case, Action.PUBLISH_NOTICE, acting_user=acting_user, on=starts, request=request,
+             details={"notice": notice.pk, "level": level, "starts_on": starts.isoformat(),
+                      "ends_on": ends.isoformat()})
+    return notice
+
+
+def record_objection(case: Application, *, acting_user, data: dict, request=None) -> Objection:
+    """R-MH-4: an objection raised during the notice period."""
+    open_move(case, Action.RECORD_OBJECTION, acting_user=acting_user)
+    text = (data.get("text") or "").strip()
+    on = data.get("on") or timezone.localdate()
+    errors = date_errors(on, "on", "异议提出日期", timezone.localdate())
+    if not text:
+        errors.append(RuleViolation("field_required", "异议内容不能为空", field="text"))
+    notice = None
+    if data.get("notice_id") is not None:
+        notice = case.notices.filter(pk=data["notice_id"]).first()
+        if notice is None:
+            errors.append(RuleViolation("not_found", "该公示不属于本申请", field="notice_id"))
+    raise_if(errors)
+    with transaction.atomic():
+        made = Objection.objects.create(application=case, notice=notice, raised_on=on,
+                                        text=text[:2000], recorded_by=acting_user)
+        move(case, Action.RECORD_OBJECTION, acting_user=acting_user, on=on, request=request,
+             details={"objection": made.pk})
+    return made
+
+
+def resolve_objection(case: Application, *, acting_user, data: dict, request=None):
+    open_move(case, Action.RESOLVE_OBJECTION, acting_user=acting_user)
+    objection = case.objections.filter(pk=data.get("objection_id")).first()
+    resolution = (data.get("resolution") or "").strip()
+    on = data.get("on") or timezone.localdate()
+    errors = []
+    if objection is None:
+        errors.append(RuleViolation("not_found", "该异议不属于本申请", field="objection_id"))
+    elif objection.resolved_on is not None:
+        raise Conflict("objection_resolved", "该异议已处理", field="objection_id",
+                       rule="R-MH-4")
+    if not resolution:
+        errors.append(RuleViolation("field_required", "须填写处理结果", field="resolution"))
+    if objection is not None:
+        errors += date_errors(on, "on", "处理日期", timezone.localdate(),
+                              not_before=objection.raised_on, before_label="异议提出日期")
+    raise_if(errors)
+    with transaction.atomic():
+        objection.resolved_on, objection.resolution = on, resolution[:2000]
+        objection.save(update_fields=["resolved_on", "resolution"])
+        move(case, Action.RESOLVE_OBJECTION, acting_user=acting_user, on=on, request=request,
+             details={"objection": objection.pk})
+    return objection
+
+
+def department_approve(case: Application, *, acting_user, data: dict, request=None):
+    """R-MH-3 三部门联合审批: civil affairs, rural revitalisation and housing each decide once;
+    the third approval approves the case, any refusal rejects it."""
+    department = acting_user.department
+    if department not in APPROVERS:
+        check(acting_user, "assistance.approve")
+        raise Forbidden("只有民政、乡村振兴、住建部门参与联合审批", code="wrong_department",
+                        rule="R-MH-3", obj=case)
+    open_move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user,
+              version=data.get("version"))
+    if case.approvals.filter(department=department).exists():
+        raise Conflict("already_decided", "本部门已对该申请作出审批意见，不能重复审批",
+                       field="decision", rule="R-MH-3")
+    decision, on = data.get("decision"), data.get("on") or timezone.localdate()
+    errors = date_errors(on, "on", "审批日期", timezone.localdate(),
+                         not_before=case.applied_on, before_label="申请日期")
+    if decision not in ("approve", "reject"):
+        errors.append(RuleViolation("invalid_choice", "审批意见应为 approve 或 reject",
+                                    field="decision", rule="R-MH-3"))
+    if decision == "reject" and not _text(data, "comment"):
+        errors.append(RuleViolation("field_required", "不同意时须说明理由", field="comment"))
+    raise_if(errors)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Approval.objects.create(application=case, department=department,
+                                        decision=decision, on=on, decided_by=acting_user,
+                                        comment=_text(data, "comment"))
+        except IntegrityError:
+            raise Conflict("already_decided", "本部门已对该申请作出审批意见，不能重复审批",
+                           field="decision", rule="R-MH-3") from None
+        approvals = dict(case.approvals.values_list("department", "decision"))
+        done = rules.all_approved(approvals)
+        changes = {"approved_on": on} if done else {}
+        if decision == "reject":
+            changes["rejected_reason"] = _text(data, "comment")
+        move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user, on=on,
+             failed=decision == "reject", pending=decision == "approve" and not done,
+             comment=_text(data, "comment"), request=request,
+             details={"department": department, "decision": decision}, **changes)
+    return case
+
+
+def notify(case: Application, *, acting_user, data: dict, request=None):
+    """R-MH-3: the written notice (书面告知通知单) to the household; Anju writes it."""
+    open_move(case, Action.NOTIFY, acting_user=acting_user, version=data.get("version"))
+    on = data.get("on") or timezone.localdate()
+    raise_if(date_errors(on, "on", "告知日期", timezone.localdate(),
+                         not_before=case.approved_on, before_label="审批日期"))
+    with transaction.atomic():
+        CaseDocument.objects.create(application=case, kind=DocumentKind.NOTICE, generated=True,
+                                    added_by=acting_user)
+        move(case, Action.NOTIFY, acting_user=acting_user, on=on, request=request,
+             notified_on=on)
+    return case
+
+
+def waive(case: Application, *, acting_user, data: dict, request=None):
+    """R-MH-5 放弃改造: the household's letter and proof of other safe housing on file."""
+    open_move(case, Action.WAIVE, acting_user=acting_user, version=data.get("version"))
+    on = data.get("on") or timezone.localdate()
+    errors = date_errors(on, "on", "确认日期", timezone.localdate())
+    if not _text(data, "reason"):
+        errors.append(RuleViolation("field_required", "须说明放弃改造的原因", field="reason"))
+    letter = attachments_of(case, [data.get("letter_id")], "letter_id")
+    proof = attachments_of(case, [data.get("proof_id")], "proof_id")
+    if not letter:
+        errors.append(RuleViolation("waiver_letter_required", "须上传农户放弃改造申请书",
+                                    field="letter_id", rule="R-MH-5"))
+    if not proof:
+        errors.append(RuleViolation("waiver_proof_required", "须上传有其他安全住房的证明",
+                                    field="proof_id", rule="R-MH-5"))
+    raise_if(errors)
+    changes = {"waived_on": on, "method": Method.WAIVER, "subsidy_amount": Decimal("0")}
+    if case.house_id and case.grade == "D":
+        changes["old_house_due_on"] = rules.old_house_due(
+            on, profile_for(case.division_code, on))
+    with transaction.atomic():
+        _document(case, DocumentKind.WAIVER_LETTER, letter[0], acting_user)
+        _document(case, DocumentKind.WAIVER_PROOF, proof[0], acting_user)
+        move(case, Action.WAIVE, acting_user=acting_user, on=on, request=request,
+             comment=_text(data, "reason"), details={"was": case.method}, **changes)
+    return case
+
+
+def reject(case: Application, *, acting_user, data: dict, request=None):
+    open_move(case, Action.REJECT, acting_user=acting_user, version=data.get("version"))
+    reason = _text(data, "reason")
+    on = data.get("on") or timezone.localdate()
+    errors = date_errors(on, "on", "日期", timezone.localdate())
+    if not reason:
+        errors.append(RuleViolation("field_required", "须说明不予通过的原因", field="reason"))
+    raise_if(errors)
+    with transaction.atomic():
+        move(case, Action.REJECT, acting_user=acting_user, on=on, comment=reason,
+             request=request, rejected_reason=reason)
+    return case

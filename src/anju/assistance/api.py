@@ -1,0 +1,669 @@
+"""Housing security over HTTP (api.md): certifications, the craftsmen register, applications
+and their transitions, the written notice and the household archive. Thin routes over the
+door (queries) and the verbs (actions)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ConfigDict
+from pydantic import ValidationError as PydanticError
+
+from anju.accounts.access import requires
+from anju.apikit import ERRORS, PageParams, paginate
+from anju.assistance import actions
+from anju.assistance.codes import Action
+from anju.assistance.models import Application
+from anju.assistance.queries import (
+    cases_for_user,
+    certifications_for_user,
+    contractors_for_user,
+    craftsmen_for_user,
+    get_case_for_user,
+)
+from anju.errors import NotFound
+from anju.registry.queries import get_household_for_user
+from anju.registry.rules import mask_id_number, mask_phone
+
+certifications = Router(tags=["住房安全保障"])
+craftsmen = Router(tags=["住房安全保障"])
+applications = Router(tags=["住房安全保障"])
+household_archive = Router(tags=["住房安全保障"])
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- certifications
+
+
+class CertificationIn(StrictSchema):
+    household_id: int
+    category: str = Field(description="dibao、tekun、dibao_edge（民政）；at_risk、hardship、"
+                                      "other_lifted（乡村振兴）")
+    certified_on: date
+    valid_until: date | None = None
+    document_id: int | None = Field(None, description="认定材料：该农户档案中的附件 id")
+
+
+class LapseIn(StrictSchema):
+    lapsed_on: date
+    reason: str
+
+
+class CertificationOut(Schema):
+    id: int
+    household_id: int
+    division_code: str
+    category: str
+    department: str
+    certified_on: date
+    valid_until: date | None
+    lapsed_on: date | None
+    lapse_reason: str
+
+
+@certifications.post("", response={201: CertificationOut, **ERRORS},
+                     summary="低收入群体身份认定（R-MH-1）；非认定部门 403 wrong_department")
+@requires("assistance.certify")
+def create_certification(request, payload: CertificationIn):
+    household = get_household_for_user(request.user, payload.household_id)
+    return 201, actions.certify(household, acting_user=request.user,
+                                category=payload.category, certified_on=payload.certified_on,
+                                valid_until=payload.valid_until,
+                                document_id=payload.document_id, request=request)
+
+
+@certifications.get("", response={200: list[CertificationOut], **ERRORS},
+                    summary="农户的身份认定记录")
+@requires("assistance.view")
+def list_certifications(request, household_id: int | None = None,
+                        current_on: date | None = None):
+    return list(certifications_for_user(request.user, household_id=household_id,
+                                        current_on=current_on)[:500])
+
+
+@certifications.post("/{certification_id}/lapse", response={200: CertificationOut, **ERRORS},
+                     summary="认定失效（退出低收入群体）")
+@requires("assistance.certify")
+def lapse_certification(request, certification_id: int, payload: LapseIn):
+    found = certifications_for_user(request.user).filter(pk=certification_id).first()
+    if found is None:
+        raise NotFound()
+    return actions.lapse(found, acting_user=request.user, on=payload.lapsed_on,
+                         reason=payload.reason, request=request)
+
+
+# ---------------------------------------------------------------- craftsmen, contractors
+
+
+class CraftsmanIn(StrictSchema):
+    name: str
+    id_number: str
+    phone: str = ""
+    division_code: str
+    certificate_no: str
+    trained_on: date | None = None
+    valid_until: date | None = None
+
+
+class CraftsmanOut(Schema):
+    id: int
+    name: str
+    id_number: str = Field(description="按角色脱敏")
+    phone: str
+    division_code: str
+    certificate_no: str
+    trained_on: date
+    valid_until: date
+    valid: bool
+
+
+class ContractorIn(StrictSchema):
+    name: str
+    credit_code: str
+    qualification_no: str
+    valid_until: date | None = None
+    division_code: str
+
+
+class ContractorOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    qualification_no: str
+    valid_until: date
+    division_code: str
+
+
+def _craftsman(row, today: date) -> dict:
+    return {"id": row.pk, "name": row.name, "id_number": mask_id_number(row.id_number),
+            "phone": mask_phone(row.phone), "division_code": row.division_code,
+            "certificate_no": row.certificate_no, "trained_on": row.trained_on,
+            "valid_until": row.valid_until, "valid": row.valid_until >= today}
+
+
+def _in_scope_division(request, code: str) -> None:
+    from anju.divisions.scope import covers
+
+    if not covers((request.user.scope or "")[:6], code or ""):
+        raise NotFound()
+
+
+@craftsmen.post("/craftsmen", response={201: CraftsmanOut, **ERRORS},
+                summary="登记培训合格的农村建筑工匠（R-MH-8）")
+@requires("assistance.build")
+def create_craftsman(request, payload: CraftsmanIn):
+    from django.utils import timezone
+
+    _in_scope_division(request, payload.division_code)
+    made = actions.register_craftsman(acting_user=request.user, data=payload.dict(),
+                                      request=request)
+    return 201, _craftsman(made, timezone.localdate())
+
+
+@craftsmen.get("/craftsmen", response={200: list[CraftsmanOut], **ERRORS},
+               summary="农村建筑工匠名录（本县）")
+@requires("assistance.view")
+def list_craftsmen(request, valid_on: date | None = None, q: str | None = None):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return [_craftsman(c, today)
+            for c in craftsmen_for_user(request.user, valid_on=valid_on, q=q)[:500]]
+
+
+@craftsmen.post("/contractors", response={201: ContractorOut, **ERRORS},
+                summary="登记有资质的施工单位（R-MH-8）")
+@requires("assistance.build")
+def create_contractor(request, payload: ContractorIn):
+    _in_scope_division(request, payload.division_code)
+    return 201, actions.register_contractor(acting_user=request.user, data=payload.dict(),
+                                            request=request)
+
+
+@craftsmen.get("/contractors", response={200: list[ContractorOut], **ERRORS},
+               summary="施工单位名录（本县）")
+@requires("assistance.view")
+def list_contractors(request, valid_on: date | None = None):
+    return list(contractors_for_user(request.user, valid_on=valid_on)[:500])
+
+
+# ---------------------------------------------------------------- applications
+
+
+class ApplicationIn(StrictSchema):
+    household_id: int
+    house_id: int | None = Field(None, description="原住房；无房户不填")
+    method: str = Field(description="C：repair_reinforce；D：rebuild；无房：new_build、"
+                                    "collective_build、buy_idle、renovate_idle、public_rental、"
+                                    "relatives、nursing_home；waiver")
+    persons: int | None = Field(None, ge=1, le=30, description="默认取农户家庭人口")
+    main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
+    auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
+    subsidy_amount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    fully_subsidised: bool = False
+    co_owned: bool = False
+    township_built: bool = False
+    applied_on: date | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    document_id: int | None = Field(None, description="申请书扫描件：农户档案中的附件 id")
+
+
+class ApprovalOut(Schema):
+    department: str
+    decision: str
+    on: date
+    comment: str
+
+
+class NoticeOut(Schema):
+    id: int
+    level: str
+    division_code: str
+    starts_on: date
+    ends_on: date
+    place: str
+
+
+class ObjectionOut(Schema):
+    id: int
+    raised_on: date
+    text: str
+    resolved_on: date | None
+    resolution: str
+
+
+class InspectionOut(Schema):
+    id: int
+    stage: str
+    on: date
+    passed: bool
+    findings: str
+    photo_ids: list[int]
+
+
+class AcceptanceOut(Schema):
+    id: int
+    on: date
+    passed: bool
+    members: list[dict]
+    final_cost: Decimal
+    main_area: Decimal | None
+    auxiliary_area: Decimal
+    note: str
+
+
+class PaymentOut(Schema):
+    id: int
+    amount: Decimal
+    paid_on: date
+    payee: str
+    account: str
+    voucher: str
+    retention: Decimal
+    warranty_until: date | None
+    retention_released_on: date | None
+
+
+class TransitionOut(Schema):
+    from_status: str
+    action: str
+    to_status: str
+    on: date
+    actor: str | None
+    at: datetime
+    comment: str
+    details: dict
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    household_id: int
+    head_name: str
+    house_id: int | None
+    division_code: str
+    year: int
+    category: str
+    grade: str
+    method: str
+    status: str
+    version: int
+    persons: int
+    main_area: Decimal | None
+    auxiliary_area: Decimal
+    subsidy_amount: Decimal
+    paid_amount: Decimal
+    fully_subsidised: bool
+    co_owned: bool
+    township_built: bool
+    applied_on: date
+    approved_on: date | None
+    notified_on: date | None
+    design_kind: str
+    design_reference: str
+    craftsman_id: int | None
+    contractor_id: int | None
+    agreement_kind: str
+    started_on: date | None
+    completed_on: date | None
+    accepted_on: date | None
+    city_checked_on: date | None
+    handed_over_on: date | None
+    payment_due_on: date | None
+    old_house_due_on: date | None
+    old_house_treatment: str
+    paid_on: date | None
+    closed_on: date | None
+    payment_overdue: bool
+    old_house_overdue: bool
+    window_late: bool
+    rejected_reason: str
+    approvals: list[ApprovalOut]
+    notices: list[NoticeOut]
+    objections: list[ObjectionOut]
+    inspections: list[InspectionOut]
+    acceptance: AcceptanceOut | None
+    payments: list[PaymentOut]
+
+
+class ApplicationDetailOut(ApplicationOut):
+    transitions: list[TransitionOut]
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ApplicationFilters(Schema):
+    division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
+    status: str | None = None
+    year: int | None = None
+    household_id: int | None = None
+    late: bool | None = Field(None, description="拨付逾期、原房处置逾期或未按年度时限完成")
+
+
+def _with_records(queryset):
+    return queryset.select_related("household").prefetch_related(
+        "approvals", "notices", "objections", "inspections", "acceptances", "payments")
+
+
+def _present(case: Application, *, transitions: bool = False) -> dict:
+    acceptances = list(case.acceptances.all())
+    body = {field: getattr(case, field) for field in ApplicationOut.model_fields
+            if hasattr(case, field) and field not in (
+                "approvals", "notices", "objections", "inspections", "acceptance",
+                "payments")}
+    body.update(
+        number=case.number, head_name=case.household.head_name,
+        approvals=list(case.approvals.all()), notices=list(case.notices.all()),
+        objections=list(case.objections.all()), inspections=list(case.inspections.all()),
+        acceptance=acceptances[-1] if acceptances else None,
+        payments=list(case.payments.all()))
+    if transitions:
+        body["transitions"] = [
+            {"from_status": t.from_status, "action": t.action, "to_status": t.to_status,
+             "on": t.on, "actor": t.actor.get_username() if t.actor else None, "at": t.at,
+             "comment": t.comment, "details": t.details}
+            for t in case.transitions.select_related("actor")]
+    return body
+
+
+def _detail(request, case_id: int) -> dict:
+    get_case_for_user(request.user, case_id)  # the door: 404 outside the scope
+    return _present(_with_records(Application.objects.filter(pk=case_id)).get(),
+                    transitions=True)
+
+
+@applications.post("", response={201: ApplicationDetailOut, **ERRORS},
+                   summary="农户申请危房改造（R-MH-2、R-MH-5..7），由村级录入")
+@requires("assistance.apply")
+def create_application(request, payload: ApplicationIn):
+    household = get_household_for_user(request.user, payload.household_id)
+    data = payload.dict()
+    case = actions.apply(household, acting_user=request.user, data=data, request=request)
+    return 201, _detail(request, case.pk)
+
+
+@applications.get("", response={200: ApplicationPage, **ERRORS}, summary="改造申请列表")
+@requires("assistance.view")
+def list_applications(request, filters: Query[ApplicationFilters],
+                      paging: Query[PageParams]):
+    return paginate(_with_records(cases_for_user(request.user, **filters.dict())), paging,
+                    _present)
+
+
+@applications.get("/{case_id}", response={200: ApplicationDetailOut, **ERRORS},
+                  summary="一户一档：改造申请全过程")
+@requires("assistance.view")
+def get_application(request, case_id: int):
+    return _detail(request, case_id)
+
+
+# The extra fields of each action (api.md "Application actions"); `on` is the act's date.
+class _Act(StrictSchema):
+    action: str
+    on: date | None = None
+    comment: str = ""
+    version: int | None = None
+
+
+class VillageReviewIn(_Act):
+    passed: bool
+    meeting_kind: str = Field("", description="村民会议 或 村民代表会议")
+    attendance: int | None = Field(None, ge=1)
+    minutes_id: int | None = Field(None, description="会议记录扫描件：农户档案中的附件 id")
+
+
+class TownshipReviewIn(_Act):
+    passed: bool
+
+
+class NoticeIn(_Act):
+    level: Literal["village", "township", "county"]
+    starts_on: date
+    ends_on: date
+    place: str = ""
+    photo_id: int | None = None
+
+
+class ObjectionIn(_Act):
+    text: str
+    notice_id: int | None = None
+
+
+class ResolveIn(_Act):
+    objection_id: int
+    resolution: str
+
+
+class ApproveIn(_Act):
+    decision: Literal["approve", "reject"]
+
+
+class DesignIn(_Act):
+    kind: Literal["standard", "professional", "craftsman"]
+    reference: str
+    color_steel: bool = False
+    site: str = "safe"
+    document_ids: list[int] = []
+
+
+class BuilderIn(_Act):
+    craftsman_id: int | None = None
+    contractor_id: int | None = None
+    contractor: int | None = Field(None, description="同 contractor_id")
+    document_ids: list[int] = []
+
+
+class AgreementIn(_Act):
+    kind: Literal["contract", "commitment"]
+    document_ids: list[int] = []
+
+
+class PhotosIn(_Act):
+    photo_ids: list[int] = []
+
+
+class StageIn(_Act):
+    stage: Literal["foundation", "main_structure"]
+    passed: bool
+    findings: str = ""
+    photo_ids: list[int] = []
+
+
+class MemberIn(StrictSchema):
+    role: str = Field(description="technical、supervisor、builder、household")
+    name: str
+
+
+class AcceptIn(_Act):
+    passed: bool
+    members: list[MemberIn]
+    final_cost: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
+    auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
+    note: str = ""
+    report_ids: list[int] = []
+
+
+class CheckIn(_Act):
+    passed: bool
+
+
+class OldHouseIn(_Act):
+    treatment: Literal["demolished", "sealed", "signposted", "cordoned"]
+    photo_ids: list[int] = []
+
+
+class PayIn(_Act):
+    amount: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
+    paid_on: date | None = None
+    account: Literal["yikatong", "cash"]
+    voucher: str
+    retention: Decimal = Field(Decimal("0"), ge=0, max_digits=10, decimal_places=2)
+    warranty_until: date | None = None
+    voucher_id: int | None = None
+    receipt_id: int | None = None
+    cash_request_id: int | None = None
+
+
+class DocumentIn(_Act):
+    kind: str
+    attachment_id: int
+
+
+class WaiveIn(_Act):
+    reason: str
+    proof: int | None = Field(None, description="其他安全住房证明：附件 id（同 proof_id）")
+    proof_id: int | None = None
+    letter_id: int | None = None
+
+
+class RejectIn(_Act):
+    reason: str
+
+
+class CloseIn(_Act):
+    note: str = ""
+
+
+ACT_SCHEMAS: dict[str, type[_Act]] = {
+    Action.VILLAGE_REVIEW: VillageReviewIn, Action.TOWNSHIP_REVIEW: TownshipReviewIn,
+    Action.PUBLISH_NOTICE: NoticeIn, Action.RECORD_OBJECTION: ObjectionIn,
+    Action.RESOLVE_OBJECTION: ResolveIn, Action.DEPARTMENT_APPROVE: ApproveIn,
+    Action.NOTIFY: _Act, Action.REGISTER_DESIGN: DesignIn, Action.REGISTER_BUILDER: BuilderIn,
+    Action.REGISTER_AGREEMENT: AgreementIn, Action.START_CONSTRUCTION: PhotosIn,
+    Action.STAGE_INSPECTION: StageIn, Action.COMPLETE: PhotosIn, Action.ACCEPT: AcceptIn,
+    Action.CITY_CHECK: CheckIn, Action.HANDOVER: _Act, Action.RECORD_OLD_HOUSE: OldHouseIn,
+    Action.PAY: PayIn, Action.RELEASE_RETENTION: _Act, Action.ADD_DOCUMENT: DocumentIn,
+    Action.WAIVE: WaiveIn, Action.REJECT: RejectIn, Action.CLOSE: CloseIn,
+}
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="allow")
+    action: str = Field(description="、".join(ACT_SCHEMAS))
+    on: date | None = None
+    comment: str = ""
+
+
+def _act_data(body: dict) -> dict:
+    from anju.errors import RuleViolation
+
+    schema = ACT_SCHEMAS.get(body.get("action"))
+    if schema is None:
+        raise RuleViolation("unknown_action", f"未知的操作 {body.get('action')!r}",
+                            field="action")
+    try:
+        data = schema.model_validate(body).model_dump()
+    except PydanticError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    # api.md names: `contractor` and `proof` are accepted beside their *_id forms
+    if data.get("contractor") is not None and data.get("contractor_id") is None:
+        data["contractor_id"] = data["contractor"]
+    if data.get("proof") is not None and data.get("proof_id") is None:
+        data["proof_id"] = data["proof"]
+    if "members" in data:
+        data["members"] = [dict(m) for m in data["members"]]
+    return data
+
+
+@applications.post("/{case_id}/transitions", response={200: ApplicationDetailOut, **ERRORS},
+                   summary="申请的一个办理环节（api.md 所列 action）；违反规则 422 附规则号，"
+                           "顺序不对 409")
+@requires("assistance.view")  # each verb checks the capability its act needs
+def transition(request, case_id: int, payload: TransitionIn):
+    case = get_case_for_user(request.user, case_id)
+    data = _act_data(payload.dict())
+    actions.VERBS[data["action"]](case, acting_user=request.user, data=data, request=request)
+    return _detail(request, case_id)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@applications.get("/{case_id}/documents/notice.pdf", response={200: None, **ERRORS},
+                  summary="书面告知通知单（PDF）")
+@requires("assistance.view")
+def notice_pdf(request, case_id: int):
+    from anju.assistance.documents import notice_pdf as render
+    from anju.audit import actions as audit
+    from anju.audit.models import Action as AuditAction
+    from anju.errors import Conflict
+
+    case = get_case_for_user(request.user, case_id)
+    if case.notified_on is None and case.approved_on is None:
+        raise Conflict("not_approved", "尚未通过三部门联合审批，没有书面告知通知单",
+                       field="status", rule="R-MH-3")
+    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, request=request,
+                 details={"document": "notice"})
+    return _pdf(render(case), f"notice-{case.number}.pdf")
+
+
+# ---------------------------------------------------------------- the household archive
+
+
+class ArchiveLineOut(Schema):
+    kind: str
+    label: str
+    required: bool
+    present: bool
+    attachment_ids: list[int]
+
+
+class ArchiveOut(Schema):
+    household_id: int
+    application_id: int
+    status: str
+    complete: bool
+    missing: list[str]
+    lines: list[ArchiveLineOut]
+
+
+def _latest_case(request, household_id: int) -> Application:
+    household = get_household_for_user(request.user, household_id)
+    case = cases_for_user(request.user, household_id=household.pk).first()
+    if case is None:
+        raise NotFound("该农户没有改造申请，尚无一户一档")
+    return case
+
+
+@household_archive.get("/{household_id}/archive", response={200: ArchiveOut, **ERRORS},
+                       summary="一户一档（R-MH-13）：应有材料、已归档与缺失")
+@requires("assistance.view")
+def archive(request, household_id: int):
+    case = _latest_case(request, household_id)
+    lines = actions.archive_of(case)
+    missing = [line.kind for line in lines if line.required and not line.present]
+    return {"household_id": household_id, "application_id": case.pk, "status": case.status,
+            "complete": not missing, "missing": missing,
+            "lines": [{"kind": line.kind, "label": line.label, "required": line.required,
+                       "present": line.present,
+                       "attachment_ids": [d.attachment_id for d in line.documents
+                                          if d.attachment_id]} for line in lines]}
+
+
+@household_archive.get("/{household_id}/archive.pdf", response={200: None, **ERRORS},
+                       summary="一户一档档案合订本（PDF）")
+@requires("assistance.view")
+def archive_pdf(request, household_id: int):
+    from anju.assistance.documents import archive_pdf as render
+    from anju.audit import actions as audit
+    from anju.audit.models import Action as AuditAction
+
+    case = _latest_case(request, household_id)
+    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, request=request,
+                 details={"document": "archive"})
+    return _pdf(render(case), f"archive-{case.number}.pdf")

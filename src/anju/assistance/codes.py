@@ -1,0 +1,173 @@
+"""Code lists of housing security for low-income households (domain.md §4, api.md)."""
+
+from django.db import models
+
+from anju.accounts.models import Department
+from anju.registry.codes import LowIncomeCategory
+
+# R-MH-1: who certifies which category
+CERTIFIER = {
+    LowIncomeCategory.DIBAO: Department.CIVIL_AFFAIRS,
+    LowIncomeCategory.TEKUN: Department.CIVIL_AFFAIRS,
+    LowIncomeCategory.DIBAO_EDGE: Department.CIVIL_AFFAIRS,
+    LowIncomeCategory.AT_RISK: Department.RURAL_REVITALIZATION,
+    LowIncomeCategory.HARDSHIP: Department.RURAL_REVITALIZATION,
+    LowIncomeCategory.OTHER_LIFTED: Department.RURAL_REVITALIZATION,
+}
+# R-MH-3: the three departments of the joint approval
+APPROVERS = (Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION, Department.HOUSING)
+
+
+class Status(models.TextChoices):
+    APPLIED = "applied", "已申请"
+    VILLAGE_REVIEWED = "village_reviewed", "村级已评议"
+    TOWNSHIP_REVIEWED = "township_reviewed", "乡镇已初审"
+    APPROVED = "approved", "已审批"
+    NOTIFIED = "notified", "已书面告知"
+    UNDER_CONSTRUCTION = "under_construction", "施工中"
+    COMPLETED = "completed", "已竣工"
+    ACCEPTED = "accepted", "已验收"
+    PAID = "paid", "已拨付"
+    CLOSED = "closed", "已归档结案"
+    WAIVED = "waived", "放弃改造"
+    REJECTED = "rejected", "未通过"
+
+
+OPEN_STATUSES = tuple(s for s in Status.values if s not in ("closed", "rejected"))
+
+
+class Method(models.TextChoices):
+    # R-MH-5
+    REPAIR_REINFORCE = "repair_reinforce", "维修加固"
+    REBUILD = "rebuild", "拆除重建"
+    NEW_BUILD = "new_build", "自有宅基地新建"
+    COLLECTIVE_BUILD = "collective_build", "统建农村集体公租房"
+    BUY_IDLE = "buy_idle", "购置闲置农房"
+    RENOVATE_IDLE = "renovate_idle", "修缮加固闲置农房"
+    PUBLIC_RENTAL = "public_rental", "租赁公租房"
+    RELATIVES = "relatives", "投亲靠友/子女接养"
+    NURSING_HOME = "nursing_home", "敬老院集中供养"
+    WAIVER = "waiver", "放弃改造"
+
+
+# Methods that put up or repair a building, with design, builder, stage inspections.
+BUILDING_METHODS = frozenset({Method.REPAIR_REINFORCE, Method.REBUILD, Method.NEW_BUILD,
+                              Method.COLLECTIVE_BUILD, Method.RENOVATE_IDLE})
+# A new house whose area the standards bound (R-MH-7).
+NEW_HOUSE_METHODS = frozenset({Method.REBUILD, Method.NEW_BUILD})
+PUBLIC_HOUSING_METHODS = frozenset({Method.COLLECTIVE_BUILD, Method.BUY_IDLE,
+                                    Method.RENOVATE_IDLE})
+NO_HOUSE_METHODS = frozenset({Method.NEW_BUILD, *PUBLIC_HOUSING_METHODS, Method.PUBLIC_RENTAL,
+                              Method.RELATIVES, Method.NURSING_HOME, Method.WAIVER})
+
+
+class Action(models.TextChoices):
+    APPLY = "apply", "提出申请"
+    VILLAGE_REVIEW = "village_review", "村级民主评议"
+    TOWNSHIP_REVIEW = "township_review", "乡镇初审"
+    PUBLISH_NOTICE = "publish_notice", "公示"
+    RECORD_OBJECTION = "record_objection", "登记异议"
+    RESOLVE_OBJECTION = "resolve_objection", "处理异议"
+    DEPARTMENT_APPROVE = "department_approve", "部门审批"
+    NOTIFY = "notify", "书面告知"
+    REGISTER_DESIGN = "register_design", "登记设计"
+    REGISTER_BUILDER = "register_builder", "登记施工方"
+    REGISTER_AGREEMENT = "register_agreement", "登记施工协议/承诺书"
+    START_CONSTRUCTION = "start_construction", "开工"
+    STAGE_INSPECTION = "stage_inspection", "关键节点检查"
+    COMPLETE = "complete", "竣工"
+    ACCEPT = "accept", "竣工验收"
+    CITY_CHECK = "city_check", "市危改办审核"
+    HANDOVER = "handover", "交付"
+    RECORD_OLD_HOUSE = "record_old_house", "原房处置"
+    PAY = "pay", "拨付补助"
+    RELEASE_RETENTION = "release_retention", "返还质保金"
+    ADD_DOCUMENT = "add_document", "归档材料"
+    WAIVE = "waive", "放弃改造"
+    REJECT = "reject", "不予通过"
+    CLOSE = "close", "结案归档"
+
+
+class NoticeLevel(models.TextChoices):
+    # R-MH-4 三级公示
+    VILLAGE = "village", "村级"
+    TOWNSHIP = "township", "乡镇级"
+    COUNTY = "county", "县（市）级"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "同意"
+    REJECT = "reject", "不同意"
+
+
+class DesignKind(models.TextChoices):
+    # R-MH-8 basic structural design
+    STANDARD = "standard", "标准图集"
+    PROFESSIONAL = "professional", "专业设计"
+    CRAFTSMAN = "craftsman", "工匠方案"
+
+
+class AgreementKind(models.TextChoices):
+    CONTRACT = "contract", "施工协议"
+    COMMITMENT = "commitment", "承诺书"
+
+
+class Stage(models.TextChoices):
+    # R-MH-9 key stages
+    FOUNDATION = "foundation", "基础"
+    MAIN_STRUCTURE = "main_structure", "主体结构"
+
+
+class MemberRole(models.TextChoices):
+    # R-MH-10: who takes part in the completion acceptance
+    TECHNICAL = "technical", "技术人员"
+    SUPERVISOR = "supervisor", "村级质量安全监督员"
+    BUILDER = "builder", "工匠或施工单位"
+    HOUSEHOLD = "household", "农户"
+
+
+class Account(models.TextChoices):
+    # R-MH-12
+    YIKATONG = "yikatong", "一卡通"
+    CASH = "cash", "现金"
+
+
+class Payee(models.TextChoices):
+    HOUSEHOLD = "household", "农户"
+    CONTRACTOR = "contractor", "施工单位"
+
+
+class OldHouseTreatment(models.TextChoices):
+    # R-MH-11
+    DEMOLISHED = "demolished", "已拆除"
+    SEALED = "sealed", "已封闭"
+    SIGNPOSTED = "signposted", "已设警示标识"
+    CORDONED = "cordoned", "已设围挡"
+
+
+class DocumentKind(models.TextChoices):
+    # R-MH-13 一户一档: what the household's file holds
+    APPLICATION = "application", "申请书"
+    CERTIFICATION = "certification", "身份认定材料"
+    APPRAISAL = "appraisal", "房屋安全鉴定"
+    VILLAGE_MINUTES = "village_minutes", "村级民主评议记录"
+    TOWNSHIP_REVIEW = "township_review", "乡镇初审意见"
+    APPROVAL = "approval", "部门审批意见"
+    PUBLICITY = "publicity", "公示照片"
+    NOTICE = "notice", "书面告知通知单"
+    DESIGN = "design", "基本结构设计"
+    CRAFTSMAN_CERTIFICATE = "craftsman_certificate", "工匠培训合格证书/施工资质"
+    AGREEMENT = "agreement", "施工协议/承诺书"
+    STAGE_INSPECTION = "stage_inspection", "关键节点检查记录"
+    PHOTO_BEFORE = "photo_before", "改造前照片"
+    PHOTO_DURING = "photo_during", "改造中照片"
+    PHOTO_AFTER = "photo_after", "改造后照片"
+    ACCEPTANCE_REPORT = "acceptance_report", "竣工验收报告"
+    VOUCHER = "voucher", "拨付凭证"
+    RECEIPT = "receipt", "农户签收单"
+    CASH_REQUEST = "cash_request", "现金发放申请"
+    WAIVER_LETTER = "waiver_letter", "放弃改造申请书"
+    WAIVER_PROOF = "waiver_proof", "其他安全住房证明"
+    LEASE = "lease", "租赁合同"
+    HOST_APPRAISAL = "host_appraisal", "投靠房屋鉴定"
+    OLD_HOUSE = "old_house", "原房处置照片"

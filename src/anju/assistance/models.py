@@ -1,0 +1,330 @@
+"""Housing security for low-income households (住房安全保障, R-MH-1..15): certifications, the
+register of craftsmen and contractors, and each household's case from application to archive.
+
+The case (`Application`) carries its status and the dates and flags its lists sort by; each
+policy act is a row of its own (approval, notice, inspection, acceptance, payment, document)
+and every act is a `Transition` row (docs/decisions/0020)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from anju.accounts.models import Department
+from anju.assistance.codes import (
+    Account,
+    AgreementKind,
+    Decision,
+    DesignKind,
+    DocumentKind,
+    Method,
+    NoticeLevel,
+    OldHouseTreatment,
+    Payee,
+    Stage,
+    Status,
+)
+from anju.crypto import EncryptedCharField, LookupHashField
+from anju.registry.codes import LowIncomeCategory
+from anju.registry.models import Attachment, House, Household
+
+User = settings.AUTH_USER_MODEL
+
+
+class Certification(models.Model):
+    """R-MH-1: a department's certification that a household is in a low-income category."""
+
+    household = models.ForeignKey(Household, models.PROTECT, related_name="certifications",
+                                  verbose_name="农户")
+    division_code = models.CharField("所在村", max_length=12)
+    category = models.CharField("认定类别", max_length=20, choices=LowIncomeCategory.choices)
+    department = models.CharField("认定部门", max_length=32, choices=Department.choices)
+    certified_on = models.DateField("认定日期")
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    lapsed_on = models.DateField("失效日期", null=True, blank=True)
+    lapse_reason = models.CharField("失效原因", max_length=200, blank=True)
+    document = models.ForeignKey(Attachment, models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="认定材料")
+    certified_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "低收入群体认定"
+        verbose_name_plural = "低收入群体认定"
+        ordering = ["-certified_on", "-id"]
+        indexes = [models.Index(fields=["division_code", "id"], name="cert_division_idx")]
+
+    def current_on(self, on) -> bool:
+        return (self.certified_on <= on and (self.valid_until is None or on <= self.valid_until)
+                and (self.lapsed_on is None or on < self.lapsed_on))
+
+
+class Craftsman(models.Model):
+    """R-MH-8: a trained and certified rural building craftsman (农村建筑工匠)."""
+
+    name = models.CharField("姓名", max_length=40)
+    id_number = EncryptedCharField("身份证号")
+    id_hash = LookupHashField(source="id_number")
+    phone = EncryptedCharField("联系电话", blank=True)
+    division_code = models.CharField("所在地", max_length=12)
+    certificate_no = models.CharField("培训合格证书编号", max_length=60)
+    trained_on = models.DateField("培训日期")
+    valid_until = models.DateField("证书有效期至")
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "农村建筑工匠"
+        verbose_name_plural = "农村建筑工匠"
+        ordering = ["division_code", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="craftsman_id_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_no}）"
+
+
+class Contractor(models.Model):
+    """R-MH-8: a qualified construction company (施工单位)."""
+
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    qualification_no = models.CharField("资质证书编号", max_length=60)
+    valid_until = models.DateField("资质有效期至")
+    division_code = models.CharField("所在地", max_length=12)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "施工单位"
+        verbose_name_plural = "施工单位"
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["credit_code"],
+                                               name="contractor_credit_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Application(models.Model):
+    """One household's case (一户一档), from the application to payment and archive."""
+
+    household = models.ForeignKey(Household, models.PROTECT, related_name="applications",
+                                  verbose_name="农户")
+    house = models.ForeignKey(House, models.PROTECT, null=True, blank=True,
+                              related_name="applications", verbose_name="原住房")
+    division_code = models.CharField("所在村", max_length=12)
+    year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("状态", max_length=20, choices=Status.choices,
+                              default=Status.APPLIED)
+    version = models.PositiveIntegerField(default=1)
+    category = models.CharField("保障类别", max_length=20, choices=LowIncomeCategory.choices)
+    certification = models.ForeignKey(Certification, models.PROTECT, related_name="+",
+                                      verbose_name="身份认定")
+    grade = models.CharField("原房等级", max_length=8, blank=True)
+    method = models.CharField("改造方式", max_length=20, choices=Method.choices)
+    persons = models.PositiveSmallIntegerField("家庭人口")
+    main_area = models.DecimalField("主房面积（㎡）", max_digits=7, decimal_places=2,
+                                    null=True, blank=True)
+    auxiliary_area = models.DecimalField("辅房面积（㎡）", max_digits=7, decimal_places=2,
+                                         default=0)
+    subsidy_amount = models.DecimalField("补助金额（元）", max_digits=10, decimal_places=2)
+    fully_subsidised = models.BooleanField("兜底保障", default=False)
+    co_owned = models.BooleanField("共有产权房屋", default=False)
+    township_built = models.BooleanField("乡镇统建", default=False)
+    applied_on = models.DateField("申请日期")
+    approved_on = models.DateField("审批日期", null=True, blank=True)
+    notified_on = models.DateField("书面告知日期", null=True, blank=True)
+    # R-MH-8 what must be on file before the start
+    design_kind = models.CharField("设计类型", max_length=16, blank=True,
+                                   choices=DesignKind.choices)
+    design_reference = models.CharField("图集或设计编号", max_length=100, blank=True)
+    craftsman = models.ForeignKey(Craftsman, models.PROTECT, null=True, blank=True,
+                                  related_name="applications", verbose_name="建筑工匠")
+    contractor = models.ForeignKey(Contractor, models.PROTECT, null=True, blank=True,
+                                   related_name="applications", verbose_name="施工单位")
+    agreement_kind = models.CharField("施工协议/承诺书", max_length=12, blank=True,
+                                      choices=AgreementKind.choices)
+    started_on = models.DateField("开工日期", null=True, blank=True)
+    completed_on = models.DateField("竣工日期", null=True, blank=True)
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
+    city_checked_on = models.DateField("市危改办审核日期", null=True, blank=True)
+    handed_over_on = models.DateField("交付日期", null=True, blank=True)
+    waived_on = models.DateField("放弃改造确认日期", null=True, blank=True)
+    # R-MH-11 the original house
+    old_house_due_on = models.DateField("原房处置期限", null=True, blank=True)
+    old_house_treatment = models.CharField("原房处置", max_length=12, blank=True,
+                                           choices=OldHouseTreatment.choices)
+    old_house_done_on = models.DateField("原房处置日期", null=True, blank=True)
+    # R-MH-12 payment
+    payment_due_on = models.DateField("拨付期限", null=True, blank=True)
+    paid_amount = models.DecimalField("已拨付（元）", max_digits=10, decimal_places=2,
+                                      default=0)
+    paid_on = models.DateField("拨付完成日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    # Set by the daily sweep (tasks.flag_late_cases): what is late, for work lists and stats.
+    payment_overdue = models.BooleanField("拨付逾期", default=False)
+    payment_due_soon = models.BooleanField("临近拨付期限", default=False)
+    old_house_overdue = models.BooleanField("原房处置逾期", default=False)
+    window_late = models.BooleanField("未按年度时限完成", default=False)
+    rejected_reason = models.CharField("不予通过原因", max_length=500, blank=True)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "农村危房改造申请"
+        verbose_name_plural = "农村危房改造申请"
+        indexes = [
+            models.Index(fields=["division_code", "id"], name="application_division_idx"),
+            models.Index(fields=["status", "division_code"], name="application_status_idx"),
+        ]
+        constraints = [
+            # One open case per household at a time.
+            models.UniqueConstraint(fields=["household"],
+                                    condition=~Q(status__in=["closed", "rejected"]),
+                                    name="application_one_open_per_household"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"WG{self.division_code[:6]}{self.year}{self.pk:06d}"
+
+
+class Approval(models.Model):
+    """R-MH-3: one department's own decision in the joint approval (三部门联合审批)."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="approvals")
+    department = models.CharField("部门", max_length=32, choices=Department.choices)
+    decision = models.CharField("意见", max_length=8, choices=Decision.choices)
+    on = models.DateField("审批日期")
+    comment = models.CharField("意见说明", max_length=500, blank=True)
+    decided_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "department"],
+                                               name="approval_once_per_department")]
+
+
+class Notice(models.Model):
+    """R-MH-4: a public notice (公示) as posted, at one level, from one date to another."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="notices")
+    division_code = models.CharField("公示范围", max_length=12)
+    level = models.CharField("公示层级", max_length=10, choices=NoticeLevel.choices)
+    starts_on = models.DateField("公示开始")
+    ends_on = models.DateField("公示结束")
+    place = models.CharField("公示地点", max_length=100, blank=True)
+    photo = models.ForeignKey(Attachment, models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    posted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+
+
+class Objection(models.Model):
+    """R-MH-4: an objection raised while a notice is up; resolved before approval."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="objections")
+    notice = models.ForeignKey(Notice, models.SET_NULL, null=True, blank=True,
+                               related_name="objections")
+    raised_on = models.DateField("提出日期")
+    text = models.TextField("异议内容")
+    resolved_on = models.DateField("处理日期", null=True, blank=True)
+    resolution = models.TextField("处理结果", blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["raised_on", "id"]
+
+
+class StageInspection(models.Model):
+    """R-MH-9: the township's site inspection at a key stage."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="inspections")
+    stage = models.CharField("节点", max_length=16, choices=Stage.choices)
+    on = models.DateField("检查日期")
+    passed = models.BooleanField("合格")
+    findings = models.TextField("发现问题及整改要求", blank=True)
+    photo_ids = models.JSONField("照片", default=list, blank=True)
+    inspected_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on", "id"]
+
+
+class CompletionAcceptance(models.Model):
+    """R-MH-10: the township's completion acceptance (竣工验收)."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="acceptances")
+    on = models.DateField("验收日期")
+    passed = models.BooleanField("验收合格")
+    members = models.JSONField("验收人员", default=list)  # [{role, name}]
+    final_cost = models.DecimalField("决算金额（元）", max_digits=10, decimal_places=2)
+    main_area = models.DecimalField("实测主房面积", max_digits=7, decimal_places=2,
+                                    null=True, blank=True)
+    auxiliary_area = models.DecimalField("实测辅房面积", max_digits=7, decimal_places=2,
+                                         default=0)
+    note = models.TextField("验收意见", blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["on", "id"]
+
+
+class Payment(models.Model):
+    """R-MH-12: money paid on a case, with its voucher and the household's receipt."""
+
+    application = models.ForeignKey(Application, models.PROTECT, related_name="payments")
+    division_code = models.CharField(max_length=12)
+    amount = models.DecimalField("拨付金额（元）", max_digits=10, decimal_places=2)
+    paid_on = models.DateField("拨付日期")
+    payee = models.CharField("收款方", max_length=12, choices=Payee.choices,
+                             default=Payee.HOUSEHOLD)
+    account = models.CharField("发放方式", max_length=10, choices=Account.choices)
+    voucher = models.CharField("凭证号", max_length=60)
+    retention = models.DecimalField("质保金（元）", max_digits=10, decimal_places=2, default=0)
+    warranty_until = models.DateField("质保期至", null=True, blank=True)
+    retention_released_on = models.DateField("质保金返还日期", null=True, blank=True)
+    paid_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+
+
+class CaseDocument(models.Model):
+    """R-MH-13: a file of the household's archive, named by what the plan calls it."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="documents")
+    kind = models.CharField("材料", max_length=24, choices=DocumentKind.choices)
+    attachment = models.ForeignKey(Attachment, models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    # Documents Anju writes itself (the written notice) carry no upload.
+    generated = models.BooleanField(default=False)
+    added_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Transition(models.Model):
+    """Every act on a case, in order: who, when, from which status to which."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="transitions")
+    division_code = models.CharField(max_length=12)
+    from_status = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=24)
+    to_status = models.CharField(max_length=20)
+    on = models.DateField()
+    actor = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    comment = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

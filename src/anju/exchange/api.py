@@ -1,0 +1,229 @@
+"""Imports, exports and their jobs over HTTP (api.md "Imports", "Jobs"): thin routes over
+jobs.py (the door and the starts) and exporters.py."""
+
+from datetime import datetime
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from anju.accounts.access import can, check, requires
+from anju.apikit import ERRORS, ErrorOut, PageParams, paginate
+from anju.audit import actions as audit
+from anju.audit.models import Action
+from anju.errors import NotFound
+from anju.exchange import exporters, jobs
+from anju.exchange.importers import IMPORTERS
+from anju.exchange.models import Job, JobStatus
+from anju.exchange.template import template_xlsx
+
+imports = Router(tags=["导入"])
+job_routes = Router(tags=["导入导出任务"])
+export_routes = Router(tags=["导出"])
+
+CONTENT_TYPES = {"xlsx": exporters.XLSX, "csv": "text/csv; charset=utf-8"}
+
+
+class JobStarted(Schema):
+    job_id: int
+    status: str
+    job_url: str
+
+
+class JobErrorOut(Schema):
+    row: int | None = Field(description="文件中的行号，表头为第 1 行；整个文件的问题为空")
+    field: str | None
+    code: str
+    rule: str | None
+    message: str
+
+
+class JobOut(Schema):
+    id: int
+    kind: str = Field(description="import_households、import_houses、export_houses 等")
+    status: str = Field(description="queued、running、succeeded、failed")
+    stage: str | None = Field(description="checking（检查）、writing（写入）、exporting（导出）")
+    progress: int
+    total: int | None
+    dry_run: bool
+    mode: str | None = Field(description="导入方式：all（全部正确才写入）或 good_rows")
+    errors: list[JobErrorOut] = Field(description="前 1000 处错误；完整报告见 error_report_url")
+    error_count: int
+    summary: dict
+    result_url: str | None
+    error_report_url: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobList(Schema):
+    items: list[JobOut]
+    total: int
+    page: int
+    page_size: int
+
+
+def _started(job: Job):
+    return 202, {"job_id": job.pk, "status": job.status,
+                 "job_url": reverse("api:job_detail", args=[job.pk])}
+
+
+def present_job(job: Job, *, errors: bool = True) -> dict:
+    done = job.status == JobStatus.SUCCEEDED
+    return {
+        "id": job.pk, "kind": job.kind, "status": job.status, "stage": job.stage or None,
+        "progress": job.progress, "total": job.total,
+        "dry_run": bool(job.params.get("dry_run")),
+        "mode": job.params.get("mode") if job.is_import else None,
+        "errors": jobs.shown_errors(job) if errors and job.error_count else [],
+        "error_count": job.error_count, "summary": job.summary,
+        "result_url": reverse("api:job_result", args=[job.pk])
+        if done and job.result_file else None,
+        "error_report_url": reverse("api:job_errors_xlsx", args=[job.pk])
+        if job.error_count else None,
+        "created_at": job.created_at, "started_at": job.started_at,
+        "finished_at": job.finished_at,
+    }
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def _import_route(resource: str, title: str):
+    @imports.post(f"/{resource}", response={202: JobStarted, 415: ErrorOut, **ERRORS},
+                  summary=f"批量导入{title}（xlsx 或 csv）", operation_id=f"import_{resource}",
+                  url_name=f"import_{resource}",
+                  description="表头用字段名或模板的中文列名；dry_run=true 只检查不写入；"
+                  "mode=all（默认）有任何错误就不写入，mode=good_rows 只写入正确的行。")
+    @requires("exchange.import")
+    def start(request, file: File[UploadedFile], dry_run: bool = False, mode: str = "all"):
+        job = jobs.start_import(acting_user=request.user, resource=resource, upload=file,
+                                dry_run=dry_run, mode=mode)
+        return _started(job)
+
+    @imports.get(f"/{resource}/template.xlsx", response={200: None, **ERRORS},
+                 summary=f"{title}导入模板（含代码表）", operation_id=f"import_{resource}_template",
+                 url_name=f"import_{resource}_template")
+    @requires("exchange.import")
+    def template(request):
+        response = StreamingHttpResponse(template_xlsx(resource),
+                                         content_type=exporters.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{resource}-template.xlsx"'
+        return response
+
+
+_import_route("households", "农户")
+_import_route("houses", "房屋")
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+@job_routes.get("", response={200: JobList, **ERRORS}, summary="我的导入导出任务")
+@requires("exchange.jobs")
+def list_jobs(request, params: Query[PageParams]):
+    return paginate(jobs.jobs_for_user(request.user), params,
+                    lambda job: present_job(job, errors=False))
+
+
+@job_routes.get("/{job_id}", response={200: JobOut, **ERRORS}, summary="任务进度与错误报告",
+                url_name="job_detail")
+@requires("exchange.jobs")
+def get_job(request, job_id: int):
+    return present_job(jobs.get_job_for_user(request.user, job_id))
+
+
+@job_routes.get("/{job_id}/result", response={200: None, **ERRORS},
+                summary="下载导出结果（仅限发起人）", url_name="job_result")
+@requires("exchange.jobs")
+def job_result(request, job_id: int):
+    job = jobs.get_job_for_user(request.user, job_id)
+    if job.status != JobStatus.SUCCEEDED or not job.result_file:
+        raise NotFound("该任务没有可下载的文件")
+    audit.record(Action.EXPORT, actor=request.user, obj=job, request=request,
+                 division_code=job.division_code,
+                 details={"export": job.params.get("resource"), "job": job.pk,
+                          "rows": job.summary.get("rows"),
+                          "full_view": job.summary.get("full_view", False)})
+    name = job.result_file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES.get(name.rsplit(".", 1)[-1]))
+
+
+def _error_report(request, job_id: int, fmt: str):
+    job = jobs.get_job_for_user(request.user, job_id)
+    titles = {}
+    if job.is_import:
+        titles = {c.name: c.title for c in IMPORTERS[job.params["resource"]].columns}
+    header = [("行号", 8), ("列", 20), ("规则", 10), ("错误代码", 26), ("说明", 60)]
+    rows = ((row or "", f"{titles[field]}（{field}）" if field in titles else field, rule, code,
+             message) for row, field, code, rule, message in jobs.all_errors(job))
+    if fmt == "csv":
+        data = exporters.stream_csv(header, rows)
+    else:
+        from anju.rectification.xlsxstream import stream_xlsx
+
+        data = stream_xlsx(header, rows, sheet_name="错误报告")
+    response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-errors.{fmt}"'
+    return response
+
+
+@job_routes.get("/{job_id}/errors.xlsx", response={200: None, **ERRORS},
+                summary="完整错误报告（Excel）", url_name="job_errors_xlsx")
+@requires("exchange.jobs")
+def job_errors_xlsx(request, job_id: int):
+    return _error_report(request, job_id, "xlsx")
+
+
+@job_routes.get("/{job_id}/errors.csv", response={200: None, **ERRORS},
+                summary="完整错误报告（CSV）", url_name="job_errors_csv")
+@requires("exchange.jobs")
+def job_errors_csv(request, job_id: int):
+    return _error_report(request, job_id, "csv")
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def export_response(request, name: str, division: str | None, fmt: str):
+    """An export streamed as it is written, audited like the ledger's."""
+    user = request.user
+    exporter = exporters.get_exporter(name)
+    check(user, exporter.capability)
+    reveal = can(user, "registry.reveal")
+    total, data = exporters.stream(exporter, user, division, reveal=reveal, fmt=fmt)
+    audit.record(Action.EXPORT, actor=user, request=request, division_code=division or user.scope,
+                 details={"export": name, "rows": total, "full_view": reveal})
+    response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exporters.file_name(exporter, user, division, fmt)}"')
+    return response
+
+
+def _export_route(exporter: exporters.Exporter, fmt: str):
+    @export_routes.get(f"/{exporter.name}.{fmt}", response={200: None, **ERRORS},
+                       summary=f"{exporter.title}（{fmt}，流式输出；记录多时按下级区划分表）",
+                       operation_id=f"export_{exporter.name.replace('-', '_')}_{fmt}")
+    @requires("exchange.export")
+    def download(request, division: str | None = None):
+        return export_response(request, exporter.name, division, fmt)
+
+
+for _exporter in exporters.exporters().values():
+    for _fmt in exporters.FORMATS:
+        if _exporter.name == "rectification-ledger" and _fmt == "xlsx":
+            continue  # served by the ledger's own route
+        _export_route(_exporter, _fmt)
+
+
+@export_routes.post("/{kind}/jobs", response={202: JobStarted, **ERRORS},
+                    summary="在后台导出（完成后由发起人从 result_url 下载）",
+                    description="kind：houses、rectification-ledger、findings、applications、"
+                    "payments；format：xlsx（默认）或 csv")
+@requires("exchange.export")
+def start_export(request, kind: str, division: str | None = None, format: str = "xlsx"):
+    job = jobs.start_export(acting_user=request.user, name=kind, division=division, fmt=format)
+    return _started(job)

@@ -1,0 +1,191 @@
+"""Import and export jobs: started by their owner (the file's kind and header are checked at
+once), read only by their owner, queued again after a restart. runner.py runs them."""
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db.models import Q
+from django.utils import timezone
+
+from anju.accounts.access import check
+from anju.errors import NotFound, RuleViolation, ValidationErrors
+from anju.exchange import exporters
+from anju.exchange.columns import match_header
+from anju.exchange.importers import IMPORTERS
+from anju.exchange.models import Job, JobError, JobStatus
+from anju.exchange.reading import open_table
+
+MODES = ("all", "good_rows")
+ERRORS_SHOWN = 1000  # in GET /jobs/{id}; the error report has them all
+RESOURCE_TITLES = {"households": "农户", "houses": "房屋"}
+
+
+# --- the door ---------------------------------------------------------------------------------
+
+
+def jobs_for_user(user):
+    """A user's own jobs, newest first: nobody else's file or report is shown."""
+    return Job.objects.filter(owner=user).order_by("-created_at", "-id")
+
+
+def get_job_for_user(user, job_id: int) -> Job:
+    job = jobs_for_user(user).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def kind_label(kind: str) -> str:
+    if kind.startswith("import_"):
+        return f"导入{RESOURCE_TITLES.get(kind[7:], kind[7:])}"
+    exporter = exporters.exporters().get(kind[7:].replace("_", "-"))
+    return f"导出{exporter.title}" if exporter else kind
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+
+def _enqueue(job: Job) -> None:
+    from anju.exchange.tasks import run_job
+
+    run_job.enqueue(job.pk)
+
+
+def _stored_upload(upload) -> Path:
+    """The upload in a file of its own (the reader needs a path), size-checked."""
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise RuleViolation("file_too_large", f"文件不能超过 {settings.MAX_UPLOAD_MB} MB",
+                            field="file")
+    handle = tempfile.NamedTemporaryFile(prefix="anju-import-", delete=False)
+    with handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return Path(handle.name)
+
+
+def read_header(resource: str, path: Path):
+    """The file's table and its columns; 415 for a file of another kind, 422 naming every
+    missing required column."""
+    columns = IMPORTERS[resource].columns
+    table = open_table(path)
+    found, missing, ignored, twice = match_header(columns, table.header)
+    if missing:
+        listed = "、".join(f"{c.title}（{c.name}）" for c in missing)
+        raise ValidationErrors(
+            [RuleViolation("columns_missing", f"缺少必填列：{listed}", field="file")]
+            + [RuleViolation("column_missing", f"缺少必填列：{c.title}（{c.name}）",
+                             field=c.name) for c in missing])
+    if twice:
+        listed = "、".join(f"{c.title}（{c.name}）" for c in twice)
+        raise RuleViolation("columns_duplicate", f"这些列出现了不止一次：{listed}", field="file")
+    return table, found, ignored
+
+
+def start_import(*, acting_user, resource: str, upload, dry_run: bool = False,
+                 mode: str = "all") -> Job:
+    """Check the file's kind and header now (415/422), then import it in the background."""
+    check(acting_user, "exchange.import")
+    check(acting_user, "registry.edit")
+    if mode not in MODES:
+        raise RuleViolation("mode_invalid", "导入方式应为 all（全部成功才写入）或 good_rows"
+                            "（只写入正确的行）", field="mode")
+    path = _stored_upload(upload)
+    try:
+        table, _, ignored = read_header(resource, path)
+        total = table.count()
+        if total == 0:
+            raise RuleViolation("file_empty", "文件中只有表头，没有数据行", field="file")
+        if total > settings.IMPORT_MAX_ROWS:
+            raise RuleViolation("too_many_rows", f"一个文件最多 {settings.IMPORT_MAX_ROWS:,} 行，"
+                                f"本文件有 {total:,} 行，请分成几个文件导入", field="file")
+        job = Job(owner=acting_user, kind=f"import_{resource}", total=total,
+                  division_code=acting_user.scope, input_name=(upload.name or "")[:200],
+                  params={"resource": resource, "dry_run": bool(dry_run), "mode": mode,
+                          "ignored_columns": ignored})
+        with open(path, "rb") as f:
+            job.input_file.save(f"{resource}-{timezone.now():%Y%m%d%H%M%S}.{table.kind}",
+                                File(f), save=False)
+        job.save()
+    finally:
+        path.unlink(missing_ok=True)
+    _enqueue(job)
+    return job
+
+
+def start_import_after_check(checked: Job, *, acting_user, mode: str = "all") -> Job:
+    """Import for real the file a dry run checked (the import page's second step)."""
+    if checked.owner_id != acting_user.pk or not checked.is_import:
+        raise NotFound()
+    if not checked.input_file:
+        raise RuleViolation("file_gone", "该文件已导入或已清理，请重新上传", field="file")
+    check(acting_user, "exchange.import")
+    if mode not in MODES:
+        raise RuleViolation("mode_invalid", "导入方式无效", field="mode")
+    job = Job.objects.create(
+        owner=acting_user, kind=checked.kind, total=checked.total,
+        division_code=checked.division_code, input_name=checked.input_name,
+        input_file=checked.input_file.name,
+        params={**checked.params, "dry_run": False, "mode": mode, "checked_by": checked.pk})
+    _enqueue(job)
+    return job
+
+
+def start_export(*, acting_user, name: str, division: str | None = None,
+                 fmt: str = "xlsx") -> Job:
+    """Write an export in the background; its owner downloads it from result_url."""
+    check(acting_user, "exchange.export")
+    exporter = exporters.get_exporter(name)
+    check(acting_user, exporter.capability)
+    if fmt not in exporters.FORMATS:
+        raise RuleViolation("format_invalid", "格式应为 xlsx 或 csv", field="format")
+    exporter.records(acting_user, division)  # NotFound now for a division out of scope
+    job = Job.objects.create(
+        owner=acting_user, kind=f"export_{name.replace('-', '_')}",
+        division_code=division or acting_user.scope,
+        params={"resource": name, "division": division or "", "format": fmt})
+    _enqueue(job)
+    return job
+
+
+# --- after a restart --------------------------------------------------------------------------
+
+
+def resume_stale(*, stale_minutes: int | None = None) -> list[int]:
+    """Queue again the jobs a stopped worker left: running ones whose heartbeat stopped, and
+    queued ones that waited that long. A good-rows import goes on after its last committed
+    chunk; every other job starts again (nothing of it was written)."""
+    minutes = settings.JOB_STALE_MINUTES if stale_minutes is None else stale_minutes
+    before = timezone.now() - timedelta(minutes=minutes)
+    left = list(Job.objects.filter(
+        Q(status=JobStatus.RUNNING, heartbeat_at__lt=before)
+        | Q(status=JobStatus.QUEUED, created_at__lt=before)).values_list("pk", "status"))
+    resumed = []
+    for pk, status in left:
+        if status == JobStatus.RUNNING:
+            requeued = Job.objects.filter(pk=pk, status=JobStatus.RUNNING,
+                                          heartbeat_at__lt=before).update(
+                status=JobStatus.QUEUED, stage="")
+            if requeued != 1:
+                continue
+        _enqueue(Job(pk=pk))
+        resumed.append(pk)
+    return resumed
+
+
+# --- what the API and the pages show ----------------------------------------------------------
+
+
+def shown_errors(job: Job, limit: int = ERRORS_SHOWN) -> list[dict]:
+    return [{"row": row, "field": field or None, "code": code, "rule": rule or None,
+             "message": message}
+            for row, field, code, rule, message in JobError.objects.filter(job=job)
+            .order_by("id").values_list("row", "field", "code", "rule", "message")[:limit]]
+
+
+def all_errors(job: Job):
+    return (JobError.objects.filter(job=job).order_by("id")
+            .values_list("row", "field", "code", "rule", "message").iterator(chunk_size=2000))

@@ -1,0 +1,156 @@
+"""Import files to rows: Excel (xlsx, and the older xls and ods that offices still keep) through
+python-calamine, CSV through the csv module in UTF-8 or GB18030 (what Excel in China saves).
+
+The kind of a file is told by its content, never by its name. Rows are numbered as in the
+file: the header is the first row that is not empty (row 1 in a plain file), blank rows are
+skipped but keep their numbers.
+"""
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from anju.errors import AnjuError, RuleViolation
+
+XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
+# A zip bomb guard: the parts of a workbook unpacked, at most (calamine reads a sheet whole).
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BINARY = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"MZ", b"\x1f\x8b",
+           b"Rar!", b"7z\xbc\xaf")
+_CHUNK = 1 << 16
+
+
+def unsupported(message: str = "只接受 Excel（xlsx、xls）或 CSV 文件") -> AnjuError:
+    return AnjuError("unsupported_file", message, field="file", status=415)
+
+
+def _encoding(path: Path) -> str | None:
+    """UTF-8 (with or without BOM) if the whole file decodes so, else GB18030, else None."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def sniff(path: Path) -> str:
+    """The file's kind from its first bytes and structure; 415 unsupported_file otherwise."""
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    if not head:
+        raise RuleViolation("file_empty", "文件是空的", field="file")
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                unpacked = sum(i.file_size for i in archive.infolist())
+        except zipfile.BadZipFile:
+            raise unsupported("文件已损坏，无法作为 Excel 文件读取") from None
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise RuleViolation("file_too_large", "文件解压后过大，请分成几个文件导入",
+                                field="file")
+        if "xl/workbook.xml" in names:
+            return XLSX
+        if "content.xml" in names and "mimetype" in names:
+            return ODS
+        raise unsupported()
+    if head.startswith(_OLE2):
+        return XLS
+    if head.startswith(_BINARY) or b"\x00" in head:
+        raise unsupported()
+    if _encoding(path) is None:
+        raise unsupported("CSV 文件的编码无法识别，请另存为 UTF-8 或 GB18030 编码")
+    return CSV
+
+
+@dataclass
+class Table:
+    """The first sheet of a file: its header row and its data rows, as cell values."""
+
+    kind: str
+    path: Path
+    header: list
+    header_row: int
+    encoding: str = ""
+    _sheet: object = field(default=None, init=False, repr=False)
+
+    def rows(self, after: int = 0) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of each non-blank data row whose number is above `after`."""
+        source = self._csv_rows() if self.kind == CSV else self._sheet_rows()
+        for number, cells in source:
+            if number <= self.header_row or number <= after:
+                continue
+            if not _blank(cells):
+                yield number, cells
+
+    def count(self) -> int:
+        return sum(1 for _ in self.rows())
+
+    def _sheet_rows(self):
+        if self._sheet is None:  # calamine reads the sheet whole: once per table
+            self._sheet = _first_sheet(self.path)
+        sheet = self._sheet
+        first = (sheet.start or (0, 0))[0] + 1
+        for offset, cells in enumerate(sheet.iter_rows()):
+            yield first + offset, cells
+
+    def _csv_rows(self):
+        with open(self.path, encoding=self.encoding, newline="") as f:
+            reader = csv.reader(f, dialect=_dialect(f))
+            # Records, not lines: a quoted cell across lines is one row, as Excel shows it.
+            yield from enumerate(reader, start=1)
+
+
+def _blank(cells) -> bool:
+    for cell in cells:
+        if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
+            continue
+        return False
+    return True
+
+
+def _dialect(f: io.TextIOBase):
+    first = f.readline()
+    f.seek(0)
+    dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
+    return dialect
+
+
+def _first_sheet(path: Path):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return workbook.get_sheet_by_index(0)
+    except (CalamineError, ValueError, OSError) as error:
+        raise unsupported(f"无法读取 Excel 文件：{str(error)[:100]}") from None
+
+
+def open_table(path: Path) -> Table:
+    """The file's first sheet with its header found; refuses files of other kinds."""
+    path = Path(path)
+    kind = sniff(path)
+    table = Table(kind=kind, path=path, header=[], header_row=0,
+                  encoding=_encoding(path) if kind == CSV else "")
+    source = table._csv_rows() if kind == CSV else table._sheet_rows()
+    try:
+        for number, cells in source:
+            if not _blank(cells):
+                table.header, table.header_row = list(cells), number
+                break
+    except csv.Error as error:
+        raise unsupported(f"CSV 文件格式有误：{error}") from None
+    if not table.header:
+        raise RuleViolation("file_empty", "文件中没有表头行", field="file")
+    return table

@@ -1,0 +1,264 @@
+"""Running an import or export job (the body of tasks.run_job).
+
+A worker claims a queued job with a conditional UPDATE (queued → running, one more attempt);
+every chunk of 1,000 rows writes the progress and a heartbeat under that attempt, so a worker
+that lost its job (another took it over after a restart) stops at its next chunk. An import
+runs in one of three ways:
+
+- dry run: every row is checked, the errors are kept, nothing is written;
+- all-or-nothing (the default): every row is checked first; if any is bad, nothing is written;
+  else all rows are written in one transaction, with the job's success. A restart runs it again
+  from the first row, since nothing was written;
+- good rows only (mode=good_rows): each chunk's good rows, its errors and the job's resume
+  point commit together, so a restart goes on after the last committed chunk.
+"""
+
+import logging
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from anju.accounts.access import can, check
+from anju.audit import actions as audit
+from anju.audit.models import Action
+from anju.errors import AnjuError
+from anju.exchange import exporters
+from anju.exchange.columns import read_only_notes, row_values
+from anju.exchange.importers import IMPORTERS, RowError
+from anju.exchange.jobs import read_header
+from anju.exchange.models import Job, JobError, JobStage, JobStatus
+
+logger = logging.getLogger(__name__)
+CHUNK = 1000
+
+
+class JobLost(Exception):
+    """Another attempt took the job over (after a restart); this one stops."""
+
+
+def claim(job_id: int) -> Job | None:
+    """Take a queued job (one more attempt); None when another worker has it or it is done."""
+    now = timezone.now()
+    taken = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now)
+    if taken != 1:
+        return None
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    if job.started_at is None:
+        Job.objects.filter(pk=job_id).update(started_at=now)
+        job.started_at = now
+    return job
+
+
+def _mine(job: Job):
+    return Job.objects.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.RUNNING)
+
+
+def _update(job: Job, **values) -> None:
+    """Progress and heartbeat, under this attempt: JobLost when another attempt has the job."""
+    if _mine(job).update(heartbeat_at=timezone.now(), **values) != 1:
+        raise JobLost()
+    for key, value in values.items():
+        if not hasattr(value, "resolve_expression"):
+            setattr(job, key, value)
+
+
+def _finish(job: Job, status: str, **values) -> None:
+    summary = values.pop("summary", job.summary)
+    _update(job, status=status, stage="", finished_at=timezone.now(), summary=summary, **values)
+
+
+def _fail(job: Job, message: str, code: str = "failed", **values) -> None:
+    try:
+        _finish(job, JobStatus.FAILED, summary={**job.summary, "message": message,
+                                                "code": code}, **values)
+    except JobLost:
+        pass
+
+
+def run(job_id: int) -> str:
+    """Run one job to its end (the task's body). Returns its final status."""
+    job = claim(job_id)
+    if job is None:
+        return "skipped"
+    try:
+        if job.is_import:
+            _run_import(job)
+        else:
+            _run_export(job)
+    except JobLost:
+        return "lost"
+    except AnjuError as error:
+        _fail(job, error.message, error.code)
+    except Exception:
+        logger.exception("exchange job %s failed", job_id)
+        _fail(job, "任务执行出错，请稍后重试或联系管理员", "internal_error")
+    status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first() or "gone"
+    if job.is_import and not job.params.get("dry_run") and status in JobStatus.values:
+        forget_upload(job)
+    return status
+
+
+def forget_upload(job: Job) -> None:
+    """An uploaded file holds ID numbers in the clear: once imported (or refused), it goes,
+    from this job and from the dry run that checked it."""
+    name = job.input_file.name
+    if name:
+        job.input_file.storage.delete(name)
+        Job.objects.filter(input_file=name).update(input_file="")
+
+
+def _local_copy(job: Job) -> Path:
+    # The storage may be an object store: the reader needs a local file.
+    suffix = Path(job.input_file.name).suffix
+    handle = tempfile.NamedTemporaryFile(prefix="anju-job-", suffix=suffix, delete=False)
+    with handle, job.input_file.open("rb") as source:
+        shutil.copyfileobj(source, handle, 1 << 20)
+    return Path(handle.name)
+
+
+def _chunks(rows, size: int | None = None):
+    size = size or CHUNK
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _errors(job: Job, errors: list[RowError]) -> None:
+    JobError.objects.bulk_create(
+        [JobError(job=job, row=e.row, field=e.field[:60], code=e.code[:40], rule=e.rule[:20],
+                  message=e.message[:300]) for e in errors], batch_size=1000)
+
+
+def _run_import(job: Job) -> None:
+    owner, params = job.owner, job.params
+    check(owner, "exchange.import")  # the owner's role may have changed since
+    check(owner, "registry.edit")
+    resource, dry_run, mode = params["resource"], params.get("dry_run"), params.get("mode")
+    good_rows = mode == "good_rows" and not dry_run
+    after = job.resume_row if good_rows else 0
+    counts = {"rows": 0, "valid": 0, "created": 0, "duplicates": 0}
+    if after:
+        counts |= {k: job.summary.get(k, 0) for k in counts}
+    else:  # from the first row: nothing of an earlier attempt stays
+        with transaction.atomic():
+            JobError.objects.filter(job=job).delete()
+            _update(job, progress=0, error_count=0, resume_row=0, summary={})
+    ignored = params.get("ignored_columns", [])
+    notes = {"ignored_columns": ignored, "read_only": read_only_notes(ignored)}
+    importer = IMPORTERS[resource](owner, job_id=job.pk)
+    path = _local_copy(job)
+    spool = None if dry_run or good_rows else tempfile.TemporaryFile()
+    try:
+        table, found, _ = read_header(resource, path)
+        _update(job, stage=JobStage.CHECKING)
+        try:
+            _check_rows(job, importer, table, found, after=after, good_rows=good_rows,
+                        spool=spool, counts=counts, notes=notes)
+        except IntegrityError:
+            # Another clerk registered one of these heads between the check and the write.
+            _fail(job, "写入时发现身份证号已被他人登记；此前各批已导入的行保留，请重新导入其余的行",
+                  "id_number_duplicate")
+            return
+        job.refresh_from_db(fields=["error_count", "progress"])
+        if dry_run:
+            _finish(job, JobStatus.SUCCEEDED, summary={
+                **counts, **notes, "message": f"检查完成：{counts['valid']} 行可以导入，"
+                f"{counts['rows'] - counts['valid']} 行有误；未写入任何数据"})
+        elif good_rows:
+            with transaction.atomic():
+                _audit(job, counts)
+                _finish(job, JobStatus.SUCCEEDED, summary={
+                    **counts, **notes, "message": f"已导入 {counts['created']} 行，"
+                    f"{counts['rows'] - counts['valid']} 行有误未导入"})
+        elif job.error_count:
+            _finish(job, JobStatus.FAILED, summary={
+                **counts, **notes, "code": "rows_invalid",
+                "message": f"{counts['rows'] - counts['valid']} 行有误（共 {job.error_count} "
+                "处），未写入任何数据；请改正后重新导入，或选择只导入正确的行"})
+        else:
+            _write_all(job, importer, spool, counts, notes)
+    finally:
+        path.unlink(missing_ok=True)
+        if spool is not None:
+            spool.close()
+
+
+def _check_rows(job: Job, importer, table, found, *, after: int, good_rows: bool, spool,
+                counts: dict, notes: dict) -> None:
+    """Check the rows chunk by chunk; in good-rows mode write each chunk's good rows too."""
+    for chunk in _chunks(table.rows(after=after)):
+        parsed = [(number, *row_values(found, cells)) for number, cells in chunk]
+        checked = importer.check(parsed)
+        counts["rows"] += len(chunk)
+        counts["valid"] += len(checked.good)
+        counts["duplicates"] += checked.duplicates
+        values = {"progress": F("progress") + len(chunk),
+                  "error_count": F("error_count") + len(checked.errors)}
+        with transaction.atomic():
+            if good_rows:
+                counts["created"] += importer.write(checked.good)
+                values["resume_row"] = chunk[-1][0]
+            elif spool is not None:
+                pickle.dump(checked.good, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            _errors(job, checked.errors)
+            _update(job, summary={**counts, **notes}, **values)
+
+
+def _write_all(job: Job, importer, spool, counts: dict, notes: dict) -> None:
+    _update(job, stage=JobStage.WRITING)
+    spool.seek(0)
+    try:
+        with transaction.atomic():
+            while True:
+                try:
+                    rows = pickle.load(spool)
+                except EOFError:
+                    break
+                counts["created"] += importer.write(rows)
+            _audit(job, counts)
+            _finish(job, JobStatus.SUCCEEDED, summary={
+                **counts, **notes, "message": f"已导入 {counts['created']} 行"})
+    except IntegrityError:
+        # Another clerk registered one of these heads between the check and the write.
+        _fail(job, "写入时发现身份证号已被他人登记，未写入任何数据；请重新导入以查看是哪一行",
+              "id_number_duplicate", progress=0)
+
+
+def _audit(job: Job, counts: dict) -> None:
+    audit.record(Action.IMPORT, actor=job.owner, obj=job, division_code=job.division_code,
+                 details={"job": job.pk, "what": job.params.get("resource"),
+                          "rows": counts["created"], "errors": job.error_count,
+                          "mode": job.params.get("mode")})
+
+
+def _run_export(job: Job) -> None:
+    owner, params = job.owner, job.params
+    check(owner, "exchange.export")
+    exporter = exporters.get_exporter(params["resource"])
+    check(owner, exporter.capability)
+    reveal = can(owner, "registry.reveal")
+    division, fmt = params.get("division") or None, params.get("format", "xlsx")
+    total, data = exporters.stream(exporter, owner, division, reveal=reveal, fmt=fmt,
+                                   counted=lambda n: _update(job, progress=n))
+    _update(job, stage=JobStage.EXPORTING, total=total, progress=0)
+    with tempfile.TemporaryFile() as target:
+        for piece in data:
+            target.write(piece)
+        target.seek(0)
+        job.result_file.save(exporters.file_name(exporter, owner, division, fmt), File(target),
+                             save=False)
+    _finish(job, JobStatus.SUCCEEDED, progress=total, result_file=job.result_file.name,
+            summary={"rows": total, "full_view": reveal,
+                     "message": f"已导出 {total} 行"})

@@ -1,0 +1,435 @@
+"""The verbs of the field app: take a capture from a phone exactly once, apply it through the
+verbs the web pages call (no second copy of their rules), keep an edit made against a stale
+record as a conflict for review, and settle that conflict (ADR 0022).
+
+A capture is stored before anything else happens to it, in the transaction that applies it;
+applying runs in a savepoint, so a refused capture is stored as `rejected` with its error and
+leaves nothing else behind. The unique client UUID makes a second arrival of the same capture
+find the first, however close together they come.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from anju.accounts.access import check
+from anju.appraisal import actions as appraisal
+from anju.audit.actions import record as audit
+from anju.audit.models import Action, Result
+from anju.errors import AnjuError, Conflict, Forbidden, NotFound, RuleViolation, ValidationErrors
+from anju.field import rules
+from anju.field.models import Kind, Photo, Status, Submission, SubmissionPhoto
+from anju.field.sync import note_house_changed
+from anju.quality import actions as quality
+from anju.rectification import actions as rectification
+from anju.rectification.codes import NOT_CLOSED
+from anju.rectification.queries import get_entry_for_user, ledger_for_user
+from anju.registry import actions as registry
+from anju.registry.models import Attachment, House
+from anju.registry.queries import get_house_for_user
+
+STALE_MESSAGE = "房屋记录在采集之后已被修改，本条采集已留待乡镇或县级审核，未覆盖新记录"
+
+
+def _reused() -> Conflict:
+    return Conflict("client_uuid_reused",
+                    "该采集编号已用于另一条内容不同的记录，请重新生成编号后再发送",
+                    field="client_uuid")
+
+
+def error_body(error: AnjuError) -> dict:
+    body = error.as_dict()
+    if isinstance(error, ValidationErrors) and len(error.errors) > 1:
+        body["details"] = [e.as_dict() for e in error.errors]
+    return body
+
+
+def canonical_body(envelope: dict) -> dict:
+    """The capture as stored and hashed: the same capture sent twice gives the same body
+    (times in UTC, photo hashes in lower case, fields the server does not know left out)."""
+    captured_at = envelope["captured_at"]
+    if timezone.is_naive(captured_at):
+        captured_at = timezone.make_aware(captured_at)
+    return {
+        "client_uuid": str(envelope["client_uuid"]), "kind": envelope["kind"],
+        "captured_at": captured_at.astimezone(UTC).isoformat(),
+        "lat": envelope.get("lat"), "lng": envelope.get("lng"),
+        "accuracy_m": envelope.get("accuracy_m"), "base_version": envelope.get("base_version"),
+        "photos": [p.lower() for p in envelope.get("photos") or []],
+        "payload": envelope.get("payload") or {},
+    }
+
+
+def _degrees(value) -> Decimal | None:
+    return None if value is None else Decimal(str(round(float(value), 6)))
+
+
+# --- taking a capture -----------------------------------------------------------------------
+
+
+def submit_capture(*, acting_user, envelope: dict) -> tuple[Submission, int]:
+    """Store a capture once per client UUID and apply it when its photos are all in.
+
+    Returns the submission and the HTTP status of the answer: 201 (or the refusal's status)
+    the first time, 200 when the same capture arrives again. The same UUID with other
+    content is refused with 409 `client_uuid_reused` and changes nothing."""
+    check(acting_user, "field.sync")
+    body = canonical_body(envelope)
+    digest = rules.content_hash(body)
+    found = already_stored(body["client_uuid"])
+    if found is not None:
+        return _again(found, acting_user, digest)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = _store(acting_user, body, digest)
+        except IntegrityError:
+            # The same capture came on another connection a moment ago (a phone resending
+            # on a weak signal): the unique UUID kept it to one record, whose answer stands.
+            found = Submission.objects.get(client_uuid=body["client_uuid"])
+            return _again(found, acting_user, digest)
+        _take(submission, acting_user)
+    return submission, submission.http_status
+
+
+def already_stored(client_uuid) -> Submission | None:
+    return Submission.objects.filter(client_uuid=client_uuid).first()
+
+
+def _again(found: Submission, acting_user, digest: str) -> tuple[Submission, int]:
+    if found.submitted_by_id != acting_user.pk or found.content_hash != digest:
+        raise _reused()
+    if found.status == Status.INCOMPLETE:
+        apply_when_complete(found.pk)  # in case its last photo came while it was being stored
+        found.refresh_from_db()
+    return found, (found.http_status if found.status == Status.REJECTED else 200)
+
+
+def _store(acting_user, body: dict, digest: str) -> Submission:
+    submission = Submission.objects.create(
+        client_uuid=body["client_uuid"], kind=body["kind"], submitted_by=acting_user,
+        captured_at=body["captured_at"], lat=_degrees(body["lat"]), lng=_degrees(body["lng"]),
+        accuracy_m=body["accuracy_m"], base_version=body["base_version"], body=body,
+        content_hash=digest, status=Status.INCOMPLETE, http_status=201)
+    SubmissionPhoto.objects.bulk_create(
+        SubmissionPhoto(submission=submission, sha256=sha, position=i)
+        for i, sha in enumerate(dict.fromkeys(body["photos"])))
+    return submission
+
+
+def missing_photos(submission: Submission) -> list[str]:
+    declared = [p.sha256 for p in submission.photo_rows.all()]
+    present = set(Photo.objects.filter(sha256__in=declared).values_list("sha256", flat=True))
+    return [sha for sha in declared if sha not in present]
+
+
+def _take(submission: Submission, user) -> None:
+    """Check the capture at once (so a phone learns of a bad one while its user is there);
+    apply it now if its photos are in, else when the last one arrives."""
+    try:
+        prepared = _prepare(submission, user)
+    except AnjuError as error:
+        _refuse(submission, user, error)
+        return
+    if missing_photos(submission):
+        # Waiting for photos: try the verb now (and roll it back), so that a capture the
+        # rules refuse is refused while its user still stands at the house.
+        problem = _trial(submission, user, prepared)
+        if problem is not None:
+            _refuse(submission, user, problem)
+            return
+        submission.save()
+        return
+    _apply(submission, user, prepared)
+
+
+def apply_when_complete(submission_id: int) -> Submission | None:
+    """Apply a capture that waited for its photos, once the last one is stored; as the user
+    who captured it. Safe to call more than once: only the first finds it incomplete."""
+    with transaction.atomic():
+        submission = (Submission.objects.select_for_update()
+                      .filter(pk=submission_id, status=Status.INCOMPLETE)
+                      .select_related("submitted_by").first())
+        if submission is None or missing_photos(submission):
+            return submission
+        user = submission.submitted_by
+        try:
+            prepared = _prepare(submission, user)
+        except AnjuError as error:
+            _refuse(submission, user, error)
+            return submission
+        _apply(submission, user, prepared)
+        return submission
+
+
+def apply_waiting(sha256: str) -> int:
+    """Apply the captures that waited for this photo and now have all theirs; returns how many
+    were settled (applied, rejected or held as conflicts)."""
+    ids = list(Submission.objects.filter(status=Status.INCOMPLETE, photo_rows__sha256=sha256)
+               .values_list("pk", flat=True))
+    settled = 0
+    for pk in ids:
+        submission = apply_when_complete(pk)
+        settled += submission is not None and submission.status != Status.INCOMPLETE
+    return settled
+
+
+# --- checking and applying ------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    act: rules.Act
+    data: dict
+    house: House | None
+    extra: dict
+    photos: bool = True  # False while the verb is only tried
+
+
+def _prepare(submission: Submission, user) -> Prepared:
+    """The capture read as the web API reads its body: the role's capability, the house
+    through the scoped door, the payload through the act's Schema, the position in the
+    county. Raises the first refusal."""
+    act = rules.ACTS[submission.kind]
+    check(user, act.capability)
+    payload = submission.body["payload"]
+    body, extra = rules.split_payload(act, payload)
+    house = None
+    if "house_id" in act.extra:
+        problem = rules.house_id_error(extra["house_id"])
+        if problem is not None:
+            raise problem
+        house = get_house_for_user(user, extra["house_id"])
+        submission.house, submission.division_code = house, house.division_code
+    try:
+        parsed = act.schema.model_validate(body)
+    except ValidationError as error:
+        raise ValidationErrors(rules.payload_errors(error)) from None
+    data = parsed.model_dump(exclude_unset=act.kind == Kind.HOUSE_UPDATE)
+    division = house.division_code if house else str(data.get("division_code") or "")
+    problem = rules.gps_outside_county(submission.lat, submission.lng, division)
+    if problem is not None:
+        raise problem
+    if act.kind == Kind.NEW_HOUSE and data.get("lat") is None and data.get("lng") is None:
+        # A house registered on site is where the phone stood, unless the form said otherwise.
+        data["lat"], data["lng"] = submission.lat, submission.lng
+    return Prepared(act, data, house, extra)
+
+
+def _refuse(submission: Submission, user, error: AnjuError) -> None:
+    submission.status = Status.REJECTED
+    submission.error = error_body(error)
+    submission.http_status = error.status
+    submission.result = None
+    submission.save()
+    if isinstance(error, Forbidden):
+        audit(Action.ACCESS_DENIED, actor=user, result=Result.REFUSED, obj=submission.house,
+              details={"code": error.code, "client_uuid": str(submission.client_uuid),
+                       "kind": submission.kind})
+
+
+def _hold(submission: Submission) -> None:
+    submission.status = Status.CONFLICT
+    submission.error = {"code": "version_conflict", "message": STALE_MESSAGE,
+                        "field": "base_version", "rule": None}
+    submission.http_status = 201
+    submission.save()
+
+
+def _base_version(submission: Submission, prepared: Prepared) -> int | None:
+    if prepared.act.kind == Kind.HOUSE_UPDATE:
+        return prepared.data.get("version")
+    return submission.base_version
+
+
+def _apply(submission: Submission, user, prepared: Prepared, *, over_newer=False) -> None:
+    """Apply through the act's verb in a savepoint: on refusal nothing of it stays."""
+    house = prepared.house
+    if prepared.act.versioned and not over_newer:
+        base = _base_version(submission, prepared)
+        if base is not None and house is not None and base != house.version:
+            _hold(submission)
+            return
+    try:
+        with transaction.atomic():
+            result = APPLY[submission.kind](submission, user, prepared, over_newer=over_newer)
+    except AnjuError as error:
+        if isinstance(error, Conflict) and error.code == "version_conflict":
+            _hold(submission)
+        else:
+            _refuse(submission, user, error)
+        return
+    house_id = result["house_id"]
+    result["house_version"], submission.division_code = House.objects.values_list(
+        "version", "division_code").get(pk=house_id)
+    submission.house_id = house_id
+    submission.status = Status.APPLIED
+    submission.result = result
+    submission.error = None
+    submission.applied_at = timezone.now()
+    submission.save()
+    audit(Action.TRANSITION, actor=user, obj=submission,
+          details={"workflow": "field", "action": "apply", "kind": submission.kind,
+                   "client_uuid": str(submission.client_uuid),
+                   "result": {k: v for k, v in result.items()
+                              if k.endswith("_id") or k.endswith("_ids")}})
+
+
+class _TrialOver(Exception):
+    pass
+
+
+def _trial(submission: Submission, user, prepared: Prepared) -> AnjuError | None:
+    prepared.photos = False
+    try:
+        with transaction.atomic():
+            APPLY[submission.kind](submission, user, prepared)
+            raise _TrialOver
+    except _TrialOver:
+        return None
+    except AnjuError as error:
+        return None if isinstance(error, Conflict) and error.code == "version_conflict" \
+            else error
+    finally:
+        prepared.photos = True
+
+
+def _photos(submission: Submission, house: House, user, title: str, p: Prepared) -> list[int]:
+    """The capture's photos on the house's file (一户一档), as the web forms put them there:
+    through the registry's attach verb, pointing at the one stored copy of each photo."""
+    declared = [row.sha256 for row in submission.photo_rows.all()]
+    if not declared or not p.photos:
+        return []
+    existing = {}
+    for sha, pk in (Attachment.objects.filter(house=house, sha256__in=declared)
+                    .order_by("id").values_list("sha256", "pk")):
+        existing.setdefault(sha, pk)
+    stored = {p.sha256: p for p in Photo.objects.filter(sha256__in=declared)}
+    ids = []
+    for sha in declared:
+        if sha not in existing:
+            photo = stored[sha]
+            try:
+                existing[sha] = registry.attach_file(
+                    acting_user=user, upload=photo.file, kind="photo", house=house,
+                    title=f"{title}（外业采集）").pk
+            finally:
+                photo.file.close()
+        ids.append(existing[sha])
+    return ids
+
+
+def _screening(submission, user, p: Prepared, **_) -> dict:
+    photo_ids = _photos(submission, p.house, user, "排查初判照片", p)
+    screening = appraisal.record_screening(p.house, acting_user=user, data=p.data)
+    hazard = getattr(screening, "hazard", None)
+    return {"screening_id": screening.pk, "house_id": p.house.pk, "result": screening.result,
+            "hazard_number": hazard.number if hazard else None, "photo_ids": photo_ids}
+
+
+def _inspection(submission, user, p: Prepared, **_) -> dict:
+    photo_ids = _photos(submission, p.house, user, "检查照片", p)
+    data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
+                                                       *photo_ids]))}
+    inspection = appraisal.record_inspection(p.house, acting_user=user, data=data)
+    hazard = inspection.hazards.first()
+    return {"inspection_id": inspection.pk, "house_id": p.house.pk,
+            "hazard_number": hazard.number if hazard else None, "photo_ids": data["photo_ids"]}
+
+
+def _control_check(submission, user, p: Prepared, **_) -> dict:
+    entry_id = p.extra.get("entry_id")
+    if entry_id is not None:
+        entry = get_entry_for_user(user, entry_id)
+        if entry.house_id != p.house.pk:
+            raise NotFound("该台账记录不属于此房屋", field="entry_id")
+    else:
+        entry = ledger_for_user(user, house_id=p.house.pk).filter(status__in=NOT_CLOSED).first()
+        if entry is None:
+            raise RuleViolation("not_on_ledger", "该房屋不在整治台账上或已销号，无需管控检查",
+                                field="house_id", rule="R-CJ-7")
+    photo_ids = _photos(submission, p.house, user, "管控检查照片", p)
+    data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
+                                                       *photo_ids]))}
+    row = rectification.record_control_check(entry, acting_user=user, data=data)
+    entry.refresh_from_db()
+    return {"check_id": row.pk, "entry_id": entry.pk, "entry_status": entry.status,
+            "house_id": p.house.pk, "photo_ids": data["photo_ids"]}
+
+
+def _verification(submission, user, p: Prepared, **_) -> dict:
+    photo_ids = _photos(submission, p.house, user, "核实比对照片", p)
+    verification = quality.record_verification(p.house, acting_user=user, data=p.data)
+    # The web verb changes findings, not the house: phones learn of it through this row.
+    note_house_changed(p.house.pk)
+    return {"verification_id": verification.pk, "house_id": p.house.pk,
+            "finding_ids": list(verification.findings.values_list("pk", flat=True)),
+            "photo_ids": photo_ids}
+
+
+def _new_house(submission, user, p: Prepared, **_) -> dict:
+    house = registry.register_house(acting_user=user, data=p.data)
+    photo_ids = _photos(submission, house, user, "房屋照片", p)
+    return {"house_id": house.pk, "photo_ids": photo_ids}
+
+
+def _house_update(submission, user, p: Prepared, *, over_newer=False) -> dict:
+    changes = dict(p.data)
+    version = changes.pop("version")
+    if over_newer:
+        version = House.objects.values_list("version", flat=True).get(pk=p.house.pk)
+    house = registry.update_house(p.house, acting_user=user, version=version, changes=changes)
+    photo_ids = _photos(submission, house, user, "房屋照片", p)
+    return {"house_id": house.pk, "photo_ids": photo_ids}
+
+
+APPLY = {Kind.SCREENING: _screening, Kind.INSPECTION: _inspection,
+         Kind.CONTROL_CHECK: _control_check, Kind.VERIFICATION: _verification,
+         Kind.NEW_HOUSE: _new_house, Kind.HOUSE_UPDATE: _house_update}
+
+
+# --- review of conflicts --------------------------------------------------------------------
+
+NOTE_MAX = 300
+
+
+@transaction.atomic
+def resolve_conflict(submission: Submission, *, acting_user, apply: bool,
+                     note: str = "") -> Submission:
+    """Settle a capture held because its house changed after it was captured: apply it over
+    the newer record (through the same verb, as the user who captured it), or set it aside.
+    The caller fetched it through queries.get_conflict_for_user (scope is settled)."""
+    check(acting_user, "field.review")
+    locked = (Submission.objects.select_for_update().select_related("submitted_by")
+              .get(pk=submission.pk))
+    if locked.status != Status.CONFLICT:
+        raise Conflict("not_a_conflict", "该采集记录已不是待审核的冲突，可能已由他人处理",
+                       field="status")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise RuleViolation("text_too_long", f"审核意见不能超过 {NOTE_MAX} 字", field="note")
+    locked.resolved_by, locked.resolved_at, locked.resolution_note = (
+        acting_user, timezone.now(), note)
+    if apply:
+        author = locked.submitted_by
+        try:
+            prepared = _prepare(locked, author)
+        except AnjuError as error:
+            _refuse(locked, author, error)
+        else:
+            _apply(locked, author, prepared, over_newer=True)
+    else:
+        locked.status = Status.REJECTED
+        locked.http_status = 409
+        message = "经审核未采用：房屋记录以较新的为准" + (f"（{note}）" if note else "")
+        locked.error = {"code": "conflict_dismissed", "message": message, "field": None,
+                        "rule": None}
+        locked.save()
+    audit(Action.TRANSITION, actor=acting_user, obj=locked,
+          details={"workflow": "field", "action": "resolve_conflict", "apply": apply,
+                   "client_uuid": str(locked.client_uuid), "status": locked.status})
+    return locked

@@ -1,0 +1,68 @@
+// The photos of a capture: taken or chosen, shrunk and kept on the phone at once, shown as
+// thumbnails that can be removed before the capture is saved.
+
+import { h } from "./dom.js";
+import * as photos from "./photos.js";
+
+let uid = 0;
+const nextId = (name) => `photo-${name}-${++uid}`;
+
+export function photosWidget(forms) {
+  const hashes = [];
+  const urls = [];
+  const thumbs = h("div", { class: "thumbs" });
+  const input = h("input", { type: "file", accept: "image/*", capture: "environment", multiple: true,
+                             id: nextId("photo"), class: "photo-input" });
+  const errors = h("p", { class: "field-error", hidden: true });
+  const busy = h("p", { class: "muted", hidden: true }, "正在压缩照片…");
+  const max = forms.max_photos || 20;
+
+  function draw(record) {
+    const url = URL.createObjectURL(record.blob);
+    urls.push(url);
+    const remove = h("button", { type: "button", class: "thumb-remove", "aria-label": "删除这张照片" }, "×");
+    const thumb = h("figure", { class: "thumb" }, h("img", { src: url, alt: "照片" }), remove,
+      h("figcaption", {}, `${Math.round(record.size / 1024)} KB`));
+    remove.addEventListener("click", () => {
+      hashes.splice(hashes.indexOf(record.sha256), 1);
+      thumb.remove();
+    });
+    thumbs.append(thumb);
+  }
+
+  input.addEventListener("change", async () => {
+    errors.hidden = true;
+    busy.hidden = false;
+    const problems = [];
+    try {
+      for (const file of input.files) {
+        if (hashes.length >= max) { problems.push(`每条采集最多 ${max} 张照片`); break; }
+        try {
+          const record = await photos.take(file, { maxPx: forms.photo_max_px, quality: forms.photo_quality });
+          if (forms.photo_max_bytes && record.size > forms.photo_max_bytes) {
+            problems.push("照片过大，请降低分辨率后重拍");
+            continue;
+          }
+          if (hashes.includes(record.sha256)) continue;
+          hashes.push(record.sha256);
+          draw(record);
+        } catch (error) {
+          problems.push(error.message);
+        }
+      }
+    } finally {
+      busy.hidden = true;
+      input.value = "";
+      if (problems.length) { errors.textContent = problems.join("；"); errors.hidden = false; }
+    }
+  });
+
+  return {
+    box: h("div", { class: "field photos", dataset: { field: "photos" } },
+      h("label", { class: "field-label photo-button", for: input.id }, "＋ 拍照或选照片"), input, busy, thumbs, errors),
+    errors,
+    get: () => [...hashes],
+    release: () => urls.forEach((u) => URL.revokeObjectURL(u)),
+    busy: () => !busy.hidden,
+  };
+}

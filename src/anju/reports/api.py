@@ -1,0 +1,67 @@
+"""Statistics over HTTP (api.md `GET /stats/summary`): the figures of a division in the
+caller's scope and of each child division, read from the rollup tables; and the compact house
+points of the map."""
+
+from datetime import datetime
+
+from django.http import JsonResponse
+from ninja import Field, Router, Schema
+
+from anju.accounts.access import requires
+from anju.apikit import ERRORS
+from anju.reports import queries
+from anju.reports.present import present_summary
+
+router = Router(tags=["统计"])
+
+
+class DivisionFigures(Schema):
+    code: str
+    name: str
+    level: str = Field(description="province、prefecture、county、township、village")
+    houses: int = Field(description="房屋（栋）")
+    grades: dict[str, int] = Field(description="按安全等级：A、B、C、D、unrated")
+    screening: dict[str, int] = Field(
+        description="按排查初判：serious、some、none、not_screened（未排查）")
+    occupancy: dict[str, int] = Field(description="按居住状态：occupied、vacant、evacuated、sealed")
+    ledger: dict[str, int] = Field(description="整治台账按状态：open、controlled、accepted、closed")
+    applications: dict[str, int] = Field(description="农村危房改造申请按状态（api.md 的状态代码）")
+    red_alerts: int = Field(description="红色预警：有人居住且未销号的 C/D 级危房（R-CJ-6）")
+    broken_alerts: int = Field(description="管控检查发现管控措施失效的台账（R-CJ-7）")
+    open_findings: int = Field(description="待整改的数据质量问题（R-CJ-3）")
+    overdue: dict[str, int] = Field(
+        description="逾期：checks 管控检查（R-CJ-7）、findings 问题整改（R-CJ-3）、"
+        "payments 补助拨付（R-MH-12）")
+
+
+class StatsSummaryOut(DivisionFigures):
+    refreshed_at: datetime | None = Field(description="本区划统计的最近更新时间")
+    pending_villages: int = Field(
+        description="记录已变化或期限已过、尚待后台任务重新统计的村数（0 表示统计是最新的）")
+    children: list[DivisionFigures] = Field(description="各下级区划，按区划代码排序")
+
+
+class MapOut(Schema):
+    fields: list[str] = Field(description="每个点的字段：id、lat、lng、grade、alert（1：红色预警）")
+    points: list[list[int | float | str]]
+    dangerous_only: bool = Field(description="true：只含 C/D 级房屋")
+    truncated: bool = Field(description="true：房屋过多，只返回了前一部分")
+
+
+@router.get("/summary", response={200: StatsSummaryOut, **ERRORS}, summary="区划统计汇总")
+@requires("reports.view")
+def summary(request, division: str | None = None):
+    """Counts by grade, screening result, occupancy, ledger status and application status; red
+    alerts; overdue checks, findings and payments; the same for each child division. Served
+    from the rollup tables, which a background task keeps current."""
+    place = queries.get_division_for_report(request.user, division)
+    return present_summary(queries.summary(place))
+
+
+@router.get("/map", response={200: MapOut, **ERRORS}, summary="地图上的房屋点位")
+@requires("reports.view")
+def map_points(request, division: str | None = None, dangerous_only: bool = False):
+    """The houses of a county, township or village with coordinates, as compact rows."""
+    place = queries.get_division_for_report(request.user, division)
+    # Many thousands of rows: serialised directly rather than validated row by row.
+    return JsonResponse(queries.map_points(request.user, place, dangerous_only=dangerous_only))

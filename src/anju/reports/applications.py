@@ -1,0 +1,61 @@
+"""Housing-security figures (R-MH-3..12) for the statistics, read from `anju.assistance` when
+that app is installed and counted as nothing otherwise. Everything the reports know about
+applications is in this module."""
+
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Count, Min, Q
+
+from anju.reports.figures import BY_NAME
+
+# R-MH-12: no payment is due any more once the case is paid, waived, rejected or closed.
+PAYMENT_SETTLED = ("paid", "waived", "rejected", "closed")
+
+
+def installed() -> bool:
+    return apps.is_installed("anju.assistance")
+
+
+def _payment_open() -> Q:
+    return Q(payment_due_on__isnull=False, paid_on__isnull=True) \
+        & ~Q(status__in=PAYMENT_SETTLED)
+
+
+def counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
+    """Per village: applications by status and payments overdue (R-MH-12: paid no later than
+    the profile's days after acceptance); and the next payment deadline still to come."""
+    if not installed():
+        return {}, {}
+    from anju.assistance.models import Application
+
+    out: dict[str, dict] = {}
+    cases = Application.objects.filter(where).order_by()
+    for code, status, n in (cases.values("division_code", "status").annotate(n=Count("id"))
+                            .values_list("division_code", "status", "n")):
+        name = f"app_{status}"
+        if name in BY_NAME:
+            out.setdefault(code, {})[name] = n
+    due = {}
+    for code, late, next_due in (
+            cases.filter(_payment_open()).values("division_code")
+            .annotate(late=Count("id", filter=Q(payment_due_on__lt=today)),
+                      next_due=Min("payment_due_on", filter=Q(payment_due_on__gte=today)))
+            .values_list("division_code", "late", "next_due")):
+        out.setdefault(code, {})["overdue_payments"] = late
+        if next_due is not None:
+            due[code] = next_due
+    return out, due
+
+
+def overdue_payments_for_user(user, division: str, today: date, limit: int):
+    """The cases whose payment is overdue, soonest deadline first (the dashboard's list)."""
+    if not installed():
+        return []
+    from anju.assistance.models import Application
+    from anju.divisions.scope import narrowed
+
+    return list(narrowed(user, Application.objects.all(), division)
+                .filter(_payment_open(), payment_due_on__lt=today)
+                .select_related("household", "house")
+                .order_by("payment_due_on", "id")[:limit])
