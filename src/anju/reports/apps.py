@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # The apps below may not import this one (architecture.md, layering): their named
         # hooks tell us which villages' figures changed (ADR 0011), inside their transactions.
+        from anju.assistance.hooks import on_cases_changed
         from anju.quality.hooks import on_findings_changed
         from anju.rectification.hooks import on_ledger_changed
         from anju.registry.hooks import on_house_changed, on_house_moved
@@ -17,3 +18,4 @@ class ReportsConfig(AppConfig):
         on_house_moved(rollup.on_house_moved)
         on_ledger_changed(rollup.mark_dirty)
         on_findings_changed(rollup.mark_dirty)
+        on_cases_changed(rollup.mark_dirty)

@@ -19,6 +19,7 @@ from anju.assistance.actions._case import (
 )
 from anju.assistance.actions.certify import current_certification
 from anju.assistance.codes import APPROVERS, Action, DocumentKind, Method, NoticeLevel, Status
+from anju.assistance.hooks import cases_changed
 from anju.assistance.models import (
     Application,
     Approval,
@@ -124,6 +125,7 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
                 application=case, division_code=case.division_code, from_status="",
                 action=Action.APPLY, to_status=Status.APPLIED, on=on, actor=acting_user,
                 details={"method": case.method, "subsidy_amount": str(subsidy)})
+            cases_changed([case.division_code])
     except IntegrityError:
         raise Conflict("application_exists", "该农户已有正在办理的改造申请",
                        field="household_id", rule="R-MH-3") from None

@@ -1,0 +1,71 @@
+"""The daily sweep of cases (R-MH-11, R-MH-12, R-MH-15) and the periodic inspection list
+(R-MH-14). Flags are stored on the case so that work lists and statistics find them through
+an index; the sweep is idempotent and sets each flag to what the date says."""
+
+from datetime import date, timedelta
+
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from anju.assistance import rules
+from anju.assistance.codes import Status
+from anju.assistance.hooks import cases_changed
+from anju.assistance.models import Application
+from anju.policy.rules import profile_resolver
+
+# Cases due for payment within this many days are flagged "near the deadline".
+PAYMENT_WARNING_DAYS = 7
+_BUILDING_DONE = (Status.COMPLETED, Status.ACCEPTED, Status.PAID, Status.CLOSED)
+_ACCEPTED = (Status.ACCEPTED, Status.PAID, Status.CLOSED)
+
+
+def flag_late_cases(today: date | None = None) -> int:
+    """Set payment_overdue / payment_due_soon (R-MH-12), old_house_overdue (R-MH-11) and
+    window_late (R-MH-15) on open cases; answer how many cases changed."""
+    today = today or timezone.localdate()
+    resolve = profile_resolver(today)
+    changed = 0
+    cases = Application.objects.exclude(status__in=(Status.CLOSED, Status.REJECTED)).values_list(
+        "pk", "division_code", "year", "status", "payment_due_on", "paid_on",
+        "old_house_due_on", "old_house_done_on", "payment_overdue", "payment_due_soon",
+        "old_house_overdue", "window_late", "method")
+    for (pk, code, year, status, pay_due, paid_on, house_due, house_done, *flags,
+         method) in cases.iterator(chunk_size=2000):
+        unpaid = pay_due is not None and paid_on is None
+        building = method != "waiver" and status != Status.WAIVED
+        new = [
+            unpaid and today > pay_due,
+            unpaid and pay_due - timedelta(days=PAYMENT_WARNING_DAYS) <= today <= pay_due,
+            house_due is not None and house_done is None and today > house_due,
+            building and rules.late_against_windows(
+                resolve(code), year, completed=status in _BUILDING_DONE,
+                accepted=status in _ACCEPTED, today=today),
+        ]
+        if new != flags:
+            Application.objects.filter(pk=pk).update(
+                payment_overdue=new[0], payment_due_soon=new[1], old_house_overdue=new[2],
+                window_late=new[3])
+            cases_changed([code])
+            changed += 1
+    return changed
+
+
+def inspections_due(houses, today: date | None = None):
+    """R-MH-14 定期巡检: houses of certified low-income households not inspected within the
+    profile's interval (never inspected first). `houses` is a scoped House queryset."""
+    from anju.appraisal.models import Inspection
+
+    today = today or timezone.localdate()
+    resolve = profile_resolver(today)
+    latest = (Inspection.objects.filter(house=OuterRef("pk")).order_by()
+              .values("house").annotate(on=Max("inspected_on")).values("on"))
+    candidates = (houses.exclude(household__low_income_category="")
+                  .filter(household__isnull=False)
+                  .annotate(last_inspected=Subquery(latest[:1])))
+    due = []
+    for house in candidates.order_by("division_code", "id").iterator(chunk_size=2000):
+        interval = timedelta(days=resolve(house.division_code)
+                             .periodic_inspection_interval_days)
+        if house.last_inspected is None or house.last_inspected + interval < today:
+            due.append(house)
+    return due

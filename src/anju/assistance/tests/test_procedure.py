@@ -1,0 +1,455 @@
+"""Housing security for low-income households, R-MH-1..15, in the policy's words."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from anju.assistance import actions, rules, transitions
+from anju.assistance.codes import Status
+from anju.assistance.models import Application, Approval, Payment, Transition
+from anju.assistance.sweep import flag_late_cases, inspections_due
+from anju.assistance.tests.conftest import AGO, TODAY
+from anju.conftest import valid_id_number
+from anju.policy.profiles import CHANGJI_2023, MEIHEKOU_2021
+from anju.registry.models import House
+
+pytestmark = pytest.mark.django_db
+
+
+def error(response):
+    return response.json()["error"]
+
+
+# ---------------------------------------------------------------- R-MH-1 who certifies
+
+
+@pytest.mark.parametrize("user, category, allowed", [
+    ("mhk_civil", "dibao", True), ("mhk_civil", "tekun", True),
+    ("mhk_civil", "dibao_edge", True), ("mhk_rural", "at_risk", True),
+    ("mhk_rural", "hardship", True), ("mhk_rural", "other_lifted", True),
+    ("mhk_civil", "at_risk", False), ("mhk_rural", "dibao", False),
+    ("mhk_housing", "dibao", False), ("mhk_finance", "other_lifted", False),
+])
+def test_only_the_right_department_certifies_a_category(api, cast, make_household, user,
+                                                         category, allowed):
+    household = make_household()
+    response = api(getattr(cast, user)).post("/api/v1/certifications", {
+        "household_id": household.pk, "category": category, "certified_on": str(AGO[10])})
+    if allowed:
+        assert response.status_code == 201
+        household.refresh_from_db()
+        assert household.low_income_category == category
+    else:
+        assert response.status_code == 403
+        assert error(response)["code"] == "wrong_department"
+        assert error(response)["rule"] == "R-MH-1"
+        assert not household.certifications.exists()
+
+
+def test_a_lapsed_certification_no_longer_qualifies(api, cast, make_household, make_house):
+    household = make_household()
+    house = make_house(household=household, grade="D")
+    made = actions.certify(household, acting_user=cast.mhk_civil, category="dibao",
+                           certified_on=AGO[60])
+    response = api(cast.mhk_civil).post(f"/api/v1/certifications/{made.pk}/lapse",
+                                        {"lapsed_on": str(AGO[20]), "reason": "收入超过标准"})
+    assert response.status_code == 200
+    response = api(cast.cadre).post("/api/v1/applications", {
+        "household_id": household.pk, "house_id": house.pk, "method": "rebuild",
+        "main_area": "50", "subsidy_amount": "40000"})
+    assert response.status_code == 422
+    assert error(response)["code"] == "not_certified"
+    assert error(response)["rule"] == "R-MH-1"
+
+
+# ---------------------------------------------------------------- R-MH-2, -5, -6, -7 apply
+
+
+def _apply(api, cast, household, **body):
+    return api(cast.cadre).post("/api/v1/applications", {"household_id": household.pk,
+                                                         **body})
+
+
+@pytest.fixture
+def certified(cast, make_household):
+    def make(**fields):
+        household = make_household(**fields)
+        actions.certify(household, acting_user=cast.mhk_rural, category="at_risk",
+                        certified_on=AGO[30])
+        return household
+    return make
+
+
+def test_only_a_c_or_d_house_or_no_house_qualifies(api, cast, certified, make_house):
+    household = certified()
+    safe = make_house(household=household, grade="B")
+    response = _apply(api, cast, household, house_id=safe.pk, method="rebuild",
+                      main_area="50", subsidy_amount="40000")
+    assert response.status_code == 422
+    assert (error(response)["code"], error(response)["rule"]) == ("not_eligible", "R-MH-2")
+    # a graded color-steel house qualifies, and a household without a house
+    steel = certified()
+    house = make_house(household=steel, grade="B", color_steel=True)
+    assert _apply(api, cast, steel, house_id=house.pk, method="rebuild", main_area="50",
+                  subsidy_amount="40000").status_code == 201
+    homeless = certified()
+    assert _apply(api, cast, homeless, method="new_build", main_area="45",
+                  subsidy_amount="40000").status_code == 201
+
+
+def test_a_c_house_is_repaired_never_rebuilt(api, cast, certified, make_house):
+    household = certified()
+    house = make_house(household=household, grade="C")
+    response = _apply(api, cast, household, house_id=house.pk, method="rebuild",
+                      main_area="50", subsidy_amount="10000")
+    assert response.status_code == 422
+    assert (error(response)["code"], error(response)["rule"]) == ("method_not_allowed",
+                                                                  "R-MH-5")
+    assert not Application.objects.filter(household=household).exists()
+
+
+def test_a_subsidy_above_its_cap_is_refused(api, cast, certified, make_house):
+    household = certified()
+    house = make_house(household=household, grade="D")
+    response = _apply(api, cast, household, house_id=house.pk, method="rebuild",
+                      main_area="50", subsidy_amount="40000.01")
+    assert response.status_code == 422
+    assert (error(response)["code"], error(response)["rule"]) == ("subsidy_above_cap",
+                                                                  "R-MH-6")
+    assert rules.subsidy_cap(MEIHEKOU_2021, "repair_reinforce", "C") == Decimal("10000")
+
+
+def test_a_house_outside_the_area_standard_is_refused(api, cast, certified, make_house):
+    household = certified(persons=3)
+    house = make_house(household=household, grade="D")
+    response = _apply(api, cast, household, house_id=house.pk, method="rebuild",
+                      main_area="61", auxiliary_area="10", subsidy_amount="40000")
+    assert response.status_code == 422
+    assert (error(response)["code"], error(response)["rule"]) == ("area_above_standard",
+                                                                  "R-MH-7")
+    response = _apply(api, cast, household, house_id=house.pk, method="rebuild",
+                      main_area="50", auxiliary_area="26", subsidy_amount="40000")
+    assert error(response)["code"] == "auxiliary_above_standard"
+
+
+@pytest.mark.parametrize("profile, persons, low, high", [
+    (MEIHEKOU_2021, 1, 13, 60), (MEIHEKOU_2021, 2, 26, 60), (MEIHEKOU_2021, 4, 52, 72),
+    (CHANGJI_2023, 1, 20, 60), (CHANGJI_2023, 2, 30, 60), (CHANGJI_2023, 3, 40, 60),
+    (CHANGJI_2023, 4, 52, 72),
+])
+def test_main_house_area_standards_for_one_and_two_persons(profile, persons, low, high):
+    assert profile.main_area_bounds(persons) == (Decimal(low), Decimal(high))
+    assert rules.area_problems(profile, "rebuild", persons=persons,
+                               main_area=Decimal(low) - 1, auxiliary_area=Decimal(0))
+    assert not rules.area_problems(profile, "rebuild", persons=persons,
+                                   main_area=Decimal(low), auxiliary_area=Decimal(0))
+
+
+# ---------------------------------------------------------------- R-MH-3, -4 review, approval
+
+
+def test_joint_approval_needs_each_of_three_departments_once(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.TOWNSHIP_REVIEWED)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    body = {"action": "department_approve", "decision": "approve"}
+    refused = api(cast.mhk_finance).post(url, body)
+    assert error(refused)["code"] == "wrong_department", refused.json()
+    assert api(cast.mhk_civil).post(url, body).json()["status"] == "township_reviewed"
+    again = api(cast.mhk_civil).post(url, body)
+    assert again.status_code == 409
+    assert (error(again)["code"], error(again)["rule"]) == ("already_decided", "R-MH-3")
+    assert api(cast.mhk_rural).post(url, body).json()["status"] == "township_reviewed"
+    answer = api(cast.mhk_housing).post(url, body).json()
+    assert answer["status"] == "approved"
+    assert {a["department"] for a in answer["approvals"]} == {
+        "civil_affairs", "rural_revitalization", "housing"}
+
+
+def test_one_department_refusing_rejects_the_case(cast, new_case):
+    flow = new_case()
+    flow.to(Status.TOWNSHIP_REVIEWED)
+    flow.act("department_approve", cast.mhk_civil, decision="reject", comment="家庭收入超标")
+    assert flow.case.status == Status.REJECTED
+
+
+def test_no_approval_while_the_notice_is_up_or_an_objection_is_open(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.VILLAGE_REVIEWED)
+    flow.act("township_review", cast.shancheng, passed=True, on=AGO[30])
+    flow.act("publish_notice", cast.cadre, level="village", starts_on=AGO[5],
+             ends_on=TODAY + timedelta(days=2))
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    body = {"action": "department_approve", "decision": "approve"}
+    running = api(cast.mhk_civil).post(url, body)
+    assert (running.status_code, error(running)["code"], error(running)["rule"]) == (
+        422, "notice_period_running", "R-MH-4")
+    flow.act("publish_notice", cast.shancheng, level="township", starts_on=AGO[20],
+             ends_on=AGO[10])
+    Application.objects.filter(pk=flow.case.pk)  # the village notice still runs
+    flow.case.notices.filter(level="village").update(ends_on=AGO[10])
+    objection = actions.record_objection(flow.case, acting_user=cast.cadre,
+                                         data={"text": "该户另有住房", "on": AGO[10]})
+    flow.case.refresh_from_db()
+    blocked = api(cast.mhk_civil).post(url, body)
+    assert (blocked.status_code, error(blocked)["code"]) == (422, "objection_open")
+    assert not Approval.objects.filter(application=flow.case).exists()
+    flow.act("resolve_objection", cast.shancheng, objection_id=objection.pk,
+             resolution="经核实该户无其他住房", on=AGO[5])
+    assert api(cast.mhk_civil).post(url, body).status_code == 200
+
+
+def test_a_notice_shorter_than_the_profile_period_is_refused(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.VILLAGE_REVIEWED)
+    response = api(cast.cadre).post(f"/api/v1/applications/{flow.case.pk}/transitions", {
+        "action": "publish_notice", "level": "village", "starts_on": str(AGO[10]),
+        "ends_on": str(AGO[10] + timedelta(days=5))})
+    assert (response.status_code, error(response)["code"], error(response)["rule"]) == (
+        422, "notice_too_short", "R-MH-4")
+
+
+def test_construction_may_not_start_before_approval(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.TOWNSHIP_REVIEWED)
+    response = api(cast.shancheng).post(f"/api/v1/applications/{flow.case.pk}/transitions",
+                                        {"action": "start_construction"})
+    assert (response.status_code, error(response)["code"], error(response)["rule"]) == (
+        409, "approval_required", "R-MH-3")
+    flow.case.refresh_from_db()
+    assert flow.case.started_on is None
+
+
+def test_the_written_notice_renders_in_chinese(api, cast, new_case):
+    import shutil
+    import subprocess
+
+    flow = new_case()
+    flow.to(Status.NOTIFIED)
+    response = api(cast.shancheng).get(
+        f"/api/v1/applications/{flow.case.pk}/documents/notice.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=response.content,
+                              capture_output=True, check=True).stdout.decode()
+        assert "书面告知" in text and flow.household.head_name in text
+
+
+# ---------------------------------------------------------------- R-MH-8..10 building
+
+
+def test_an_expired_craftsman_cannot_be_the_builder(api, cast, new_case):
+    from anju.assistance.models import Craftsman
+
+    flow = new_case()
+    flow.to(Status.NOTIFIED)
+    old = Craftsman.objects.create(
+        name="张师傅", id_number="220581197001010012", division_code="220581100",
+        certificate_no="GJ-9", trained_on=date(2018, 1, 1), valid_until=AGO[5],
+        created_by=cast.shancheng)
+    response = api(cast.shancheng).post(f"/api/v1/applications/{flow.case.pk}/transitions",
+                                        {"action": "register_builder", "craftsman_id": old.pk})
+    assert (response.status_code, error(response)["code"], error(response)["rule"]) == (
+        422, "craftsman_certificate_expired", "R-MH-8")
+    response = api(cast.shancheng).post("/api/v1/craftsmen", {
+        "name": "张师傅", "id_number": valid_id_number("19700101"),
+        "division_code": "220581100",
+        "certificate_no": "GJ-10", "trained_on": "2018-01-01", "valid_until": str(AGO[5])})
+    assert error(response)["code"] == "craftsman_certificate_expired"
+
+
+def test_no_start_without_design_builder_and_agreement(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.NOTIFIED)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    response = api(cast.shancheng).post(url, {"action": "start_construction"})
+    assert (response.status_code, error(response)["code"], error(response)["rule"]) == (
+        422, "design_missing", "R-MH-8")
+    steel = api(cast.shancheng).post(url, {"action": "register_design", "kind": "standard",
+                                           "reference": "图集", "color_steel": True})
+    assert error(steel)["code"] == "color_steel_not_allowed"
+
+
+def test_completion_needs_both_key_stages_inspected(cast, new_case):
+    from anju.errors import RuleViolation
+
+    flow = new_case()
+    flow.to(Status.UNDER_CONSTRUCTION)
+    flow.act("stage_inspection", cast.shancheng, stage="foundation", passed=True, on=AGO[5],
+             photo_ids=[flow.doc()])
+    with pytest.raises(RuleViolation) as refused:
+        flow.act("complete", cast.shancheng, on=TODAY)
+    assert (refused.value.code, refused.value.rule) == ("stage_inspection_missing", "R-MH-9")
+
+
+def test_acceptance_needs_its_members_and_refuses_an_over_area_house(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.COMPLETED)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    body = {"action": "accept", "passed": True, "final_cost": "50000", "main_area": "50",
+            "members": flow.MEMBERS[:2], "report_ids": [flow.doc()]}
+    response = api(cast.shancheng).post(url, body)
+    assert (error(response)["code"], error(response)["rule"]) == (
+        "acceptance_members_missing", "R-MH-10")
+    response = api(cast.shancheng).post(url, {**body, "members": flow.MEMBERS,
+                                              "main_area": "75"})
+    assert (error(response)["code"], error(response)["rule"]) == ("area_above_standard",
+                                                                  "R-MH-7")
+    flow.case.refresh_from_db()
+    assert flow.case.status == Status.COMPLETED and flow.case.accepted_on is None
+
+
+# ---------------------------------------------------------------- R-MH-11, -12 money
+
+
+def test_payment_in_full_to_the_yikatong_account(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.ACCEPTED)
+    assert flow.case.payment_due_on == TODAY + timedelta(days=30)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    base = {"action": "pay", "account": "yikatong", "voucher": "PZ-1", "paid_on": str(TODAY)}
+    above = api(cast.mhk_finance).post(url, {**base, "amount": "40000.01"})
+    assert (error(above)["code"], error(above)["rule"]) == ("payment_above_approved",
+                                                            "R-MH-12")
+    part = api(cast.mhk_finance).post(url, {**base, "amount": "20000"})
+    assert error(part)["code"] == "payment_not_in_full"
+    cash = api(cast.mhk_finance).post(url, {**base, "amount": "40000", "account": "cash"})
+    assert error(cash)["code"] == "cash_not_requested"
+    type(flow.household).objects.filter(pk=flow.household.pk).update(bank_account="")
+    missing = api(cast.mhk_finance).post(url, {**base, "amount": "40000"})
+    assert (error(missing)["code"], error(missing)["rule"]) == ("account_missing", "R-MH-12")
+    assert not Payment.objects.exists()
+    assert api(cast.shancheng).post(url, {**base, "amount": "40000"}).status_code == 403
+
+
+def test_a_d_original_house_is_demolished_not_sealed(cast, new_case):
+    from anju.errors import RuleViolation
+
+    flow = new_case()
+    flow.to(Status.UNDER_CONSTRUCTION)
+    assert flow.case.old_house_due_on is not None
+    with pytest.raises(RuleViolation) as refused:
+        flow.act("record_old_house", cast.shancheng, treatment="sealed", on=TODAY,
+                 photo_ids=[flow.doc()])
+    assert (refused.value.code, refused.value.rule) == ("old_house_not_demolished", "R-MH-11")
+
+
+def test_the_daily_sweep_flags_late_payments_and_old_houses(cast, new_case):
+    flow = new_case()
+    flow.to(Status.ACCEPTED)
+    flag_late_cases(flow.case.payment_due_on - timedelta(days=3))
+    flow.case.refresh_from_db()
+    assert flow.case.payment_due_soon and not flow.case.payment_overdue
+    flag_late_cases(flow.case.payment_due_on + timedelta(days=1))
+    flow.case.refresh_from_db()
+    assert flow.case.payment_overdue and flow.case.old_house_overdue
+
+
+# ---------------------------------------------------------------- R-MH-13 archive
+
+
+def test_a_case_closes_only_with_a_complete_archive(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.PAID)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    refused = api(cast.mhk_housing).post(url, {"action": "close"})
+    assert (refused.status_code, error(refused)["code"], error(refused)["rule"]) == (
+        422, "archive_incomplete", "R-MH-13")
+    archive = api(cast.mhk_housing).get(f"/api/v1/households/{flow.household.pk}/archive")
+    assert set(archive.json()["missing"]) >= {"certification", "appraisal", "old_house"}
+    flow.to(Status.CLOSED)
+    archive = api(cast.mhk_housing).get(f"/api/v1/households/{flow.household.pk}/archive")
+    assert archive.json()["complete"] is True
+    pdf = api(cast.mhk_housing).get(f"/api/v1/households/{flow.household.pk}/archive.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- R-MH-14, -15
+
+
+def test_low_income_houses_are_due_for_periodic_inspection(cast, certified, make_house):
+    from anju.appraisal.models import Inspection
+
+    household = certified()
+    house = make_house(household=household, grade="B")
+    other = make_house(grade="B")
+    due = inspections_due(House.objects.filter(pk__in=[house.pk, other.pk]))
+    assert [h.pk for h in due] == [house.pk]
+    Inspection.objects.create(house=house, division_code=house.division_code,
+                              level="village", inspected_on=TODAY, inspector="村干部",
+                              recorded_by=cast.cadre)
+    assert inspections_due(House.objects.filter(pk=house.pk)) == []
+
+
+def test_cases_late_against_the_years_windows_are_flagged():
+    assert rules.late_against_windows(MEIHEKOU_2021, 2021, completed=False, accepted=False,
+                                      today=date(2021, 10, 1))
+    assert not rules.late_against_windows(MEIHEKOU_2021, 2021, completed=True,
+                                          accepted=False, today=date(2021, 10, 1))
+    assert rules.late_against_windows(MEIHEKOU_2021, 2021, completed=True, accepted=False,
+                                      today=date(2021, 10, 31))
+
+
+# ---------------------------------------------------------------- every transition, every state
+
+BODIES = {
+    "village_review": {"passed": True}, "township_review": {"passed": True},
+    "publish_notice": {"level": "village", "starts_on": str(AGO[20]),
+                       "ends_on": str(AGO[10])},
+    "record_objection": {"text": "异议"}, "resolve_objection": {"objection_id": 1,
+                                                              "resolution": "已处理"},
+    "department_approve": {"decision": "approve"}, "notify": {},
+    "register_design": {"kind": "standard", "reference": "图集"}, "register_builder": {},
+    "register_agreement": {"kind": "contract"}, "start_construction": {},
+    "stage_inspection": {"stage": "foundation", "passed": True}, "complete": {},
+    "accept": {"passed": True, "members": [], "final_cost": "0"},
+    "city_check": {"passed": True}, "handover": {},
+    "record_old_house": {"treatment": "demolished"},
+    "pay": {"amount": "1", "account": "yikatong", "voucher": "V"}, "release_retention": {},
+    "add_document": {"kind": "application", "attachment_id": 1}, "waive": {"reason": "投亲"},
+    "reject": {"reason": "不符合"}, "close": {},
+}
+ACTOR = {"assistance.apply": "cadre", "assistance.review": "shancheng",
+         "assistance.build": "shancheng", "assistance.approve": "mhk_civil",
+         "assistance.pay": "mhk_finance", "assistance.supervise": "mhk_housing"}
+
+
+def test_every_action_of_the_api_has_a_body_here():
+    assert set(BODIES) == set(transitions.ACTIONS)
+
+
+@pytest.mark.parametrize("status", Case_STEPS := [
+    Status.APPLIED, Status.VILLAGE_REVIEWED, Status.TOWNSHIP_REVIEWED, Status.APPROVED,
+    Status.NOTIFIED, Status.UNDER_CONSTRUCTION, Status.COMPLETED, Status.ACCEPTED,
+    Status.PAID, Status.CLOSED, Status.REJECTED])
+def test_no_action_is_taken_from_a_status_it_may_not_leave(api, cast, new_case, status):
+    flow = new_case()
+    if status == Status.REJECTED:
+        flow.act("reject", cast.shancheng, reason="不符合条件")
+    else:
+        flow.to(status)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    before = Transition.objects.filter(application=flow.case).count()
+    for action in transitions.ACTIONS:
+        if transitions.move_for(status, action) is not None:
+            continue
+        user = getattr(cast, ACTOR[transitions.capability_of(action)])
+        response = api(user).post(url, {"action": action, **BODIES[action]})
+        assert response.status_code == 409, (status, action, response.json())
+        assert error(response)["rule"], (status, action)
+    flow.case.refresh_from_db()
+    assert flow.case.status == status
+    assert Transition.objects.filter(application=flow.case).count() == before
+
+
+def test_a_waived_case_may_not_be_built(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.NOTIFIED)
+    flow.act("waive", cast.shancheng, reason="投靠子女", letter_id=flow.doc("申请书"),
+             proof_id=flow.doc("住房证明"), on=TODAY)
+    assert flow.case.status == Status.WAIVED and flow.case.method == "waiver"
+    response = api(cast.shancheng).post(f"/api/v1/applications/{flow.case.pk}/transitions",
+                                        {"action": "start_construction"})
+    assert response.status_code == 409
