@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -104,4 +106,11 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\n打开 http://127.0.0.1:{port}/ （Ctrl-C 停止）\n")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # Exports, imports and the statistics refresh run as background tasks: the demo
+        # starts one task worker beside the server and stops it with the server.
+        worker = subprocess.Popen([sys.executable, "-m", "anju.cli", "db_worker"])
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
