@@ -71,6 +71,9 @@ def server(tmp_path_factory):
     process = subprocess.Popen([str(BIN / "anju"), "runserver", f"127.0.0.1:{port}",
                                 "--noreload"], env=env, cwd=ROOT, stdout=log,
                                stderr=subprocess.STDOUT)
+    # Exports and imports run as background tasks, as in production and `make demo`.
+    worker = subprocess.Popen([str(BIN / "anju"), "db_worker", "--interval", "0.2"], env=env,
+                              cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -84,11 +87,12 @@ def server(tmp_path_factory):
                 time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for running in (process, worker):
+            running.terminate()
+            try:
+                running.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                running.kill()
         log.close()
 
 
