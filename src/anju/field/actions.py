@@ -246,12 +246,29 @@ def _base_version(submission: Submission, prepared: Prepared) -> int | None:
     return submission.base_version
 
 
+def _moved_on_by_own_capture(submission: Submission, user, house, base: int) -> bool:
+    """A phone sends its queue in order: a verification captured after the same person's
+    screening of the house was made against the version that screening produced (a screening
+    raises the house's version). The house has moved on only by the sender's own hand when
+    the last capture applied to it is theirs, made against the same downloaded version, and
+    brought the house to the version it has now."""
+    last = (Submission.objects.filter(house=house, status=Status.APPLIED)
+            .exclude(pk=submission.pk).order_by("-applied_at", "-id")
+            .values_list("submitted_by_id", "base_version", "result").first())
+    if last is None:
+        return False
+    author, last_base, result = last
+    return (author == user.pk and last_base in (None, base)
+            and (result or {}).get("house_version") == house.version)
+
+
 def _apply(submission: Submission, user, prepared: Prepared, *, over_newer=False) -> None:
     """Apply through the act's verb in a savepoint: on refusal nothing of it stays."""
     house = prepared.house
     if prepared.act.versioned and not over_newer:
         base = _base_version(submission, prepared)
-        if base is not None and house is not None and base != house.version:
+        if base is not None and house is not None and base != house.version and \
+                not _moved_on_by_own_capture(submission, user, house, base):
             _hold(submission)
             return
     try:

@@ -46,6 +46,23 @@ def test_a_verification_against_a_changed_record_waits_for_review(api, cast, hou
     assert not Verification.objects.exists()
 
 
+def test_a_verification_after_ones_own_screening_of_the_house_is_not_a_conflict(
+        api, cast, house):
+    from anju.field.tests.test_submissions import screening
+
+    read = house.version
+    first = api(cast.mhk_housing).post(URL, capture("screening", screening(house),
+                                                     base_version=read)).json()
+    assert first["status"] == "applied"
+    assert House.objects.get(pk=house.pk).version != read  # the screening moved it on
+    body = capture("verification", {"house_id": house.pk, "verified_on": TODAY,
+                                    "differences": [{"field": "floors", "observed": 2,
+                                                     "reason": "加盖一层"}]},
+                   base_version=read)
+    assert api(cast.mhk_housing).post(URL, body).json()["status"] == "applied"
+    assert Verification.objects.count() == 1
+
+
 def test_the_township_sees_the_conflicts_of_its_villages_and_no_others(api, cast, house,
                                                                         make_house):
     api(cast.cadre).post(URL, house_update(house, house.version + 5, occupancy="vacant"))
