@@ -3,7 +3,6 @@ verbs (anju.appraisal.actions), so a page enforces exactly the rules the API doe
 rule error lands beside the field it names."""
 
 from django import forms
-from django.db import transaction
 from django.forms import formset_factory
 from django.utils import timezone
 
@@ -26,7 +25,7 @@ from anju.appraisal.codes import (
 from anju.errors import AnjuError, RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for
 from anju.registry import actions as registry_actions
-from anju.registry.forms import BLANK, VerbForm
+from anju.registry.forms import BLANK, FilesWithRecordForm
 
 MAX_ITEM_ROWS = 40
 # A sensible first choice of level for whoever records; the recorder may change it.
@@ -67,7 +66,7 @@ class MultipleFileField(forms.FileField):
         return [f for f in (super(MultipleFileField, self).clean(d, initial) for d in files) if f]
 
 
-class HouseVerbForm(VerbForm):
+class HouseVerbForm(FilesWithRecordForm):
     """A form that records something on one house. Fields are named after the verb's error
     fields with dots as underscores (`components.roof` → `components_roof`); the odd ones out
     are listed in FIELD_NAMES."""
@@ -105,19 +104,6 @@ class HouseVerbForm(VerbForm):
             raise ValidationErrors(errors)
         return ids
 
-    def run_verb(self, cleaned):
-        # Files and record go together: a refused record keeps none of the files just sent.
-        created: list = []
-        try:
-            with transaction.atomic():
-                return self.record(cleaned, created)
-        except Exception:
-            for attachment in created:
-                attachment.file.delete(save=False)
-            raise
-
-    def record(self, cleaned: dict, created: list):
-        raise NotImplementedError
 
 
 # ---- 排查初判 -------------------------------------------------------------------------------

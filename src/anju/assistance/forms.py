@@ -3,7 +3,6 @@ onto the household's file through the registry's verb (一户一档) and their i
 verb, in one transaction; the verbs decide, and each error lands beside the field it names."""
 
 from django import forms
-from django.db import transaction
 from django.utils import timezone
 
 from anju.appraisal.codes import SiteHazard
@@ -24,7 +23,7 @@ from anju.assistance.codes import (
 from anju.assistance.queries import contractors_for_user, craftsmen_for_user
 from anju.errors import AnjuError, RuleViolation, ValidationErrors
 from anju.registry import actions as registry_actions
-from anju.registry.forms import BLANK, VerbForm
+from anju.registry.forms import BLANK, FilesWithRecordForm, VerbForm
 from anju.registry.rules import mask_account
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,7 +67,7 @@ def one_file(label: str, help_text: str = "") -> forms.FileField:
                            widget=forms.ClearableFileInput(attrs={"accept": SCANS}))
 
 
-class UploadingForm(VerbForm):
+class UploadingForm(FilesWithRecordForm):
     """A verb form whose files are kept on the household's file first. Fields are named after
     the verb's error fields; the odd ones out are in FIELD_NAMES (verb field → form field)."""
 
@@ -110,19 +109,6 @@ class UploadingForm(VerbForm):
         ids = self.attach([upload], **kwargs)
         return ids[0] if ids else None
 
-    def run_verb(self, cleaned):
-        # Files and record go together: a refused act keeps none of the files just sent.
-        created: list = []
-        try:
-            with transaction.atomic():
-                return self.record(cleaned, created)
-        except Exception:
-            for attachment in created:
-                attachment.file.delete(save=False)
-            raise
-
-    def record(self, cleaned: dict, created: list):
-        raise NotImplementedError
 
 
 # ---------------------------------------------------------------- one form per act

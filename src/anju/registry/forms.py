@@ -4,6 +4,7 @@ exactly the rules the API and imports do, and each AnjuError lands next to its f
 import re
 
 from django import forms
+from django.db import transaction
 from django.forms import formset_factory
 
 from anju.divisions.models import Division
@@ -121,6 +122,25 @@ class VerbForm(forms.Form):
     def changes(self, cleaned: dict, fields) -> dict:
         return {f: cleaned[f] for f in fields if f in self.changed_data}
 
+
+
+class FilesWithRecordForm(VerbForm):
+    """A verb form that keeps uploaded files on the household's or house's file first and then
+    records the act; `record(cleaned, created)` appends each attachment it makes to `created`."""
+
+    def run_verb(self, cleaned):
+        # Files and record go together: a refused record keeps none of the files just sent.
+        created: list = []
+        try:
+            with transaction.atomic():
+                return self.record(cleaned, created)
+        except Exception:
+            for attachment in created:
+                attachment.file.delete(save=False)
+            raise
+
+    def record(self, cleaned: dict, created: list):
+        raise NotImplementedError
 
 class MemberForm(forms.Form):
     member_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
