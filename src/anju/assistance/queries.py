@@ -4,9 +4,8 @@ functions (out of scope is 404)."""
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
 
-from anju.assistance.codes import APPROVERS, OPEN_STATUSES, Status
+from anju.assistance.codes import APPROVERS, Status
 from anju.assistance.models import Application, Certification, Contractor, Craftsman
 from anju.divisions.scope import narrowed, scoped, within
 from anju.errors import NotFound
@@ -89,7 +88,3 @@ def contractors_for_user(user, *, valid_on: date | None = None):
         queryset = queryset.filter(valid_until__gte=valid_on)
     return queryset
 
-
-def open_cases(today: date | None = None):
-    today = today or timezone.localdate()
-    return Application.objects.filter(status__in=OPEN_STATUSES)

@@ -19,7 +19,6 @@ from anju.assistance.codes import (
     DocumentKind,
     MemberRole,
     Method,
-    NoticeLevel,
     OldHouseTreatment,
     Stage,
 )
@@ -383,5 +382,3 @@ def late_against_windows(profile: Profile, year: int, *, completed: bool, accept
     (_, build_end), (_, accept_end) = windows(profile, year)
     return (today > build_end and not completed) or (today > accept_end and not accepted)
 
-
-NOTICE_LEVELS = tuple(NoticeLevel.values)
