@@ -10,8 +10,10 @@ import adds households):
 - import: an .xlsx of new households (a head, and a spouse as member, each with an ID
   number, spread over the county's villages) made beforehand, then `start_import` (the
   upload's checks: kind, header, row count) and the job itself in all-or-nothing mode; rows/s
-  of the job. For comparison, more such rows are registered one by one through the
-  single-record verb (register_household) for a few seconds, in a transaction rolled back.
+  of the job, whose rows are checked by ANJU_IMPORT_PROCESSES worker processes (as many as
+  the machine has cores, at most 4). For comparison, more such rows are registered one by
+  one through the single-record verb (register_household) for a few seconds, in a
+  transaction rolled back.
 
     python bench/exchange.py export COUNTY
     python bench/exchange.py import COUNTY ROWS
@@ -132,7 +134,7 @@ def _import(county: str, n: int) -> dict:
     from django.core.files import File
     from django.db import connection, transaction
 
-    from anju.exchange import jobs, runner
+    from anju.exchange import jobs, runner, workers
     from anju.exchange.columns import HOUSEHOLD_COLUMNS, row_values
     from anju.exchange.models import Job
     from anju.rectification.xlsxstream import stream_xlsx
@@ -178,6 +180,7 @@ def _import(county: str, n: int) -> dict:
     return {"engine": connection.vendor, "rows": n, "created": job.summary.get("created"),
             "xlsx_mb": round(size / 1024 / 1024, 1), "upload_check_s": round(upload_s, 2),
             "seconds": round(seconds, 2), "rows_per_s": round(n / seconds),
+            "worker_processes": workers.parallel(n),
             "rss_before_mb": round(before, 1), "peak_rss_mb": round(_status_mb("VmHWM"), 1),
             "verb_rows": verb_rows, "verb_rows_per_s": round(verb_rows / verb_s) if verb_s else 0}
 

@@ -303,14 +303,16 @@ def _markdown(summaries: list[dict]) -> str:
               "number decrypted), and new households (head and spouse each) imported from an "
               ".xlsx in all-or-nothing mode, beside the single-record verb's rate.", "",
               "| engine | export rows | export rows/s | export peak RSS | import rows "
-              "| import rows/s | upload check | verb rows/s |", "|---|---|---|---|---|---|---|---|"]
+              "| import rows/s | worker processes | upload check | verb rows/s |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for s in summaries:
         x, i = s["exchange"]["export"], s["exchange"]["import"]
         t = s["exchange"]["targets"]
         lines.append(f"| {s['engine']} | {x['rows']:,} | {x['rows_per_s']:,} "
                      f"| {x['peak_rss_mb']} MB (target < {t['export_peak_rss_mb']} MB) "
                      f"| {i['rows']:,} | {i['rows_per_s']:,} (target "
-                     f"{t['import_rows_per_s'][s['engine']]:,}) | {i['upload_check_s']} s "
+                     f"{t['import_rows_per_s'][s['engine']]:,}) "
+                     f"| {i.get('worker_processes', 0)} | {i['upload_check_s']} s "
                      f"| {i['verb_rows_per_s']:,} |")
     lines.append("")
     lines += ["Housing security (bench/assistance.py): open cases seeded in bulk at realistic "

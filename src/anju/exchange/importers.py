@@ -9,12 +9,18 @@ once per row, and the good rows go in through the registry's bulk seam (registry
 each with the history row its verb would write. A per-row call of the verbs ran at a few
 hundred households a second (bench/exchange.py measures both).
 
+An importer works in three steps per chunk: `prepare` (the cells read and the pure rules
+checked, the numbers hashed and, for households, the rows put in their stored form: no
+database, so large files spread it over worker processes, exchange/workers.py), `check` (the
+lookups and the duplicates within the file, in the job's process, in row order) and `write`.
+
 Duplicates are reported, never created: the same ID number as a registered head or as an
 earlier row of the file, or the same head name and phone in the same village.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,9 +29,9 @@ from anju.crypto import hasher
 from anju.divisions.queries import check_village
 from anju.divisions.scope import scoped
 from anju.errors import AnjuError, RuleViolation
-from anju.exchange.columns import HOUSE_COLUMNS, HOUSEHOLD_COLUMNS
+from anju.exchange.columns import HOUSE_COLUMNS, HOUSEHOLD_COLUMNS, row_values
 from anju.registry.actions import HOUSE_FIELDS, HOUSEHOLD_FIELDS, SENSITIVE
-from anju.registry.bulk import insert_rows, reserve_ids
+from anju.registry.bulk import insert_rows, reserve_ids, row_adapter
 from anju.registry.hooks import house_changed
 from anju.registry.models import House, Household, Member, RecordEvent
 from anju.registry.rules import (
@@ -53,9 +59,19 @@ class RowError:
 class Checked:
     """A chunk after the checks: the rows that may be written and every problem found."""
 
-    good: list[tuple[int, dict]] = field(default_factory=list)
+    good: list[tuple[int, object]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     duplicates: int = 0
+
+
+class Prepared(NamedTuple):
+    """A household row after `prepare`: what `check` and `write` need of it."""
+
+    number: int
+    key: tuple  # (village, head name, phone), for the duplicates
+    digest: str  # the lookup hash of the head's ID number
+    problems: list
+    stored: tuple | None  # (household, members, history row) as stored, when no rule failed
 
 
 def _jsonable(value):
@@ -69,12 +85,19 @@ class _Importer:
 
     columns: tuple = ()
 
-    def __init__(self, user, *, job_id: int | None = None, today: date | None = None):
+    def __init__(self, user, found: dict, *, job_id: int | None = None,
+                 today: date | None = None):
         self.user = user
+        self.found = found  # the file's columns by position
         self.job_id = job_id
         self.today = today or timezone.localdate()
+        self.now = timezone.now()
         self._villages: dict[str, AnjuError | None] = {}
         self.lookup_hash = hasher()
+
+    def prepare(self, chunk: list[tuple[int, list]]) -> list[tuple]:
+        """(row number, data, conversion errors) of each (row number, cells)."""
+        return [(number, *row_values(self.found, cells)) for number, cells in chunk]
 
     def village_error(self, code) -> AnjuError | None:
         """check_village's verdict on a row's division (valid, known, in the caller's scope)."""
@@ -97,16 +120,15 @@ class _Importer:
         skip = {e.field for e in unreadable}
         return [RowError.of(number, e) for e in found if e.field not in skip]
 
-    def _event(self, *, action: str, division_code: str, household_id=None, house_id=None,
-               values: dict, now) -> tuple:
+    def _event(self, *, action: str, division_code: str, values: dict,
+               house_id=None) -> tuple:
         # The history row of the verb (registry.actions._record): sensitive values are noted
         # as changed, never copied; the job says where the record came from.
         changes = {k: ("<已修改>" if k in SENSITIVE else _jsonable(v)) for k, v in values.items()}
         changes["import_job"] = self.job_id
-        return (division_code, household_id, house_id, action, changes, self.user.pk, now)
+        return (division_code, house_id, action, changes, self.user.pk, self.now)
 
-    _EVENT_FIELDS = ("division_code", "household_id", "house_id", "action", "changes",
-                     "actor_id", "at")
+    _EVENT = ("division_code", "house_id", "action", "changes", "actor_id", "at")
 
 
 class HouseholdImporter(_Importer):
@@ -115,11 +137,18 @@ class HouseholdImporter(_Importer):
     columns = HOUSEHOLD_COLUMNS
     resource = "households"
 
-    def __init__(self, user, **kwargs):
-        super().__init__(user, **kwargs)
+    _HOUSEHOLD = (*HOUSEHOLD_FIELDS, "head_id_hash", "low_income_category", "version",
+                  "created_at", "updated_at")
+    _MEMBER = ("name", "id_number", "relation")
+    def __init__(self, user, found: dict, **kwargs):
+        super().__init__(user, found, **kwargs)
         self._rows_by_id: dict[str, int] = {}  # lookup hash of a head's ID → first row
         self._rows_by_name: dict[tuple, int] = {}  # (village, head, phone) → first row
         self._heads: dict[str, dict[str, list[int]]] = {}  # village → head name → ids
+        # The stored form of each table's row, less the household's id (given at write).
+        self._household_fields, self._household = row_adapter(Household, self._HOUSEHOLD)
+        self._member_fields, self._member = row_adapter(Member, self._MEMBER)
+        self._event_fields, self._event_row = row_adapter(RecordEvent, self._EVENT)
 
     def _registered(self, keys: set[tuple]) -> set[tuple]:
         """Which (village, head, phone) are registered already. Phones are encrypted: the
@@ -138,48 +167,73 @@ class HouseholdImporter(_Importer):
         return {candidates[pk] for pk, phone in Household.objects.filter(
             pk__in=candidates).values_list("pk", "phone") if phone == candidates[pk][2]}
 
-    def check(self, rows: list[tuple[int, dict, list]]) -> Checked:
-        """`rows`: (row number, data, conversion errors). Every rule of register_household."""
-        out = Checked()
-        pending = []
-        for number, data, errors in rows:
+    def prepare(self, chunk: list[tuple[int, list]]) -> list[Prepared]:
+        """Every rule of register_household that needs no database, row by row."""
+        out = []
+        for number, cells in chunk:
+            data, errors = row_values(self.found, cells)
             problems = [RowError.of(number, e) for e in errors]
             data = normalized_household(data)
             data.setdefault("members", [])
-            problems += self.rule_errors(number, check_household(data), errors)
-            village = self.village_error(data.get("division_code"))
+            problems += self.rule_errors(number, check_household(data, today=self.today),
+                                         errors)
+            digest = self.lookup_hash(data.get("head_id_number"))
+            key = (data.get("division_code") or "", (data.get("head_name") or "").strip(),
+                   data.get("phone") or "")
+            stored = None if problems else self._stored(data, digest)
+            out.append(Prepared(number, key, digest, problems, stored))
+        return out
+
+    def _stored(self, data: dict, digest: str) -> tuple:
+        values = {f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"}
+        values["persons"] = data["persons"]
+        household = self._household((*(values[f] for f in HOUSEHOLD_FIELDS), digest, "", 1,
+                                     self.now, self.now))
+        members = [self._member((m["name"], m.get("id_number") or "", m["relation"]))
+                   for m in data["members"]]
+        event = self._event_row(self._event(action="household_registered",
+                                            division_code=values["division_code"],
+                                            values=values))
+        return household, members, event
+
+    def check(self, rows: list[Prepared]) -> Checked:
+        """The rules of register_household that look at the register or at other rows: the
+        village and scope, and the duplicates."""
+        out = Checked()
+        pending = []
+        for row in rows:
+            number, problems = row.number, list(row.problems)
+            code, name, phone = row.key
+            village = self.village_error(code)
             if village is not None:
                 problems.append(RowError.of(number, village))
-            digest = self.lookup_hash(data.get("head_id_number"))
-            if digest:
-                first = self._rows_by_id.setdefault(digest, number)
+            if row.digest:
+                first = self._rows_by_id.setdefault(row.digest, number)
                 if first != number:
                     problems.append(RowError(
                         number, "head_id_number", "id_number_duplicate_in_file",
                         f"户主身份证号与第 {first} 行重复", "R-CJ-3"))
-            name, phone = (data.get("head_name") or "").strip(), data.get("phone") or ""
+            key = None
             if name and phone and village is None:
-                key = (data["division_code"], name, phone)
-                first = self._rows_by_name.setdefault(key, number)
-                if first != number:
+                first = self._rows_by_name.setdefault(row.key, number)
+                if first == number:
+                    key = row.key
+                else:
                     problems.append(RowError(
                         number, "head_name", "household_duplicate_in_file",
                         f"与第 {first} 行同村、户主姓名和联系电话相同", "R-CJ-3"))
-                    key = None
-            else:
-                key = None
-            pending.append((number, data, digest, key, problems))
+            pending.append((row, key, problems))
         registered = set(Household.objects.filter(
-            head_id_hash__in=[p[2] for p in pending if p[2]]).values_list(
+            head_id_hash__in=[row.digest for row, _, _ in pending if row.digest]).values_list(
             "head_id_hash", flat=True))
-        same_names = self._registered({p[3] for p in pending if p[3]})
-        for number, data, digest, key, problems in pending:
-            if digest in registered:
+        same_names = self._registered({key for _, key, _ in pending if key})
+        for row, key, problems in pending:
+            if row.digest in registered:
                 # the message of register_household's own check (_check_head_id_free)
-                problems.append(RowError(number, "head_id_number", "id_number_duplicate",
+                problems.append(RowError(row.number, "head_id_number", "id_number_duplicate",
                                          "该身份证号已登记为其他农户的户主", "R-CJ-3"))
             if key in same_names:
-                problems.append(RowError(number, "head_name", "household_duplicate",
+                problems.append(RowError(row.number, "head_name", "household_duplicate",
                                          "同村已登记户主姓名和联系电话相同的农户", "R-CJ-3"))
             if any(p.code.startswith(("id_number_duplicate", "household_duplicate"))
                    for p in problems):
@@ -187,32 +241,23 @@ class HouseholdImporter(_Importer):
             if problems:
                 out.errors += problems
             else:
-                data["head_id_hash"] = digest  # computed once, stored as the ORM would
-                out.good.append((number, data))
+                out.good.append((row.number, row.stored))
         return out
 
-    def write(self, rows: list[tuple[int, dict]]) -> int:
+    def write(self, rows: list[tuple[int, tuple]]) -> int:
         """Register the checked households, their members and their history rows in bulk.
         Runs inside the caller's transaction."""
         if not rows:
             return 0
-        now = timezone.now()
         ids = reserve_ids(Household, len(rows))
         households, members, events = [], [], []
-        for pk, (_, data) in zip(ids, rows, strict=True):
-            values = {f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"}
-            values["persons"] = data["persons"]
-            households.append((pk, *(values[f] for f in HOUSEHOLD_FIELDS), data["head_id_hash"],
-                               "", 1, now, now))
-            members += [(pk, m["name"], m.get("id_number") or "", m["relation"])
-                        for m in data.get("members") or []]
-            events.append(self._event(action="household_registered",
-                                      division_code=values["division_code"], household_id=pk,
-                                      values=values, now=now))
-        insert_rows(Household, ("id", *HOUSEHOLD_FIELDS, "head_id_hash", "low_income_category",
-                                "version", "created_at", "updated_at"), households)
-        insert_rows(Member, ("household_id", "name", "id_number", "relation"), members)
-        insert_rows(RecordEvent, self._EVENT_FIELDS, events)
+        for pk, (_, (household, member_rows, event)) in zip(ids, rows, strict=True):
+            households.append((pk, *household))
+            members += [(pk, *member) for member in member_rows]
+            events.append((pk, *event))
+        insert_rows(Household, ("id", *self._household_fields), households, stored=True)
+        insert_rows(Member, ("household_id", *self._member_fields), members, stored=True)
+        insert_rows(RecordEvent, ("household_id", *self._event_fields), events, stored=True)
         return len(rows)
 
 
@@ -233,8 +278,8 @@ class HouseImporter(_Importer):
     columns = HOUSE_COLUMNS
     resource = "houses"
 
-    def __init__(self, user, **kwargs):
-        super().__init__(user, **kwargs)
+    def __init__(self, user, found: dict, **kwargs):
+        super().__init__(user, found, **kwargs)
         self._rows_by_key: dict[tuple, int] = {}
 
     def _households(self, rows) -> tuple[dict, dict]:
@@ -313,7 +358,7 @@ class HouseImporter(_Importer):
         re-check each one through the registry's hook, as register_house does."""
         if not rows:
             return 0
-        now = timezone.now()
+        now = self.now
         ids = reserve_ids(House, len(rows))
         houses, events = [], []
         for pk, (_, data) in zip(ids, rows, strict=True):
@@ -326,9 +371,9 @@ class HouseImporter(_Importer):
             houses.append((pk, *(full[f] for f in _HOUSE_COLUMNS)))
             events.append(self._event(action="house_registered",
                                       division_code=values["division_code"], house_id=pk,
-                                      values={f: full[f] for f in HOUSE_FIELDS}, now=now))
+                                      values={f: full[f] for f in HOUSE_FIELDS}))
         insert_rows(House, ("id", *_HOUSE_COLUMNS), houses)
-        insert_rows(RecordEvent, self._EVENT_FIELDS, events)
+        insert_rows(RecordEvent, self._EVENT, events)
         for pk in ids:
             house_changed(pk)
         return len(rows)

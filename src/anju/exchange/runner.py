@@ -28,8 +28,8 @@ from anju.accounts.access import can, check
 from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.errors import AnjuError
-from anju.exchange import exporters
-from anju.exchange.columns import read_only_notes, row_values
+from anju.exchange import exporters, workers
+from anju.exchange.columns import read_only_notes
 from anju.exchange.importers import IMPORTERS, RowError
 from anju.exchange.jobs import read_header
 from anju.exchange.models import Job, JobError, JobStage, JobStatus
@@ -157,14 +157,14 @@ def _run_import(job: Job) -> None:
             _update(job, progress=0, error_count=0, resume_row=0, summary={})
     ignored = params.get("ignored_columns", [])
     notes = {"ignored_columns": ignored, "read_only": read_only_notes(ignored)}
-    importer = IMPORTERS[resource](owner, job_id=job.pk)
     path = _local_copy(job)
     spool = None if dry_run or good_rows else tempfile.TemporaryFile()
     try:
         table, found, _ = read_header(resource, path)
+        importer = IMPORTERS[resource](owner, found, job_id=job.pk)
         _update(job, stage=JobStage.CHECKING)
         try:
-            _check_rows(job, importer, table, found, after=after, good_rows=good_rows,
+            _check_rows(job, importer, table, after=after, good_rows=good_rows,
                         spool=spool, counts=counts, notes=notes)
         except IntegrityError:
             # Another clerk registered one of these heads between the check and the write.
@@ -195,12 +195,12 @@ def _run_import(job: Job) -> None:
             spool.close()
 
 
-def _check_rows(job: Job, importer, table, found, *, after: int, good_rows: bool, spool,
+def _check_rows(job: Job, importer, table, *, after: int, good_rows: bool, spool,
                 counts: dict, notes: dict) -> None:
     """Check the rows chunk by chunk; in good-rows mode write each chunk's good rows too."""
-    for chunk in _chunks(table.rows(after=after)):
-        parsed = [(number, *row_values(found, cells)) for number, cells in chunk]
-        checked = importer.check(parsed)
+    chunks = _chunks(table.rows(after=after))
+    for chunk in workers.prepared(importer, chunks, rows=job.total - counts["rows"]):
+        checked = importer.check(chunk)
         counts["rows"] += len(chunk)
         counts["valid"] += len(checked.good)
         counts["duplicates"] += checked.duplicates

@@ -62,35 +62,48 @@ def _columns(model, fields: Sequence[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in fields]
 
 
+def row_adapter(model, fields: Sequence[str], *, using: str = "default"):
+    """(stored fields, adapt): what a row of plain values in the order of `fields` becomes
+    for the driver: sensitive numbers encrypted, their lookup hashes appended (as the ORM's
+    save() derives them, anju.crypto.LookupHashField), JSON as text. Needs no open connection,
+    so an import's worker processes can put rows in their stored form (exchange/workers.py)."""
+    connection = connections[using]
+    converters = _converters(model, fields, connection.vendor, connection)
+    derived = [(f, fields.index(f.source)) for f in hash_fields(model)
+               if f.source in fields and f.name not in fields]
+    stored = (*fields, *(f.name for f, _ in derived))
+    if not any(converters) and not derived:
+        return stored, tuple
+    pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
+    sources = [i for _, i in derived]
+    lookup_hash = hasher()
+
+    def adapt(row):
+        row = list(row)
+        hashes = [lookup_hash(row[i]) for i in sources]
+        for i, convert in pairs:
+            row[i] = convert(row[i])
+        return (*row, *hashes)
+
+    return stored, adapt
+
+
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
-                using: str = "default") -> int:
+                using: str = "default", stored: bool = False) -> int:
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; returns the count.
+    With `stored=True` the rows are already in their stored form (row_adapter) and `fields`
+    names every column written, lookup hashes included.
 
     Runs inside the caller's transaction when there is one.
     """
     connection = connections[using]
     vendor = connection.vendor
-    converters = _converters(model, fields, vendor, connection)
-    # The lookup hash of an encrypted number is derived here, from the plain value, as the
-    # ORM's save() derives it (anju.crypto.LookupHashField).
-    derived = [(f, fields.index(f.source)) for f in hash_fields(model)
-               if f.source in fields and f.name not in fields]
-    if any(converters) or derived:
-        pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
-        sources = [i for _, i in derived]
-        lookup_hash = hasher()
-
-        def adapt(row):
-            row = list(row)
-            hashes = [lookup_hash(row[i]) for i in sources]
-            for i, convert in pairs:
-                row[i] = convert(row[i])
-            return row + hashes
-
-        rows = map(adapt, rows)
+    if not stored:
+        fields, adapt = row_adapter(model, fields, using=using)
+        if adapt is not tuple:
+            rows = map(adapt, rows)
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in
-                        [*_columns(model, fields), *(f.column for f, _ in derived)])
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
     count = 0
     with connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -100,7 +113,7 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *,
                     copy.write_row(row)
                     count += 1
         else:
-            placeholders = ", ".join(["%s"] * (len(fields) + len(derived)))
+            placeholders = ", ".join(["%s"] * len(fields))
             counted = _Counted(rows)
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
                                counted)

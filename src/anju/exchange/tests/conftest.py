@@ -22,6 +22,20 @@ def jobs_run_inline(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(params=["in_process", "worker_processes"])
+def checking(request, settings):
+    """Runs a test twice: the rows checked in the job's process, and spread over two worker
+    processes as a large file is."""
+    from anju.exchange import workers
+
+    if request.param == "worker_processes":
+        settings.IMPORT_PROCESSES, settings.IMPORT_PARALLEL_ROWS = 2, 1
+        assert workers.parallel(2) == 2, "this machine cannot fork worker processes"
+    else:
+        settings.IMPORT_PROCESSES = 1
+    return request.param
+
+
 def xlsx(header, rows) -> bytes:
     return b"".join(stream_xlsx([(h, 12) for h in header], rows))
 

@@ -50,7 +50,7 @@ def test_an_import_with_bad_rows_writes_nothing_and_reports_each_bad_row(api, ca
     assert "3 行有误" in message and "未写入任何数据" in message
 
 
-def test_three_bad_rows_among_thousands_are_each_reported_across_chunks(api, cast,
+def test_three_bad_rows_among_thousands_are_each_reported_across_chunks(api, cast, checking,
                                                                       nothing_written):
     client = api(cast.shancheng)
     born = [f"{1950 + i // 300}{1 + i % 12:02d}{1 + i % 25:02d}" for i in range(3000)]
@@ -88,6 +88,30 @@ def test_a_clean_file_is_imported_whole_with_members_history_and_one_audit_row(a
     assert event.changes["import_job"] == body["id"]
     audit = AuditEvent.objects.get(action="import")
     assert audit.details["rows"] == 2 and audit.details["job"] == body["id"]
+
+
+def test_thousands_of_rows_are_registered_as_written_in_the_file(api, cast, checking):
+    client = api(cast.shancheng)
+    rows = [household_row(name=f"户主{i}", phone=f"139{i:08d}", account=f"62170{i:011d}",
+                          id_number=valid_id_number(f"19{50 + i // 300}{1 + i % 12:02d}01"),
+                          members=f"成员{i},{valid_id_number(f'20{10 + i // 300}0101')},子女")
+            for i in range(2500)]
+    rows[1700][4] = 0  # row 1702: persons
+    body = job(client, upload(client, "households", xlsx(HOUSEHOLD_HEADER, rows),
+                              mode="good_rows"))
+    assert errors_of(body) == [(1702, "persons", "persons_out_of_range")]
+    assert body["summary"]["created"] == Household.objects.count() == 2499
+    stored = {h.head_name: h for h in Household.objects.prefetch_related("members")}
+    for i in (0, 999, 1000, 2499):  # rows of the first, a middle and the last chunk
+        household = stored[f"户主{i}"]
+        assert (household.head_id_number, household.phone, household.bank_account) == (
+            rows[i][2], rows[i][3], rows[i][6])
+        assert household.head_id_hash == lookup_hash(rows[i][2])
+        [member] = household.members.all()
+        assert (member.name, member.relation) == (f"成员{i}", "child")
+        assert member.id_number_hash == lookup_hash(member.id_number)
+    assert "户主1700" not in stored
+    assert RecordEvent.objects.filter(action="household_registered").count() == 2499
 
 
 def test_the_uploaded_file_is_deleted_once_imported_and_kept_after_a_dry_run(api, cast,
