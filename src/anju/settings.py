@@ -154,10 +154,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web process read while a worker writes; IMMEDIATE avoids upgrade deadlocks.
-        # A 64 MB page cache (the default is 2 MB) keeps a county's indexes in memory; a
-        # connection fills it only as far as its work needs.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-        " PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;",
+        " PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -221,6 +219,7 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 AUDIT_RETENTION_DAYS = max(env_int("ANJU_AUDIT_RETENTION_DAYS", 180), 180)
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["anju.formats"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("ANJU_TIME_ZONE", "Asia/Shanghai")

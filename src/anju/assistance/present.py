@@ -12,7 +12,6 @@ from anju.accounts.models import Department
 from anju.assistance import rules, transitions
 from anju.assistance.codes import (
     APPROVERS,
-    BUILDING_METHODS,
     Account,
     Action,
     AgreementKind,
@@ -28,10 +27,6 @@ from anju.assistance.codes import (
 from anju.divisions.queries import names_for
 from anju.policy.rules import profile_for
 
-# Records that only building cases have; the page hides them for the other methods.
-BUILDING_ACTIONS = frozenset({
-    Action.REGISTER_DESIGN, Action.REGISTER_BUILDER, Action.REGISTER_AGREEMENT,
-    Action.START_CONSTRUCTION, Action.STAGE_INSPECTION, Action.COMPLETE})
 # Acts that move the case on (shown first in colour; leaving it is not one of them).
 FORWARD = frozenset(m.action for m in transitions.MOVES if m.target is not None
                     and m.action not in (Action.WAIVE, Action.REJECT))
@@ -69,23 +64,11 @@ class Step:
 
 
 def steps_for(user, case, facts: rules.Facts) -> list[Step]:
-    """The case page's buttons from transitions.next_steps, without the ones that cannot
-    concern this case or this user: another department's approval, one already given, the
-    building records of a case that builds nothing, objections when none is open."""
+    """The case page's buttons (transitions.next_steps), each with its form's address."""
     steps = []
     for action, label, is_open, why in transitions.next_steps(user, case.status, facts):
         if action == Action.DEPARTMENT_APPROVE:
-            if user.department not in APPROVERS or user.department in facts.approvals:
-                continue
             label = f"{Department(user.department).label}部门审批"
-        if action in BUILDING_ACTIONS and case.method not in BUILDING_METHODS:
-            continue
-        if action == Action.RESOLVE_OBJECTION and not facts.open_objections:
-            continue
-        if action == Action.RECORD_OLD_HOUSE and not case.house_id:
-            continue
-        if action == Action.RELEASE_RETENTION and not case.township_built:
-            continue
         steps.append(Step(action, label, is_open, why, action in FORWARD,
                           reverse("assistance:act", args=[case.pk, action])))
     return steps
@@ -169,7 +152,7 @@ def case_row(case, place: str) -> dict:
     return {"pk": case.pk, "number": case.number, "url": f"{url}cases/{case.pk}/",
             "head": case.household.head_name, "place": place,
             "method": _label(Method, case.method), "grade": case.grade,
-            "subsidy": f"{case.subsidy_amount:.2f}", "applied": case.applied_on.isoformat(),
+            "subsidy": f"{case.subsidy_amount:,.2f}", "applied": case.applied_on.isoformat(),
             "status": case.status, "status_label": _label(Status, case.status),
             "late": [label for flag, label in LATE_LABELS if getattr(case, flag)]}
 
