@@ -199,7 +199,8 @@ def on_appraised(appraisal: Appraisal) -> None:
 
 def sync_house_entries(house_id: int) -> None:
     """Keep an entry's derived fields in step with its house (registry.hooks): the red alert
-    (R-CJ-6), the business sector (R-CJ-10) and the low-income programme (R-CJ-9)."""
+    (R-CJ-6), the business sector (R-CJ-10), the low-income programme (R-CJ-9), and its village
+    when the house moves (an open entry is the new village's to close)."""
     entry = (LedgerEntry.objects.filter(house_id=house_id, status__in=NOT_CLOSED)
              .select_related("house__household").first())
     if entry is None:
@@ -210,9 +211,11 @@ def sync_house_entries(house_id: int) -> None:
               "business_sector": house.business_sector if house.use in BUSINESS_USES else "",
               "programme": programme or entry.programme,
               "low_income_category": category or entry.low_income_category,
-              "household_id": house.household_id}
+              "household_id": house.household_id, "division_code": house.division_code}
     if any(getattr(entry, k) != v for k, v in values.items()):
         LedgerEntry.objects.filter(pk=entry.pk).update(**values)
+    if entry.division_code != house.division_code:
+        ledger_changed([entry.division_code, house.division_code])
 
 
 def backfill_ledger(division: str, *, today: date | None = None) -> int:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
 from anju.pages import paginate, query_without_page
+from anju.registry import actions
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, Use
 from anju.registry.forms import (
     AttachmentForm,
@@ -101,17 +102,25 @@ def house_list(request):
 
 @requires("registry.view")
 def household_detail(request, household_id: int):
+    """The household, its numbers masked; 显示完整信息 (a POST, for the roles that may) shows
+    them in full once and records that it did."""
     household = get_household_for_user(request.user, household_id)
+    full = request.method == "POST"
+    if full:
+        actions.record_full_view(household, acting_user=request.user, request=request)
+    shown = (lambda value, mask: value) if full else (lambda value, mask: mask(value))
     houses = list(household.houses.order_by("-is_priority", "id"))
     return render(request, "registry/household_detail.html", {
         "household": household,
         "place": _place_names([household.division_code])[household.division_code],
-        "id_number": mask_id_number(household.head_id_number),
-        "phone": mask_phone(household.phone),
-        "bank_account": mask_account(household.bank_account),
-        "members": [(m, mask_id_number(m.id_number)) for m in household.members.all()],
+        "id_number": shown(household.head_id_number, mask_id_number),
+        "phone": shown(household.phone, mask_phone),
+        "bank_account": shown(household.bank_account, mask_account),
+        "members": [(m, shown(m.id_number, mask_id_number)) for m in household.members.all()],
         "houses": houses,
         "can_edit": can(request.user, "registry.edit"),
+        "can_reveal": can(request.user, "registry.reveal"),
+        "full": full,
     })
 
 

@@ -35,3 +35,19 @@ def test_progress_by_division_is_visible_to_the_levels_above(api, cast, on_ledge
     listed = api(cast.mhk_housing).get("/api/v1/rectifications",
                                        {"grade": "D", "division": "220581100"}).json()
     assert listed["total"] == 1 and listed["items"][0]["grade"] == "D"
+
+
+def test_an_open_entry_moves_with_its_house_to_the_new_village(api, cast, on_ledger):
+    from anju.conftest import SHANCHENG_V1, SHANCHENG_V2
+    from anju.rectification.models import LedgerEntry
+
+    house, entry = on_ledger("d")
+    client = api(cast.shancheng)
+    version = client.get(f"/api/v1/houses/{house.pk}").json()["version"]
+    moved = client.patch(f"/api/v1/houses/{house.pk}", {
+        "version": version, "division_code": SHANCHENG_V2, "household_id": None})
+    assert moved.status_code == 200, moved.json()
+    assert LedgerEntry.objects.get(pk=entry).division_code == SHANCHENG_V2
+    assert client.get("/api/v1/rectifications", {"division": SHANCHENG_V1}).json()["total"] == 0
+    listed = client.get("/api/v1/rectifications", {"division": SHANCHENG_V2}).json()
+    assert [e["id"] for e in listed["items"]] == [entry]

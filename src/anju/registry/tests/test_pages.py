@@ -308,6 +308,41 @@ def test_household_edit_keeps_masked_numbers_unless_retyped(browser, cast, make_
         ("王小山", member_id), ("李四", "")]
 
 
+def test_a_county_department_shows_full_numbers_on_request_and_it_is_recorded(
+        browser, cast, make_household):
+    from anju.audit.models import AuditEvent
+
+    household = make_household(phone="13812345678", bank_account="6217000012345678")
+    member = household.members.create(name="王小山", relation="child",
+                                      id_number=valid_id_number())
+    path = f"/registry/households/{household.pk}/"
+    civil = browser(cast.mhk_civil)
+    masked = text(civil.get(path))
+    assert "显示完整信息" in masked
+    assert household.head_id_number not in masked and "13812345678" not in masked
+    full = text(civil.post(path))
+    for number in (household.head_id_number, "13812345678", "6217000012345678",
+                   member.id_number):
+        assert number in full
+    assert "本次查看已记入" in full
+    assert RecordEvent.objects.filter(household=household, action="full_view",
+                                      actor=cast.mhk_civil).count() == 1
+    assert AuditEvent.objects.filter(action="full_view", actor=cast.mhk_civil).count() == 1
+    assert household.head_id_number not in text(civil.get(path))  # hidden again
+
+
+def test_a_township_clerk_is_not_offered_full_numbers_and_may_not_ask(browser, cast,
+                                                                     make_household):
+    household = make_household()
+    client = browser(cast.shancheng)
+    path = f"/registry/households/{household.pk}/"
+    assert "显示完整信息" not in text(client.get(path))
+    refused = client.post(path)
+    assert refused.status_code == 403
+    assert household.head_id_number not in text(refused)
+    assert not RecordEvent.objects.filter(household=household, action="full_view").exists()
+
+
 def test_register_a_house_for_a_household(browser, cast, make_household):
     household = make_household()
     client = browser(cast.shancheng)
