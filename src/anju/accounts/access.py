@@ -76,8 +76,11 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     # department (危改办) checks acceptance reports and closes the archive.
     "assistance.view": (OFFICIALS, None),
     "assistance.certify": (frozenset({Role.COUNTY_OFFICER}), None),
+    # Applications, notices and the case's documents: the village and township, and the county
+    # departments of the case (never a sector department such as health or education).
     "assistance.apply": (
-        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}), None),
+        frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE}),
+        CASE_DEPARTMENTS | {Department.TOWNSHIP_GOVERNMENT, ""}),
     "assistance.review": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}),
                           frozenset({Department.HOUSING, Department.TOWNSHIP_GOVERNMENT})),
     "assistance.approve": (frozenset({Role.COUNTY_OFFICER}), None),

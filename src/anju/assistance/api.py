@@ -378,9 +378,11 @@ def _present(case: Application, *, transitions: bool = False) -> dict:
 
 
 def _detail(request, case_id: int) -> dict:
-    get_case_for_user(request.user, case_id)  # the door: 404 outside the scope
-    return _present(_with_records(Application.objects.filter(pk=case_id)).get(),
-                    transitions=True)
+    # Through the door (404 outside the scope), with the records the answer shows.
+    case = _with_records(cases_for_user(request.user)).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound()
+    return _present(case, transitions=True)
 
 
 @applications.post("", response={201: ApplicationDetailOut, **ERRORS},

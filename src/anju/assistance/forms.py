@@ -245,7 +245,7 @@ class NotifyForm(ActForm):
 class DesignForm(ActForm):
     action = Action.REGISTER_DESIGN
     FIELD_NAMES = {"document_ids": "documents"}
-    on = None
+    on = date_field("设计确定日期")
     kind = choice("设计类型", DesignKind.choices)
     reference = text("图集或设计编号", max_length=100)
     site = forms.ChoiceField(label="选址", choices=SiteHazard.choices, required=False,
@@ -266,7 +266,7 @@ class BuilderForm(ActForm):
     action = Action.REGISTER_BUILDER
     FIELD_NAMES = {"craftsman_id": "craftsman", "contractor_id": "contractor",
                    "document_ids": "documents"}
-    on = None
+    on = date_field("确定施工方日期")
     craftsman = forms.IntegerField(label="农村建筑工匠", required=False)
     contractor = forms.IntegerField(label="或 施工单位", required=False)
     documents = files("培训合格证书或资质证书", scans=True)
@@ -280,7 +280,7 @@ class BuilderForm(ActForm):
             for c in contractors_for_user(self.user, valid_on=self.today)])
 
     def verb_data(self, cleaned, created):
-        return {"craftsman_id": cleaned.get("craftsman"),
+        return {"on": cleaned.get("on"), "craftsman_id": cleaned.get("craftsman"),
                 "contractor_id": cleaned.get("contractor"),
                 "document_ids": self.attach(cleaned.get("documents") or [],
                                             title=f"{self.title_prefix} 工匠或施工单位证书",
@@ -290,12 +290,12 @@ class BuilderForm(ActForm):
 class AgreementForm(ActForm):
     action = Action.REGISTER_AGREEMENT
     FIELD_NAMES = {"document_ids": "documents"}
-    on = None
+    on = date_field("签订日期")
     kind = choice("类型", AgreementKind.choices)
     documents = files("施工协议或承诺书扫描件", scans=True)
 
     def verb_data(self, cleaned, created):
-        return {"kind": cleaned.get("kind"), "document_ids": self.attach(
+        return {"on": cleaned.get("on"), "kind": cleaned.get("kind"), "document_ids": self.attach(
             cleaned.get("documents") or [], title=f"{self.title_prefix} 施工协议或承诺书",
             field="documents", created=created)}
 

@@ -189,6 +189,38 @@ class Facts:
     township_built: bool = False
 
 
+# Whether an act concerns a case at all (transitions.MOVES `concerns`): one that does not is
+# refused as out of place (409) and never offered on the case page.
+def builds(facts: Facts) -> Unmet | None:
+    if facts.method not in BUILDING_METHODS:
+        return Unmet("not_building", "R-MH-8", "method",
+                     "该改造方式不涉及施工，无需登记设计、施工方、协议和施工过程")
+    return None
+
+
+def objection_open(facts: Facts) -> Unmet | None:
+    if not facts.open_objections:
+        return Unmet("no_open_objection", "R-MH-4", "objection_id", "没有待处理的异议")
+    return None
+
+
+def old_house_exists(facts: Facts) -> Unmet | None:
+    if not facts.has_house:
+        return Unmet("no_old_house", "R-MH-11", "treatment", "无房户没有需要处置的原房")
+    return None
+
+
+def retention_held(facts: Facts) -> Unmet | None:
+    if not facts.township_built:
+        return Unmet("no_retention", "R-MH-12", "retention", "该项目不是乡镇统建，没有质保金")
+    return None
+
+
+def may_decide(department: str, facts: Facts) -> bool:
+    """R-MH-3: each of the three departments decides once."""
+    return department in APPROVERS and department not in facts.approvals
+
+
 def approval_unmet(facts: Facts) -> Unmet | None:
     """R-MH-4: approval waits until the notice period has ended and every objection is
     resolved."""

@@ -42,6 +42,15 @@ def test_capabilities_follow_role_and_department(cast, username, capability, all
     assert can(getattr(cast, username), capability) is allowed
 
 
+def test_only_the_departments_of_a_housing_case_record_its_applications_and_notices(cast):
+    health = create_user("mhk_health_officer", "Cast@Test-2026", scope="220581",
+                         role="county_officer", department="health", check_password=False)
+    assert not can(health, "assistance.apply")
+    assert can(health, "assistance.view")
+    for username in ("cadre", "shancheng", "mhk_civil", "mhk_rural", "mhk_housing"):
+        assert can(getattr(cast, username), "assistance.apply"), username
+
+
 def test_deactivated_user_may_do_nothing(cast):
     user = cast.mhk_housing
     user.is_active = False

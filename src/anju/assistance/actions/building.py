@@ -46,10 +46,17 @@ def _file(case, kind, attachments, acting_user) -> None:
         for a in attachments)
 
 
+def _dated(case: Application, on, label: str) -> list:
+    # What is recorded before the start may predate the written notice, not the application.
+    return date_errors(on, "on", label, timezone.localdate(), not_before=case.applied_on,
+                       before_label="申请日期")
+
+
 def register_design(case: Application, *, acting_user, data: dict, request=None):
     """R-MH-8: a basic structural design; no color-steel; a site clear of known hazards."""
     open_move(case, Action.REGISTER_DESIGN, acting_user=acting_user)
-    errors = []
+    on = data.get("on") or timezone.localdate()
+    errors = _dated(case, on, "设计确定日期")
     kind = data.get("kind")
     if kind not in DesignKind.values:
         errors.append(RuleViolation("invalid_choice", "设计类型应为 standard、professional 或 "
@@ -69,8 +76,7 @@ def register_design(case: Application, *, acting_user, data: dict, request=None)
     raise_if(errors)
     with transaction.atomic():
         _file(case, DocumentKind.DESIGN, files, acting_user)
-        move(case, Action.REGISTER_DESIGN, acting_user=acting_user,
-             on=timezone.localdate(), request=request,
+        move(case, Action.REGISTER_DESIGN, acting_user=acting_user, on=on, request=request,
              details={"kind": kind, "reference": data["reference"].strip()[:100]},
              design_kind=kind, design_reference=data["reference"].strip()[:100])
     return case
@@ -80,6 +86,8 @@ def register_builder(case: Application, *, acting_user, data: dict, request=None
     """R-MH-8: only a trained craftsman with a valid certificate, or a qualified contractor."""
     open_move(case, Action.REGISTER_BUILDER, acting_user=acting_user)
     today = timezone.localdate()
+    on = data.get("on") or today
+    raise_if(_dated(case, on, "确定施工方日期"))
     craftsman = contractor = None
     if data.get("craftsman_id") is not None:
         craftsman = Craftsman.objects.filter(pk=data["craftsman_id"]).first()
@@ -102,8 +110,7 @@ def register_builder(case: Application, *, acting_user, data: dict, request=None
     files = attachments_of(case, data.get("document_ids"), "document_ids")
     with transaction.atomic():
         _file(case, DocumentKind.CRAFTSMAN_CERTIFICATE, files, acting_user)
-        move(case, Action.REGISTER_BUILDER, acting_user=acting_user, on=today,
-             request=request,
+        move(case, Action.REGISTER_BUILDER, acting_user=acting_user, on=on, request=request,
              details={"craftsman": craftsman.pk if craftsman else None,
                       "contractor": contractor.pk if contractor else None},
              craftsman=craftsman, contractor=contractor)
@@ -114,7 +121,8 @@ def register_agreement(case: Application, *, acting_user, data: dict, request=No
     """R-MH-8: a construction agreement or commitment letter on file before the start."""
     open_move(case, Action.REGISTER_AGREEMENT, acting_user=acting_user)
     kind = data.get("kind")
-    errors = []
+    on = data.get("on") or timezone.localdate()
+    errors = _dated(case, on, "签订日期")
     if kind not in AgreementKind.values:
         errors.append(RuleViolation("invalid_choice", "应为 contract（施工协议）或 commitment"
                                     "（承诺书）", field="kind", rule="R-MH-8"))
@@ -125,8 +133,8 @@ def register_agreement(case: Application, *, acting_user, data: dict, request=No
     raise_if(errors)
     with transaction.atomic():
         _file(case, DocumentKind.AGREEMENT, files, acting_user)
-        move(case, Action.REGISTER_AGREEMENT, acting_user=acting_user,
-             on=timezone.localdate(), request=request, details={"kind": kind},
+        move(case, Action.REGISTER_AGREEMENT, acting_user=acting_user, on=on, request=request,
+             details={"kind": kind},
              agreement_kind=kind)
     return case
 
@@ -290,9 +298,6 @@ def record_old_house(case: Application, *, acting_user, data: dict, request=None
     on = data.get("on") or timezone.localdate()
     treatment = data.get("treatment")
     errors = date_errors(on, "on", "处置日期", timezone.localdate())
-    if not case.house_id:
-        errors.append(RuleViolation("no_old_house", "无房户没有需要处置的原房",
-                                    field="treatment", rule="R-MH-11"))
     if treatment not in OldHouseTreatment.values:
         errors.append(RuleViolation("invalid_choice", "处置方式应为 demolished、sealed、"
                                     "signposted 或 cordoned", field="treatment",

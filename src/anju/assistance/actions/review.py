@@ -121,6 +121,10 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
             _document(case, DocumentKind.APPLICATION,
                       (attachments_of(case, [data.get("document_id")], "document_id") or
                        [None])[0], acting_user)
+            # The certification's scan and an appraisal report go on file with the case.
+            _document(case, DocumentKind.CERTIFICATION, certification.document, acting_user)
+            report = house.appraisals.filter(report_file__isnull=False).first() if house else None
+            _document(case, DocumentKind.APPRAISAL, report and report.report_file, acting_user)
             Transition.objects.create(
                 application=case, division_code=case.division_code, from_status="",
                 action=Action.APPLY, to_status=Status.APPLIED, on=on, actor=acting_user,

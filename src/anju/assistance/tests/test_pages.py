@@ -331,7 +331,7 @@ def test_the_application_form_offers_the_grades_methods_and_refuses_above_the_ca
     client = page(cast.cadre)
     body = client.get(f"/assistance/households/{household.pk}/apply/").content.decode()
     assert '<option value="repair_reinforce"' in body and '"rebuild"' not in body
-    assert "维修加固：每户不高于 10000 元" in body
+    assert "维修加固：每户不高于 10,000 元" in body
     assert "3 口之家新建或重建主房 39–60 ㎡" in body
     house = household.houses.get()
     r = client.post(f"/assistance/households/{household.pk}/apply/", {
@@ -421,7 +421,7 @@ def test_the_public_list_shows_names_and_masked_id_numbers_only(cast, make_case)
         number = case.household.head_id_number
         assert number not in body and number[:6] + "********" + number[-4:] in body
     assert "13812345678" not in body and "6217000012345678" not in body
-    assert "D 级危房拆除重建：每户不高于 40000 元" in body
+    assert "D 级危房拆除重建：每户不高于 40,000 元" in body
     assert f"{notice.starts_on:%Y年%-m月%-d日} 至 {notice.ends_on:%Y年%-m月%-d日}" in body
 
 
@@ -455,7 +455,7 @@ def test_the_written_notice_and_the_archive_bundle_read_back_in_chinese(cast, ma
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     notice = pdf_text(r.content)
     assert "农村危房改造书面告知通知单" in notice
-    assert "改造方式：拆除重建" in notice and "核定补助40000.00元" in notice
+    assert "改造方式：拆除重建" in notice and "核定补助40,000.00元" in notice
     r = client.get(f"/assistance/cases/{case.pk}/archive.pdf")
     bundle = pdf_text(r.content)
     for heading in ("农村危房改造档案（一户一档）", "应有材料齐全", "三部门联合审批",

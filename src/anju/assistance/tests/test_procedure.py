@@ -1,5 +1,6 @@
 """Housing security for low-income households, R-MH-1..15, in the policy's words."""
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -453,3 +454,76 @@ def test_a_waived_case_may_not_be_built(api, cast, new_case):
     response = api(cast.shancheng).post(f"/api/v1/applications/{flow.case.pk}/transitions",
                                         {"action": "start_construction"})
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("status, action, facts, code", [
+    (Status.NOTIFIED, "register_design",
+     dict(method="public_rental", has_house=False), "not_building"),
+    (Status.UNDER_CONSTRUCTION, "stage_inspection",
+     dict(method="buy_idle", has_house=False), "not_building"),
+    (Status.PAID, "record_old_house", dict(method="buy_idle", has_house=False), "no_old_house"),
+    (Status.PAID, "release_retention", dict(method="rebuild", township_built=False),
+     "no_retention"),
+    (Status.TOWNSHIP_REVIEWED, "resolve_objection", dict(method="rebuild", open_objections=0),
+     "no_open_objection"),
+])
+def test_an_act_that_does_not_concern_the_case_is_refused_and_never_offered(
+        cast, status, action, facts, code):
+    facts = rules.Facts(**{"grade": "D", "has_house": True, "today": TODAY, **facts})
+    refused = transitions.refusal(status, action, facts)
+    assert (refused.status, refused.code) == (409, code)
+    for user in (cast.cadre, cast.shancheng, cast.mhk_housing, cast.mhk_finance):
+        assert action not in [a for a, *_ in transitions.next_steps(user, status, facts)]
+    # and offered where it does concern the case
+    concerned = dataclasses.replace(facts, method="rebuild", has_house=True, township_built=True,
+                                    open_objections=1)
+    assert action in [a for user in (cast.shancheng, cast.mhk_finance)
+                      for a, *_ in transitions.next_steps(user, status, concerned)]
+
+
+def test_each_department_is_offered_the_joint_approval_once(cast):
+    facts = rules.Facts(method="rebuild", grade="D", has_house=True, today=TODAY,
+                        approvals={"civil_affairs": "approve"})
+
+    def offered(user):
+        return "department_approve" in [
+            a for a, *_ in transitions.next_steps(user, Status.TOWNSHIP_REVIEWED, facts)]
+
+    assert not offered(cast.mhk_civil)  # decided already
+    assert offered(cast.mhk_rural) and offered(cast.mhk_housing)
+    assert not offered(cast.mhk_finance)  # not one of the three
+
+
+def test_design_builder_and_agreement_keep_the_dates_they_were_made(api, cast, new_case):
+    flow = new_case()
+    flow.to(Status.NOTIFIED)
+    url = f"/api/v1/applications/{flow.case.pk}/transitions"
+    signed = api(cast.shancheng).post(url, {
+        "action": "register_agreement", "kind": "contract", "on": str(AGO[5]),
+        "document_ids": [flow.doc("施工协议")]})
+    assert signed.status_code == 200, signed.json()
+    assert Transition.objects.filter(application=flow.case, action="register_agreement") \
+        .get().on == AGO[5]
+    early = api(cast.shancheng).post(url, {
+        "action": "register_design", "kind": "standard", "reference": "图集",
+        "on": str(AGO[60])})  # before the application (AGO[40])
+    assert early.status_code == 422
+    assert error(early)["code"] == "date_out_of_order" and error(early)["field"] == "on"
+
+
+def test_the_certification_scan_goes_on_file_with_the_application(api, cast, make_household,
+                                                                  make_house):
+    from anju.assistance.tests.conftest import scan
+
+    household = make_household(persons=3)
+    house = make_house(household=household, grade="D")
+    paper = scan(household, cast.mhk_civil, "低保认定表")
+    actions.certify(household, acting_user=cast.mhk_civil, category="dibao",
+                    certified_on=AGO[60], document_id=paper.pk)
+    response = _apply(api, cast, household, house_id=house.pk, method="rebuild",
+                      main_area="50", subsidy_amount="40000",
+                      document_id=scan(household, cast.cadre, "申请书").pk)
+    assert response.status_code == 201, response.json()
+    archive = api(cast.mhk_housing).get(f"/api/v1/households/{household.pk}/archive").json()
+    assert "certification" not in archive["missing"]
+    assert "appraisal" in archive["missing"]  # a rural appraisal's signed form is filed by hand
