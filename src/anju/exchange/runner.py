@@ -33,6 +33,7 @@ from anju.exchange.columns import read_only_notes
 from anju.exchange.importers import IMPORTERS, RowError
 from anju.exchange.jobs import read_header
 from anju.exchange.models import Job, JobError, JobStage, JobStatus
+from anju.registry.bulk import large_cache
 
 logger = logging.getLogger(__name__)
 CHUNK = 1000
@@ -160,39 +161,48 @@ def _run_import(job: Job) -> None:
     path = _local_copy(job)
     spool = None if dry_run or good_rows else tempfile.TemporaryFile()
     try:
-        table, found, _ = read_header(resource, path)
-        importer = IMPORTERS[resource](owner, found, job_id=job.pk)
-        _update(job, stage=JobStage.CHECKING)
-        try:
-            _check_rows(job, importer, table, after=after, good_rows=good_rows,
-                        spool=spool, counts=counts, notes=notes)
-        except IntegrityError:
-            # Another clerk registered one of these heads between the check and the write.
-            _fail(job, "写入时发现身份证号已被他人登记；此前各批已导入的行保留，请重新导入其余的行",
-                  "id_number_duplicate")
-            return
-        job.refresh_from_db(fields=["error_count", "progress"])
-        if dry_run:
-            _finish(job, JobStatus.SUCCEEDED, summary={
-                **counts, **notes, "message": f"检查完成：{counts['valid']} 行可以导入，"
-                f"{counts['rows'] - counts['valid']} 行有误；未写入任何数据"})
-        elif good_rows:
-            with transaction.atomic():
-                _audit(job, counts)
-                _finish(job, JobStatus.SUCCEEDED, summary={
-                    **counts, **notes, "message": f"已导入 {counts['created']} 行，"
-                    f"{counts['rows'] - counts['valid']} 行有误未导入"})
-        elif job.error_count:
-            _finish(job, JobStatus.FAILED, summary={
-                **counts, **notes, "code": "rows_invalid",
-                "message": f"{counts['rows'] - counts['valid']} 行有误（共 {job.error_count} "
-                "处），未写入任何数据；请改正后重新导入，或选择只导入正确的行"})
-        else:
-            _write_all(job, importer, spool, counts, notes)
+        with large_cache():
+            _import_rows(job, resource, path, after=after, dry_run=dry_run,
+                         good_rows=good_rows, spool=spool, counts=counts, notes=notes)
     finally:
         path.unlink(missing_ok=True)
         if spool is not None:
             spool.close()
+
+
+def _import_rows(job: Job, resource: str, path: Path, *, after: int, dry_run: bool,
+                 good_rows: bool, spool, counts: dict, notes: dict) -> None:
+    """Check the file's rows, then end the job as its mode says (writing all rows at once in
+    all-or-nothing mode)."""
+    table, found, _ = read_header(resource, path)
+    importer = IMPORTERS[resource](job.owner, found, job_id=job.pk)
+    _update(job, stage=JobStage.CHECKING)
+    try:
+        _check_rows(job, importer, table, after=after, good_rows=good_rows,
+                    spool=spool, counts=counts, notes=notes)
+    except IntegrityError:
+        # Another clerk registered one of these heads between the check and the write.
+        _fail(job, "写入时发现身份证号已被他人登记；此前各批已导入的行保留，请重新导入其余的行",
+              "id_number_duplicate")
+        return
+    job.refresh_from_db(fields=["error_count", "progress"])
+    if dry_run:
+        _finish(job, JobStatus.SUCCEEDED, summary={
+            **counts, **notes, "message": f"检查完成：{counts['valid']} 行可以导入，"
+            f"{counts['rows'] - counts['valid']} 行有误；未写入任何数据"})
+    elif good_rows:
+        with transaction.atomic():
+            _audit(job, counts)
+            _finish(job, JobStatus.SUCCEEDED, summary={
+                **counts, **notes, "message": f"已导入 {counts['created']} 行，"
+                f"{counts['rows'] - counts['valid']} 行有误未导入"})
+    elif job.error_count:
+        _finish(job, JobStatus.FAILED, summary={
+            **counts, **notes, "code": "rows_invalid",
+            "message": f"{counts['rows'] - counts['valid']} 行有误（共 {job.error_count} "
+            "处），未写入任何数据；请改正后重新导入，或选择只导入正确的行"})
+    else:
+        _write_all(job, importer, spool, counts, notes)
 
 
 def _check_rows(job: Job, importer, table, *, after: int, good_rows: bool, spool,

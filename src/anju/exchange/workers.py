@@ -9,6 +9,7 @@ duplicates within the file, writes) exactly as it does for a small file prepared
 """
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -38,7 +39,8 @@ def parallel(rows: int) -> int:
 
 
 def prepared(importer, chunks: Iterable[list], *, rows: int) -> Iterator[list]:
-    """`importer.prepare(chunk)` of each chunk, in order."""
+    """`importer.prepare(chunk)` of each chunk, in order. At most two chunks per worker are
+    under way, so memory stays bounded however far the workers run ahead."""
     processes = parallel(rows)
     if not processes:
         yield from map(importer.prepare, chunks)
@@ -47,6 +49,12 @@ def prepared(importer, chunks: Iterable[list], *, rows: int) -> Iterator[list]:
     _importer = importer
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_detach) as pool:
-            yield from pool.imap(_prepare, chunks)
+            pending = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_prepare, (chunk,)))
+                if len(pending) >= 2 * processes:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
     finally:
         _importer = None

