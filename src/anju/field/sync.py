@@ -74,6 +74,18 @@ def current_cursor() -> int:
     return seq
 
 
+def prune_changes(now=None) -> int:
+    """Delete the change rows no download can use any more (a cursor older than
+    FULL_DOWNLOAD_AFTER gets the whole scope again); the newest row stays, so that the cursor
+    never goes back. Returns how many were deleted."""
+    horizon = (now or timezone.now()) - FULL_DOWNLOAD_AFTER - RESEND_WINDOW
+    newest = FieldChange.objects.aggregate(last=Max("seq"))["last"]
+    if newest is None:
+        return 0
+    deleted, _ = FieldChange.objects.filter(at__lt=horizon, seq__lt=newest).delete()
+    return deleted
+
+
 # --- the download ---------------------------------------------------------------------------
 
 HOUSE_COLUMNS = ("id", "version", "division_code", "address", "household_id",

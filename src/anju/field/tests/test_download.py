@@ -1,6 +1,7 @@
 """After login the phone downloads only the houses of the user's villages, with their latest
 grade, screening and open findings; after that only what changed since its cursor."""
 
+import io
 from datetime import date, timedelta
 
 from django.db import connection
@@ -194,3 +195,26 @@ def test_a_phone_whose_last_download_is_over_a_week_old_gets_everything_again(
     FieldChange.objects.update(at=timezone.now() - timedelta(days=8))
     later = download(api(cast.cadre), since=first["cursor"])
     assert later["full"] is True and ids(later) == {house.pk}
+
+
+def test_changes_older_than_a_week_are_pruned_and_their_phones_download_everything(
+        api, cast, house, make_house):
+    from django.core.management import call_command
+
+    from anju.field.sync import current_cursor
+    from anju.registry.hooks import house_changed
+
+    old = download(api(cast.cadre))
+    FieldChange.objects.update(at=timezone.now() - timedelta(days=8))
+    house_changed(house.pk)  # changes of today
+    recent = download(api(cast.cadre))
+    newer = make_house(division_code=SHANCHENG_V1)
+    house_changed(newer.pk)
+    cursor = current_cursor()
+    call_command("field_prune", stdout=io.StringIO())
+    assert not FieldChange.objects.filter(at__lt=timezone.now() - timedelta(days=7)).exclude(
+        seq=cursor).exists()
+    assert current_cursor() == cursor  # the sequence never goes back
+    assert download(api(cast.cadre), since=old["cursor"])["full"] is True
+    since_recent = download(api(cast.cadre), since=recent["cursor"])
+    assert since_recent["full"] is False and newer.pk in ids(since_recent)
