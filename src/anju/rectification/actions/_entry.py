@@ -1,0 +1,131 @@
+"""What every verb of the ledger shares: the entry's facts, the move, dates and photos."""
+
+from datetime import date, timedelta
+
+from django.db.models import F, Max
+from django.utils import timezone
+
+from anju.appraisal.models import Appraisal
+from anju.audit import actions as audit
+from anju.audit.models import Action as AuditAction
+from anju.errors import RuleViolation, ValidationErrors, version_conflict
+from anju.policy.rules import profile_for
+from anju.rectification import rules, transitions
+from anju.rectification.codes import (
+    ENGINEERING,
+    EntryStatus,
+)
+from anju.rectification.hooks import ledger_changed
+from anju.rectification.models import (
+    LedgerEntry,
+    Transition,
+)
+from anju.registry.codes import Occupancy
+from anju.registry.models import Attachment, House
+
+NOTE_MAX = 2000
+
+
+def _raise_if(errors):
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def _interval(division_code: str, on: date) -> timedelta:
+    return timedelta(days=profile_for(division_code, on).control_check_interval_days)
+
+
+def _programme(house: House, on: date) -> tuple[str, str]:
+    """R-CJ-9: the region's programme for a certified low-income household's house."""
+    household = house.household
+    category = household.low_income_category if household else ""
+    if not category:
+        return "", ""
+    return profile_for(house.division_code, on).low_income_programme, category
+
+
+def _alert(occupancy: str, status: str) -> bool:
+    # R-CJ-6 住人不危房、危房不住人: occupied and not signed off
+    return occupancy == Occupancy.OCCUPIED and status != EntryStatus.CLOSED
+
+
+def _note(data: dict, field: str = "note") -> str:
+    return (data.get(field) or "").strip()[:NOTE_MAX]
+
+
+def facts_of(entry: LedgerEntry) -> rules.Facts:
+    """What the closed-loop rules look at, in three small queries."""
+    done = list(entry.measures.filter(kind__in=ENGINEERING, completed_on__isnull=False)
+                .values_list("kind", "completed_on"))
+    last_done = max((d for _, d in done), default=None)
+    accepted_on = (entry.acceptances.filter(passed=True).aggregate(on=Max("accepted_on"))["on"]
+                   if entry.status in (EntryStatus.ACCEPTED, EntryStatus.CLOSED) else None)
+    reappraisal = None
+    if last_done is not None:
+        latest = (Appraisal.objects.filter(house_id=entry.house_id, appraised_on__gte=last_done)
+                  .order_by("-appraised_on", "-id").values_list("grade", flat=True).first())
+        reappraisal = latest
+    return rules.Facts(
+        engineering_completed=frozenset(k for k, _ in done), last_engineering_on=last_done,
+        accepted=entry.status in (EntryStatus.ACCEPTED, EntryStatus.CLOSED),
+        accepted_on=accepted_on, reappraisal_grade=reappraisal)
+
+
+def _refuse_if_blocked(entry: LedgerEntry, action: str, facts: rules.Facts | None = None):
+    problem = transitions.refusal(entry.status, action, facts)
+    if problem is not None:
+        raise problem
+
+
+def _move(entry: LedgerEntry, action: str, *, acting_user, on: date, comment: str = "",
+          details: dict | None = None, version: int | None = None, request=None,
+          **changes) -> Transition:
+    """Apply one move of transitions.MOVES with a compare-and-set, and record it; a change of
+    status is also written to the audit log."""
+    move = transitions.move_for(entry.status, action)
+    if move is None:  # callers check first; this keeps a race from slipping through
+        raise transitions.refusal(entry.status, action)
+    if version is not None and version != entry.version:
+        raise version_conflict()
+    target = move.target or entry.status
+    updated = LedgerEntry.objects.filter(pk=entry.pk, version=entry.version,
+                                         status=entry.status).update(
+        status=target, version=F("version") + 1, updated_at=timezone.now(), **changes)
+    if updated != 1:
+        raise version_conflict()
+    row = Transition.objects.create(
+        entry=entry, division_code=entry.division_code, from_status=entry.status,
+        action=action, to_status=target, on=on, actor=acting_user, comment=comment,
+        details=details or {})
+    if target != entry.status:
+        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
+                     details={"action": action, "from": entry.status, "to": target})
+    ledger_changed([entry.division_code])
+    entry.refresh_from_db()
+    return row
+
+
+def _photos(entry: LedgerEntry, ids) -> list[int]:
+    ids = [i for i in (ids or []) if i is not None]
+    if not ids:
+        return []
+    found = set(Attachment.objects.filter(house_id=entry.house_id, pk__in=ids)
+                .values_list("pk", flat=True))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise RuleViolation("photo_not_found", f"照片 {missing[0]} 不是本房屋的附件",
+                            field="photo_ids")
+    return ids
+
+
+def _check_date(value, field: str, label: str, today: date, *, required=True) -> list:
+    if value is None:
+        return [RuleViolation("field_required", f"{label}不能为空", field=field)] \
+            if required else []
+    if not isinstance(value, date):
+        return [RuleViolation("invalid_value", f"{label}应为日期", field=field)]
+    if value > today:
+        return [RuleViolation("date_in_future", f"{label}不能晚于今天", field=field)]
+    return []
+
+

@@ -1,0 +1,163 @@
+"""Entering the ledger: an appraised C/D house, the hooks that keep an entry in step with
+its house, and the bulk backfill."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from anju.appraisal.models import Appraisal, ControlOrder
+from anju.policy.rules import profile_resolver
+from anju.rectification.actions._entry import (
+    _alert,
+    _interval,
+    _move,
+    _programme,
+)
+from anju.rectification.codes import (
+    NOT_CLOSED,
+    Action,
+    EntryStatus,
+    MeasureCategory,
+)
+from anju.rectification.hooks import ledger_changed
+from anju.rectification.models import (
+    LedgerEntry,
+    Measure,
+    Transition,
+)
+from anju.registry.codes import BUSINESS_USES, DANGEROUS_GRADES
+from anju.registry.models import House
+
+
+def enter_on_ledger(appraisal: Appraisal, *, acting_user) -> LedgerEntry | None:
+    """R-CJ-4: a C/D appraisal puts the house on the ledger (or regrades its open entry); an
+    A/B appraisal of a house on the ledger is noted, since sign-off after repair needs it.
+    Runs inside record_appraisal's transaction (appraisal.hooks)."""
+    house = House.objects.select_related("household").get(pk=appraisal.house_id)
+    entry = (LedgerEntry.objects.filter(house=house, status__in=NOT_CLOSED)
+             .select_for_update().first())
+    on = appraisal.appraised_on
+    if appraisal.grade not in DANGEROUS_GRADES:
+        if entry is not None:
+            _move(entry, Action.REAPPRAISE, acting_user=acting_user, on=on,
+                  details={"appraisal": appraisal.pk, "grade": appraisal.grade})
+        return entry
+    if entry is not None:
+        _move(entry, Action.REGRADE, acting_user=acting_user, on=on,
+              details={"appraisal": appraisal.pk, "grade": appraisal.grade,
+                       "was": entry.grade},
+              grade=appraisal.grade, next_check_due=on + _interval(house.division_code, on))
+        return entry
+    programme, category = _programme(house, on)
+    entry = LedgerEntry.objects.create(
+        house=house, household=house.household, division_code=house.division_code,
+        grade=appraisal.grade, status=EntryStatus.OPEN, opened_on=on, appraised_on=on,
+        appraisal=appraisal, hazard=appraisal.hazards.order_by("-id").first(),
+        business_sector=house.business_sector if house.use in BUSINESS_USES else "",
+        programme=programme, low_income_category=category,
+        red_alert=_alert(house.occupancy, EntryStatus.OPEN),
+        next_check_due=on + _interval(house.division_code, on))
+    # Control measures ordered on the hazard (R-CJ-2) are carried over, still to be done.
+    orders = ControlOrder.objects.filter(hazard__house=house, hazard__appraisal=appraisal)
+    Measure.objects.bulk_create(
+        Measure(entry=entry, division_code=entry.division_code, kind=o.kind,
+                category=MeasureCategory.CONTROL, control_order=o, ordered_on=o.ordered_on,
+                note=o.note) for o in orders)
+    Transition.objects.create(
+        entry=entry, division_code=entry.division_code, from_status="", action=Action.ENTER,
+        to_status=EntryStatus.OPEN, on=on, actor=acting_user,
+        details={"appraisal": appraisal.pk, "grade": appraisal.grade,
+                 "planned_controls": [o.kind for o in orders]})
+    return entry
+
+
+def on_appraised(appraisal: Appraisal) -> None:
+    enter_on_ledger(appraisal, acting_user=appraisal.recorded_by)
+
+
+def sync_house_entries(house_id: int) -> None:
+    """Keep an entry's derived fields in step with its house (registry.hooks): the red alert
+    (R-CJ-6), the business sector (R-CJ-10), the low-income programme (R-CJ-9), and its village
+    when the house moves (an open entry is the new village's to close)."""
+    entry = (LedgerEntry.objects.filter(house_id=house_id, status__in=NOT_CLOSED)
+             .select_related("house__household").first())
+    if entry is None:
+        return
+    house = entry.house
+    programme, category = _programme(house, timezone.localdate())
+    values = {"red_alert": _alert(house.occupancy, entry.status),
+              "business_sector": house.business_sector if house.use in BUSINESS_USES else "",
+              "programme": programme or entry.programme,
+              "low_income_category": category or entry.low_income_category,
+              "household_id": house.household_id, "division_code": house.division_code}
+    if any(getattr(entry, k) != v for k, v in values.items()):
+        LedgerEntry.objects.filter(pk=entry.pk).update(**values)
+    if entry.division_code != house.division_code:
+        ledger_changed([entry.division_code, house.division_code])
+
+
+def backfill_ledger(division: str, *, today: date | None = None) -> int:
+    """C/D houses of `division` with no open entry (graded before Anju kept appraisals, or by
+    bulk data) go onto the ledger in bulk; idempotent. Returns the number of new entries."""
+    from anju.registry.bulk import refresh_statistics
+
+    with transaction.atomic():
+        made = _backfill(division, today=today)
+        if made:
+            ledger_changed([division])
+    if made:
+        refresh_statistics([LedgerEntry, Transition])  # a bulk load: the planner's numbers
+    return made
+
+
+def _backfill(division: str, *, today: date | None) -> int:
+    from anju.divisions.scope import within
+
+    today = today or timezone.localdate()
+    resolve = profile_resolver(today)
+    taken = LedgerEntry.objects.filter(status__in=NOT_CLOSED).values("house_id")
+    latest = Appraisal.objects.filter(house=OuterRef("pk")).order_by("-appraised_on", "-id")
+    houses = (House.objects.filter(within(division), grade__in=sorted(DANGEROUS_GRADES))
+              .exclude(pk__in=taken)
+              .annotate(appraised_on=Subquery(latest.values("appraised_on")[:1]))
+              .values_list("pk", "household_id", "division_code", "grade", "use",
+                           "business_sector", "occupancy", "household__low_income_category",
+                           "appraised_on")
+              .order_by("pk"))
+    made = 0
+    batch = []
+
+    def flush():
+        nonlocal made
+        created = LedgerEntry.objects.bulk_create(batch, batch_size=2000)
+        if created and created[0].pk is None:  # backends that do not return ids
+            created = list(LedgerEntry.objects.filter(
+                house_id__in=[e.house_id for e in batch], status__in=NOT_CLOSED))
+        Transition.objects.bulk_create(
+            (Transition(entry_id=e.pk, division_code=e.division_code, from_status="",
+                        action=Action.ENTER, to_status=EntryStatus.OPEN, on=today,
+                        details={"backfill": True, "grade": e.grade}) for e in created),
+            batch_size=2000)
+        made += len(batch)
+        batch.clear()
+
+    for (pk, household_id, code, grade, use, sector, occupancy, category,
+         appraised_on) in houses.iterator(chunk_size=2000):
+        profile = resolve(code)
+        batch.append(LedgerEntry(
+            house_id=pk, household_id=household_id, division_code=code, grade=grade,
+            status=EntryStatus.OPEN, opened_on=today, appraised_on=appraised_on,
+            business_sector=sector if use in BUSINESS_USES else "",
+            programme=profile.low_income_programme if category else "",
+            low_income_category=category or "",
+            red_alert=_alert(occupancy, EntryStatus.OPEN),
+            next_check_due=today + timedelta(days=profile.control_check_interval_days)))
+        if len(batch) >= 2000:
+            flush()
+    if batch:
+        flush()
+    return made
+
+
