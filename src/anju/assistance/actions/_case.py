@@ -106,15 +106,3 @@ def attachments_of(case: Application, ids, field: str) -> list[Attachment]:
         raise RuleViolation("attachment_not_found", f"附件 {missing[0]} 不在该农户的档案中",
                             field=field)
     return [found[i] for i in ids]
-
-
-def date_errors(value, field: str, label: str, today: date, *, not_before: date | None = None,
-                before_label: str = "") -> list:
-    if value is None:
-        return [RuleViolation("field_required", f"{label}不能为空", field=field)]
-    if value > today:
-        return [RuleViolation("date_in_future", f"{label}不能晚于今天", field=field)]
-    if not_before is not None and value < not_before:
-        return [RuleViolation("date_out_of_order", f"{label}不能早于{before_label}"
-                              f"（{not_before:%Y-%m-%d}）", field=field)]
-    return []

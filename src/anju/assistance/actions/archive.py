@@ -8,7 +8,6 @@ from django.utils import timezone
 from anju.assistance import rules
 from anju.assistance.actions._case import (
     attachments_of,
-    date_errors,
     facts_of,
     move,
     open_move,
@@ -16,6 +15,7 @@ from anju.assistance.actions._case import (
 )
 from anju.assistance.codes import Action, DocumentKind
 from anju.assistance.models import Application, CaseDocument
+from anju.dates import date_errors
 from anju.errors import RuleViolation
 
 

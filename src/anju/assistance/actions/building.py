@@ -10,7 +10,6 @@ from anju.assistance import rules
 from anju.assistance.actions._case import (
     TEXT_MAX,
     attachments_of,
-    date_errors,
     move,
     open_move,
     raise_if,
@@ -34,6 +33,7 @@ from anju.assistance.models import (
     Craftsman,
     StageInspection,
 )
+from anju.dates import date_errors
 from anju.errors import RuleViolation
 from anju.policy.rules import profile_for
 

@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from anju.accounts.access import check
 from anju.assistance import rules
-from anju.assistance.actions._case import date_errors, raise_if
+from anju.assistance.actions._case import raise_if
 from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
+from anju.dates import date_errors
 from anju.errors import Conflict, Forbidden, RuleViolation
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, Household

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from anju.assistance.actions._case import (
     attachments_of,
-    date_errors,
     move,
     open_move,
     raise_if,
@@ -18,6 +17,7 @@ from anju.assistance.actions._case import (
 from anju.assistance.codes import Account, Action, DocumentKind, Payee
 from anju.assistance.models import Application, CaseDocument, Payment
 from anju.assistance.rules import payment_unmet
+from anju.dates import date_errors
 from anju.errors import Conflict, RuleViolation
 
 

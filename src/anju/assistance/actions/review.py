@@ -11,7 +11,6 @@ from anju.assistance import rules
 from anju.assistance.actions._case import (
     TEXT_MAX,
     attachments_of,
-    date_errors,
     move,
     open_move,
     raise_if,
@@ -28,6 +27,7 @@ from anju.assistance.models import (
     Objection,
     Transition,
 )
+from anju.dates import date_errors
 from anju.errors import Conflict, Forbidden, RuleViolation
 from anju.policy.rules import profile_for
 from anju.registry.models import House, Household

@@ -118,14 +118,4 @@ def _photos(entry: LedgerEntry, ids) -> list[int]:
     return ids
 
 
-def _check_date(value, field: str, label: str, today: date, *, required=True) -> list:
-    if value is None:
-        return [RuleViolation("field_required", f"{label}不能为空", field=field)] \
-            if required else []
-    if not isinstance(value, date):
-        return [RuleViolation("invalid_value", f"{label}应为日期", field=field)]
-    if value > today:
-        return [RuleViolation("date_in_future", f"{label}不能晚于今天", field=field)]
-    return []
-
 

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
+from anju.dates import date_errors
 from anju.errors import RuleViolation
 from anju.rectification.actions._entry import (
-    _check_date,
     _interval,
     _move,
     _note,
@@ -45,7 +45,7 @@ def record_control_check(entry: LedgerEntry, *, acting_user, data: dict,
     if not isinstance(holds, bool):
         errors.append(RuleViolation("field_required", "请说明管控措施是否有效", field="holds",
                                     rule="R-CJ-7"))
-    errors += _check_date(data.get("checked_on"), "checked_on", "检查日期", today)
+    errors += date_errors(data.get("checked_on"), "checked_on", "检查日期", today)
     _raise_if(errors)
     checked_on = data["checked_on"]
     if checked_on < entry.opened_on:

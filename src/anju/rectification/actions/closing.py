@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
+from anju.dates import date_errors
 from anju.errors import Conflict, RuleViolation
 from anju.rectification.actions._entry import (
     NOTE_MAX,
     _alert,
-    _check_date,
     _interval,
     _move,
     _note,
@@ -41,7 +41,7 @@ def record_acceptance(entry: LedgerEntry, *, acting_user, data: dict,
     action = Action.ACCEPT if passed else Action.ACCEPT_FAILED
     facts = facts_of(entry)
     _refuse_if_blocked(entry, action, facts)
-    errors = _check_date(data.get("accepted_on"), "accepted_on", "验收日期", today)
+    errors = date_errors(data.get("accepted_on"), "accepted_on", "验收日期", today)
     inspectors = [str(i).strip()[:80] for i in (data.get("inspectors") or []) if str(i).strip()]
     if not inspectors:
         errors.append(RuleViolation("field_required", "请填写验收人员", field="inspectors",
@@ -78,7 +78,7 @@ def sign_off_rectification(entry: LedgerEntry, *, acting_user, data: dict, reque
     today = today or timezone.localdate()
     facts = facts_of(entry)
     _refuse_if_blocked(entry, Action.SIGN_OFF, facts)
-    _raise_if(_check_date(data.get("closed_on"), "closed_on", "销号日期", today))
+    _raise_if(date_errors(data.get("closed_on"), "closed_on", "销号日期", today))
     closed_on = data["closed_on"]
     if facts.accepted_on and closed_on < facts.accepted_on:
         raise RuleViolation("signoff_before_acceptance", "销号日期不能早于验收日期",

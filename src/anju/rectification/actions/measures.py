@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
+from anju.dates import date_errors
 from anju.errors import RuleViolation
 from anju.rectification.actions._entry import (
     NOTE_MAX,
-    _check_date,
     _interval,
     _move,
     _note,
@@ -52,8 +52,8 @@ def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
     else:
         action = Action.RECORD_ENGINEERING
     _refuse_if_blocked(entry, action)
-    errors = _check_date(started, "started_on", "开始日期", today, required=not control)
-    errors += _check_date(completed, "completed_on", "完成日期", today, required=False)
+    errors = date_errors(started, "started_on", "开始日期", today, required=not control)
+    errors += date_errors(completed, "completed_on", "完成日期", today, required=False)
     _raise_if(errors)
     floor = entry.appraised_on
     for field, value in (("started_on", started), ("completed_on", completed)):
