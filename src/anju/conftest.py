@@ -105,14 +105,14 @@ def sign_in(client: Client, user) -> Client:
     """Log `client` in as `user` by session, with the second factor passed when the user
     needs one (administrators and full-view roles), as after the login and code pages."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from anju.accounts.models import Authenticator
     from anju.accounts.rules import needs_second_factor
 
     client.force_login(user)
     if needs_second_factor(user):
-        device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                  or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+        device = (Authenticator.objects.filter(user=user, confirmed=True).first()
+                  or Authenticator.objects.create(user=user, name="test", confirmed=True))
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

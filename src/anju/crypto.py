@@ -183,3 +183,23 @@ def with_lookup_hashes(model, values: dict) -> dict:
     """`values` for a queryset update(), with the hash of each changed source field."""
     return values | {f.attname: lookup_hash(values[f.source])
                      for f in hash_fields(model) if f.source in values}
+
+
+def seal_secret(hex_key: str) -> str:
+    """An authenticator's secret (hex, as django-otp keeps it) as a token of its raw bytes
+    (20 bytes make a 77-character token, inside django-otp's 80); a token stays as it is."""
+    if is_encrypted(hex_key):
+        return hex_key
+    return keyring().encrypt(bytes.fromhex(hex_key))
+
+
+def open_secret(value: str) -> bytes:
+    """The raw secret of a sealed (or, before migration, hex) authenticator key."""
+    if not is_encrypted(value):
+        return bytes.fromhex(value)
+    try:
+        return keyring().decrypt(value)
+    except (InvalidTag, ValueError):
+        raise ImproperlyConfigured(
+            "an authenticator secret does not decrypt: ANJU_FIELD_KEYS holds a different key "
+            "under the same id") from None

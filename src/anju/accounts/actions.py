@@ -5,10 +5,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anju.accounts.access import check
-from anju.accounts.models import ApiToken, Department, Role, User
+from anju.accounts.models import ApiToken, Authenticator, Department, Role, User
 from anju.audit.actions import record
 from anju.audit.models import Action
 from anju.divisions.models import Division
@@ -128,7 +127,7 @@ def reset_second_factor(user: User, *, acting_user, request=None) -> int:
     """The security administrator removes a lost authenticator; the user sets up a new one at
     the next login."""
     check(acting_user, "accounts.security")
-    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    count, _ = Authenticator.objects.filter(user=user).delete()
     record(Action.OTP_RESET, actor=acting_user, obj=user, request=request,
            details={"username": user.username, "devices": count})
     return count
@@ -167,7 +166,7 @@ def revoke_token(token: ApiToken, *, acting_user, request=None) -> None:
 
 
 @transaction.atomic
-def confirm_second_factor(device: TOTPDevice, *, acting_user, token: str,
+def confirm_second_factor(device: Authenticator, *, acting_user, token: str,
                           request=None) -> bool:
     """Confirm a new authenticator with a first code; False if the code is wrong."""
     check(acting_user, "accounts.self")
@@ -180,7 +179,7 @@ def confirm_second_factor(device: TOTPDevice, *, acting_user, token: str,
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # One authenticator per user: an older one stops working.
-    TOTPDevice.objects.filter(user=acting_user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=acting_user).exclude(pk=device.pk).delete()
     record(Action.OTP_ENROLLED, actor=acting_user, obj=acting_user, request=request)
     return True
 
@@ -190,7 +189,7 @@ def verify_second_factor(user: User, token: str, *, request=None, channel: str =
     outcomes are audited. django-otp slows repeated wrong codes down (throttling)."""
     from django_otp import verify_token
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     verified = (verify_token(user, device.persistent_id, (token or "").strip())
                 if device is not None else None)
     record(Action.OTP_VERIFIED if verified else Action.OTP_FAILED, actor=user,

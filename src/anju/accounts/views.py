@@ -10,12 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anju.accounts import actions
 from anju.accounts.access import can, requires
 from anju.accounts.forms import CodeForm, PasswordChangeForm, PasswordResetForm, UserForm
-from anju.accounts.models import User
+from anju.accounts.models import Authenticator, User
 from anju.accounts.rules import needs_second_factor, second_factor_required
 from anju.errors import AnjuError, Forbidden
 from anju.pages import paginate, query_without_page
@@ -60,8 +59,8 @@ def otp_setup(request):
     if user_has_device(user, confirmed=True) and not user.is_verified():
         # Replacing an authenticator takes the current one first.
         return redirect("accounts:otp_verify")
-    device = (TOTPDevice.objects.filter(user=user, confirmed=False).first()
-              or TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False))
+    device = (Authenticator.objects.filter(user=user, confirmed=False).first()
+              or Authenticator.objects.create(user=user, name="身份验证器", confirmed=False))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.confirm_second_factor(device, acting_user=user,

@@ -8,22 +8,22 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from anju.accounts.models import ApiToken
+from anju.accounts import actions
+from anju.accounts.models import ApiToken, Authenticator
 from anju.audit.models import AuditEvent
 from anju.conftest import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token"
 
 
-def code_of(device: TOTPDevice) -> str:
+def code_of(device: Authenticator) -> str:
     device.refresh_from_db()
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def device_for(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+def device_for(user) -> Authenticator:
+    return Authenticator.objects.create(user=user, name="phone", confirmed=True)
 
 
 def logged_in(user) -> Client:
@@ -54,7 +54,7 @@ def test_admin_with_an_authenticator_enters_the_code_before_admin_pages(cast):
     # django-otp makes the next try wait after a wrong code (1 s, doubling each time).
     r = client.post("/accounts/otp/", {"token": code_of(device), "next": "/accounts/users/"})
     assert r.status_code == 200
-    TOTPDevice.objects.filter(pk=device.pk).update(
+    Authenticator.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - timedelta(seconds=5))
 
     r = client.post("/accounts/otp/", {"token": code_of(device), "next": "/accounts/users/"})
@@ -71,7 +71,7 @@ def test_admin_binds_an_authenticator_at_first_login(cast):
     page = client.get("/accounts/otp/setup/").content.decode()
     assert "必须使用动态口令" in page
     assert re.search(r'<img src="data:image/svg\+xml[^"]+"', page)
-    device = TOTPDevice.objects.get(user=cast.admin, confirmed=False)
+    device = Authenticator.objects.get(user=cast.admin, confirmed=False)
     assert re.search(r'id="otp-secret">([A-Z2-7]{32,})<', page)
 
     r = client.post("/accounts/otp/setup/", {"token": code_of(device), "next": "/"})
@@ -87,7 +87,7 @@ def test_a_password_alone_cannot_replace_an_enrolled_authenticator(cast):
     client = logged_in(cast.admin)
     r = client.get("/accounts/otp/setup/")
     assert r.status_code == 302 and r["Location"] == "/accounts/otp/"
-    assert TOTPDevice.objects.filter(user=cast.admin).count() == 1
+    assert Authenticator.objects.filter(user=cast.admin).count() == 1
 
 
 @pytest.mark.parametrize("username", ["mhk_housing", "mhk_finance", "admin", "security",
@@ -115,7 +115,7 @@ def test_a_township_officer_logs_in_with_the_password_alone(cast):
 def test_anyone_may_bind_an_authenticator_and_then_needs_it(api, cast):
     client = logged_in(cast.shancheng)
     client.get("/accounts/otp/setup/")
-    device = TOTPDevice.objects.get(user=cast.shancheng)
+    device = Authenticator.objects.get(user=cast.shancheng)
     client.post("/accounts/otp/setup/", {"token": code_of(device)})
     r = api().post(TOKEN_URL, {"username": "shancheng", "password": PASSWORD})
     assert (r.status_code, r.json()["error"]["code"]) == (401, "otp_required")
@@ -133,3 +133,33 @@ def test_the_demo_can_turn_the_requirement_off(api, cast, settings):
     r = api().post(TOKEN_URL, {"username": "mhk_housing", "password": PASSWORD})
     assert r.status_code == 200
     assert logged_in(cast.admin).get("/accounts/users/").status_code == 200
+
+
+def test_an_authenticator_secret_is_stored_encrypted_and_still_gives_the_codes(cast):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = device_for(cast.admin)
+    stored = TOTPDevice.objects.values_list("key", flat=True).get(pk=device.pk)
+    assert stored.startswith("enc1:") and len(stored) <= 80  # django-otp's column
+    assert actions.verify_second_factor(cast.admin, code_of(device)) is not None
+
+
+def test_secrets_of_an_older_install_are_sealed_and_survive_a_key_rotation(cast, settings):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from anju.crypto import new_key
+
+    old = TOTPDevice.objects.create(user=cast.auditor, name="old", confirmed=True)  # plain hex
+    secret = bytes.fromhex(old.key)
+    import_module("anju.accounts.migrations.0003_authenticator").seal(apps, None)
+    sealed = Authenticator.objects.get(pk=old.pk)
+    assert sealed.key.startswith("enc1:") and sealed.bin_key == secret
+    settings.FIELD_KEYS = [new_key(), *settings.FIELD_KEYS]
+    call_command("rotate_keys", stdout=open("/dev/null", "w"))
+    settings.FIELD_KEYS = settings.FIELD_KEYS[:1]  # the old key can go now
+    assert Authenticator.objects.get(pk=old.pk).bin_key == secret
+    assert actions.verify_second_factor(cast.auditor, code_of(sealed)) is not None
