@@ -11,15 +11,9 @@ from anju.audit.models import Action as AuditAction
 from anju.errors import RuleViolation, ValidationErrors, version_conflict
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
-from anju.rectification.codes import (
-    ENGINEERING,
-    EntryStatus,
-)
+from anju.rectification.codes import ENGINEERING, EntryStatus
 from anju.rectification.hooks import ledger_changed
-from anju.rectification.models import (
-    LedgerEntry,
-    Transition,
-)
+from anju.rectification.models import LedgerEntry, Transition
 from anju.registry.codes import Occupancy
 from anju.registry.models import Attachment, House
 

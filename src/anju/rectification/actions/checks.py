@@ -16,16 +16,8 @@ from anju.rectification.actions._entry import (
     _raise_if,
     _refuse_if_blocked,
 )
-from anju.rectification.codes import (
-    UNDER_CONTROL_CHECKS,
-    Action,
-    CheckLevel,
-)
-from anju.rectification.models import (
-    ControlCheck,
-    LedgerEntry,
-    Transition,
-)
+from anju.rectification.codes import UNDER_CONTROL_CHECKS, Action, CheckLevel
+from anju.rectification.models import ControlCheck, LedgerEntry, Transition
 
 
 @transaction.atomic

@@ -19,15 +19,8 @@ from anju.rectification.actions._entry import (
     _refuse_if_blocked,
     facts_of,
 )
-from anju.rectification.codes import (
-    NOT_CLOSED,
-    Action,
-    EntryStatus,
-)
-from anju.rectification.models import (
-    Acceptance,
-    LedgerEntry,
-)
+from anju.rectification.codes import NOT_CLOSED, Action, EntryStatus
+from anju.rectification.models import Acceptance, LedgerEntry
 from anju.registry.models import House
 
 

@@ -9,24 +9,10 @@ from django.utils import timezone
 
 from anju.appraisal.models import Appraisal, ControlOrder
 from anju.policy.rules import profile_resolver
-from anju.rectification.actions._entry import (
-    _alert,
-    _interval,
-    _move,
-    _programme,
-)
-from anju.rectification.codes import (
-    NOT_CLOSED,
-    Action,
-    EntryStatus,
-    MeasureCategory,
-)
+from anju.rectification.actions._entry import _alert, _interval, _move, _programme
+from anju.rectification.codes import NOT_CLOSED, Action, EntryStatus, MeasureCategory
 from anju.rectification.hooks import ledger_changed
-from anju.rectification.models import (
-    LedgerEntry,
-    Measure,
-    Transition,
-)
+from anju.rectification.models import LedgerEntry, Measure, Transition
 from anju.registry.codes import BUSINESS_USES, DANGEROUS_GRADES
 from anju.registry.models import House
 

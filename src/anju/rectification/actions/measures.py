@@ -18,17 +18,8 @@ from anju.rectification.actions._entry import (
     _refuse_if_blocked,
 )
 from anju.rectification.actions.ledger import sync_house_entries
-from anju.rectification.codes import (
-    CONTROL,
-    OCCUPANCY_AFTER,
-    Action,
-    MeasureCategory,
-    MeasureKind,
-)
-from anju.rectification.models import (
-    LedgerEntry,
-    Measure,
-)
+from anju.rectification.codes import CONTROL, OCCUPANCY_AFTER, Action, MeasureCategory, MeasureKind
+from anju.rectification.models import LedgerEntry, Measure
 from anju.registry.codes import Occupancy
 from anju.registry.models import House
 
