@@ -22,9 +22,7 @@ from anju.appraisal.codes import (
     SeismicItem,
     SiteHazard,
 )
-from anju.errors import AnjuError, RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for
-from anju.registry import actions as registry_actions
 from anju.registry.forms import BLANK, FilesWithRecordForm
 
 MAX_ITEM_ROWS = 40
@@ -67,11 +65,7 @@ class MultipleFileField(forms.FileField):
 
 
 class HouseVerbForm(FilesWithRecordForm):
-    """A form that records something on one house. Fields are named after the verb's error
-    fields with dots as underscores (`components.roof` → `components_roof`); the odd ones out
-    are listed in FIELD_NAMES."""
-
-    FIELD_NAMES: dict[str, str] = {}
+    """A form that records something on one house; its files go on the house's file."""
 
     def __init__(self, *args, user, house, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -80,29 +74,8 @@ class HouseVerbForm(FilesWithRecordForm):
         # attach_file asks for registry.attach (appraisers have it).
         self.can_upload = can(user, "registry.attach")
 
-    def show(self, error: AnjuError) -> None:
-        field = error.field or ""
-        name = self.FIELD_NAMES.get(field, field.replace(".", "_"))
-        if name != field and name in self.fields:
-            error = AnjuError(error.code, error.message, field=name, rule=error.rule)
-        super().show(error)
-
-    def attach(self, uploads, *, kind: str, title: str, field: str, created: list) -> list[int]:
-        """Keep the files on the house's file (一户一档); a refused file is named by `field`."""
-        ids, errors = [], []
-        for upload in uploads:
-            try:
-                attachment = registry_actions.attach_file(
-                    acting_user=self.user, upload=upload, kind=kind, house=self.house,
-                    title=title[:100])
-            except RuleViolation as e:
-                errors.append(RuleViolation(e.code, f"{upload.name}：{e.message}", field=field))
-                continue
-            created.append(attachment)
-            ids.append(attachment.pk)
-        if errors:
-            raise ValidationErrors(errors)
-        return ids
+    def files_owner(self) -> dict:
+        return {"house": self.house}
 
 
 

@@ -21,8 +21,6 @@ from anju.assistance.codes import (
     Stage,
 )
 from anju.assistance.queries import contractors_for_user, craftsmen_for_user
-from anju.errors import AnjuError, RuleViolation, ValidationErrors
-from anju.registry import actions as registry_actions
 from anju.registry.forms import BLANK, FilesWithRecordForm, VerbForm
 from anju.registry.rules import mask_account
 
@@ -68,10 +66,7 @@ def one_file(label: str, help_text: str = "") -> forms.FileField:
 
 
 class UploadingForm(FilesWithRecordForm):
-    """A verb form whose files are kept on the household's file first. Fields are named after
-    the verb's error fields; the odd ones out are in FIELD_NAMES (verb field → form field)."""
-
-    FIELD_NAMES: dict[str, str] = {}
+    """A verb form whose files are kept on the household's file first."""
 
     def __init__(self, *args, user, household, instance=None, request=None, **kwargs):
         super().__init__(*args, user=user, instance=instance, **kwargs)
@@ -79,31 +74,8 @@ class UploadingForm(FilesWithRecordForm):
         self.request = request
         self.today = timezone.localdate()
 
-    def show(self, error: AnjuError) -> None:
-        field = error.field or ""
-        name = self.FIELD_NAMES.get(field, field)
-        if name != field and name in self.fields:
-            error = AnjuError(error.code, error.message, field=name, rule=error.rule)
-        super().show(error)
-
-    def attach(self, uploads, *, title: str, field: str, created: list,
-               kind: str = "document") -> list[int]:
-        ids, errors = [], []
-        for upload in uploads:
-            if upload is None:
-                continue
-            try:
-                attachment = registry_actions.attach_file(
-                    acting_user=self.user, upload=upload, kind=kind, household=self.household,
-                    title=title[:100])
-            except RuleViolation as e:
-                errors.append(RuleViolation(e.code, f"{upload.name}：{e.message}", field=field))
-                continue
-            created.append(attachment)
-            ids.append(attachment.pk)
-        if errors:
-            raise ValidationErrors(errors)
-        return ids
+    def files_owner(self) -> dict:
+        return {"household": self.household}
 
     def attach_one(self, upload, **kwargs) -> int | None:
         ids = self.attach([upload], **kwargs)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.forms import formset_factory
 
 from anju.divisions.models import Division
-from anju.errors import AnjuError, Forbidden, ValidationErrors
+from anju.errors import AnjuError, Forbidden, RuleViolation, ValidationErrors
 from anju.registry import actions
 from anju.registry.codes import (
     BuildMethod,
@@ -126,7 +126,42 @@ class VerbForm(forms.Form):
 
 class FilesWithRecordForm(VerbForm):
     """A verb form that keeps uploaded files on the household's or house's file first and then
-    records the act; `record(cleaned, created)` appends each attachment it makes to `created`."""
+    records the act; `record(cleaned, created)` appends each attachment it makes to `created`.
+    Its fields are named after the verb's error fields with dots as underscores
+    (`components.roof` → `components_roof`); the odd ones out are in FIELD_NAMES."""
+
+    FIELD_NAMES: dict[str, str] = {}
+
+    def show(self, error: AnjuError) -> None:
+        field = error.field or ""
+        name = self.FIELD_NAMES.get(field, field.replace(".", "_"))
+        if name != field and name in self.fields:
+            error = AnjuError(error.code, error.message, field=name, rule=error.rule)
+        super().show(error)
+
+    def files_owner(self) -> dict:
+        """Whose file the uploads go on (一户一档): {"house": …} or {"household": …}."""
+        raise NotImplementedError
+
+    def attach(self, uploads, *, title: str, field: str, created: list,
+               kind: str = "document") -> list[int]:
+        """Keep the uploads on the owner's file; a refused file is named by `field`."""
+        ids, errors = [], []
+        for upload in uploads:
+            if upload is None:
+                continue
+            try:
+                attachment = actions.attach_file(acting_user=self.user, upload=upload,
+                                                 kind=kind, title=title[:100],
+                                                 **self.files_owner())
+            except RuleViolation as e:
+                errors.append(RuleViolation(e.code, f"{upload.name}：{e.message}", field=field))
+                continue
+            created.append(attachment)
+            ids.append(attachment.pk)
+        if errors:
+            raise ValidationErrors(errors)
+        return ids
 
     def run_verb(self, cleaned):
         # Files and record go together: a refused record keeps none of the files just sent.
