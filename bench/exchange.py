@@ -29,20 +29,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from ledger_export import status_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"import_rows_per_s": {"sqlite": 5_000, "postgresql": 20_000},
            "export_peak_rss_mb": 200}
 USER = "bench_exchange"
 HEADER = ["division_code", "head_name", "head_id_number", "phone", "persons", "members",
           "bank_account", "bank_name"]
-
-
-def _status_mb(key: str) -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(f"{key}:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def measure(county: str, import_rows: int) -> dict:
@@ -80,13 +74,13 @@ def _export(county: str) -> dict:
     from anju.exchange import runner
     from anju.exchange.models import Job
 
-    before = _status_mb("VmRSS")
+    before = status_mb("VmRSS")
     job = Job.objects.create(owner=user, kind="export_houses", division_code=county,
                              params={"resource": "houses", "division": "", "format": "xlsx"})
     started = time.perf_counter()
     status = runner.run(job.pk)
     seconds = time.perf_counter() - started
-    peak = _status_mb("VmHWM")
+    peak = status_mb("VmHWM")
     job.refresh_from_db()
     assert status == "succeeded", job.summary
     size = job.result_file.size
@@ -150,7 +144,7 @@ def _import(county: str, n: int) -> dict:
         with open(path, "rb") as f:
             job = jobs.start_import(acting_user=user, resource="households", upload=File(f))
         upload_s = time.perf_counter() - started
-    before = _status_mb("VmRSS")
+    before = status_mb("VmRSS")
     started = time.perf_counter()
     status = runner.run(job.pk)
     seconds = time.perf_counter() - started
@@ -181,7 +175,7 @@ def _import(county: str, n: int) -> dict:
             "xlsx_mb": round(size / 1024 / 1024, 1), "upload_check_s": round(upload_s, 2),
             "seconds": round(seconds, 2), "rows_per_s": round(n / seconds),
             "worker_processes": workers.parallel(n),
-            "rss_before_mb": round(before, 1), "peak_rss_mb": round(_status_mb("VmHWM"), 1),
+            "rss_before_mb": round(before, 1), "peak_rss_mb": round(status_mb("VmHWM"), 1),
             "verb_rows": verb_rows, "verb_rows_per_s": round(verb_rows / verb_s) if verb_s else 0}
 
 

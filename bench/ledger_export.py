@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"rows_per_s": 5_000, "peak_rss_mb": 200}
 
 
-def _status_mb(key: str) -> float:
+def status_mb(key: str) -> float:
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith(f"{key}:"):
@@ -58,7 +58,7 @@ def _export(county: str) -> dict:
     from anju.rectification.exports import write_ledger_xlsx
 
     user = User.objects.get(username="bench_ledger", scope=county)
-    before = _status_mb("VmRSS")
+    before = status_mb("VmRSS")
     with tempfile.TemporaryFile(suffix=".xlsx") as target:
         started = time.perf_counter()
         rows = write_ledger_xlsx(user, target, reveal=True)
@@ -66,7 +66,7 @@ def _export(county: str) -> dict:
         size = target.tell()
     # VmHWM, the peak RSS of this program image: ru_maxrss would also count the parent's
     # pages that the fork before exec carried over (Linux keeps it across execve).
-    peak = _status_mb("VmHWM")
+    peak = status_mb("VmHWM")
     return {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
             "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak, 1),
             "xlsx_mb": round(size / 1024 / 1024, 1), "targets": TARGETS}

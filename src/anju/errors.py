@@ -4,6 +4,19 @@ Each error has a stable machine code, a Chinese message for people, the field it
 and the rule id of docs/domain.md it enforces, as the API contract asks.
 """
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A rule a pure rules.py function found not met; the verb raises it as the error its
+    place calls for (a RuleViolation, a Conflict)."""
+
+    code: str
+    rule: str
+    field: str
+    message: str
+
 
 class AnjuError(Exception):
     status = 422

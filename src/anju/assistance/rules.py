@@ -22,17 +22,10 @@ from anju.assistance.codes import (
     OldHouseTreatment,
     Stage,
 )
+from anju.errors import Unmet
 from anju.policy.profiles import Profile
 
 DANGEROUS = frozenset({"C", "D"})
-
-
-@dataclass(frozen=True)
-class Unmet:
-    code: str
-    rule: str
-    field: str
-    message: str
 
 
 # ---------------------------------------------------------------- R-MH-1, R-MH-2

@@ -7,6 +7,7 @@ API, the pages and the "what can I do now?" hints show the same reason.
 from dataclasses import dataclass
 from datetime import date
 
+from anju.errors import Unmet
 from anju.rectification.codes import MeasureKind
 
 SAFE_GRADES = frozenset({"A", "B"})
@@ -22,14 +23,6 @@ class Facts:
     accepted_on: date | None
     # the latest appraisal of the house dated on or after the last engineering completion
     reappraisal_grade: str | None
-
-
-@dataclass(frozen=True)
-class Unmet:
-    code: str
-    rule: str
-    field: str
-    message: str
 
 
 def repaired_only(facts: Facts) -> bool:

@@ -65,8 +65,12 @@ def _ledger_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, da
         overdue_checks=Count("id", filter=overdue_q(today)),
         next_due=Min("next_check_due", filter=Q(status__in=UNDER_CONTROL_CHECKS,
                                                  next_check_due__gte=today))))
-    due = {}
-    out = {}
+    return _by_village(rows)
+
+
+def _by_village(rows) -> tuple[dict[str, dict], dict[str, date]]:
+    """Counted rows by village, and each village's next due date apart."""
+    due, out = {}, {}
     for row in rows:
         code = row.pop("division_code")
         if (next_due := row.pop("next_due")) is not None:
@@ -81,14 +85,7 @@ def _finding_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, d
                 open_findings=Count("id"),
                 overdue_findings=Count("id", filter=Q(due_on__lt=today)),
                 next_due=Min("due_on", filter=Q(due_on__gte=today))))
-    due = {}
-    out = {}
-    for row in rows:
-        code = row.pop("division_code")
-        if (next_due := row.pop("next_due")) is not None:
-            due[code] = next_due
-        out[code] = row
-    return out, due
+    return _by_village(rows)
 
 
 def count_villages(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:

@@ -28,6 +28,7 @@ from anju.assistance.actions.certify import (
 from anju.assistance.actions.payment import pay, release_retention
 from anju.assistance.actions.review import (
     apply,
+    check_approver,
     department_approve,
     notify,
     publish_notice,
@@ -55,6 +56,6 @@ VERBS = {
     Action.WAIVE: waive, Action.REJECT: reject, Action.CLOSE: close,
 }
 
-__all__ = ["VERBS", "apply", "archive_of", "certify", "current_certification", "facts_of",
-           "lapse", "register_contractor", "register_craftsman", *[v.__name__ for v in
-                                                                   VERBS.values()]]
+__all__ = ["VERBS", "apply", "archive_of", "certify", "check_approver",
+           "current_certification", "facts_of", "lapse", "register_contractor",
+           "register_craftsman", *[v.__name__ for v in VERBS.values()]]

@@ -9,7 +9,7 @@ from anju.accounts.access import check
 from anju.assistance import rules, transitions
 from anju.assistance.codes import Account, Stage
 from anju.assistance.hooks import cases_changed
-from anju.assistance.models import Application, Transition
+from anju.assistance.models import Application, CaseDocument, Transition
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.errors import RuleViolation, ValidationErrors, version_conflict
@@ -90,6 +90,13 @@ def move(case: Application, action: str, *, acting_user, on: date, failed: bool 
                      details={"action": action, "from": case.status, "to": target})
     case.refresh_from_db()
     return record
+
+
+def file_documents(case: Application, kind: str, attachments, acting_user) -> None:
+    """Put uploaded files on the case's archive (R-MH-13) as `kind`; None is skipped."""
+    CaseDocument.objects.bulk_create(
+        CaseDocument(application=case, kind=kind, attachment=a, added_by=acting_user)
+        for a in attachments if a is not None)
 
 
 def attachments_of(case: Application, ids, field: str) -> list[Attachment]:

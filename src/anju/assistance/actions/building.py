@@ -10,6 +10,7 @@ from anju.assistance import rules
 from anju.assistance.actions._case import (
     TEXT_MAX,
     attachments_of,
+    file_documents,
     move,
     open_move,
     raise_if,
@@ -27,7 +28,6 @@ from anju.assistance.codes import (
 )
 from anju.assistance.models import (
     Application,
-    CaseDocument,
     CompletionAcceptance,
     Contractor,
     Craftsman,
@@ -38,12 +38,6 @@ from anju.errors import RuleViolation
 from anju.policy.rules import profile_for
 
 SAFE_SITE = "safe"
-
-
-def _file(case, kind, attachments, acting_user) -> None:
-    CaseDocument.objects.bulk_create(
-        CaseDocument(application=case, kind=kind, attachment=a, added_by=acting_user)
-        for a in attachments)
 
 
 def _dated(case: Application, on, label: str) -> list:
@@ -75,7 +69,7 @@ def register_design(case: Application, *, acting_user, data: dict, request=None)
     files = attachments_of(case, data.get("document_ids"), "document_ids")
     raise_if(errors)
     with transaction.atomic():
-        _file(case, DocumentKind.DESIGN, files, acting_user)
+        file_documents(case, DocumentKind.DESIGN, files, acting_user)
         move(case, Action.REGISTER_DESIGN, acting_user=acting_user, on=on, request=request,
              details={"kind": kind, "reference": data["reference"].strip()[:100]},
              design_kind=kind, design_reference=data["reference"].strip()[:100])
@@ -109,7 +103,7 @@ def register_builder(case: Application, *, acting_user, data: dict, request=None
                             field="craftsman_id", rule="R-MH-8")
     files = attachments_of(case, data.get("document_ids"), "document_ids")
     with transaction.atomic():
-        _file(case, DocumentKind.CRAFTSMAN_CERTIFICATE, files, acting_user)
+        file_documents(case, DocumentKind.CRAFTSMAN_CERTIFICATE, files, acting_user)
         move(case, Action.REGISTER_BUILDER, acting_user=acting_user, on=on, request=request,
              details={"craftsman": craftsman.pk if craftsman else None,
                       "contractor": contractor.pk if contractor else None},
@@ -132,7 +126,7 @@ def register_agreement(case: Application, *, acting_user, data: dict, request=No
                                     field="document_ids", rule="R-MH-8"))
     raise_if(errors)
     with transaction.atomic():
-        _file(case, DocumentKind.AGREEMENT, files, acting_user)
+        file_documents(case, DocumentKind.AGREEMENT, files, acting_user)
         move(case, Action.REGISTER_AGREEMENT, acting_user=acting_user, on=on, request=request,
              details={"kind": kind},
              agreement_kind=kind)
@@ -152,7 +146,7 @@ def start_construction(case: Application, *, acting_user, data: dict, request=No
         changes["old_house_due_on"] = rules.old_house_due(on, profile_for(case.division_code,
                                                                           on))
     with transaction.atomic():
-        _file(case, DocumentKind.PHOTO_BEFORE, files, acting_user)
+        file_documents(case, DocumentKind.PHOTO_BEFORE, files, acting_user)
         move(case, Action.START_CONSTRUCTION, acting_user=acting_user, on=on,
              request=request, **changes)
     return case
@@ -184,8 +178,8 @@ def stage_inspection(case: Application, *, acting_user, data: dict,
             application=case, stage=stage, on=on, passed=bool(data["passed"]),
             findings=findings[:2000], photo_ids=[p.pk for p in photos],
             inspected_by=acting_user)
-        _file(case, DocumentKind.STAGE_INSPECTION, photos[:1], acting_user)
-        _file(case, DocumentKind.PHOTO_DURING, photos, acting_user)
+        file_documents(case, DocumentKind.STAGE_INSPECTION, photos[:1], acting_user)
+        file_documents(case, DocumentKind.PHOTO_DURING, photos, acting_user)
         move(case, Action.STAGE_INSPECTION, acting_user=acting_user, on=on, request=request,
              details={"stage": stage, "passed": made.passed, "inspection": made.pk})
     return made
@@ -198,7 +192,7 @@ def complete(case: Application, *, acting_user, data: dict, request=None):
                          not_before=case.started_on, before_label="开工日期"))
     files = attachments_of(case, data.get("photo_ids"), "photo_ids")
     with transaction.atomic():
-        _file(case, DocumentKind.PHOTO_AFTER, files, acting_user)
+        file_documents(case, DocumentKind.PHOTO_AFTER, files, acting_user)
         move(case, Action.COMPLETE, acting_user=acting_user, on=on, request=request,
              completed_on=on)
     return case
@@ -252,7 +246,7 @@ def accept(case: Application, *, acting_user, data: dict, request=None) -> Compl
             members=[{"role": m["role"], "name": m["name"].strip()[:40]} for m in members],
             final_cost=final_cost, main_area=main_area, auxiliary_area=auxiliary,
             note=(data.get("note") or "").strip()[:TEXT_MAX], recorded_by=acting_user)
-        _file(case, DocumentKind.ACCEPTANCE_REPORT, report, acting_user)
+        file_documents(case, DocumentKind.ACCEPTANCE_REPORT, report, acting_user)
         changes = {}
         if passed:
             changes = {"accepted_on": on,
@@ -311,7 +305,7 @@ def record_old_house(case: Application, *, acting_user, data: dict, request=None
                                     field="photo_ids", rule="R-MH-11"))
     raise_if(errors)
     with transaction.atomic():
-        _file(case, DocumentKind.OLD_HOUSE, photos, acting_user)
+        file_documents(case, DocumentKind.OLD_HOUSE, photos, acting_user)
         move(case, Action.RECORD_OLD_HOUSE, acting_user=acting_user, on=on, request=request,
              details={"treatment": treatment}, old_house_treatment=treatment,
              old_house_done_on=on, old_house_overdue=False)

@@ -11,6 +11,7 @@ from anju.assistance import rules
 from anju.assistance.actions._case import (
     TEXT_MAX,
     attachments_of,
+    file_documents,
     move,
     open_move,
     raise_if,
@@ -35,12 +36,6 @@ from anju.registry.models import House, Household
 
 def _text(data: dict, field: str) -> str:
     return (data.get(field) or "").strip()[:TEXT_MAX]
-
-
-def _document(case, kind: str, attachment, acting_user) -> None:
-    if attachment is not None:
-        CaseDocument.objects.create(application=case, kind=kind, attachment=attachment,
-                                    added_by=acting_user)
 
 
 def case_problems(*, division_code: str, on: date, method: str, persons: int,
@@ -118,13 +113,15 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
                 co_owned=bool(data.get("co_owned")),
                 township_built=bool(data.get("township_built")), applied_on=on,
                 created_by=acting_user)
-            _document(case, DocumentKind.APPLICATION,
-                      (attachments_of(case, [data.get("document_id")], "document_id") or
-                       [None])[0], acting_user)
+            file_documents(case, DocumentKind.APPLICATION,
+                           attachments_of(case, [data.get("document_id")], "document_id"),
+                           acting_user)
             # The certification's scan and an appraisal report go on file with the case.
-            _document(case, DocumentKind.CERTIFICATION, certification.document, acting_user)
+            file_documents(case, DocumentKind.CERTIFICATION, [certification.document],
+                           acting_user)
             report = house.appraisals.filter(report_file__isnull=False).first() if house else None
-            _document(case, DocumentKind.APPRAISAL, report and report.report_file, acting_user)
+            file_documents(case, DocumentKind.APPRAISAL, [report and report.report_file],
+                           acting_user)
             Transition.objects.create(
                 application=case, division_code=case.division_code, from_status="",
                 action=Action.APPLY, to_status=Status.APPLIED, on=on, actor=acting_user,
@@ -155,7 +152,7 @@ def village_review(case: Application, *, acting_user, data: dict, request=None):
     raise_if(errors)
     passed = bool(data["passed"])
     with transaction.atomic():
-        _document(case, DocumentKind.VILLAGE_MINUTES, minutes[0], acting_user)
+        file_documents(case, DocumentKind.VILLAGE_MINUTES, [minutes[0]], acting_user)
         move(case, Action.VILLAGE_REVIEW, acting_user=acting_user, on=on, failed=not passed,
              comment=_text(data, "comment"), request=request,
              details={"passed": passed, "meeting": _text(data, "meeting_kind"),
@@ -217,7 +214,7 @@ def publish_notice(case: Application, *, acting_user, data: dict, request=None) 
                                        place=_text(data, "place")[:100],
                                        photo=photo[0] if photo else None,
                                        posted_by=acting_user)
-        _document(case, DocumentKind.PUBLICITY, photo[0] if photo else None, acting_user)
+        file_documents(case, DocumentKind.PUBLICITY, photo, acting_user)
         move(case, Action.PUBLISH_NOTICE, acting_user=acting_user, on=starts, request=request,
              details={"notice": notice.pk, "level": level, "starts_on": starts.isoformat(),
                       "ends_on": ends.isoformat()})
@@ -271,14 +268,19 @@ def resolve_objection(case: Application, *, acting_user, data: dict, request=Non
     return objection
 
 
+def check_approver(case: Application, *, acting_user) -> None:
+    """R-MH-3: only civil affairs, rural revitalisation and housing take part (403)."""
+    check(acting_user, "assistance.approve")
+    if acting_user.department not in APPROVERS:
+        raise Forbidden("只有民政、乡村振兴、住建部门参与联合审批", code="wrong_department",
+                        rule="R-MH-3", obj=case)
+
+
 def department_approve(case: Application, *, acting_user, data: dict, request=None):
     """R-MH-3 三部门联合审批: civil affairs, rural revitalisation and housing each decide once;
     the third approval approves the case, any refusal rejects it."""
+    check_approver(case, acting_user=acting_user)
     department = acting_user.department
-    if department not in APPROVERS:
-        check(acting_user, "assistance.approve")
-        raise Forbidden("只有民政、乡村振兴、住建部门参与联合审批", code="wrong_department",
-                        rule="R-MH-3", obj=case)
     open_move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user,
               version=data.get("version"))
     if case.approvals.filter(department=department).exists():
@@ -349,8 +351,8 @@ def waive(case: Application, *, acting_user, data: dict, request=None):
         changes["old_house_due_on"] = rules.old_house_due(
             on, profile_for(case.division_code, on))
     with transaction.atomic():
-        _document(case, DocumentKind.WAIVER_LETTER, letter[0], acting_user)
-        _document(case, DocumentKind.WAIVER_PROOF, proof[0], acting_user)
+        file_documents(case, DocumentKind.WAIVER_LETTER, [letter[0]], acting_user)
+        file_documents(case, DocumentKind.WAIVER_PROOF, [proof[0]], acting_user)
         move(case, Action.WAIVE, acting_user=acting_user, on=on, request=request,
              comment=_text(data, "reason"), details={"was": case.method}, **changes)
     return case
