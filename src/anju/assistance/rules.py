@@ -197,9 +197,13 @@ def objection_open(facts: Facts) -> Unmet | None:
     return None
 
 
-def old_house_exists(facts: Facts) -> Unmet | None:
+def old_house_replaced(facts: Facts) -> Unmet | None:
+    """R-MH-11 concerns a house that is left behind, not one repaired in place."""
     if not facts.has_house:
         return Unmet("no_old_house", "R-MH-11", "treatment", "无房户没有需要处置的原房")
+    if facts.method == Method.REPAIR_REINFORCE:
+        return Unmet("no_old_house", "R-MH-11", "treatment",
+                     "维修加固的是原房本身，没有需要处置的原房")
     return None
 
 
@@ -259,7 +263,7 @@ def complete_unmet(facts: Facts) -> Unmet | None:
     return None
 
 
-def placement_accept_unmet(facts: Facts) -> Unmet | None:
+def places(facts: Facts) -> Unmet | None:
     """Cases without building (rental, relatives, nursing home, purchase) are accepted once
     the household has moved in; building cases go through construction first."""
     if facts.method in BUILDING_METHODS:

@@ -71,13 +71,13 @@ MOVES: tuple[Move, ...] = (
          concerns=rules.builds),
     # R-MH-10: acceptance, the city office's check, handover
     Move(S.COMPLETED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.COMPLETED),
-    Move(S.NOTIFIED, Action.ACCEPT, S.ACCEPTED, BUILD, rules.placement_accept_unmet,
-         failed=S.NOTIFIED),
+    Move(S.NOTIFIED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.NOTIFIED,
+         concerns=rules.places),
     *_each((S.ACCEPTED, S.PAID), Action.CITY_CHECK, None, SUPERVISE),
     *_each((S.ACCEPTED, S.PAID), Action.HANDOVER, None, BUILD),
     # R-MH-11: the original house
     *_each((S.NOTIFIED, *AFTER_START, S.WAIVED), Action.RECORD_OLD_HOUSE, None, BUILD,
-           concerns=rules.old_house_exists),
+           concerns=rules.old_house_replaced),
     # R-MH-12: payment after acceptance; the warranty retention later
     Move(S.ACCEPTED, Action.PAY, S.PAID, PAY),
     Move(S.PAID, Action.RELEASE_RETENTION, None, PAY, concerns=rules.retention_held),

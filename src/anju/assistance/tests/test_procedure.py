@@ -456,27 +456,33 @@ def test_a_waived_case_may_not_be_built(api, cast, new_case):
     assert response.status_code == 409
 
 
-@pytest.mark.parametrize("status, action, facts, code", [
+@pytest.mark.parametrize("status, action, facts, code, concerned", [
     (Status.NOTIFIED, "register_design",
-     dict(method="public_rental", has_house=False), "not_building"),
+     dict(method="public_rental", has_house=False), "not_building", "rebuild"),
     (Status.UNDER_CONSTRUCTION, "stage_inspection",
-     dict(method="buy_idle", has_house=False), "not_building"),
-    (Status.PAID, "record_old_house", dict(method="buy_idle", has_house=False), "no_old_house"),
+     dict(method="buy_idle", has_house=False), "not_building", "rebuild"),
+    (Status.PAID, "record_old_house", dict(method="buy_idle", has_house=False), "no_old_house",
+     "rebuild"),
+    (Status.UNDER_CONSTRUCTION, "record_old_house", dict(method="repair_reinforce", grade="C"),
+     "no_old_house", "rebuild"),
     (Status.PAID, "release_retention", dict(method="rebuild", township_built=False),
-     "no_retention"),
+     "no_retention", "rebuild"),
     (Status.TOWNSHIP_REVIEWED, "resolve_objection", dict(method="rebuild", open_objections=0),
-     "no_open_objection"),
+     "no_open_objection", "rebuild"),
+    # a building case is accepted after completion, not straight after the written notice
+    (Status.NOTIFIED, "accept", dict(method="repair_reinforce"), "construction_required",
+     "public_rental"),
 ])
 def test_an_act_that_does_not_concern_the_case_is_refused_and_never_offered(
-        cast, status, action, facts, code):
+        cast, status, action, facts, code, concerned):
     facts = rules.Facts(**{"grade": "D", "has_house": True, "today": TODAY, **facts})
     refused = transitions.refusal(status, action, facts)
     assert (refused.status, refused.code) == (409, code)
     for user in (cast.cadre, cast.shancheng, cast.mhk_housing, cast.mhk_finance):
         assert action not in [a for a, *_ in transitions.next_steps(user, status, facts)]
     # and offered where it does concern the case
-    concerned = dataclasses.replace(facts, method="rebuild", has_house=True, township_built=True,
-                                    open_objections=1)
+    concerned = dataclasses.replace(facts, method=concerned, has_house=True,
+                                    township_built=True, open_objections=1)
     assert action in [a for user in (cast.shancheng, cast.mhk_finance)
                       for a, *_ in transitions.next_steps(user, status, concerned)]
 
