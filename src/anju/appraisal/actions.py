@@ -30,6 +30,7 @@ from anju.appraisal.models import (
 )
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
+from anju.dates import date_errors
 from anju.errors import RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
@@ -47,14 +48,6 @@ def _raise_if(errors):
 
 def _actor_name(user) -> str:
     return (user.get_full_name() or user.username)[:80]
-
-
-def _check_date(value, field: str, label: str, today: date) -> list[RuleViolation]:
-    if not isinstance(value, date):
-        return [RuleViolation("field_required", f"{label}不能为空", field=field)]
-    if value > today:
-        return [RuleViolation("date_in_future", f"{label}不能晚于今天", field=field)]
-    return []
 
 
 def _check_level(value, field="level") -> list[RuleViolation]:
@@ -152,7 +145,7 @@ def record_inspection(house: House, *, acting_user, data: dict,
     check(acting_user, "appraisal.inspect")
     today = today or timezone.localdate()
     errors = _check_level(data.get("level"))
-    errors += _check_date(data.get("inspected_on"), "inspected_on", "检查日期", today)
+    errors += date_errors(data.get("inspected_on"), "inspected_on", "检查日期", today)
     findings = (data.get("findings") or "").strip()
     if len(findings) > NOTE_MAX:
         errors.append(RuleViolation("text_too_long", f"发现情况不能超过 {NOTE_MAX} 字",
@@ -193,7 +186,7 @@ def record_screening(house: House, *, acting_user, data: dict,
     today = today or timezone.localdate()
     items = data.get("items") or []
     errors = _check_level(data.get("level") or InspectionLevel.VILLAGE)
-    errors += _check_date(data.get("checked_on"), "checked_on", "排查日期", today)
+    errors += date_errors(data.get("checked_on"), "checked_on", "排查日期", today)
     errors += rules.check_screening_items(items, known_item_kinds(house.division_code))
     errors += _check_controls(data.get("controls") or [])
     _raise_if(errors)
@@ -251,7 +244,7 @@ def record_appraisal(house: House, *, acting_user, data: dict,
     check(acting_user, "appraisal.appraise")
     today = today or timezone.localdate()
     appraised_on = data.get("appraised_on")
-    errors = _check_date(appraised_on, "appraised_on", "鉴定日期", today)
+    errors = date_errors(appraised_on, "appraised_on", "鉴定日期", today)
     if not (data.get("appraiser") or "").strip():
         errors.append(RuleViolation("field_required", "鉴定人不能为空", field="appraiser"))
     profile = profile_for(house.division_code, appraised_on if isinstance(appraised_on, date)

@@ -9,7 +9,7 @@ find the first, however close together they come.
 """
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -20,6 +20,7 @@ from anju.accounts.access import check
 from anju.appraisal import actions as appraisal
 from anju.audit.actions import record as audit
 from anju.audit.models import Action, Result
+from anju.dates import date_errors
 from anju.errors import AnjuError, Conflict, Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.field import rules
 from anju.field.models import Kind, Photo, Status, Submission, SubmissionPhoto
@@ -78,6 +79,7 @@ def submit_capture(*, acting_user, envelope: dict) -> tuple[Submission, int]:
     the first time, 200 when the same capture arrives again. The same UUID with other
     content is refused with 409 `client_uuid_reused` and changes nothing."""
     check(acting_user, "field.sync")
+    _check_captured_at(envelope.get("captured_at"))
     body = canonical_body(envelope)
     digest = rules.content_hash(body)
     found = already_stored(body["client_uuid"])
@@ -94,6 +96,15 @@ def submit_capture(*, acting_user, envelope: dict) -> tuple[Submission, int]:
             return _again(found, acting_user, digest)
         _take(submission, acting_user)
     return submission, submission.http_status
+
+
+def _check_captured_at(value) -> None:
+    # A phone's clock may run a little ahead of the server's, never by more than a day; a
+    # capture from before 1949 is a broken clock.
+    day = value.date() if isinstance(value, datetime) else value
+    errors = date_errors(day, "captured_at", "采集时间", timezone.localdate() + timedelta(days=1))
+    if errors:
+        raise ValidationErrors(errors)
 
 
 def already_stored(client_uuid) -> Submission | None:

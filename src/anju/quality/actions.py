@@ -11,6 +11,7 @@ from django.utils import timezone
 from anju.accounts.access import check
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
+from anju.dates import date_errors
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, within
 from anju.errors import NotFound, RuleViolation, ValidationErrors
@@ -182,12 +183,8 @@ def record_verification(house: House, *, acting_user, data: dict,
     if not covers(acting_user.scope, house.division_code):
         raise NotFound()
     today = today or timezone.localdate()
-    errors = []
     verified_on = data.get("verified_on")
-    if not isinstance(verified_on, date):
-        errors.append(_fail("field_required", "核实日期不能为空", "verified_on"))
-    elif verified_on > today:
-        errors.append(_fail("date_in_future", "核实日期不能晚于今天", "verified_on"))
+    errors = date_errors(verified_on, "verified_on", "核实日期", today)
     recorded = fields.recorded_values(house)
     seen: set[str] = set()
     more, differences = _check_differences(data.get("differences"), recorded, today, seen)

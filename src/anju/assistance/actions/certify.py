@@ -33,7 +33,10 @@ def certify(household: Household, *, acting_user, category: str, certified_on: d
             raise Forbidden(unmet.message, code=unmet.code, rule=unmet.rule, obj=household)
     today = timezone.localdate()
     errors += date_errors(certified_on, "certified_on", "认定日期", today)
-    if valid_until is not None and certified_on and valid_until < certified_on:
+    # The end of validity is still to come, as a rule.
+    until = date_errors(valid_until, "valid_until", "有效期", today, required=False, plan=True)
+    errors += until
+    if not until and valid_until is not None and certified_on and valid_until < certified_on:
         errors.append(RuleViolation("date_out_of_order", "有效期不能早于认定日期",
                                     field="valid_until"))
     if document_id is not None and not Attachment.objects.filter(
@@ -114,7 +117,7 @@ def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
                                     field="trained_on", rule="R-MH-8"))
     else:
         errors += date_errors(trained_on, "trained_on", "培训日期", today)
-    if valid_until is None or valid_until < today:
+    if valid_until is None or (isinstance(valid_until, date) and valid_until < today):
         errors.append(RuleViolation("craftsman_certificate_expired",
                                     "工匠培训合格证书已过期或未填写有效期",
                                     field="valid_until", rule="R-MH-8"))

@@ -45,6 +45,9 @@ def pay(case: Application, *, acting_user, data: dict, request=None) -> Payment:
     if retention and data.get("warranty_until") is None:
         errors.append(RuleViolation("field_required", "预留质保金须填写质保期",
                                     field="warranty_until", rule="R-MH-12"))
+    # The warranty ends in the future, as a rule.
+    errors += date_errors(data.get("warranty_until"), "warranty_until", "质保期", today,
+                          required=False, plan=True)
     cash_request = attachments_of(case, [data.get("cash_request_id")], "cash_request_id")
     receipt = attachments_of(case, [data.get("receipt_id")], "receipt_id")
     voucher_scan = attachments_of(case, [data.get("voucher_id")], "voucher_id")

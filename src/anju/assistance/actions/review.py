@@ -187,11 +187,12 @@ def publish_notice(case: Application, *, acting_user, data: dict, request=None) 
     if level not in NoticeLevel.values:
         errors.append(RuleViolation("invalid_choice", "公示层级应为 village、township 或 county",
                                     field="level", rule="R-MH-4"))
-    if starts is None:
-        errors.append(RuleViolation("field_required", "公示开始日期不能为空", field="starts_on"))
-    if ends is None:
-        errors.append(RuleViolation("field_required", "公示结束日期不能为空", field="ends_on"))
-    if starts and ends:
+    today = timezone.localdate()
+    # A notice may still be up: its end is the one date here that may lie ahead.
+    dated = (date_errors(starts, "starts_on", "公示开始日期", today)
+             + date_errors(ends, "ends_on", "公示结束日期", today, plan=True))
+    errors += dated
+    if not dated:
         days = profile_for(case.division_code, starts).notice_days
         if ends < starts:
             errors.append(RuleViolation("date_out_of_order", "公示结束日期不能早于开始日期",
@@ -200,10 +201,6 @@ def publish_notice(case: Application, *, acting_user, data: dict, request=None) 
             errors.append(RuleViolation(
                 "notice_too_short", f"公示期不少于 {days} 天（{starts:%m-%d} 起应至少公示到 "
                 f"{starts + timedelta(days=days - 1):%m-%d}）", field="ends_on", rule="R-MH-4"))
-        if starts > timezone.localdate():
-            errors.append(RuleViolation("date_in_future",
-                                        "公示开始日期不能晚于今天（请张贴后录入）",
-                                        field="starts_on"))
     photo = attachments_of(case, [data.get("photo_id")], "photo_id")
     raise_if(errors)
     scope = {NoticeLevel.VILLAGE: case.division_code, NoticeLevel.TOWNSHIP:

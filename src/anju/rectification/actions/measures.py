@@ -108,6 +108,7 @@ def record_engineering_plan(entry: LedgerEntry, *, acting_user, plan: str,
     plan = (plan or "").strip()[:NOTE_MAX]
     if not plan:
         raise RuleViolation("field_required", "请写明工程措施计划", field="plan", rule="R-CJ-5")
+    _raise_if(date_errors(due_on, "due_on", "计划完成日期", today, required=False, plan=True))
     if due_on is not None and due_on < today:
         raise RuleViolation("date_in_past", "计划完成日期不能早于今天", field="due_on")
     _move(entry, Action.PLAN_ENGINEERING, acting_user=acting_user, on=today, comment=plan,
