@@ -23,7 +23,8 @@ from anju.audit.models import Action, Result
 from anju.dates import date_errors
 from anju.errors import AnjuError, Conflict, Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.field import rules
-from anju.field.models import Kind, Photo, Status, Submission, SubmissionPhoto
+from anju.field.models import Kind, Status, Submission, SubmissionPhoto
+from anju.field.queries import photos_known_to
 from anju.field.sync import note_house_changed
 from anju.quality import actions as quality
 from anju.rectification import actions as rectification
@@ -133,8 +134,9 @@ def _store(acting_user, body: dict, digest: str) -> Submission:
 
 
 def missing_photos(submission: Submission) -> list[str]:
+    """The declared photos its sender may not name by hash yet (field.queries)."""
     declared = [p.sha256 for p in submission.photo_rows.all()]
-    present = set(Photo.objects.filter(sha256__in=declared).values_list("sha256", flat=True))
+    present = photos_known_to(submission.submitted_by, declared)
     return [sha for sha in declared if sha not in present]
 
 
@@ -336,7 +338,7 @@ def _photos(submission: Submission, house: House, user, title: str, p: Prepared)
     for sha, pk in (Attachment.objects.filter(house=house, sha256__in=declared)
                     .order_by("id").values_list("sha256", "pk")):
         existing.setdefault(sha, pk)
-    stored = {p.sha256: p for p in Photo.objects.filter(sha256__in=declared)}
+    stored = photos_known_to(user, declared)
     ids = []
     for sha in declared:
         if sha not in existing:

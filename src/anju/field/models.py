@@ -129,6 +129,22 @@ class Photo(models.Model):
         verbose_name_plural = "外业照片"
 
 
+class PhotoSender(models.Model):
+    """Who sent a photo's bytes, and the scope they held then. A capture may name a photo by
+    its hash only if its sender sent the bytes too, or someone inside the sender's scope did;
+    else the phone is told to send them (knowing a hash is not having the photo)."""
+
+    photo = models.ForeignKey(Photo, models.CASCADE, related_name="senders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=12)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["photo", "user"],
+                                               name="field_photo_sender_once")]
+        indexes = [models.Index(fields=["scope", "photo"], name="field_photo_sender_scope_idx")]
+
+
 class Upload(models.Model):
     """A photo arriving in parts (numbered from 0), so that a lost connection resumes."""
 

@@ -1,6 +1,7 @@
 """Photos from the field: stored once under their SHA-256 (content-addressed), sent whole or in
 parts numbered from 0 that resume after a lost connection. When a photo is stored, the
-captures that waited for it are applied."""
+captures that waited for it are applied. A stored photo counts as present only for those who
+may name it by hash (field.queries.photos_known_to); anyone else is asked for the bytes."""
 
 import hashlib
 import tempfile
@@ -15,7 +16,8 @@ from anju.accounts.access import check
 from anju.errors import RuleViolation
 from anju.field import rules
 from anju.field.actions import apply_waiting
-from anju.field.models import Photo, Upload, UploadPart, photo_path
+from anju.field.models import Photo, PhotoSender, Upload, UploadPart, photo_path
+from anju.field.queries import photos_known_to
 from anju.registry.rules import sniff_content_type
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -63,11 +65,23 @@ def _content_type(head: bytes, size: int) -> str:
     return content_type
 
 
+def _note_sender(photo: Photo, user) -> bool:
+    """Record that `user` sent the photo's bytes; False if they had before."""
+    try:
+        with transaction.atomic():
+            _, created = PhotoSender.objects.get_or_create(
+                photo=photo, user=user, defaults={"scope": user.scope or ""})
+    except IntegrityError:
+        return False  # the same user's other connection, a moment ago
+    return created
+
+
 def _keep(user, sha: str, stream, size: int, content_type: str) -> tuple[Photo, bool]:
-    """Store the bytes under their hash unless they are stored already; (photo, created)."""
+    """Store the bytes under their hash unless they are stored already, and note who sent
+    them; (photo, new to this sender)."""
     found = Photo.objects.filter(sha256=sha).first()
     if found is not None:
-        return found, False
+        return found, _note_sender(found, user)
     name = photo_path(sha, PHOTO_TYPES[content_type])
     stored = name if default_storage.exists(name) else default_storage.save(name, File(stream))
     try:
@@ -79,8 +93,11 @@ def _keep(user, sha: str, stream, size: int, content_type: str) -> tuple[Photo, 
         photo = Photo.objects.get(sha256=sha)
         if stored != photo.file.name:
             default_storage.delete(stored)
-        return photo, False
-    return photo, True
+    return photo, _note_sender(photo, user)
+
+
+def _known(user, sha: str) -> Photo | None:
+    return photos_known_to(user, [sha]).get(sha)
 
 
 def store_photo(*, acting_user, upload, sha256: str) -> tuple[Photo, bool]:
@@ -91,9 +108,10 @@ def store_photo(*, acting_user, upload, sha256: str) -> tuple[Photo, bool]:
     if digest != sha:
         raise _mismatch()
     content_type = _content_type(head, size)
-    photo, created = _keep(acting_user, sha, upload, size, content_type)
+    known = _known(acting_user, sha) is not None
+    photo, _ = _keep(acting_user, sha, upload, size, content_type)
     apply_waiting(sha)
-    return photo, not created
+    return photo, known
 
 
 # --- in parts -------------------------------------------------------------------------------
@@ -114,7 +132,7 @@ def upload_state(*, acting_user, sha256: str) -> dict:
     have arrived (a phone resumes from there)."""
     check(acting_user, "field.sync")
     sha = checked_sha(sha256)
-    photo = Photo.objects.filter(sha256=sha).first()
+    photo = _known(acting_user, sha)
     if photo is not None:
         return _state(sha, None, complete=True, duplicate=True, size=photo.size)
     upload = Upload.objects.filter(sha256=sha, opened_by=acting_user).first()
@@ -162,7 +180,7 @@ def open_upload(*, acting_user, sha256: str, size, total_parts) -> tuple[dict, b
     check(acting_user, "field.sync")
     sha = checked_sha(sha256)
     size, total_parts = _checked_shape(size, total_parts)
-    if Photo.objects.filter(sha256=sha).exists():
+    if _known(acting_user, sha) is not None:
         return upload_state(acting_user=acting_user, sha256=sha), False
     with transaction.atomic():
         existed = Upload.objects.filter(sha256=sha, opened_by=acting_user, size=size,
@@ -192,7 +210,7 @@ def receive_part(*, acting_user, sha256: str, number: int, content: bytes,
     (`photo_hash_mismatch`): the phone sends it again from the start."""
     check(acting_user, "field.sync")
     sha = checked_sha(sha256)
-    if Photo.objects.filter(sha256=sha).exists():
+    if _known(acting_user, sha) is not None:
         apply_waiting(sha)
         return upload_state(acting_user=acting_user, sha256=sha)
     stale, failure, stored = [], None, False

@@ -1,9 +1,26 @@
 """The doors to field captures: a user reads back their own captures; reviewers see the
-conflicts of their scope (404 outside it, as everywhere)."""
+conflicts of their scope (404 outside it, as everywhere); a photo is known by its hash only to
+those who sent its bytes and to the scopes above them."""
 
-from anju.divisions.scope import narrowed, scoped
+from django.db.models import Q
+
+from anju.divisions.scope import narrowed, scoped, within
 from anju.errors import NotFound
-from anju.field.models import Status, Submission
+from anju.field.models import Photo, Status, Submission
+
+
+def photos_known_to(user, shas) -> dict[str, Photo]:
+    """The stored photos among `shas` that `user` may name by hash: those the user sent, or
+    someone did while in a scope inside the user's. Any other is unknown to the user, who must
+    send the bytes: a hash alone never reaches another county's photo."""
+    shas = list(shas)
+    if not shas or not getattr(user, "is_authenticated", False):
+        return {}
+    sent = Q(senders__user=user)
+    if user.scope:
+        sent |= within(user.scope, "senders__scope")
+    photos = Photo.objects.filter(sent, sha256__in=shas).distinct()
+    return {photo.sha256: photo for photo in photos}
 
 
 def get_submission_for_user(user, client_uuid) -> Submission:
