@@ -9,7 +9,6 @@ the web lists. An export of more than EXPORT_SPLIT_ROWS rows has one sheet per c
 division.
 """
 
-import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from anju import csvfile
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
 from anju.errors import NotFound, RuleViolation
@@ -159,21 +159,8 @@ def plan(exporter: Exporter, user, division: str | None, *, reveal: bool,
 
 
 def stream_csv(header, rows) -> Iterator[bytes]:
-    """CSV in UTF-8 with a BOM, so that Excel shows the Chinese; a few hundred rows a piece."""
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-    yield "\ufeff".encode() + writer.writerow([t for t, _ in header]).encode()
-    pending = []
-    for row in rows:
-        pending.append(writer.writerow(row))
-        if len(pending) >= 500:
-            yield "".join(pending).encode()
-            pending.clear()
-    yield "".join(pending).encode()
+    """A table of (title, width) headings and rows as CSV, through the one CSV writer."""
+    return csvfile.stream_csv([title for title, _ in header], rows)
 
 
 def stream(exporter: Exporter, user, division: str | None, *, reveal: bool, fmt: str = "xlsx",
