@@ -10,7 +10,18 @@ class RectificationConfig(AppConfig):
         # through their named hooks, inside their own transactions (ADR 0011, 0013).
         from anju.appraisal.hooks import on_appraised
         from anju.rectification import actions
-        from anju.registry.hooks import on_house_changed
+        from anju.rectification.models import (
+            Acceptance,
+            ControlCheck,
+            LedgerEntry,
+            Measure,
+            Transition,
+        )
+        from anju.registry.hooks import copies_village, on_house_changed
 
         on_appraised(actions.on_appraised)
         on_house_changed(actions.sync_house_entries)
+        # A house's entries, open or closed, follow it to a new village (registry.moving).
+        copies_village(LedgerEntry, house="house_id")
+        for model in (Measure, ControlCheck, Acceptance, Transition):
+            copies_village(model, house="entry__house_id")

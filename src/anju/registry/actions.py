@@ -21,7 +21,7 @@ from anju.errors import (
     version_conflict,
 )
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
-from anju.registry.hooks import house_changed, house_moved
+from anju.registry.hooks import house_changed, house_moved, household_moved
 from anju.registry.models import (
     Attachment,
     House,
@@ -30,6 +30,7 @@ from anju.registry.models import (
     RecordEvent,
     ResponsiblePerson,
 )
+from anju.registry.moving import move_records
 from anju.registry.rules import (
     check_house,
     check_household,
@@ -152,6 +153,7 @@ def update_household(household: Household, *, acting_user, version: int,
         raise RuleViolation("field_read_only", f"字段 {field} 不可修改", field=field)
     if "division_code" in changes:
         check_village(acting_user, changes["division_code"])
+    moved_from = household.division_code
     current = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
     _raise_if(check_household({**current, **changes}))
     if "head_id_number" in changes:
@@ -169,13 +171,40 @@ def update_household(household: Household, *, acting_user, version: int,
                    relation=m["relation"]) for m in changes["members"] or []
         )
     household.refresh_from_db()
+    moved = household.division_code != moved_from
     _record(actor=acting_user, action="household_updated", household=household,
             division_code=household.division_code,
             changes={f: _jsonable(v) for f, v in changes.items() if f != "members"}
-            | ({"members": len(changes["members"] or [])} if "members" in changes else {}))
+            | ({"members": len(changes["members"] or [])} if "members" in changes else {})
+            | ({"moved_from": moved_from} if moved else {}))
+    houses_moved = _move_houses(household, acting_user=acting_user) if moved else []
+    if moved:
+        move_records(household.division_code, household_id=household.pk,
+                     house_ids=household.houses.values_list("pk", flat=True))
     for house_id in household.houses.values_list("pk", flat=True):
         house_changed(house_id)
+    for house_id, from_code in houses_moved:
+        house_moved(house_id, from_code)
+    if moved:
+        household_moved(household.pk, moved_from, household.division_code)
     return household
+
+
+def _move_houses(household: Household, *, acting_user) -> list[tuple[int, str]]:
+    """R-CJ-3: a household's houses lie in its village, so they move with it, each with its
+    history row; returns (house, village it left) for each."""
+    to_code = household.division_code
+    moved = []
+    for house in household.houses.exclude(division_code=to_code).order_by("pk"):
+        House.objects.filter(pk=house.pk).update(division_code=to_code,
+                                                 version=F("version") + 1,
+                                                 updated_at=timezone.now())
+        _record(actor=acting_user, action="house_updated", house=house,
+                household=household, division_code=to_code,
+                changes={"division_code": to_code, "moved_from": house.division_code,
+                         "with_household": household.pk})
+        moved.append((house.pk, house.division_code))
+    return moved
 
 
 def _check_household_link(acting_user, data: dict) -> None:
@@ -247,11 +276,15 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
     if updated != 1:
         raise version_conflict()
     house.refresh_from_db()
+    moved = house.division_code != moved_from
     _record(actor=acting_user, action="house_updated", house=house,
             division_code=house.division_code,
-            changes={f: _jsonable(v) for f, v in changes.items()})
+            changes={f: _jsonable(v) for f, v in changes.items()}
+            | ({"moved_from": moved_from} if moved else {}))
+    if moved:
+        move_records(house.division_code, house_ids=[house.pk])
     house_changed(house.pk)
-    if house.division_code != moved_from:
+    if moved:
         house_moved(house.pk, moved_from)
     return house
 

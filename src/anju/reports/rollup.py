@@ -272,3 +272,7 @@ def on_house_changed(house_id: int) -> None:
 
 def on_house_moved(house_id: int, from_code: str) -> None:
     mark_dirty([from_code])
+
+
+def on_household_moved(household_id: int, from_code: str, to_code: str) -> None:
+    mark_dirty([from_code, to_code])
