@@ -70,8 +70,10 @@ def _started(job: Job):
                  "job_url": reverse("api:job_detail", args=[job.pk])}
 
 
-def present_job(job: Job, *, errors: bool = True) -> dict:
+def present_job(job: Job, user, *, errors: bool = True) -> dict:
     done = job.status == JobStatus.SUCCEEDED
+    readable = jobs.may_read_results(user, job)
+    errors = errors and readable
     return {
         "id": job.pk, "kind": job.kind, "status": job.status, "stage": job.stage or None,
         "progress": job.progress, "total": job.total,
@@ -80,9 +82,9 @@ def present_job(job: Job, *, errors: bool = True) -> dict:
         "errors": jobs.shown_errors(job) if errors and job.error_count else [],
         "error_count": job.error_count, "summary": job.summary,
         "result_url": reverse("api:job_result", args=[job.pk])
-        if done and job.result_file else None,
+        if done and job.result_file and readable else None,
         "error_report_url": reverse("api:job_errors_xlsx", args=[job.pk])
-        if job.error_count else None,
+        if job.error_count and readable else None,
         "created_at": job.created_at, "started_at": job.started_at,
         "finished_at": job.finished_at,
     }
@@ -125,21 +127,21 @@ _import_route("houses", "房屋")
 @requires("exchange.jobs")
 def list_jobs(request, params: Query[PageParams]):
     return paginate(jobs.jobs_for_user(request.user), params,
-                    lambda job: present_job(job, errors=False))
+                    lambda job: present_job(job, request.user, errors=False))
 
 
 @job_routes.get("/{job_id}", response={200: JobOut, **ERRORS}, summary="任务进度与错误报告",
                 url_name="job_detail")
 @requires("exchange.jobs")
 def get_job(request, job_id: int):
-    return present_job(jobs.get_job_for_user(request.user, job_id))
+    return present_job(jobs.get_job_for_user(request.user, job_id), request.user)
 
 
 @job_routes.get("/{job_id}/result", response={200: None, **ERRORS},
                 summary="下载导出结果（仅限发起人）", url_name="job_result")
 @requires("exchange.jobs")
 def job_result(request, job_id: int):
-    job = jobs.get_job_for_user(request.user, job_id)
+    job = jobs.get_job_result_for_user(request.user, job_id)
     if job.status != JobStatus.SUCCEEDED or not job.result_file:
         raise NotFound("该任务没有可下载的文件")
     audit.record(Action.EXPORT, actor=request.user, obj=job, request=request,
@@ -153,7 +155,7 @@ def job_result(request, job_id: int):
 
 
 def _error_report(request, job_id: int, fmt: str):
-    job = jobs.get_job_for_user(request.user, job_id)
+    job = jobs.get_job_result_for_user(request.user, job_id)
     titles = {}
     if job.is_import:
         titles = {c.name: c.title for c in IMPORTERS[job.params["resource"]].columns}

@@ -1,5 +1,6 @@
 """Import and export jobs: started by their owner (the file's kind and header are checked at
-once), read only by their owner, queued again after a restart. runner.py runs them."""
+once), read only by their owner, and their files and reports only while the owner's current
+rights still cover them; queued again after a restart. runner.py runs them."""
 
 import tempfile
 from datetime import timedelta
@@ -10,8 +11,9 @@ from django.core.files import File
 from django.db.models import Q
 from django.utils import timezone
 
-from anju.accounts.access import check
-from anju.errors import NotFound, RuleViolation, ValidationErrors
+from anju.accounts.access import can, check
+from anju.divisions.scope import covers
+from anju.errors import Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.exchange import exporters
 from anju.exchange.columns import match_header
 from anju.exchange.importers import IMPORTERS
@@ -35,6 +37,38 @@ def get_job_for_user(user, job_id: int) -> Job:
     job = jobs_for_user(user).filter(pk=job_id).first()
     if job is None:
         raise NotFound()
+    return job
+
+
+def needed_capabilities(job: Job) -> tuple[str, ...] | None:
+    """What a job needed of its owner's role (None for an export no longer offered)."""
+    if job.is_import:
+        return ("exchange.import", "registry.edit")
+    exporter = exporters.exporters().get(job.params.get("resource", ""))
+    if exporter is None:
+        return None
+    needed = ("exchange.export", exporter.capability)
+    return needed + ("registry.reveal",) if job.summary.get("full_view") else needed
+
+
+def may_read_results(user, job: Job) -> bool:
+    """A job's file and error report stay readable only while the owner's current role still
+    has what the job needed (full numbers included) and the current scope still covers the
+    job's division: an account moved to another county or to a lesser role no longer
+    downloads what it exported before."""
+    needed = needed_capabilities(job)
+    return (needed is not None and job.owner_id == user.pk and bool(user.scope)
+            and covers(user.scope, job.division_code)
+            and all(can(user, capability) for capability in needed))
+
+
+def get_job_result_for_user(user, job_id: int) -> Job:
+    """The door to a job's file and error report: 404 as get_job_for_user, then 403 (audited)
+    when the owner's rights no longer cover it."""
+    job = get_job_for_user(user, job_id)
+    if not may_read_results(user, job):
+        raise Forbidden("您的角色或管辖范围已变更，不能再查看此任务的文件或错误报告；"
+                        "如仍需要，请按现在的权限重新导出", code="job_rights_changed", obj=job)
     return job
 
 
@@ -143,9 +177,11 @@ def start_export(*, acting_user, name: str, division: str | None = None,
     if fmt not in exporters.FORMATS:
         raise RuleViolation("format_invalid", "格式应为 xlsx 或 csv", field="format")
     exporter.records(acting_user, division)  # NotFound now for a division out of scope
+    # What the file will hold: the narrower of the scope and the division asked for.
+    exported = division if division and len(division) > len(acting_user.scope) else None
     job = Job.objects.create(
         owner=acting_user, kind=f"export_{name.replace('-', '_')}",
-        division_code=division or acting_user.scope,
+        division_code=exported or acting_user.scope,
         params={"resource": name, "division": division or "", "format": fmt})
     _enqueue(job)
     return job

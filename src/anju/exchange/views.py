@@ -18,21 +18,24 @@ RESOURCES = (("households", "农户"), ("houses", "房屋"))
 ERRORS_ON_PAGE = 200
 
 
-def _row(job: Job) -> dict:
+def _row(job: Job, user) -> dict:
     percent = round(100 * job.progress / job.total) if job.total else (
         100 if job.finished else 0)
+    readable = jobs.may_read_results(user, job)
+    report = bool(job.error_count) and readable
     return {
         "job": job, "label": jobs.kind_label(job.kind), "percent": min(percent, 100),
         "result_url": reverse("api:job_result", args=[job.pk])
-        if job.status == "succeeded" and job.result_file else "",
-        "errors_xlsx": reverse("api:job_errors_xlsx", args=[job.pk]) if job.error_count else "",
-        "errors_csv": reverse("api:job_errors_csv", args=[job.pk]) if job.error_count else "",
+        if job.status == "succeeded" and job.result_file and readable else "",
+        "errors_xlsx": reverse("api:job_errors_xlsx", args=[job.pk]) if report else "",
+        "errors_csv": reverse("api:job_errors_csv", args=[job.pk]) if report else "",
+        "readable": readable, "rights_changed": job.finished and not readable,
     }
 
 
 def _rows_context(request) -> dict:
     page = paginate(request, jobs.jobs_for_user(request.user))
-    rows = [_row(job) for job in page]
+    rows = [_row(job, request.user) for job in page]
     return {"page": page, "rows": rows, "query": query_without_page(request),
             "active": any(not r["job"].finished for r in rows)}
 
@@ -59,16 +62,19 @@ def job_rows(request):
 @requires("exchange.jobs")
 def job_detail(request, job_id: int):
     job = jobs.get_job_for_user(request.user, job_id)
-    errors = jobs.shown_errors(job, ERRORS_ON_PAGE) if job.error_count else []
+    row = _row(job, request.user)
+    errors = (jobs.shown_errors(job, ERRORS_ON_PAGE)
+              if job.error_count and row["readable"] else [])
     columns = IMPORTERS[job.params["resource"]].columns if job.is_import else ()
     titles = {c.name: c.title for c in columns}
     for error in errors:
         field = error["field"]
         error["column"] = f"{titles[field]}（{field}）" if field in titles else field
-    context = {"row": _row(job), "job": job, "errors": errors,
+    context = {"row": row, "job": job, "errors": errors,
                "errors_on_page": ERRORS_ON_PAGE,
                "can_run": job.is_import and job.params.get("dry_run") and bool(job.input_file)
-               and job.status == "succeeded" and can(request.user, "exchange.import")}
+               and job.status == "succeeded" and row["readable"]
+               and can(request.user, "exchange.import")}
     if request.htmx:
         return render(request, "exchange/_job_status.html", context)
     return render(request, "exchange/job_detail.html", context)
