@@ -2,13 +2,16 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from anju.accounts.api import router as accounts_router
-from anju.apikit import BearerAuth
+from anju.apikit import BearerAuth, InputParser
 from anju.appraisal.api import catalogue as screening_catalogue
 from anju.appraisal.api import house_records
 from anju.assistance.api import applications, certifications, craftsmen, household_archive
@@ -38,6 +41,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=[BearerAuth(), django_auth],
+    parser=InputParser(),
 )
 api.add_router("/auth", accounts_router)
 api.add_router("/divisions", divisions_router)
@@ -81,7 +85,9 @@ def on_anju_error(request, exc: AnjuError):
 
 
 def _field_of(loc) -> str | None:
-    parts = [str(p) for p in loc]
+    # pydantic names the member of a union that failed ("function-after[check(), str]") and
+    # a dict's key ("[key]"); neither is a field of the request.
+    parts = [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
     if parts and parts[0] in ("body", "query", "path", "form", "file"):
         parts = parts[1:]
     if len(parts) > 1 and parts[0] in ("payload", "params", "filters"):
@@ -116,6 +122,9 @@ def on_validation_error(request, exc: ValidationError):
     if first.get("type") == "extra_forbidden":
         return error_response(request, 400, "field_not_allowed", f"不能提交字段 {field}", field,
                               details=details)
+    if first.get("type") == "text_too_long":
+        return error_response(request, 422, "text_too_long", first["msg"], field,
+                              details=details)
     reason = _PYDANTIC_MESSAGES.get(first.get("type"), first.get("msg", ""))
     return error_response(request, 400, "invalid_value", f"字段 {field} {reason}", field,
                           details=details)
@@ -133,12 +142,32 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, AnjuError):  # raised while the parser read the body
+        return on_anju_error(request, exc.__cause__)
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
     if exc.status_code == 400 and "parse" in str(exc).lower():
         return error_response(request, 400, "malformed_json", "请求体不是有效的 JSON")
     return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
                           str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_multipart(request, exc):
+    return error_response(request, 400, "malformed_multipart",
+                          "上传内容不是有效的 multipart/form-data（缺少 boundary 或格式有误）")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_large(request, exc):
+    return error_response(request, 413, "request_too_large",
+                          f"请求过大：文件不能超过 {settings.MAX_UPLOAD_MB} MB")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request, exc):
+    # Too many fields, files or a bad header for Django to read: the request's fault.
+    return error_response(request, 400, "bad_request", "请求无法读取：字段或文件过多，或格式有误")
 
 
 @api.exception_handler(Exception)

@@ -6,19 +6,20 @@ from ninja import Field, Router, Schema
 
 from anju.accounts import actions
 from anju.accounts.access import public, requires
-from anju.accounts.models import ApiToken
+from anju.accounts.models import ApiToken, User
 from anju.accounts.rules import needs_second_factor
-from anju.apikit import ERRORS, ErrorOut
+from anju.apikit import ERRORS, ErrorOut, column_text, free_text
 from anju.errors import AnjuError
 
 router = Router(tags=["认证"])
 
 
 class Credentials(Schema):
-    username: str
-    password: str
-    otp: str | None = Field(None, description="动态口令（TOTP）：管理员、可查看完整敏感信息的角色"
-                            "以及已绑定动态口令的用户必填")
+    username: column_text(User, "username")
+    password: free_text(256, "密码")  # only checked; a long one costs the hasher
+    otp: free_text(8, "动态口令") | None = Field(
+        None, description="动态口令（TOTP）：管理员、可查看完整敏感信息的角色"
+                          "以及已绑定动态口令的用户必填")
 
 
 class TokenOut(Schema):

@@ -4,13 +4,19 @@ from datetime import date, datetime
 
 from django.utils.timezone import localtime
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS
+from anju.apikit import ERRORS, StrictSchema, column_text, free_text
 from anju.appraisal import actions
 from anju.appraisal.codes import InspectionLevel
-from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
+from anju.appraisal.models import (
+    Appraisal,
+    ControlOrder,
+    Hazard,
+    Inspection,
+    Screening,
+    ScreeningItemKind,
+)
 from anju.appraisal.queries import item_kinds_for_user
 from anju.registry.queries import get_house_for_user
 
@@ -18,27 +24,31 @@ house_records = Router(tags=["排查与鉴定"])
 catalogue = Router(tags=["排查与鉴定"])
 
 
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
+ControlKind = column_text(ControlOrder, "kind")
+# Codes kept in the appraisal's JSON columns (components, seismic, component photos).
+PartCode = free_text(20, "构件或措施代码")
 
 
 class ItemIn(StrictSchema):
-    kind: str = Field(description="排查项目代码，见 GET /screening/item-kinds")
-    level: str = Field(description="serious 或 general，须与目录一致")
+    kind: column_text(ScreeningItemKind, "code") = Field(
+        description="排查项目代码，见 GET /screening/item-kinds")
+    level: column_text(ScreeningItemKind, "level") = Field(
+        description="serious 或 general，须与目录一致")
     count: int = Field(1, description="出现该隐患的处数；同一一般隐患 ≥ 3 处即为严重")
-    note: str = ""
+    note: free_text(200, "部位或说明") = ""  # kept in the screening's JSON items
 
 
 class ScreeningIn(StrictSchema):
     checked_on: date
-    level: str = Field(InspectionLevel.VILLAGE, description="排查层级，如 village、township")
-    inspector: str = ""
+    level: column_text(Screening, "level") = Field(
+        InspectionLevel.VILLAGE, description="排查层级，如 village、township")
+    inspector: column_text(Screening, "inspector") = ""
     items: list[ItemIn] = []
     altered_without_design: bool = Field(False, description="加层、扩建、拆改主体结构且无专业设计"
                                                              "或无资质施工")
-    note: str = ""
-    controls: list[str] | None = Field(None, description="严重隐患时采取的管控措施；"
-                                                          "省略则为搬离、封房、值守、警示")
+    note: column_text(Screening, "note", max_length=actions.NOTE_MAX) = ""
+    controls: list[ControlKind] | None = Field(None, description="严重隐患时采取的管控措施；"
+                                                                  "省略则为搬离、封房、值守、警示")
 
 
 class ControlOut(Schema):
@@ -78,27 +88,29 @@ class ScreeningOut(Schema):
 
 
 class UrbanReportIn(StrictSchema):
-    institution: str
-    report_no: str
-    grade: str
+    institution: column_text(Appraisal, "institution")
+    report_no: column_text(Appraisal, "report_no")
+    grade: column_text(Appraisal, "grade")
     file_id: int | None = Field(None, description="已上传到本房屋的报告扫描件附件 id")
 
 
 class AppraisalIn(StrictSchema):
     appraised_on: date
-    appraiser: str
-    organization: str = ""
-    site: str = Field("safe", description="safe 或场地危险代码，如 landslide")
-    components: dict[str, str] | None = Field(
+    appraiser: column_text(Appraisal, "appraiser")
+    organization: column_text(Appraisal, "organization") = ""
+    site: column_text(Appraisal, "site") = Field(
+        "safe", description="safe 或场地危险代码，如 landslide")
+    components: dict[PartCode, PartCode] | None = Field(
         None, description="foundation、bearing_wall、timber_frame、timber_truss、concrete_frame、"
                           "roof 各为 a/b/c/d/n/a")
-    seismic: dict[str, bool] | None = Field(
+    seismic: dict[PartCode, bool] | None = Field(
         None, description="ring_beam、tie_column、ground_ring_beam：是否设有（8 度及以上必填）")
-    prevention: str | None = Field(None, description="防灾措施鉴定：full、partial 或 none")
-    grade: str | None = Field(None, description="省略则采用计算等级")
-    override_reason: str = ""
+    prevention: column_text(Appraisal, "prevention") | None = Field(
+        None, description="防灾措施鉴定：full、partial 或 none")
+    grade: column_text(Appraisal, "grade") | None = Field(None, description="省略则采用计算等级")
+    override_reason: column_text(Appraisal, "override_reason", max_length=actions.NOTE_MAX) = ""
     urban_report: UrbanReportIn | None = None
-    component_photos: dict[str, list[int]] | None = None
+    component_photos: dict[PartCode, list[int]] | None = None
 
 
 class UrbanReportOut(Schema):
@@ -128,13 +140,14 @@ class AppraisalOut(Schema):
 
 
 class InspectionIn(StrictSchema):
-    level: str = Field(description="household_self、village、township、county、villager_report、"
-                                   "lookback、spot_check、third_party")
+    level: column_text(Inspection, "level") = Field(
+        description="household_self、village、township、county、villager_report、"
+                    "lookback、spot_check、third_party")
     inspected_on: date
-    inspector: str = ""
-    findings: str = ""
+    inspector: column_text(Inspection, "inspector") = ""
+    findings: column_text(Inspection, "findings", max_length=actions.NOTE_MAX) = ""
     major_hazard: bool = False
-    controls: list[str] | None = None
+    controls: list[ControlKind] | None = None
     photo_ids: list[int] = []
 
 

@@ -13,10 +13,33 @@ from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticError
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, PageParams, paginate
+from anju.apikit import (
+    ERRORS,
+    ID_NUMBER_LENGTH,
+    LONG_TEXT,
+    PHONE_LENGTH,
+    PageParams,
+    StrictSchema,
+    column_text,
+    free_text,
+    paginate,
+)
 from anju.assistance import actions
+from anju.assistance.actions._case import TEXT_MAX
 from anju.assistance.codes import Action
-from anju.assistance.models import Application
+from anju.assistance.models import (
+    Application,
+    CaseDocument,
+    Certification,
+    CompletionAcceptance,
+    Contractor,
+    Craftsman,
+    Notice,
+    Objection,
+    Payment,
+    StageInspection,
+    Transition,
+)
 from anju.assistance.queries import (
     cases_for_user,
     certifications_for_user,
@@ -34,17 +57,13 @@ applications = Router(tags=["住房安全保障"])
 household_archive = Router(tags=["住房安全保障"])
 
 
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 # ---------------------------------------------------------------- certifications
 
 
 class CertificationIn(StrictSchema):
     household_id: int
-    category: str = Field(description="dibao、tekun、dibao_edge（民政）；at_risk、hardship、"
-                                      "other_lifted（乡村振兴）")
+    category: column_text(Certification, "category") = Field(
+        description="dibao、tekun、dibao_edge（民政）；at_risk、hardship、other_lifted（乡村振兴）")
     certified_on: date
     valid_until: date | None = None
     document_id: int | None = Field(None, description="认定材料：该农户档案中的附件 id")
@@ -52,7 +71,7 @@ class CertificationIn(StrictSchema):
 
 class LapseIn(StrictSchema):
     lapsed_on: date
-    reason: str
+    reason: column_text(Certification, "lapse_reason")
 
 
 class CertificationOut(Schema):
@@ -102,11 +121,11 @@ def lapse_certification(request, certification_id: int, payload: LapseIn):
 
 
 class CraftsmanIn(StrictSchema):
-    name: str
-    id_number: str
-    phone: str = ""
-    division_code: str
-    certificate_no: str
+    name: column_text(Craftsman, "name")
+    id_number: column_text(Craftsman, "id_number", max_length=ID_NUMBER_LENGTH)
+    phone: column_text(Craftsman, "phone", max_length=PHONE_LENGTH) = ""
+    division_code: column_text(Craftsman, "division_code")
+    certificate_no: column_text(Craftsman, "certificate_no")
     trained_on: date | None = None
     valid_until: date | None = None
 
@@ -124,11 +143,11 @@ class CraftsmanOut(Schema):
 
 
 class ContractorIn(StrictSchema):
-    name: str
-    credit_code: str
-    qualification_no: str
+    name: column_text(Contractor, "name")
+    credit_code: column_text(Contractor, "credit_code")
+    qualification_no: column_text(Contractor, "qualification_no")
     valid_until: date | None = None
-    division_code: str
+    division_code: column_text(Contractor, "division_code")
 
 
 class ContractorOut(Schema):
@@ -199,9 +218,9 @@ def list_contractors(request, valid_on: date | None = None):
 class ApplicationIn(StrictSchema):
     household_id: int
     house_id: int | None = Field(None, description="原住房；无房户不填")
-    method: str = Field(description="C：repair_reinforce；D：rebuild；无房：new_build、"
-                                    "collective_build、buy_idle、renovate_idle、public_rental、"
-                                    "relatives、nursing_home；waiver")
+    method: column_text(Application, "method") = Field(
+        description="C：repair_reinforce；D：rebuild；无房：new_build、collective_build、buy_idle、"
+                    "renovate_idle、public_rental、relatives、nursing_home；waiver")
     persons: int | None = Field(None, ge=1, le=30, description="默认取农户家庭人口")
     main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
     auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
@@ -221,7 +240,7 @@ class ApprovalOut(Schema):
     comment: str
 
 
-class NoticeOut(Schema):
+class PublicityNoticeOut(Schema):
     id: int
     level: str
     division_code: str
@@ -238,7 +257,7 @@ class ObjectionOut(Schema):
     resolution: str
 
 
-class InspectionOut(Schema):
+class StageInspectionOut(Schema):
     id: int
     stage: str
     on: date
@@ -247,7 +266,7 @@ class InspectionOut(Schema):
     photo_ids: list[int]
 
 
-class AcceptanceOut(Schema):
+class CompletionAcceptanceOut(Schema):
     id: int
     on: date
     passed: bool
@@ -270,7 +289,7 @@ class PaymentOut(Schema):
     retention_released_on: date | None
 
 
-class TransitionOut(Schema):
+class CaseTransitionOut(Schema):
     from_status: str
     action: str
     to_status: str
@@ -325,15 +344,15 @@ class ApplicationOut(Schema):
     window_late: bool
     rejected_reason: str
     approvals: list[ApprovalOut]
-    notices: list[NoticeOut]
+    notices: list[PublicityNoticeOut]
     objections: list[ObjectionOut]
-    inspections: list[InspectionOut]
-    acceptance: AcceptanceOut | None
+    inspections: list[StageInspectionOut]
+    acceptance: CompletionAcceptanceOut | None
     payments: list[PaymentOut]
 
 
 class ApplicationDetailOut(ApplicationOut):
-    transitions: list[TransitionOut]
+    transitions: list[CaseTransitionOut]
 
 
 class ApplicationPage(Schema):
@@ -410,17 +429,21 @@ def get_application(request, case_id: int):
     return _detail(request, case_id)
 
 
+ActionName = column_text(Transition, "action")
+Comment = column_text(Transition, "comment", label="说明")
+
+
 # The extra fields of each action (api.md "Application actions"); `on` is the act's date.
 class _Act(StrictSchema):
-    action: str
+    action: ActionName
     on: date | None = None
-    comment: str = ""
+    comment: Comment = ""
     version: int | None = None
 
 
 class VillageReviewIn(_Act):
     passed: bool
-    meeting_kind: str = Field("", description="村民会议 或 村民代表会议")
+    meeting_kind: free_text(20, "会议形式") = Field("", description="村民会议 或 村民代表会议")
     attendance: int | None = Field(None, ge=1)
     minutes_id: int | None = Field(None, description="会议记录扫描件：农户档案中的附件 id")
 
@@ -433,18 +456,18 @@ class NoticeIn(_Act):
     level: Literal["village", "township", "county"]
     starts_on: date
     ends_on: date
-    place: str = ""
+    place: column_text(Notice, "place") = ""
     photo_id: int | None = None
 
 
 class ObjectionIn(_Act):
-    text: str
+    text: column_text(Objection, "text", max_length=LONG_TEXT)
     notice_id: int | None = None
 
 
 class ResolveIn(_Act):
     objection_id: int
-    resolution: str
+    resolution: column_text(Objection, "resolution", max_length=LONG_TEXT)
 
 
 class ApproveIn(_Act):
@@ -453,9 +476,9 @@ class ApproveIn(_Act):
 
 class DesignIn(_Act):
     kind: Literal["standard", "professional", "craftsman"]
-    reference: str
+    reference: column_text(Application, "design_reference")
     color_steel: bool = False
-    site: str = "safe"
+    site: free_text(20, "选址") = "safe"  # only checked, not kept
     document_ids: list[int] = []
 
 
@@ -478,26 +501,28 @@ class PhotosIn(_Act):
 class StageIn(_Act):
     stage: Literal["foundation", "main_structure"]
     passed: bool
-    findings: str = ""
+    findings: column_text(StageInspection, "findings", max_length=LONG_TEXT) = ""
     photo_ids: list[int] = []
 
 
-class MemberIn(StrictSchema):
-    role: str = Field(description="technical、supervisor、builder、household")
-    name: str
+class AcceptanceMemberIn(StrictSchema):
+    # Kept in the acceptance's JSON list of members.
+    role: free_text(20, "验收人员角色") = Field(
+        description="technical、supervisor、builder、household")
+    name: free_text(40, "验收人员姓名")
 
 
 class AcceptIn(_Act):
     passed: bool
-    members: list[MemberIn]
+    members: list[AcceptanceMemberIn]
     final_cost: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
     auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
-    note: str = ""
+    note: column_text(CompletionAcceptance, "note", max_length=TEXT_MAX) = ""
     report_ids: list[int] = []
 
 
-class CheckIn(_Act):
+class CityCheckIn(_Act):
     passed: bool
 
 
@@ -510,7 +535,7 @@ class PayIn(_Act):
     amount: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
     paid_on: date | None = None
     account: Literal["yikatong", "cash"]
-    voucher: str
+    voucher: column_text(Payment, "voucher")
     retention: Decimal = Field(Decimal("0"), ge=0, max_digits=10, decimal_places=2)
     warranty_until: date | None = None
     voucher_id: int | None = None
@@ -519,23 +544,23 @@ class PayIn(_Act):
 
 
 class DocumentIn(_Act):
-    kind: str
+    kind: column_text(CaseDocument, "kind")
     attachment_id: int
 
 
 class WaiveIn(_Act):
-    reason: str
+    reason: column_text(Transition, "comment", label="放弃改造的原因")
     proof: int | None = Field(None, description="其他安全住房证明：附件 id（同 proof_id）")
     proof_id: int | None = None
     letter_id: int | None = None
 
 
 class RejectIn(_Act):
-    reason: str
+    reason: column_text(Application, "rejected_reason")
 
 
-class CloseIn(_Act):
-    note: str = ""
+class CaseCloseIn(_Act):
+    note: column_text(Transition, "comment", label="说明") = ""
 
 
 ACT_SCHEMAS: dict[str, type[_Act]] = {
@@ -545,17 +570,17 @@ ACT_SCHEMAS: dict[str, type[_Act]] = {
     Action.NOTIFY: _Act, Action.REGISTER_DESIGN: DesignIn, Action.REGISTER_BUILDER: BuilderIn,
     Action.REGISTER_AGREEMENT: AgreementIn, Action.START_CONSTRUCTION: PhotosIn,
     Action.STAGE_INSPECTION: StageIn, Action.COMPLETE: PhotosIn, Action.ACCEPT: AcceptIn,
-    Action.CITY_CHECK: CheckIn, Action.HANDOVER: _Act, Action.RECORD_OLD_HOUSE: OldHouseIn,
+    Action.CITY_CHECK: CityCheckIn, Action.HANDOVER: _Act, Action.RECORD_OLD_HOUSE: OldHouseIn,
     Action.PAY: PayIn, Action.RELEASE_RETENTION: _Act, Action.ADD_DOCUMENT: DocumentIn,
-    Action.WAIVE: WaiveIn, Action.REJECT: RejectIn, Action.CLOSE: CloseIn,
+    Action.WAIVE: WaiveIn, Action.REJECT: RejectIn, Action.CLOSE: CaseCloseIn,
 }
 
 
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="allow")
-    action: str = Field(description="、".join(ACT_SCHEMAS))
+    action: ActionName = Field(description="、".join(ACT_SCHEMAS))
     on: date | None = None
-    comment: str = ""
+    comment: Comment = ""
 
 
 def _act_data(body: dict) -> dict:

@@ -12,10 +12,10 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, StringConstraints
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, ErrorDetail, ErrorOut, PageParams, paginate
+from anju.apikit import ERRORS, ErrorDetail, ErrorOut, PageParams, column_text, free_text, paginate
 from anju.errors import Malformed
 from anju.field import actions, photos, sync
-from anju.field.models import Status, Submission
+from anju.field.models import Photo, Status, Submission, Upload
 from anju.field.queries import (
     conflicts_for_user,
     get_conflict_for_user,
@@ -25,7 +25,8 @@ from anju.field.rules import MAX_PHOTOS
 
 router = Router(tags=["外业采集"])
 
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")]
+Sha256 = Annotated[column_text(Photo, "sha256", label="照片 SHA-256"),
+                   StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")]
 
 
 # --- download -------------------------------------------------------------------------------
@@ -150,7 +151,9 @@ class FieldSubmissionIn(Schema):
     base_version: int | None = Field(None, ge=0, le=2_147_483_647,
                                      description="采集时本机房屋记录的 version")
     photos: list[Sha256] = Field([], max_length=MAX_PHOTOS, description="照片的 SHA-256")
-    payload: dict[str, Any] = Field(description="对应网页接口的请求体，另加 house_id")
+    # Its values are read by the act's own schema when the capture is applied.
+    payload: dict[free_text(60, "字段名"), Any] = Field(
+        description="对应网页接口的请求体，另加 house_id")
 
 
 class FieldErrorOut(ErrorDetail):
@@ -228,7 +231,7 @@ class FieldPhotoOut(Schema):
 
 
 class FieldUploadIn(Schema):
-    sha256: str
+    sha256: column_text(Upload, "sha256", label="照片 SHA-256")
     size: int
     total_parts: int
 
@@ -243,11 +246,16 @@ class FieldUploadStateOut(Schema):
     duplicate: bool
 
 
+# Form fields of the upload, each with its own Form marker (ninja sets its default).
+PhotoSha256 = Annotated[column_text(Photo, "sha256", label="照片 SHA-256"), Form(...)]
+WaitingCapture = Annotated[free_text(36, "采集编号"), Form("")]
+
+
 @router.post("/photos", response={200: FieldPhotoOut, 201: FieldPhotoOut, **ERRORS},
              summary="上传一张照片（按 SHA-256 只保存一份）")
 @requires("field.sync")
-def upload_photo(request, file: File[UploadedFile], sha256: Form[str],
-                 client_uuid: Form[str] = ""):
+def upload_photo(request, file: File[UploadedFile], sha256: PhotoSha256,
+                 client_uuid: WaitingCapture = ""):
     photo, duplicate = photos.store_photo(acting_user=request.user, upload=file, sha256=sha256)
     return (200 if duplicate else 201), {
         "sha256": photo.sha256, "size": photo.size, "content_type": photo.content_type,
@@ -356,7 +364,7 @@ class FieldResolveIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     apply: bool = Field(description="true：按采集内容入库（覆盖较新的记录）；false：不采用")
-    note: str = ""
+    note: column_text(Submission, "resolution_note") = ""
 
 
 def present_conflict(submission: Submission) -> dict:

@@ -96,6 +96,8 @@ def payload_errors(error: ValidationError) -> list[RuleViolation]:
             out.append(RuleViolation("field_required", f"缺少必填字段 {field}", field=field))
         elif kind == "extra_forbidden":
             out.append(RuleViolation("field_not_allowed", f"不能提交字段 {field}", field=field))
+        elif kind == "text_too_long":
+            out.append(RuleViolation("text_too_long", e["msg"], field=field))
         else:
             reason = _REASONS.get(kind, e.get("msg", ""))
             out.append(RuleViolation("invalid_value", f"字段 {field} {reason}", field=field))

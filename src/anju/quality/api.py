@@ -5,10 +5,10 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, PageParams, paginate
+from anju.apikit import ERRORS, PageParams, StrictSchema, column_text, free_text, paginate
+from anju.divisions.models import Division
 from anju.errors import RuleViolation
 from anju.quality import actions, similar
 from anju.quality.models import Finding, Notice, SpotCheck, Verification
@@ -27,10 +27,6 @@ router = Router(tags=["数据质量"])
 house_verifications = Router(tags=["数据质量"])
 
 STATUS_ALL = "all"
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class FindingOut(Schema):
@@ -151,7 +147,7 @@ def get_summary(request, division: str | None = None):
 
 
 class SweepIn(StrictSchema):
-    division: str = Field(description="区划代码，如县级 220581")
+    division: column_text(Division, "code") = Field(description="区划代码，如县级 220581")
 
 
 class SweepOut(Schema):
@@ -170,18 +166,24 @@ def run_sweep(request, payload: SweepIn):
 # --- 点对点核实比对 ------------------------------------------------------------------------
 
 
+FieldName = column_text(Finding, "field")
+
+
 class DifferenceIn(StrictSchema):
-    field: str = Field(description="structure、floors、built_year、floor_area、use、occupancy、"
-                                   "lat、lng、grade、is_only_house、head_name")
-    observed: str | int | float | bool | None = Field(description="实地所见的值")
-    reason: str = Field("", description="不一致的原因（必填）")
+    field: FieldName = Field(description="structure、floors、built_year、floor_area、use、"
+                                         "occupancy、lat、lng、grade、is_only_house、head_name")
+    # The observed value and the reason are kept in the verification's JSON differences.
+    observed: free_text(200, "实地所见的值") | int | float | bool | None = Field(
+        description="实地所见的值")
+    reason: free_text(actions.REASON_MAX, "不一致的原因") = Field(
+        "", description="不一致的原因（必填）")
 
 
 class VerificationIn(StrictSchema):
     verified_on: date
     differences: list[DifferenceIn] = Field([], description="与记录不一致的字段")
-    confirmed: list[str] = Field([], description="核实与记录一致的字段")
-    note: str = ""
+    confirmed: list[FieldName] = Field([], description="核实与记录一致的字段")
+    note: column_text(Verification, "note", max_length=actions.NOTE_MAX) = ""
 
 
 class DifferenceOut(Schema):
@@ -234,7 +236,7 @@ def list_verifications(request, house_id: int):
 
 
 class SpotCheckIn(StrictSchema):
-    division: str
+    division: column_text(SpotCheck, "division_code")
     per_township: int = Field(description="每个乡镇抽取的房屋栋数（1–50）")
     seed: int | None = Field(None, description="随机种子；省略则随机生成，并记录以便复核")
 
@@ -333,7 +335,7 @@ def get_similar(request, finding_id: int, params: Query[PageParams]):
             "page": params.page, "page_size": params.page_size}
 
 
-class NoticeOut(Schema):
+class SimilarNoticeOut(Schema):
     id: int
     township_code: str
     finding_id: int
@@ -346,7 +348,7 @@ class NoticeOut(Schema):
 class NotifyOut(Schema):
     created: int = Field(description="本次新发出的通知数")
     opened: int = Field(description="本次新建的问题数（来源 similar）")
-    notices: list[NoticeOut]
+    notices: list[SimilarNoticeOut]
 
 
 def present_notice(notice: Notice) -> dict:
@@ -366,7 +368,7 @@ def notify(request, finding_id: int):
 
 
 class NoticeList(Schema):
-    items: list[NoticeOut]
+    items: list[SimilarNoticeOut]
     total: int
     page: int
     page_size: int

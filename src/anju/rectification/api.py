@@ -3,21 +3,30 @@
 from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
 from anju.accounts.access import can, requires
-from anju.apikit import ERRORS, PageParams, paginate
+from anju.apikit import (
+    ERRORS,
+    LONG_TEXT,
+    PageParams,
+    StrictSchema,
+    column_text,
+    free_text,
+    paginate,
+)
 from anju.divisions.queries import names_for
 from anju.rectification import actions
-from anju.rectification.models import LedgerEntry
+from anju.rectification.models import (
+    Acceptance,
+    ControlCheck,
+    LedgerEntry,
+    Measure,
+    Transition,
+)
 from anju.rectification.present import present_entry, with_records
 from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
 
 rectifications = Router(tags=["整治台账"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class LedgerFilters(Schema):
@@ -55,7 +64,7 @@ class CheckOut(Schema):
     note: str
 
 
-class AcceptanceOut(Schema):
+class LedgerAcceptanceOut(Schema):
     id: int
     accepted_on: date
     passed: bool
@@ -63,7 +72,7 @@ class AcceptanceOut(Schema):
     note: str
 
 
-class TransitionOut(Schema):
+class LedgerTransitionOut(Schema):
     from_status: str | None
     action: str
     to_status: str
@@ -95,8 +104,8 @@ class EntryOut(Schema):
     engineering_plan: str
     engineering_due_on: date | None
     checks: list[CheckOut]
-    acceptance: AcceptanceOut | None
-    acceptances: list[AcceptanceOut]
+    acceptance: LedgerAcceptanceOut | None
+    acceptances: list[LedgerAcceptanceOut]
     programme: str | None = Field(description="R-CJ-9：renovation 或 seismic")
     low_income_category: str | None
     red_alert: bool
@@ -106,7 +115,7 @@ class EntryOut(Schema):
 
 
 class EntryDetailOut(EntryOut):
-    transitions: list[TransitionOut]
+    transitions: list[LedgerTransitionOut]
 
 
 class EntryPage(Schema):
@@ -117,20 +126,22 @@ class EntryPage(Schema):
 
 
 class MeasureIn(StrictSchema):
-    kind: str = Field(description="demolish、rebuild、repair_reinforce；evacuate、stop_use、"
-                                  "warning_sign、barrier、seal、cordon、guard")
+    kind: column_text(Measure, "kind") = Field(
+        description="demolish、rebuild、repair_reinforce；evacuate、stop_use、"
+                    "warning_sign、barrier、seal、cordon、guard")
     started_on: date | None = None
     completed_on: date | None = Field(None, description="管控措施填写落实日期")
-    note: str = ""
+    note: column_text(Measure, "note", max_length=LONG_TEXT) = ""
     photo_ids: list[int] = []
     version: int | None = None
 
 
 class CheckIn(StrictSchema):
-    level: str = Field(description="household_self、village、township、county、villager_report")
+    level: column_text(ControlCheck, "level") = Field(
+        description="household_self、village、township、county、villager_report")
     checked_on: date
     holds: bool
-    note: str = ""
+    note: column_text(ControlCheck, "note", max_length=LONG_TEXT) = ""
     photo_ids: list[int] = []
     version: int | None = None
 
@@ -138,25 +149,25 @@ class CheckIn(StrictSchema):
 class AcceptanceIn(StrictSchema):
     accepted_on: date
     passed: bool
-    inspectors: list[str]
-    note: str = ""
+    inspectors: list[free_text(80, "验收人员")]  # kept in a JSON list
+    note: column_text(Acceptance, "note", max_length=LONG_TEXT) = ""
     photo_ids: list[int] = []
     version: int | None = None
 
 
 class CloseIn(StrictSchema):
     closed_on: date
-    note: str = ""
+    note: column_text(Transition, "comment", max_length=LONG_TEXT, label="说明") = ""
     version: int | None = None
 
 
 class ReopenIn(StrictSchema):
-    reason: str
+    reason: column_text(Transition, "comment", max_length=LONG_TEXT, label="撤销理由")
     version: int | None = None
 
 
 class PlanIn(StrictSchema):
-    plan: str
+    plan: column_text(LedgerEntry, "engineering_plan", max_length=LONG_TEXT)
     due_on: date | None = None
     version: int | None = None
 

@@ -3,12 +3,21 @@
 from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, PageParams, paginate
+from anju.apikit import (
+    ACCOUNT_LENGTH,
+    ERRORS,
+    ID_NUMBER_LENGTH,
+    PHONE_LENGTH,
+    PageParams,
+    StrictSchema,
+    column_text,
+    free_text,
+    paginate,
+)
 from anju.registry import actions
-from anju.registry.models import House, Household
+from anju.registry.models import House, Household, Member, ResponsiblePerson
 from anju.registry.queries import (
     get_house_for_user,
     get_household_for_user,
@@ -21,14 +30,18 @@ households = Router(tags=["农户"])
 houses = Router(tags=["房屋"])
 
 
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
+HeadName = column_text(Household, "head_name")
+HeadIdNumber = column_text(Household, "head_id_number", max_length=ID_NUMBER_LENGTH)
+HouseholdPhone = column_text(Household, "phone", max_length=PHONE_LENGTH)
+BankAccount = column_text(Household, "bank_account", max_length=ACCOUNT_LENGTH)
+BankName = column_text(Household, "bank_name")
+VillageCode = column_text(Household, "division_code")
 
 
 class MemberIn(StrictSchema):
-    name: str
-    id_number: str = ""
-    relation: str
+    name: column_text(Member, "name")
+    id_number: column_text(Member, "id_number", max_length=ID_NUMBER_LENGTH) = ""
+    relation: column_text(Member, "relation")
 
 
 class MemberOut(Schema):
@@ -38,26 +51,26 @@ class MemberOut(Schema):
 
 
 class HouseholdIn(StrictSchema):
-    division_code: str = Field(description="所在村的 12 位区划代码")
-    head_name: str
-    head_id_number: str
-    phone: str = ""
+    division_code: VillageCode = Field(description="所在村的 12 位区划代码")
+    head_name: HeadName
+    head_id_number: HeadIdNumber
+    phone: HouseholdPhone = ""
     persons: int
     members: list[MemberIn] = []
-    bank_account: str = ""
-    bank_name: str = ""
+    bank_account: BankAccount = ""
+    bank_name: BankName = ""
 
 
 class HouseholdPatch(StrictSchema):
     version: int
-    division_code: str | None = None
-    head_name: str | None = None
-    head_id_number: str | None = None
-    phone: str | None = None
+    division_code: VillageCode | None = None
+    head_name: HeadName | None = None
+    head_id_number: HeadIdNumber | None = None
+    phone: HouseholdPhone | None = None
     persons: int | None = None
     members: list[MemberIn] | None = None
-    bank_account: str | None = None
-    bank_name: str | None = None
+    bank_account: BankAccount | None = None
+    bank_name: BankName | None = None
 
 
 class HouseholdOut(Schema):
@@ -141,49 +154,58 @@ def patch_household(request, household_id: int, payload: HouseholdPatch):
 
 
 class ResponsiblePersonIO(Schema):
-    role: str
-    name: str
-    phone: str = ""
-    department: str = ""
+    role: column_text(ResponsiblePerson, "role")
+    name: column_text(ResponsiblePerson, "name")
+    phone: column_text(ResponsiblePerson, "phone", max_length=PHONE_LENGTH) = ""
+    department: column_text(ResponsiblePerson, "department") = ""
+
+
+Address = column_text(House, "address")
+Structure = column_text(House, "structure")
+BuildMethod = column_text(House, "build_method")
+Use = column_text(House, "use")
+BusinessSector = column_text(House, "business_sector")
+Occupancy = column_text(House, "occupancy")
+PriorityTagCode = free_text(20, "重点区域")  # codes of PriorityTag, kept in a JSON list
 
 
 class HouseIn(StrictSchema):
     household_id: int | None = None
-    division_code: str = Field(description="所在村的 12 位区划代码")
-    address: str
+    division_code: VillageCode = Field(description="所在村的 12 位区划代码")
+    address: Address
     lat: Decimal | None = None
     lng: Decimal | None = None
-    structure: str
+    structure: Structure
     color_steel: bool = False
     floors: int
     built_year: int | None = None
-    build_method: str = ""
+    build_method: BuildMethod = ""
     floor_area: Decimal
-    use: str
-    business_sector: str = ""
-    occupancy: str
+    use: Use
+    business_sector: BusinessSector = ""
+    occupancy: Occupancy
     is_only_house: bool = True
-    priority_tags: list[str] = []
+    priority_tags: list[PriorityTagCode] = []
 
 
 class HousePatch(StrictSchema):
     version: int
     household_id: int | None = None
-    division_code: str | None = None
-    address: str | None = None
+    division_code: VillageCode | None = None
+    address: Address | None = None
     lat: Decimal | None = None
     lng: Decimal | None = None
-    structure: str | None = None
+    structure: Structure | None = None
     color_steel: bool | None = None
     floors: int | None = None
     built_year: int | None = None
-    build_method: str | None = None
+    build_method: BuildMethod | None = None
     floor_area: Decimal | None = None
-    use: str | None = None
-    business_sector: str | None = None
-    occupancy: str | None = None
+    use: Use | None = None
+    business_sector: BusinessSector | None = None
+    occupancy: Occupancy | None = None
     is_only_house: bool | None = None
-    priority_tags: list[str] | None = None
+    priority_tags: list[PriorityTagCode] | None = None
 
 
 class HouseOut(Schema):

@@ -2,6 +2,7 @@
 door (never from a public media URL, since they show people's homes and papers)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import FileResponse
 from django.urls import reverse
@@ -9,7 +10,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS
+from anju.apikit import ERRORS, column_text
 from anju.registry import actions
 from anju.registry.models import Attachment
 from anju.registry.queries import (
@@ -18,6 +19,10 @@ from anju.registry.queries import (
     get_house_for_user,
     get_household_for_user,
 )
+
+# Form fields of the uploads, each with its own Form marker (ninja sets its default).
+AttachmentKind = Annotated[column_text(Attachment, "kind"), Form(...)]
+AttachmentTitle = Annotated[column_text(Attachment, "title"), Form("")]
 
 house_attachments = Router(tags=["附件"])
 household_attachments = Router(tags=["附件"])
@@ -72,7 +77,7 @@ def _stream(attachment: Attachment) -> FileResponse:
                         summary="上传房屋照片或扫描件")
 @requires("registry.attach")
 def upload_house_attachment(request, house_id: int, file: File[UploadedFile],
-                            kind: Form[str], title: Form[str] = ""):
+                            kind: AttachmentKind, title: AttachmentTitle = ""):
     house = get_house_for_user(request.user, house_id)
     attachment = actions.attach_file(acting_user=request.user, upload=file, kind=kind,
                                      house=house, title=title)
@@ -103,7 +108,7 @@ def house_attachment_file(request, house_id: int, attachment_id: int):
                             summary="上传农户档案材料（一户一档）")
 @requires("registry.edit")
 def upload_household_attachment(request, household_id: int, file: File[UploadedFile],
-                                kind: Form[str], title: Form[str] = ""):
+                                kind: AttachmentKind, title: AttachmentTitle = ""):
     household = get_household_for_user(request.user, household_id)
     attachment = actions.attach_file(acting_user=request.user, upload=file, kind=kind,
                                      household=household, title=title)

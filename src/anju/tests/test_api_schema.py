@@ -1,6 +1,8 @@
 """schemathesis against the served OpenAPI schema: generated calls to every operation get no
 500 and no answer outside the schema (status, content type, body)."""
 
+import typing
+from collections import defaultdict
 from contextlib import contextmanager
 from functools import cache
 
@@ -10,6 +12,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from pydantic import BaseModel
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -22,7 +25,7 @@ from anju.accounts.models import ApiToken
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 # Bounded: a few examples per operation keep the run to seconds on each database.
-EXAMPLES = 4
+EXAMPLES = 20
 
 
 @contextmanager
@@ -61,3 +64,41 @@ def test_api_answers_within_its_schema(label, cast):
 
     with inside_the_test_transaction():
         call()
+
+
+def _models_in(annotation, found: set) -> None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation not in found:
+            found.add(annotation)
+            for field in annotation.model_fields.values():
+                _models_in(field.annotation, found)
+    for arg in typing.get_args(annotation):
+        _models_in(arg, found)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_no_two_schema_classes_of_the_api_share_a_name():
+    # The served schema names each body by its class; two classes of one name would publish
+    # one of them for both.
+    from anju.api import api
+
+    found = set()
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                for model in [*operation.models, *operation.response_models.values()]:
+                    _models_in(model, found)
+    found |= set(_subclasses(BaseModel))
+    by_name = defaultdict(set)
+    for model in found:
+        if model.__module__.startswith("anju."):
+            by_name[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
+    assert {name: sorted(where) for name, where in by_name.items() if len(where) > 1} == {}
+    components = served_schema().raw_schema["components"]["schemas"]
+    assert "inspected_on" in components["InspectionOut"]["properties"]
+    assert "stage" in components["StageInspectionOut"]["properties"]

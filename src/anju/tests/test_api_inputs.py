@@ -1,0 +1,275 @@
+"""What the API takes in: every text input is as long as its column allows, text no column can
+hold (a NUL character) is refused before anything is written, a page past the end is empty
+however far, and an upload that cannot be read is the caller's 400, never a 500."""
+
+import pytest
+from django import forms
+
+from anju.api import api as ninja_api
+from anju.apikit import StrictSchema, TextBound
+from anju.assistance.api import ACT_SCHEMAS
+from anju.assistance.models import Contractor
+from anju.field.models import Submission
+from anju.field.rules import ACTS
+from anju.registry.forms import HouseForm, HouseholdForm, ResponsiblePersonForm
+from anju.registry.models import House, Household, ResponsiblePerson
+from anju.registry.tests.conftest import house_body, household_body
+
+PREFIX = "/api/v1"
+
+
+# --- every text input carries its column's length ---------------------------------------------
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def operations():
+    for prefix, router in ninja_api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                yield prefix + path, operation
+
+
+def input_schemas() -> dict[str, type]:
+    """Every model a request body or form is read with: those of the routes, the bodies of
+    the application's actions and of the field captures, and every StrictSchema."""
+    found = {}
+    for path, operation in operations():
+        for model in operation.models:
+            if model.__ninja_param_source__ in ("body", "form"):
+                found[f"{'/'.join(operation.methods)} {path}"] = model
+    found |= {f"action {name}": schema for name, schema in ACT_SCHEMAS.items()}
+    found |= {f"field capture {kind}": act.schema for kind, act in ACTS.items()}
+    found |= {f"{s.__module__}.{s.__name__}": s for s in _subclasses(StrictSchema)}
+    return found
+
+
+def _bound_of(schema: dict) -> TextBound | None:
+    steps = schema.get("steps", []) if schema.get("type") == "chain" else [schema]
+    for step in steps:
+        if step.get("type") == "function-after":
+            bound = getattr(step["function"].get("function"), "__self__", None)
+            if isinstance(bound, TextBound):
+                return bound
+    return None
+
+
+def texts(schema, path=()):
+    """(field path, its TextBound or None) for every text in a pydantic core schema."""
+    if isinstance(schema, list):
+        for item in schema:
+            yield from texts(item, path)
+    elif isinstance(schema, dict):
+        bound = _bound_of(schema)
+        if bound is not None:
+            yield ".".join(path), bound
+            return
+        if schema.get("type") == "str":
+            yield ".".join(path), None
+        for key, value in schema.items():
+            if key == "metadata":
+                continue
+            if key == "fields" and isinstance(value, dict):
+                for name, field in value.items():
+                    yield from texts(field, (*path, name))
+            else:
+                yield from texts(value, path)
+
+
+def test_every_text_field_of_every_input_schema_carries_its_columns_length():
+    from django.apps import apps
+
+    unbounded, drifted = [], []
+    schemas = input_schemas()
+    assert len(schemas) > 50
+    for where, schema in schemas.items():
+        for field, bound in texts(schema.__pydantic_core_schema__):
+            if bound is None:
+                unbounded.append(f"{where}: {field}")
+            elif bound.column:
+                label, name = bound.column.rsplit(".", 1)
+                column = apps.get_model(label)._meta.get_field(name)
+                if column.max_length not in (None, bound.max_length):
+                    drifted.append(f"{where}: {field} {bound.max_length} ≠ {column.max_length}")
+    assert unbounded == [], "text inputs without a length (apikit.column_text or free_text)"
+    assert drifted == []
+
+
+# --- the examples: refused with the clear error, nothing written, on either engine -----------
+
+
+def _household_with_house(make_household, make_house):
+    household = make_household()
+    return make_house(household=household)
+
+
+TOO_LONG = [
+    # (what, method, path, body, field, message, model)
+    ("head name", "post", "/households", household_body(head_name="王" * 41), "head_name",
+     "户主姓名不能超过 40 个字", Household),
+    ("bank name", "post", "/households", household_body(bank_name="行" * 61), "bank_name",
+     "开户银行不能超过 60 个字", Household),
+    ("address", "post", "/houses", house_body(address="路" * 201), "address",
+     "地址不能超过 200 个字", House),
+    ("responsible person", "put", "/houses/{house}/responsible-persons",
+     [{"role": "owner", "name": "张" * 81}], "0.name", "姓名或单位不能超过 80 个字",
+     ResponsiblePerson),
+    ("contractor", "post", "/contractors",
+     {"name": "建" * 300, "credit_code": "91220581MA0000000X", "qualification_no": "D322000001",
+      "division_code": "220581"}, "name", "单位名称不能超过 100 个字", Contractor),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field", "message", "model"),
+                         [case[1:] for case in TOO_LONG], ids=[case[0] for case in TOO_LONG])
+def test_over_long_text_is_refused_naming_the_field_and_nothing_is_written(
+        api, cast, make_household, make_house, method, path, body, field, message, model):
+    house = _household_with_house(make_household, make_house)
+    before = model.objects.count()
+    r = getattr(api(cast.mhk_housing), method)(PREFIX + path.format(house=house.pk), body)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert (error["code"], error["field"], error["message"]) == ("text_too_long", field, message)
+    assert model.objects.count() == before
+
+
+def test_a_nul_character_in_a_text_field_is_refused_and_nothing_is_written(api, cast):
+    before = Household.objects.count()
+    r = api(cast.mhk_housing).post(f"{PREFIX}/households", household_body(head_name="李\x00春生"))
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_character", "head_name")
+    assert "空字符" in error["message"]
+    assert Household.objects.count() == before
+
+
+def test_a_nul_character_deep_in_a_field_capture_is_refused_and_nothing_is_stored(
+        api, cast, make_house):
+    house = make_house()
+    capture = {"client_uuid": "6f1d2f1e-8a1b-4c55-9a39-2f4f1c0d7b10", "kind": "screening",
+               "captured_at": "2026-05-01T09:00:00+08:00",
+               "payload": {"house_id": house.pk, "checked_on": "2026-05-01",
+                           "items": [{"kind": "wall_crack", "level": "general",
+                                      "note": "东墙\x00裂缝"}]}}
+    r = api(cast.mhk_housing).post(f"{PREFIX}/field/submissions", capture)
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_character", "payload.items.0.note")
+    assert Submission.objects.count() == 0
+
+
+def test_an_over_long_text_in_a_field_capture_is_refused_and_nothing_is_recorded(
+        api, cast, make_house):
+    from anju.appraisal.models import Screening
+
+    house = make_house()
+    capture = {"client_uuid": "0b5a7c4e-2d1f-4e8a-9c3b-5f6e7d8c9a01", "kind": "screening",
+               "captured_at": "2026-05-01T09:00:00+08:00",
+               "payload": {"house_id": house.pk, "checked_on": "2026-05-01",
+                           "inspector": "检" * 81}}
+    r = api(cast.mhk_housing).post(f"{PREFIX}/field/submissions", capture)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert (error["code"], error["field"], error["message"]) == (
+        "text_too_long", "inspector", "排查人不能超过 80 个字")
+    assert r.json()["status"] == "rejected"
+    assert Screening.objects.filter(house=house).count() == 0
+
+
+def test_a_nul_character_in_a_query_or_a_form_is_refused(api, cast, make_house, settings,
+                                                         tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = api(cast.mhk_housing)
+    r = client.get(f"{PREFIX}/households", {"q": "李\x00"})
+    assert r.status_code == 400
+    assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("invalid_character", "q")
+    house = make_house()
+    from anju.registry.tests.test_attachments_api import photo
+
+    r = client.upload(f"{PREFIX}/houses/{house.pk}/attachments",
+                      {"file": photo(), "kind": "photo", "title": "正\x00面"})
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == "title"
+    assert house.attachments.count() == 0
+
+
+@pytest.mark.parametrize(("form", "field", "model", "column"), [
+    (HouseholdForm, "head_name", Household, "head_name"),
+    (HouseholdForm, "bank_name", Household, "bank_name"),
+    (HouseForm, "address", House, "address"),
+    (ResponsiblePersonForm, "name", ResponsiblePerson, "name"),
+])
+def test_page_forms_refuse_the_same_over_long_and_nul_text(form, field, model, column):
+    length = model._meta.get_field(column).max_length
+    form_field = form.base_fields[field]
+    assert form_field.max_length == length
+    for value in ("字" * (length + 1), "字\x00"):
+        with pytest.raises(forms.ValidationError):
+            form_field.clean(value)
+
+
+# --- paging and uploads, on every list and every upload route found in the schema -------------
+
+
+def _routes(test) -> list[tuple[str, str]]:
+    doc = ninja_api.get_openapi_schema()
+    return sorted((method, path) for path, item in doc["paths"].items()
+                  for method, operation in item.items() if test(operation))
+
+
+LIST_ROUTES = _routes(lambda op: "page" in {p["name"] for p in op.get("parameters", [])})
+UPLOAD_ROUTES = _routes(
+    lambda op: "multipart/form-data" in op.get("requestBody", {}).get("content", {}))
+
+
+@pytest.fixture
+def path_values(make_household, make_house):
+    """A record in the caller's scope for each path parameter a list or upload route has."""
+
+    def finding_id():
+        from anju.quality.actions import recheck_house
+        from anju.quality.models import Finding
+
+        house = make_house(lat=None, lng=None)
+        recheck_house(house.pk)
+        return Finding.objects.filter(house=house).first().pk
+
+    makers = {"finding_id": finding_id, "household_id": lambda: make_household().pk,
+              "house_id": lambda: make_house().pk, "sha256": lambda: "a" * 64,
+              "number": lambda: 0}
+
+    def fill(path: str) -> str:
+        import re
+
+        return re.sub(r"\{(\w+)\}", lambda m: str(makers[m.group(1)]()), path)
+
+    return fill
+
+
+def test_the_list_and_upload_routes_are_found():
+    assert len(LIST_ROUTES) >= 9
+    assert len(UPLOAD_ROUTES) >= 5
+
+
+@pytest.mark.parametrize(("method", "path"), LIST_ROUTES)
+def test_a_page_far_past_the_end_is_empty(api, cast, path_values, method, path):
+    r = api(cast.mhk_housing).get(path_values(path), {"page": 10**30, "page_size": 200})
+    assert r.status_code == 200
+    out = r.json()
+    assert (out["items"], out["page"], out["page_size"]) == ([], 10**30, 200)
+
+
+@pytest.mark.parametrize(("method", "path"), UPLOAD_ROUTES)
+def test_a_multipart_body_without_a_boundary_is_the_callers_400(api, cast, path_values,
+                                                                  method, path):
+    client = api(cast.mhk_housing)
+    r = getattr(client.client, method)(
+        path_values(path), b"--x\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nphoto",
+        content_type="multipart/form-data", headers=client.headers)
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "malformed_multipart"
+
