@@ -17,7 +17,7 @@ from anju.appraisal.api import house_records
 from anju.assistance.api import applications, certifications, craftsmen, household_archive
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
-from anju.errors import AnjuError, Forbidden, ValidationErrors
+from anju.errors import AnjuError, ValidationErrors
 from anju.exchange.api import export_routes as exchange_exports
 from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
@@ -77,7 +77,7 @@ def error_response(request, status: int, code: str, message: str, field=None, ru
 
 @api.exception_handler(AnjuError)
 def on_anju_error(request, exc: AnjuError):
-    if isinstance(exc, Forbidden):
+    if exc.refusal:  # a Forbidden, or a NotFound of a record beyond the caller's scope
         record_refusal(request, exc)
     details = [e.as_dict() for e in exc.errors] if isinstance(exc, ValidationErrors) else None
     return error_response(request, exc.status, exc.code, exc.message, exc.field, exc.rule,

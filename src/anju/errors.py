@@ -20,6 +20,9 @@ class Unmet:
 
 class AnjuError(Exception):
     status = 422
+    # Written to the audit log as access_denied by the API's error handler or the pages'
+    # middleware.
+    refusal = False
 
     def __init__(self, code: str, message: str, *, field: str | None = None,
                  rule: str | None = None, status: int | None = None):
@@ -49,19 +52,27 @@ class Malformed(AnjuError):
 
 
 class NotFound(AnjuError):
-    """404: absent, or outside the caller's division scope (never told apart)."""
+    """404: absent, or outside the caller's division scope (never told apart in the answer).
+    `obj` is the record that exists beyond the caller's reach, for the audit row of the
+    attempt (see divisions.scope.not_found)."""
 
     status = 404
 
     def __init__(self, message: str = "记录不存在或不在您的管辖范围内", *,
-                 field: str | None = None):
+                 field: str | None = None, obj=None):
         super().__init__("not_found", message, field=field)
+        self.obj = obj
+
+    @property
+    def refusal(self) -> bool:
+        return self.obj is not None
 
 
 class Forbidden(AnjuError):
     """403: in scope, but the caller's role may not do this."""
 
     status = 403
+    refusal = True
 
     def __init__(self, message: str = "您的角色无权执行此操作", *, code: str = "forbidden",
                  rule: str | None = None, obj=None):

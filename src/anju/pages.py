@@ -24,10 +24,11 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, (NotFound, Forbidden)) and exception.refusal:
+            record_refusal(request, exception)
         if isinstance(exception, NotFound):
             raise Http404(exception.message)
         if isinstance(exception, Forbidden):
-            record_refusal(request, exception)
             raise PermissionDenied(exception.message)
         return None
 

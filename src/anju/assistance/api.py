@@ -47,6 +47,7 @@ from anju.assistance.queries import (
     craftsmen_for_user,
     get_case_for_user,
 )
+from anju.divisions.scope import not_found
 from anju.errors import NotFound
 from anju.registry.queries import get_household_for_user
 from anju.registry.rules import mask_id_number, mask_phone
@@ -112,7 +113,7 @@ def list_certifications(request, household_id: int | None = None,
 def lapse_certification(request, certification_id: int, payload: LapseIn):
     found = certifications_for_user(request.user).filter(pk=certification_id).first()
     if found is None:
-        raise NotFound()
+        raise not_found(Certification, pk=certification_id)
     return actions.lapse(found, acting_user=request.user, on=payload.lapsed_on,
                          reason=payload.reason, request=request)
 
@@ -400,7 +401,7 @@ def _detail(request, case_id: int) -> dict:
     # Through the door (404 outside the scope), with the records the answer shows.
     case = _with_records(cases_for_user(request.user)).filter(pk=case_id).first()
     if case is None:
-        raise NotFound()
+        raise not_found(Application, pk=case_id)
     return _present(case, transitions=True)
 
 

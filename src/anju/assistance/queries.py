@@ -7,8 +7,7 @@ from django.db.models import Q
 
 from anju.assistance.codes import APPROVERS, Status
 from anju.assistance.models import Application, Certification, Contractor, Craftsman
-from anju.divisions.scope import narrowed, scoped, within
-from anju.errors import NotFound
+from anju.divisions.scope import narrowed, not_found, scoped, within
 
 
 def cases_for_user(user, *, division: str | None = None, status: str | None = None,
@@ -35,7 +34,7 @@ def get_case_for_user(user, case_id: int) -> Application:
         "household", "house", "craftsman", "contractor", "certification")).filter(
         pk=case_id).first()
     if found is None:
-        raise NotFound()
+        raise not_found(Application, pk=case_id)
     return found
 
 

@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     FULL_VIEW = "full_view", "查看完整敏感信息"
     TRANSITION = "transition", "状态变更"
     EXPORT = "export", "导出"
+    DOWNLOAD = "download", "下载附件"
     IMPORT = "import", "导入"
     USER_CREATED = "user_created", "新建用户"
     USER_CHANGED = "user_changed", "修改用户"

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anju.accounts.access import can, check
-from anju.divisions.scope import covers
+from anju.divisions.scope import covers, not_found
 from anju.errors import Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.exchange import exporters
 from anju.exchange.columns import match_header
@@ -36,7 +36,7 @@ def jobs_for_user(user):
 def get_job_for_user(user, job_id: int) -> Job:
     job = jobs_for_user(user).filter(pk=job_id).first()
     if job is None:
-        raise NotFound()
+        raise not_found(Job, pk=job_id)
     return job
 
 

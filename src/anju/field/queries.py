@@ -4,8 +4,7 @@ those who sent its bytes and to the scopes above them."""
 
 from django.db.models import Q
 
-from anju.divisions.scope import narrowed, scoped, within
-from anju.errors import NotFound
+from anju.divisions.scope import narrowed, not_found, scoped, within
 from anju.field.models import Photo, Status, Submission
 
 
@@ -28,7 +27,7 @@ def get_submission_for_user(user, client_uuid) -> Submission:
     submission = Submission.objects.filter(client_uuid=client_uuid,
                                            submitted_by_id=user.pk).first()
     if submission is None:
-        raise NotFound()
+        raise not_found(Submission, client_uuid=client_uuid)
     return submission
 
 
@@ -42,5 +41,5 @@ def get_conflict_for_user(user, submission_id: int) -> Submission:
     submission = scoped(user, Submission.objects.filter(pk=submission_id)).exclude(
         division_code="").select_related("submitted_by", "house").first()
     if submission is None:
-        raise NotFound()
+        raise not_found(Submission, pk=submission_id)
     return submission

@@ -11,8 +11,7 @@ from anju.appraisal.codes import InspectionLevel
 from anju.appraisal.models import Inspection
 from anju.divisions.models import Level
 from anju.divisions.queries import ancestors, names_for
-from anju.divisions.scope import narrowed, scoped, within
-from anju.errors import NotFound
+from anju.divisions.scope import narrowed, not_found, scoped, within
 from anju.quality.models import (
     Finding,
     FindingKind,
@@ -54,7 +53,7 @@ def findings_for_user(user, *, division: str | None = None, status: str | None =
 def get_finding_for_user(user, finding_id: int) -> Finding:
     finding = scoped(user, Finding.objects.filter(pk=finding_id)).first()
     if finding is None:
-        raise NotFound()
+        raise not_found(Finding, pk=finding_id)
     return finding
 
 
@@ -133,7 +132,7 @@ def spot_checks_for_user(user):
 def get_spot_check_for_user(user, spot_check_id: int) -> SpotCheck:
     spot_check = spot_checks_for_user(user).filter(pk=spot_check_id).first()
     if spot_check is None:
-        raise NotFound()
+        raise not_found(SpotCheck, pk=spot_check_id)
     return spot_check
 
 

@@ -5,8 +5,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from anju.divisions.scope import narrowed, scoped
-from anju.errors import NotFound
+from anju.divisions.scope import narrowed, not_found, scoped
 from anju.rectification.codes import (
     NOT_CLOSED,
     SECTOR_DEPARTMENTS,
@@ -57,7 +56,7 @@ def get_entry_for_user(user, entry_id: int) -> LedgerEntry:
     entry = _sector_narrowed(user, scoped(user, LedgerEntry.objects.filter(pk=entry_id))) \
         .select_related("house", "household", "appraisal").first()
     if entry is None:
-        raise NotFound()
+        raise not_found(LedgerEntry, pk=entry_id)
     return entry
 
 

@@ -11,6 +11,8 @@ from ninja.files import UploadedFile
 
 from anju.accounts.access import requires
 from anju.apikit import ERRORS, column_text
+from anju.audit import actions as audit
+from anju.audit.models import Action
 from anju.registry import actions
 from anju.registry.models import Attachment
 from anju.registry.queries import (
@@ -64,7 +66,10 @@ def _household_file_url(attachment: Attachment, household_id: int) -> str:
                    kwargs={"household_id": household_id, "attachment_id": attachment.pk})
 
 
-def _stream(attachment: Attachment) -> FileResponse:
+def _stream(request, attachment: Attachment) -> FileResponse:
+    # Every file served is audited: these are pictures of people's homes and papers.
+    audit.record(Action.DOWNLOAD, actor=request.user, obj=attachment, request=request,
+                 details={"kind": attachment.kind, "size": attachment.size})
     extension = attachment.content_type.rsplit("/", 1)[-1]
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                             filename=f"attachment-{attachment.pk}.{extension}")
@@ -100,7 +105,7 @@ def list_house_attachments(request, house_id: int):
 @requires("registry.view")
 def house_attachment_file(request, house_id: int, attachment_id: int):
     house = get_house_for_user(request.user, house_id)
-    return _stream(get_attachment_for_user(request.user, attachment_id, house=house))
+    return _stream(request, get_attachment_for_user(request.user, attachment_id, house=house))
 
 
 @household_attachments.post("/{household_id}/attachments",
@@ -132,4 +137,5 @@ def list_household_attachments(request, household_id: int):
 @requires("registry.view")
 def household_attachment_file(request, household_id: int, attachment_id: int):
     household = get_household_for_user(request.user, household_id)
-    return _stream(get_attachment_for_user(request.user, attachment_id, household=household))
+    return _stream(request,
+                   get_attachment_for_user(request.user, attachment_id, household=household))

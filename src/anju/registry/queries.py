@@ -5,8 +5,7 @@ import re
 from django.db.models import Q
 
 from anju.crypto import lookup_hash
-from anju.divisions.scope import narrowed, scoped
-from anju.errors import NotFound
+from anju.divisions.scope import narrowed, not_found, scoped
 from anju.registry.models import Attachment, House, Household, Member
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
@@ -34,7 +33,7 @@ def households_for_user(user, *, division: str | None = None, q: str | None = No
 def get_household_for_user(user, household_id: int) -> Household:
     household = scoped(user, Household.objects.filter(pk=household_id)).first()
     if household is None:
-        raise NotFound()
+        raise not_found(Household, pk=household_id)
     return household
 
 
@@ -73,7 +72,7 @@ def houses_for_user(user, *, division: str | None = None,
 def get_house_for_user(user, house_id: int) -> House:
     house = scoped(user, House.objects.filter(pk=house_id)).first()
     if house is None:
-        raise NotFound()
+        raise not_found(House, pk=house_id)
     return house
 
 
@@ -93,5 +92,5 @@ def get_attachment_for_user(user, attachment_id: int, *, house: House | None = N
     attachment = attachments_for_user(user, house=house, household=household).filter(
         pk=attachment_id).first()
     if attachment is None:
-        raise NotFound()
+        raise not_found(Attachment, pk=attachment_id)
     return attachment
