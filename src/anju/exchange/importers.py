@@ -32,7 +32,7 @@ from anju.errors import AnjuError, RuleViolation
 from anju.exchange.columns import HOUSE_COLUMNS, HOUSEHOLD_COLUMNS, row_values
 from anju.registry.actions import HOUSE_FIELDS, HOUSEHOLD_FIELDS, SENSITIVE
 from anju.registry.bulk import insert_rows, reserve_ids, row_adapter
-from anju.registry.hooks import house_changed
+from anju.registry.hooks import house_changed, house_moved
 from anju.registry.models import House, Household, Member, RecordEvent
 from anju.registry.rules import (
     check_house,
@@ -244,11 +244,11 @@ class HouseholdImporter(_Importer):
                 out.good.append((row.number, row.stored))
         return out
 
-    def write(self, rows: list[tuple[int, tuple]]) -> int:
-        """Register the checked households, their members and their history rows in bulk.
-        Runs inside the caller's transaction."""
+    def write(self, rows: list[tuple[int, tuple]]) -> list[int]:
+        """Register the checked households, their members and their history rows in bulk;
+        returns their ids. Runs inside the caller's transaction."""
         if not rows:
-            return 0
+            return []
         ids = reserve_ids(Household, len(rows))
         households, members, events = [], [], []
         for pk, (_, (household, member_rows, event)) in zip(ids, rows, strict=True):
@@ -258,7 +258,12 @@ class HouseholdImporter(_Importer):
         insert_rows(Household, ("id", *self._household_fields), households, stored=True)
         insert_rows(Member, ("household_id", *self._member_fields), members, stored=True)
         insert_rows(RecordEvent, ("household_id", *self._event_fields), events, stored=True)
-        return len(rows)
+        return ids
+
+    def take_back(self, first: int, last: int) -> None:
+        """Delete the households with ids first..last that this import wrote (their members
+        and history rows go with them). Runs inside the caller's transaction."""
+        Household.objects.filter(pk__range=(first, last)).delete()
 
 
 # Model defaults of a house's optional fields, as House.objects.create would fill them.
@@ -353,11 +358,12 @@ class HouseImporter(_Importer):
                 out.good.append((number, data))
         return out
 
-    def write(self, rows: list[tuple[int, dict]]) -> int:
+    def write(self, rows: list[tuple[int, dict]]) -> list[int]:
         """Register the checked houses with their history rows, then let the apps above
-        re-check each one through the registry's hook, as register_house does."""
+        re-check each one through the registry's hook, as register_house does; returns their
+        ids."""
         if not rows:
-            return 0
+            return []
         now = self.now
         ids = reserve_ids(House, len(rows))
         houses, events = [], []
@@ -376,7 +382,18 @@ class HouseImporter(_Importer):
         insert_rows(RecordEvent, self._EVENT, events)
         for pk in ids:
             house_changed(pk)
-        return len(rows)
+        return ids
+
+    def take_back(self, first: int, last: int) -> None:
+        """Delete the houses with ids first..last that this import wrote (with what the apps
+        above made of them), and tell those apps through the registry's hooks: the field app
+        notes each house gone from its village, the statistics count the village again."""
+        gone = list(House.objects.filter(pk__range=(first, last)).values_list(
+            "pk", "division_code"))
+        House.objects.filter(pk__range=(first, last)).delete()
+        for pk, code in gone:
+            house_changed(pk)
+            house_moved(pk, code)
 
 
 IMPORTERS = {"households": HouseholdImporter, "houses": HouseImporter}

@@ -17,6 +17,7 @@ from anju.errors import Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.exchange import exporters
 from anju.exchange.columns import match_header
 from anju.exchange.importers import IMPORTERS
+from anju.exchange.liveness import worker_gone
 from anju.exchange.models import Job, JobError, JobStatus
 from anju.exchange.reading import open_table
 
@@ -191,19 +192,25 @@ def start_export(*, acting_user, name: str, division: str | None = None,
 
 
 def resume_stale(*, stale_minutes: int | None = None) -> list[int]:
-    """Queue again the jobs a stopped worker left: running ones whose heartbeat stopped, and
-    queued ones that waited that long. A good-rows import goes on after its last committed
-    chunk; every other job starts again (nothing of it was written)."""
+    """Queue again the jobs a stopped worker left: running ones whose worker process has
+    ended (on this host) or whose heartbeat stopped, and queued ones that waited that long.
+    A good-rows import goes on after its last committed chunk; every other job starts again
+    (an all-or-nothing import first takes back what it had written)."""
     minutes = settings.JOB_STALE_MINUTES if stale_minutes is None else stale_minutes
     before = timezone.now() - timedelta(minutes=minutes)
+    stopped = Q(heartbeat_at__lt=before)
+    gone = [worker for worker in Job.objects.filter(status=JobStatus.RUNNING).exclude(stopped)
+            .exclude(worker="").values_list("worker", flat=True).order_by().distinct()
+            if worker_gone(worker)]
+    if gone:
+        stopped |= Q(worker__in=gone)
     left = list(Job.objects.filter(
-        Q(status=JobStatus.RUNNING, heartbeat_at__lt=before)
+        Q(stopped, status=JobStatus.RUNNING)
         | Q(status=JobStatus.QUEUED, created_at__lt=before)).values_list("pk", "status"))
     resumed = []
     for pk, status in left:
         if status == JobStatus.RUNNING:
-            requeued = Job.objects.filter(pk=pk, status=JobStatus.RUNNING,
-                                          heartbeat_at__lt=before).update(
+            requeued = Job.objects.filter(stopped, pk=pk, status=JobStatus.RUNNING).update(
                 status=JobStatus.QUEUED, stage="")
             if requeued != 1:
                 continue

@@ -43,6 +43,12 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # Written with every chunk: a running job whose heartbeat stopped was left by a dead worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The process running the attempt (host:pid:start): a job whose process is gone is
+    # queued again at once, without waiting for its heartbeat to age.
+    worker = models.CharField(max_length=100, blank=True)
+    # The ids an all-or-nothing import has written so far, as [first, last] runs: it writes
+    # in short transactions, and takes them back if it cannot finish.
+    written = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -7,20 +7,31 @@ runs in one of three ways:
 
 - dry run: every row is checked, the errors are kept, nothing is written;
 - all-or-nothing (the default): every row is checked first; if any is bad, nothing is written;
-  else all rows are written in one transaction, with the job's success. A restart runs it again
-  from the first row, since nothing was written;
-- good rows only (mode=good_rows): each chunk's good rows, its errors and the job's resume
-  point commit together, so a restart goes on after the last committed chunk.
+  else the rows are written in short transactions, each recording on the job the ids it
+  wrote, and the job's success commits with the audit row. Should the writing fail (another
+  clerk registered one of the heads meanwhile), what was written is taken back, so the file
+  is imported whole or not at all; a restart takes it back, then runs from the first row;
+- good rows only (mode=good_rows): the good rows, their errors and the job's resume point
+  commit together, a few at a time, so a restart goes on after the last committed row.
+
+Writes are short because SQLite has one writer at a time: a clerk's save waits while an
+import's transaction runs, and fails after five seconds (busy_timeout). Each transaction is
+sized to take about WRITE_SECONDS, and on SQLite the import then leaves the database alone
+for YIELD_SECONDS, longer than a waiting save sleeps between its tries (at most 100 ms), so
+that save gets its turn.
 """
 
+import bisect
 import logging
 import pickle
 import shutil
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -32,11 +43,16 @@ from anju.exchange import exporters, workers
 from anju.exchange.columns import read_only_notes
 from anju.exchange.importers import IMPORTERS, RowError
 from anju.exchange.jobs import read_header
+from anju.exchange.liveness import this_worker
 from anju.exchange.models import Job, JobError, JobStage, JobStatus
 from anju.registry.bulk import large_cache
 
 logger = logging.getLogger(__name__)
 CHUNK = 1000
+WRITE_SECONDS = 0.3
+YIELD_SECONDS = 0.12
+FIRST_BATCH, MAX_BATCH = 10, 5000
+TAKE_BACK_BATCH = 200
 
 
 class JobLost(Exception):
@@ -47,7 +63,8 @@ def claim(job_id: int) -> Job | None:
     """Take a queued job (one more attempt); None when another worker has it or it is done."""
     now = timezone.now()
     taken = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now)
+        status=JobStatus.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now,
+        worker=this_worker())
     if taken != 1:
         return None
     job = Job.objects.select_related("owner").get(pk=job_id)
@@ -153,6 +170,8 @@ def _run_import(job: Job) -> None:
     if after:
         counts |= {k: job.summary.get(k, 0) for k in counts}
     else:  # from the first row: nothing of an earlier attempt stays
+        if job.written:  # an all-or-nothing attempt stopped while writing
+            _take_back(job, IMPORTERS[resource](owner, {}, job_id=job.pk))
         with transaction.atomic():
             JobError.objects.filter(job=job).delete()
             _update(job, progress=0, error_count=0, resume_row=0, summary={})
@@ -214,36 +233,141 @@ def _check_rows(job: Job, importer, table, *, after: int, good_rows: bool, spool
         counts["rows"] += len(chunk)
         counts["valid"] += len(checked.good)
         counts["duplicates"] += checked.duplicates
-        values = {"progress": F("progress") + len(chunk),
-                  "error_count": F("error_count") + len(checked.errors)}
+        if good_rows:
+            _write_good_rows(job, importer, chunk, checked, counts, notes)
+            continue
         with transaction.atomic():
-            if good_rows:
-                counts["created"] += importer.write(checked.good)
-                values["resume_row"] = chunk[-1][0]
-            elif spool is not None:
+            if spool is not None:
                 pickle.dump(checked.good, spool, protocol=pickle.HIGHEST_PROTOCOL)
             _errors(job, checked.errors)
-            _update(job, summary={**counts, **notes}, **values)
+            _update(job, summary={**counts, **notes}, progress=F("progress") + len(chunk),
+                    error_count=F("error_count") + len(checked.errors))
+
+
+class _Pacer:
+    """Rows in batches whose transactions take about WRITE_SECONDS, the size learnt from the
+    last one; on SQLite a pause after each, so that other writers get their turn."""
+
+    def __init__(self):
+        self.size = FIRST_BATCH
+
+    def batches(self, rows: Iterable) -> Iterable[list]:
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= self.size:
+                yield from self._timed(batch)
+                batch = []
+        if batch:
+            yield from self._timed(batch)
+
+    def _timed(self, batch: list):
+        started = time.monotonic()
+        yield batch  # the caller writes it in one transaction
+        took = max(time.monotonic() - started, 0.001)
+        self.size = max(1, min(MAX_BATCH, 2 * len(batch),
+                               int(len(batch) * WRITE_SECONDS / took)))
+        if connection.vendor == "sqlite":
+            time.sleep(YIELD_SECONDS)
+
+
+def _write_good_rows(job: Job, importer, chunk: list, checked, counts: dict,
+                     notes: dict) -> None:
+    """A chunk's good rows, with the errors and the progress of the rows up to the last one
+    written, batch by batch; the resume point moves with them."""
+    numbers = [row[0] for row in chunk]
+    errors, done = checked.errors, 0
+
+    def commit(upto: int, rows=()) -> None:
+        nonlocal errors, done
+        mine = [e for e in errors if e.row is None or e.row <= upto]
+        errors = [e for e in errors if e.row is not None and e.row > upto]
+        reached = bisect.bisect_right(numbers, upto)
+        with transaction.atomic():
+            counts["created"] += len(importer.write(list(rows)))
+            _errors(job, mine)
+            _update(job, summary={**counts, **notes}, resume_row=upto,
+                    progress=F("progress") + reached - done,
+                    error_count=F("error_count") + len(mine))
+        done = reached
+
+    for batch in _Pacer().batches(checked.good):
+        commit(batch[-1][0], batch)
+    if done < len(numbers) or errors:
+        commit(numbers[-1])
+
+
+def _spooled(spool) -> Iterable:
+    spool.seek(0)
+    while True:
+        try:
+            yield from pickle.load(spool)
+        except EOFError:
+            return
+
+
+def _runs(runs: list, ids: list[int]) -> list:
+    """[first, last] runs of ids, the new ones added."""
+    runs = [list(run) for run in runs]
+    for pk in sorted(ids):
+        if runs and runs[-1][1] + 1 == pk:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
 
 
 def _write_all(job: Job, importer, spool, counts: dict, notes: dict) -> None:
+    """Write the checked rows in short transactions, each recording the ids it wrote; the
+    job's success and its audit row commit last. On a failure what was written is taken
+    back (by this attempt, or by the next one when this one stops)."""
     _update(job, stage=JobStage.WRITING)
-    spool.seek(0)
     try:
+        for batch in _Pacer().batches(_spooled(spool)):
+            with transaction.atomic():
+                ids = importer.write(batch)
+                counts["created"] += len(ids)
+                _update(job, written=_runs(job.written, ids), summary={**counts, **notes})
         with transaction.atomic():
-            while True:
-                try:
-                    rows = pickle.load(spool)
-                except EOFError:
-                    break
-                counts["created"] += importer.write(rows)
             _audit(job, counts)
-            _finish(job, JobStatus.SUCCEEDED, summary={
+            _finish(job, JobStatus.SUCCEEDED, written=[], summary={
                 **counts, **notes, "message": f"已导入 {counts['created']} 行"})
+    except JobLost:
+        raise  # the attempt that has the job now takes back what this one wrote
     except IntegrityError:
         # Another clerk registered one of these heads between the check and the write.
+        _take_back(job, importer)
         _fail(job, "写入时发现身份证号已被他人登记，未写入任何数据；请重新导入以查看是哪一行",
               "id_number_duplicate", progress=0)
+    except Exception:
+        _take_back(job, importer)
+        raise
+
+
+def _take_back(job: Job, importer) -> None:
+    """Delete what the job's all-or-nothing writing left, newest first, in short
+    transactions that each record what is left."""
+    runs = [list(run) for run in job.written]
+    try:
+        while runs:
+            first, last = runs[-1]
+            low = max(first, last - TAKE_BACK_BATCH + 1)
+            with transaction.atomic():
+                importer.take_back(low, last)
+                if low == first:
+                    runs.pop()
+                else:
+                    runs[-1][1] = low - 1
+                _update(job, written=[list(run) for run in runs])
+            if connection.vendor == "sqlite":
+                time.sleep(YIELD_SECONDS)
+    except JobLost:
+        raise
+    except Exception:
+        logger.exception("exchange job %s: rows written could not be taken back", job.pk)
+        left = sum(last - first + 1 for first, last in runs)
+        raise AnjuError("import_not_taken_back", f"导入未能完成，已写入的 {left} 条记录未能撤回"
+                        "（可能已被其他记录引用）；请联系管理员处理", status=500) from None
 
 
 def _audit(job: Job, counts: dict) -> None:

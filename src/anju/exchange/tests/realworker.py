@@ -26,6 +26,7 @@ import pytest
 class WorkerDatabase:
     env: dict
     vendor: str
+    url: str
 
 
 def _copy_database(django_db_blocker, folder: Path):
@@ -74,7 +75,7 @@ def worker_database(django_db_setup, django_db_blocker, tmp_path_factory):
                settings.FIELD_KEYS), "ANJU_LOOKUP_KEY": settings.LOOKUP_KEY,
            "ANJU_TASK_BACKEND": "django_tasks_db.DatabaseBackend", "PYTHONUNBUFFERED": "1"}
     try:
-        yield WorkerDatabase(env=env, vendor=connection.vendor)
+        yield WorkerDatabase(env=env, vendor=connection.vendor, url=url)
     finally:
         drop()
 
@@ -128,7 +129,18 @@ def household_file(rows: int, *, first: int = 0) -> bytes:
     return xlsx(header, made)
 
 
-def _queue_imports(runs: int, rows: int, dry_run: bool) -> list[int]:
+def house_file(rows: int) -> bytes:
+    """An xlsx of `rows` good houses (no household named), each at its own address."""
+    from anju.conftest import SHANCHENG_V1
+    from anju.exchange.tests.conftest import xlsx
+
+    header = ["division_code", "address", "structure", "floors", "floor_area", "use",
+              "occupancy"]
+    return xlsx(header, [[SHANCHENG_V1, f"山城镇一村 {i} 号", "masonry_cast", 1, 80,
+                          "residence", "occupied"] for i in range(rows)])
+
+
+def _queue_imports(runs: int, rows: int, dry_run: bool, resource: str) -> list[int]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from anju.accounts.models import User
@@ -136,8 +148,9 @@ def _queue_imports(runs: int, rows: int, dry_run: bool) -> list[int]:
     from anju.exchange.models import Job
 
     user = User.objects.get(username="shancheng")
-    first = start_import(acting_user=user, resource="households", dry_run=dry_run,
-                         upload=SimpleUploadedFile("households.xlsx", household_file(rows)))
+    content = household_file(rows) if resource == "households" else house_file(rows)
+    first = start_import(acting_user=user, resource=resource, dry_run=dry_run,
+                         upload=SimpleUploadedFile(f"{resource}.xlsx", content))
     jobs = [first.pk]
     for _ in range(runs - 1):  # dry runs keep their file: the same one, checked again
         job = Job.objects.create(owner=user, kind=first.kind, total=first.total,
@@ -159,6 +172,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--chunk", type=int, default=0)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--resource", default="households")
     options = parser.parse_args(argv)
     django.setup()
     from django.core.management import call_command
@@ -168,7 +182,8 @@ def main(argv: list[str]) -> None:
 
     if options.chunk:
         runner.CHUNK = options.chunk
-    jobs = _queue_imports(options.runs, options.rows, dry_run=not options.write)
+    jobs = _queue_imports(options.runs, options.rows, dry_run=not options.write,
+                          resource=options.resource)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval",
                  "0", verbosity=1)
     found = {pk: (status, progress, summary.get("code", "")) for pk, status, progress, summary

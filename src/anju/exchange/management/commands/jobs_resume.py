@@ -4,8 +4,8 @@ from anju.exchange.jobs import resume_stale
 
 
 class Command(BaseCommand):
-    help = ("把停止的后台进程留下的导入导出任务重新排队（进行中但心跳已停、或排队过久的任务）；"
-            "在启动 db_worker 之前运行，也可由 cron 定时运行")
+    help = ("把停止的后台进程留下的导入导出任务重新排队（进行中但本机的后台进程已不在、"
+            "或心跳已停、或排队过久的任务）；在启动 db_worker 之前运行，也可由 cron 定时运行")
 
     def add_arguments(self, parser):
         parser.add_argument("--stale-minutes", type=int, default=None,
