@@ -199,7 +199,7 @@ def _import_rows(job: Job, resource: str, path: Path, *, after: int, dry_run: bo
     try:
         _check_rows(job, importer, table, after=after, good_rows=good_rows,
                     spool=spool, counts=counts, notes=notes)
-    except IntegrityError:
+    except (IntegrityError, connection.Database.IntegrityError):  # COPY's is the driver's
         # Another clerk registered one of these heads between the check and the write.
         _fail(job, "写入时发现身份证号已被他人登记；此前各批已导入的行保留，请重新导入其余的行",
               "id_number_duplicate")
@@ -334,7 +334,7 @@ def _write_all(job: Job, importer, spool, counts: dict, notes: dict) -> None:
                 **counts, **notes, "message": f"已导入 {counts['created']} 行"})
     except JobLost:
         raise  # the attempt that has the job now takes back what this one wrote
-    except IntegrityError:
+    except (IntegrityError, connection.Database.IntegrityError):  # COPY's is the driver's
         # Another clerk registered one of these heads between the check and the write.
         _take_back(job, importer)
         _fail(job, "写入时发现身份证号已被他人登记，未写入任何数据；请重新导入以查看是哪一行",
