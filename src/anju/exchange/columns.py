@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from anju.errors import RuleViolation
+from anju.exchange.reading import Uncalculated
 from anju.registry.codes import (
     BuildMethod,
     BusinessSector,
@@ -28,7 +29,7 @@ from anju.registry.codes import (
 class Column:
     name: str  # the JSON field name of the resource
     title: str  # the Chinese title of the template
-    kind: str = "text"  # text, id_number, int, decimal, bool, code, codes, members
+    kind: str = "text"  # text, id_number, digits, int, decimal, bool, code, codes, members
     required: bool = False  # the column must be in the file (the API schema requires it)
     choices: type | None = None
     max_length: int | None = None
@@ -47,11 +48,11 @@ HOUSEHOLD_COLUMNS = (
     Column("head_name", "户主姓名", required=True, max_length=40),
     Column("head_id_number", "户主身份证号", "id_number", required=True,
            note="18 位；请把单元格设为文本格式，以免 Excel 把末几位变成 0"),
-    Column("phone", "联系电话", note="11 位手机号或带区号的固定电话"),
+    Column("phone", "联系电话", "digits", note="11 位手机号或带区号的固定电话"),
     Column("persons", "家庭人口", "int", required=True, note="1 到 30 人"),
     Column("members", "家庭成员", "members",
            note="每人写“姓名,身份证号,关系”，多人之间用分号隔开；关系填代码或中文名称"),
-    Column("bank_account", "一卡通账号", note="12 到 30 位数字"),
+    Column("bank_account", "一卡通账号", "digits", note="12 到 30 位数字"),
     Column("bank_name", "开户银行", max_length=60),
 )
 
@@ -97,7 +98,10 @@ _SPACES = re.compile(r"\s+")
 _LIST_SEPARATORS = re.compile(r"[、,，;；]")
 _MEMBER_SEPARATORS = re.compile(r"[;；\n]")
 _MEMBER_FIELDS = re.compile(r"[,，/]")
-_TEXT = frozenset({"text", "id_number"})
+_TEXT = frozenset({"text", "id_number", "digits"})
+_NUMBERS = frozenset({"id_number", "digits"})
+# How Excel shows a long number it keeps as a number (1.10105E+17), and writes it to CSV.
+_SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE]\+?\d+")
 _TRUE = {"是", "true", "1", "yes", "y", "√", "有"}
 _FALSE = {"否", "false", "0", "no", "n", "×", "无"}
 
@@ -177,6 +181,20 @@ def _code(text: str, choices) -> str:
     return _spellings(choices).get(text) or _spellings(choices).get(text.lower(), text)
 
 
+def _digits_lost(column: Column, shown: str, what: str = "") -> RuleViolation:
+    # Excel keeps 15 significant digits of a number: an ID or account number typed into a
+    # number cell has already lost its last digits, whatever the cell shows.
+    return _fail("digits_lost", column,
+                 f"{what or column.title}被 Excel 存成了数字（显示为 {shown}），末几位已丢失："
+                 "请将该列设为文本格式后重新输入")
+
+
+def _uncalculated(column: Column, cell: Uncalculated) -> RuleViolation:
+    return _fail("formula_not_calculated", column,
+                 f"{column.title}（单元格 {cell.ref}）是公式且未保存计算结果：请在 Excel 中"
+                 "打开并保存，或复制后“选择性粘贴”为数值")
+
+
 def convert(column: Column, value):
     """The value of one cell for the verb's data, or a RuleViolation naming the column.
     An empty cell is None (the verb's default applies)."""
@@ -185,13 +203,13 @@ def convert(column: Column, value):
         if column.max_length and len(text) > column.max_length:
             return _fail("text_too_long", column,
                          f"{column.title}不能超过 {column.max_length} 个字")
+        if column.kind in _NUMBERS and _SCIENTIFIC.fullmatch(text):
+            return _digits_lost(column, text)
         return text or None
+    if isinstance(value, Uncalculated):
+        return _uncalculated(column, value)
     if column.kind in _TEXT and isinstance(value, float) and abs(value) >= 1e15:
-        # Excel keeps 15 significant digits of a number: an ID or account number typed
-        # into a number cell has already lost its last digits.
-        return _fail("digits_lost", column,
-                     f"{column.title}被 Excel 存成了数值，末几位已丢失；"
-                     "请把该列设为文本格式后重新填写")
+        return _digits_lost(column, f"{value:.5E}")
     text = cell_text(value)
     if text == "":
         return None
@@ -238,6 +256,8 @@ def _members(column: Column, text: str):
             return _fail("members_invalid", column,
                          f"第 {i} 位家庭成员应写成“姓名,身份证号,关系”（身份证号可空）")
         name, id_number, relation = parts
+        if _SCIENTIFIC.fullmatch(id_number):
+            return _digits_lost(column, id_number, f"第 {i} 位家庭成员的身份证号")
         members.append({"name": name, "id_number": id_number,
                         "relation": _code(relation, Relation)})
     return members

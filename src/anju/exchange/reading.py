@@ -3,16 +3,22 @@ python-calamine, CSV through the csv module in UTF-8 or GB18030 (what Excel in C
 
 The kind of a file is told by its content, never by its name. Rows are numbered as in the
 file: the header is the first row that is not empty (row 1 in a plain file), blank rows are
-skipped but keep their numbers.
+skipped but keep their numbers. A title above the header (often merged across the columns)
+is refused with a message that says so, and a formula cell saved without its value (as
+openpyxl and other tools write them, nothing having calculated it) reaches the columns as
+`Uncalculated`, for a message naming the cell.
 """
 
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+from xml.etree import ElementTree
 
 from anju.errors import AnjuError, RuleViolation
 
@@ -74,6 +80,69 @@ def sniff(path: Path) -> str:
     return CSV
 
 
+class Uncalculated(NamedTuple):
+    """A formula cell whose file holds no calculated value."""
+
+    ref: str  # the cell as Excel names it, e.g. "B7"
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    wanted = sheet.get(f"{_RELATION}id")
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target") for r in relations if r.get("Id") == wanted)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def uncalculated_formulas(path: Path) -> dict[int, dict[int, str]]:
+    """The first sheet's formula cells saved without a value: row → column index → "B7".
+    Most files have no formula at all, which a scan of the bytes tells before any parsing."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _first_sheet_part(archive)
+            with archive.open(part) as stream:
+                tail = b""
+                while chunk := stream.read(1 << 20):
+                    if _FORMULA.search(tail + chunk):
+                        break
+                    tail = chunk[-16:]
+                else:
+                    return {}
+            found: dict[int, dict[int, str]] = {}
+            with archive.open(part) as stream:
+                for _, element in ElementTree.iterparse(stream):
+                    if element.tag == f"{_MAIN}c":
+                        value = element.find(f"{_MAIN}v")
+                        # An empty value is a formula's empty text only when typed as text.
+                        if element.find(f"{_MAIN}f") is not None and (
+                                value is None or (not value.text and element.get("t") != "str")):
+                            ref = element.get("r", "")
+                            if match := _CELL_REF.fullmatch(ref):
+                                found.setdefault(int(match[2]), {})[
+                                    _column_index(match[1])] = ref
+                        element.clear()
+                    elif element.tag == f"{_MAIN}row":
+                        element.clear()
+            return found
+    except (KeyError, StopIteration, AttributeError, ElementTree.ParseError,
+            zipfile.BadZipFile, OSError):
+        return {}  # calamine reads the file or says why; this check only adds to that
+
+
 @dataclass
 class Table:
     """The first sheet of a file: its header row and its data rows, as cell values."""
@@ -84,6 +153,7 @@ class Table:
     header_row: int
     encoding: str = ""
     _sheet: object = field(default=None, init=False, repr=False)
+    _formulas: dict | None = field(default=None, init=False, repr=False)
 
     def rows(self, after: int = 0) -> Iterator[tuple[int, list]]:
         """(row number, cells) of each non-blank data row whose number is above `after`."""
@@ -97,13 +167,26 @@ class Table:
     def count(self) -> int:
         return sum(1 for _ in self.rows())
 
+    @property
+    def merged(self) -> list:
+        """The sheet's merged ranges ((row, column), (row, column)), from 0; xlsx and xls."""
+        return (self._sheet.merged_cell_ranges or []) if self._sheet is not None else []
+
     def _sheet_rows(self):
         if self._sheet is None:  # calamine reads the sheet whole: once per table
             self._sheet = _first_sheet(self.path)
-        sheet = self._sheet
-        first = (sheet.start or (0, 0))[0] + 1
-        for offset, cells in enumerate(sheet.iter_rows()):
-            yield first + offset, cells
+        if self._formulas is None:
+            self._formulas = uncalculated_formulas(self.path) if self.kind == XLSX else {}
+        sheet, formulas = self._sheet, self._formulas
+        # calamine yields every row from the sheet's first, and the cells from the first
+        # column that holds any.
+        left = (sheet.start or (0, 0))[1]
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            for column, ref in formulas.get(number, {}).items():
+                if column >= left:
+                    cells += [""] * (column - left + 1 - len(cells))
+                    cells[column - left] = Uncalculated(ref)
+            yield number, cells
 
     def _csv_rows(self):
         with open(self.path, encoding=self.encoding, newline="") as f:
@@ -137,8 +220,32 @@ def _first_sheet(path: Path):
         raise unsupported(f"无法读取 Excel 文件：{str(error)[:100]}") from None
 
 
+def _filled(cells) -> int:
+    return sum(1 for cell in cells if not _blank([cell]))
+
+
+def _check_not_title(table: Table, source) -> None:
+    """A header holds several column names: a first row with a single cell, above rows with
+    several, is a title (a merged one, as a sheet's heading usually is)."""
+    if _filled(table.header) != 1:
+        return
+    for _, cells in zip(range(10), source, strict=False):
+        if _filled(cells) > 1:
+            break
+    else:
+        return
+    number = table.header_row
+    title = next(str(c).strip() for c in table.header if not _blank([c]))[:30]
+    merged = any(top <= number - 1 <= bottom and right > left
+                 for (top, left), (bottom, right) in table.merged or ())
+    kind = "合并的标题行" if merged else "标题行"
+    raise RuleViolation("title_row", f"第{number}行（{title}）是{kind}，不是列名：请删除标题行，"
+                        "使第1行为列名（与导入模板一致）", field="file")
+
+
 def open_table(path: Path) -> Table:
-    """The file's first sheet with its header found; refuses files of other kinds."""
+    """The file's first sheet with its header found; refuses files of other kinds, and a
+    title row where the header should be."""
     path = Path(path)
     kind = sniff(path)
     table = Table(kind=kind, path=path, header=[], header_row=0,
@@ -149,6 +256,8 @@ def open_table(path: Path) -> Table:
             if not _blank(cells):
                 table.header, table.header_row = list(cells), number
                 break
+        if table.header:
+            _check_not_title(table, (cells for _, cells in source if not _blank(cells)))
     except csv.Error as error:
         raise unsupported(f"CSV 文件格式有误：{error}") from None
     if not table.header:
