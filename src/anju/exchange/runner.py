@@ -191,8 +191,8 @@ def _run_import(job: Job) -> None:
 
 def _import_rows(job: Job, resource: str, path: Path, *, after: int, dry_run: bool,
                  good_rows: bool, spool, counts: dict, notes: dict) -> None:
-    """Check the file's rows, then end the job as its mode says (writing all rows at once in
-    all-or-nothing mode)."""
+    """Check the file's rows, then end the job as its mode says (in all-or-nothing mode,
+    writing them all once every row is checked)."""
     table, found, _ = read_header(resource, path)
     importer = IMPORTERS[resource](job.owner, found, job_id=job.pk)
     _update(job, stage=JobStage.CHECKING)
