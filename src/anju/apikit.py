@@ -47,6 +47,11 @@ class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+# A record's id: larger ones cannot even be compared with a column (SQLite's 64-bit integers).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
 class PageParams(Schema):
     page: int = Field(1, ge=1, description="页码，从 1 开始；超出末页得到空列表")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数，最多 200")

@@ -6,7 +6,7 @@ from django.utils.timezone import localtime
 from ninja import Field, Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, StrictSchema, column_text, free_text
+from anju.apikit import ERRORS, Id, StrictSchema, column_text, free_text
 from anju.appraisal import actions
 from anju.appraisal.codes import InspectionLevel
 from anju.appraisal.models import (
@@ -91,7 +91,7 @@ class UrbanReportIn(StrictSchema):
     institution: column_text(Appraisal, "institution")
     report_no: column_text(Appraisal, "report_no")
     grade: column_text(Appraisal, "grade")
-    file_id: int | None = Field(None, description="已上传到本房屋的报告扫描件附件 id")
+    file_id: Id | None = Field(None, description="已上传到本房屋的报告扫描件附件 id")
 
 
 class AppraisalIn(StrictSchema):
@@ -110,7 +110,7 @@ class AppraisalIn(StrictSchema):
     grade: column_text(Appraisal, "grade") | None = Field(None, description="省略则采用计算等级")
     override_reason: column_text(Appraisal, "override_reason", max_length=actions.NOTE_MAX) = ""
     urban_report: UrbanReportIn | None = None
-    component_photos: dict[PartCode, list[int]] | None = None
+    component_photos: dict[PartCode, list[Id]] | None = None
 
 
 class UrbanReportOut(Schema):
@@ -148,7 +148,7 @@ class InspectionIn(StrictSchema):
     findings: column_text(Inspection, "findings", max_length=actions.NOTE_MAX) = ""
     major_hazard: bool = False
     controls: list[ControlKind] | None = None
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
 
 
 class InspectionOut(Schema):

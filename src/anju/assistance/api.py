@@ -18,6 +18,7 @@ from anju.apikit import (
     ID_NUMBER_LENGTH,
     LONG_TEXT,
     PHONE_LENGTH,
+    Id,
     PageParams,
     StrictSchema,
     column_text,
@@ -62,12 +63,12 @@ household_archive = Router(tags=["住房安全保障"])
 
 
 class CertificationIn(StrictSchema):
-    household_id: int
+    household_id: Id
     category: column_text(Certification, "category") = Field(
         description="dibao、tekun、dibao_edge（民政）；at_risk、hardship、other_lifted（乡村振兴）")
     certified_on: date
     valid_until: date | None = None
-    document_id: int | None = Field(None, description="认定材料：该农户档案中的附件 id")
+    document_id: Id | None = Field(None, description="认定材料：该农户档案中的附件 id")
 
 
 class LapseIn(StrictSchema):
@@ -101,7 +102,7 @@ def create_certification(request, payload: CertificationIn):
 @certifications.get("", response={200: list[CertificationOut], **ERRORS},
                     summary="农户的身份认定记录")
 @requires("assistance.view")
-def list_certifications(request, household_id: int | None = None,
+def list_certifications(request, household_id: Id | None = None,
                         current_on: date | None = None):
     return list(certifications_for_user(request.user, household_id=household_id,
                                         current_on=current_on)[:500])
@@ -217,8 +218,8 @@ def list_contractors(request, valid_on: date | None = None):
 
 
 class ApplicationIn(StrictSchema):
-    household_id: int
-    house_id: int | None = Field(None, description="原住房；无房户不填")
+    household_id: Id
+    house_id: Id | None = Field(None, description="原住房；无房户不填")
     method: column_text(Application, "method") = Field(
         description="C：repair_reinforce；D：rebuild；无房：new_build、collective_build、buy_idle、"
                     "renovate_idle、public_rental、relatives、nursing_home；waiver")
@@ -231,7 +232,7 @@ class ApplicationIn(StrictSchema):
     township_built: bool = False
     applied_on: date | None = None
     year: int | None = Field(None, ge=2000, le=2100)
-    document_id: int | None = Field(None, description="申请书扫描件：农户档案中的附件 id")
+    document_id: Id | None = Field(None, description="申请书扫描件：农户档案中的附件 id")
 
 
 class ApprovalOut(Schema):
@@ -367,7 +368,7 @@ class ApplicationFilters(Schema):
     division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
     status: str | None = None
     year: int | None = None
-    household_id: int | None = None
+    household_id: Id | None = None
     late: bool | None = Field(None, description="拨付逾期、原房处置逾期或未按年度时限完成")
 
 
@@ -446,7 +447,7 @@ class VillageReviewIn(_Act):
     passed: bool
     meeting_kind: free_text(20, "会议形式") = Field("", description="村民会议 或 村民代表会议")
     attendance: int | None = Field(None, ge=1)
-    minutes_id: int | None = Field(None, description="会议记录扫描件：农户档案中的附件 id")
+    minutes_id: Id | None = Field(None, description="会议记录扫描件：农户档案中的附件 id")
 
 
 class TownshipReviewIn(_Act):
@@ -458,16 +459,16 @@ class NoticeIn(_Act):
     starts_on: date
     ends_on: date
     place: column_text(Notice, "place") = ""
-    photo_id: int | None = None
+    photo_id: Id | None = None
 
 
 class ObjectionIn(_Act):
     text: column_text(Objection, "text", max_length=LONG_TEXT)
-    notice_id: int | None = None
+    notice_id: Id | None = None
 
 
 class ResolveIn(_Act):
-    objection_id: int
+    objection_id: Id
     resolution: column_text(Objection, "resolution", max_length=LONG_TEXT)
 
 
@@ -480,30 +481,30 @@ class DesignIn(_Act):
     reference: column_text(Application, "design_reference")
     color_steel: bool = False
     site: free_text(20, "选址") = "safe"  # only checked, not kept
-    document_ids: list[int] = []
+    document_ids: list[Id] = []
 
 
 class BuilderIn(_Act):
-    craftsman_id: int | None = None
-    contractor_id: int | None = None
-    contractor: int | None = Field(None, description="同 contractor_id")
-    document_ids: list[int] = []
+    craftsman_id: Id | None = None
+    contractor_id: Id | None = None
+    contractor: Id | None = Field(None, description="同 contractor_id")
+    document_ids: list[Id] = []
 
 
 class AgreementIn(_Act):
     kind: Literal["contract", "commitment"]
-    document_ids: list[int] = []
+    document_ids: list[Id] = []
 
 
 class PhotosIn(_Act):
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
 
 
 class StageIn(_Act):
     stage: Literal["foundation", "main_structure"]
     passed: bool
     findings: column_text(StageInspection, "findings", max_length=LONG_TEXT) = ""
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
 
 
 class AcceptanceMemberIn(StrictSchema):
@@ -520,7 +521,7 @@ class AcceptIn(_Act):
     main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
     auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
     note: column_text(CompletionAcceptance, "note", max_length=TEXT_MAX) = ""
-    report_ids: list[int] = []
+    report_ids: list[Id] = []
 
 
 class CityCheckIn(_Act):
@@ -529,7 +530,7 @@ class CityCheckIn(_Act):
 
 class OldHouseIn(_Act):
     treatment: Literal["demolished", "sealed", "signposted", "cordoned"]
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
 
 
 class PayIn(_Act):
@@ -539,21 +540,21 @@ class PayIn(_Act):
     voucher: column_text(Payment, "voucher")
     retention: Decimal = Field(Decimal("0"), ge=0, max_digits=10, decimal_places=2)
     warranty_until: date | None = None
-    voucher_id: int | None = None
-    receipt_id: int | None = None
-    cash_request_id: int | None = None
+    voucher_id: Id | None = None
+    receipt_id: Id | None = None
+    cash_request_id: Id | None = None
 
 
 class DocumentIn(_Act):
     kind: column_text(CaseDocument, "kind")
-    attachment_id: int
+    attachment_id: Id
 
 
 class WaiveIn(_Act):
     reason: column_text(Transition, "comment", label="放弃改造的原因")
-    proof: int | None = Field(None, description="其他安全住房证明：附件 id（同 proof_id）")
-    proof_id: int | None = None
-    letter_id: int | None = None
+    proof: Id | None = Field(None, description="其他安全住房证明：附件 id（同 proof_id）")
+    proof_id: Id | None = None
+    letter_id: Id | None = None
 
 
 class RejectIn(_Act):

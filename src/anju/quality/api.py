@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, PageParams, StrictSchema, column_text, free_text, paginate
+from anju.apikit import ERRORS, Id, PageParams, StrictSchema, column_text, free_text, paginate
 from anju.divisions.models import Division
 from anju.errors import RuleViolation
 from anju.quality import actions, similar
@@ -71,7 +71,7 @@ class FindingFilters(PageParams):
     status: str = Field("open", description="open、closed 或 all")
     kind: str | None = None
     rule: str | None = None
-    house_id: int | None = None
+    house_id: Id | None = None
     overdue: bool | None = Field(None, description="true：已逾期未整改")
 
 

@@ -8,6 +8,7 @@ from anju.accounts.access import can, requires
 from anju.apikit import (
     ERRORS,
     LONG_TEXT,
+    Id,
     PageParams,
     StrictSchema,
     column_text,
@@ -30,7 +31,7 @@ rectifications = Router(tags=["整治台账"])
 
 
 class LedgerFilters(Schema):
-    house_id: int | None = None
+    house_id: Id | None = None
     status: str | None = Field(None, description="open、controlled、accepted、closed")
     grade: str | None = Field(None, description="C 或 D")
     division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
@@ -132,7 +133,7 @@ class MeasureIn(StrictSchema):
     started_on: date | None = None
     completed_on: date | None = Field(None, description="管控措施填写落实日期")
     note: column_text(Measure, "note", max_length=LONG_TEXT) = ""
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
     version: int | None = None
 
 
@@ -142,7 +143,7 @@ class CheckIn(StrictSchema):
     checked_on: date
     holds: bool
     note: column_text(ControlCheck, "note", max_length=LONG_TEXT) = ""
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
     version: int | None = None
 
 
@@ -151,7 +152,7 @@ class AcceptanceIn(StrictSchema):
     passed: bool
     inspectors: list[free_text(80, "验收人员")]  # kept in a JSON list
     note: column_text(Acceptance, "note", max_length=LONG_TEXT) = ""
-    photo_ids: list[int] = []
+    photo_ids: list[Id] = []
     version: int | None = None
 
 

@@ -10,6 +10,7 @@ from anju.apikit import (
     ERRORS,
     ID_NUMBER_LENGTH,
     PHONE_LENGTH,
+    Id,
     PageParams,
     StrictSchema,
     column_text,
@@ -170,7 +171,7 @@ PriorityTagCode = free_text(20, "重点区域")  # codes of PriorityTag, kept in
 
 
 class HouseIn(StrictSchema):
-    household_id: int | None = None
+    household_id: Id | None = None
     division_code: VillageCode = Field(description="所在村的 12 位区划代码")
     address: Address
     lat: Decimal | None = None
@@ -190,7 +191,7 @@ class HouseIn(StrictSchema):
 
 class HousePatch(StrictSchema):
     version: int
-    household_id: int | None = None
+    household_id: Id | None = None
     division_code: VillageCode | None = None
     address: Address | None = None
     lat: Decimal | None = None
@@ -250,7 +251,7 @@ class HouseFilters(PageParams):
     grade: str | None = Field(None, description="A/B/C/D/unrated")
     occupancy: str | None = None
     use: str | None = None
-    household_id: int | None = None
+    household_id: Id | None = None
     q: str | None = Field(None, description="地址关键词或户主姓名")
 
 

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 
 from anju.api import api as ninja_api
-from anju.apikit import StrictSchema, TextBound
+from anju.apikit import MAX_ID, StrictSchema, TextBound
 from anju.assistance.api import ACT_SCHEMAS
 from anju.assistance.models import Contractor
 from anju.field.models import Submission
@@ -97,6 +97,36 @@ def test_every_text_field_of_every_input_schema_carries_its_columns_length():
                     drifted.append(f"{where}: {field} {bound.max_length} ≠ {column.max_length}")
     assert unbounded == [], "text inputs without a length (apikit.column_text or free_text)"
     assert drifted == []
+
+
+def ints(schema, path=()):
+    """(field path, the core int schema) for every integer in a pydantic core schema."""
+    if isinstance(schema, list):
+        for item in schema:
+            yield from ints(item, path)
+    elif isinstance(schema, dict):
+        if schema.get("type") == "int":
+            yield ".".join(path), schema
+        for key, value in schema.items():
+            if key == "fields" and isinstance(value, dict):
+                for name, field in value.items():
+                    yield from ints(field, (*path, name))
+            elif key != "metadata":
+                yield from ints(value, path)
+
+
+def test_every_id_an_input_takes_is_one_a_column_can_hold():
+    # A larger one fails SQLite's lookups of foreign keys and lists of ids (OverflowError).
+    models = dict(input_schemas())
+    for path, operation in operations():
+        for model in operation.models:
+            if model.__ninja_param_source__ == "query":
+                models[f"{'/'.join(operation.methods)} {path} query"] = model
+    unbounded = [f"{where}: {field}" for where, model in models.items()
+                 for field, schema in ints(model.__pydantic_core_schema__)
+                 if field.rsplit(".", 1)[-1].endswith(("_id", "_ids", "proof", "contractor"))
+                 and not (schema.get("le", MAX_ID + 1) <= MAX_ID and schema.get("ge", 0) >= 1)]
+    assert unbounded == [], "ids without bounds (apikit.Id)"
 
 
 # --- the examples: refused with the clear error, nothing written, on either engine -----------
@@ -261,6 +291,16 @@ def test_a_page_far_past_the_end_is_empty(api, cast, path_values, method, path):
     assert r.status_code == 200
     out = r.json()
     assert (out["items"], out["page"], out["page_size"]) == ([], 10**30, 200)
+
+
+@pytest.mark.parametrize(("path", "query"), [
+    ("/houses", "household_id"), ("/rectifications", "house_id"),
+    ("/quality/findings", "house_id"), ("/applications", "household_id"),
+    ("/certifications", "household_id")])
+def test_an_id_no_column_can_hold_is_refused_not_a_500(api, cast, path, query):
+    r = api(cast.mhk_housing).get(PREFIX + path, {query: 10**20})
+    assert r.status_code == 400
+    assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("invalid_value", query)
 
 
 @pytest.mark.parametrize(("method", "path"), UPLOAD_ROUTES)
