@@ -1,10 +1,11 @@
 """Web hardening shared by every page and API route: the client's address, the
-Content-Security-Policy, and the refusal of oversized requests before they are read."""
+Content-Security-Policy, and the refusal of oversized requests, and of addresses holding a NUL
+character, before they are read."""
 
 import ipaddress
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 
 # No inline scripts or styles anywhere (ADR 0006); images may be data: URIs (the TOTP QR code).
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -38,6 +39,25 @@ def client_ip(request) -> str | None:
         return None
 
 
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def nul_in_address(request) -> tuple[bool, str | None]:
+    """Whether the path or the query string holds a NUL character, which PostgreSQL cannot
+    take in any query (a search, a filter), and the query parameter that does."""
+    if "\x00" in request.path:
+        return True, None
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return True, key.replace("\x00", "")
+    return False, None
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "field": field,
+                                   "rule": None}}, status=status)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,11 +67,16 @@ class SecurityHeadersMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        nul, field = nul_in_address(request)
         if length > settings.MAX_REQUEST_BYTES:
-            response = JsonResponse({"error": {
-                "code": "request_too_large",
-                "message": f"请求过大：文件不能超过 {settings.MAX_UPLOAD_MB} MB",
-                "field": None, "rule": None}}, status=413)
+            response = _error(413, "request_too_large",
+                              f"请求过大：文件不能超过 {settings.MAX_UPLOAD_MB} MB")
+        elif nul:
+            message = f"{f'查询参数 {field} ' if field else '请求地址'}含有空字符（NUL），无法处理"
+            if request.path.startswith("/api/"):
+                response = _error(400, "invalid_character", message, field)
+            else:
+                response = HttpResponseBadRequest(message, content_type=PLAIN_TEXT)
         else:
             response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -8,6 +8,7 @@ from django import forms
 from anju.api import api as ninja_api
 from anju.apikit import MAX_ID, StrictSchema, TextBound
 from anju.assistance.api import ACT_SCHEMAS
+from anju.assistance.forms import ContractorForm
 from anju.assistance.models import Contractor
 from anju.field.models import Submission
 from anju.field.rules import ACTS
@@ -227,11 +228,31 @@ def test_a_nul_character_in_a_query_or_a_form_is_refused(api, cast, make_house, 
     assert house.attachments.count() == 0
 
 
+@pytest.mark.parametrize("url", ["/registry/households/?q=李%00", "/registry/houses/?q=%00",
+                                 "/divisions/search?q=%00", "/assistance/craftsmen/?q=%00",
+                                 "/registry/households/?division%00=1"])
+def test_a_nul_character_in_a_pages_address_is_refused_not_a_500(cast, url):
+    from django.test import Client
+
+    from anju.conftest import sign_in
+
+    r = sign_in(Client(), cast.mhk_housing).get(url)
+    assert r.status_code == 400
+    assert "空字符" in r.content.decode()
+
+
+def test_a_nul_character_in_an_api_path_is_refused(api, cast):
+    r = api(cast.mhk_housing).get(f"{PREFIX}/divisions/22%00/children")
+    assert r.status_code == 400
+    assert (r.json()["error"]["code"], r.json()["error"]["field"]) == ("invalid_character", None)
+
+
 @pytest.mark.parametrize(("form", "field", "model", "column"), [
     (HouseholdForm, "head_name", Household, "head_name"),
     (HouseholdForm, "bank_name", Household, "bank_name"),
     (HouseForm, "address", House, "address"),
     (ResponsiblePersonForm, "name", ResponsiblePerson, "name"),
+    (ContractorForm, "name", Contractor, "name"),
 ])
 def test_page_forms_refuse_the_same_over_long_and_nul_text(form, field, model, column):
     length = model._meta.get_field(column).max_length
