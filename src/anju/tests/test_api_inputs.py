@@ -334,3 +334,21 @@ def test_a_multipart_body_without_a_boundary_is_the_callers_400(api, cast, path_
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "malformed_multipart"
 
+
+
+def test_a_body_too_large_for_django_to_read_is_a_413_not_a_500(api, cast, settings):
+    # Below the size the middleware refuses by its length, above what Django reads into memory.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    r = api(cast.mhk_housing).post(f"{PREFIX}/households", household_body(bank_name="行" * 900))
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "request_too_large"
+
+
+def test_a_form_with_too_many_fields_is_the_callers_400(api, cast, make_house, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    house = make_house()
+    fields = {f"extra{i}": "x" for i in range(11)} | {"kind": "photo"}
+    r = api(cast.mhk_housing).upload(f"{PREFIX}/houses/{house.pk}/attachments", fields)
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "bad_request"
+    assert house.attachments.count() == 0
