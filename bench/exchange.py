@@ -131,7 +131,7 @@ def _import(county: str, n: int) -> dict:
     from anju.exchange import jobs, runner, workers
     from anju.exchange.columns import HOUSEHOLD_COLUMNS, row_values
     from anju.exchange.models import Job
-    from anju.rectification.xlsxstream import stream_xlsx
+    from anju.kit.xlsx import stream_xlsx
     from anju.registry.actions import register_household
 
     with tempfile.TemporaryDirectory() as tmp:

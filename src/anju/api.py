@@ -11,17 +11,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from anju.accounts.api import router as accounts_router
-from anju.apikit import BearerAuth, InputParser
 from anju.appraisal.api import catalogue as screening_catalogue
 from anju.appraisal.api import house_records
 from anju.assistance.api import applications, certifications, craftsmen, household_archive
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
-from anju.errors import AnjuError, ValidationErrors
 from anju.exchange.api import export_routes as exchange_exports
 from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
 from anju.field.api import router as field_router
+from anju.kit.errors import AnjuError, ValidationErrors
 from anju.quality.api import house_verifications
 from anju.quality.api import router as quality_router
 from anju.rectification.api import exports as rectification_exports
@@ -29,6 +28,7 @@ from anju.rectification.api import rectifications
 from anju.registry.api import households, houses
 from anju.registry.attachment_api import house_attachments, household_attachments
 from anju.reports.api import router as stats_router
+from anju.web.apikit import BearerAuth, InputParser
 
 logger = logging.getLogger(__name__)
 

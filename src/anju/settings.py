@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "anju.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "anju.pages.DomainErrorMiddleware",
+    "anju.web.pages.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into 429
 ]
 

@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 
 from anju.accounts.models import Department, Role
-from anju.errors import Forbidden
+from anju.kit.errors import Forbidden
 
 ALL_ROLES = frozenset(Role.values)
 # 三员分立: the system, security and audit administrators run the system and watch it; none

@@ -11,7 +11,7 @@ from anju.accounts.models import ApiToken, Authenticator, Department, Role, User
 from anju.audit.actions import record
 from anju.audit.models import Action
 from anju.divisions.models import Division
-from anju.errors import Conflict, Forbidden, RuleViolation
+from anju.kit.errors import Conflict, Forbidden, RuleViolation
 
 USER_FIELDS = ("scope", "role", "department", "full_name", "is_active")
 

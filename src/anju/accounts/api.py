@@ -8,8 +8,9 @@ from anju.accounts import actions
 from anju.accounts.access import public, requires
 from anju.accounts.models import ApiToken, User
 from anju.accounts.rules import needs_second_factor
-from anju.apikit import ERRORS, ErrorOut, column_text, free_text
-from anju.errors import AnjuError
+from anju.kit.errors import AnjuError
+from anju.kit.fields import column_text, free_text
+from anju.web.apikit import ERRORS, ErrorOut
 
 router = Router(tags=["认证"])
 

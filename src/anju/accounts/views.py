@@ -16,8 +16,8 @@ from anju.accounts.access import can, requires
 from anju.accounts.forms import CodeForm, PasswordChangeForm, PasswordResetForm, UserForm
 from anju.accounts.models import Authenticator, User
 from anju.accounts.rules import needs_second_factor, second_factor_required
-from anju.errors import AnjuError, Forbidden
-from anju.pages import paginate, query_without_page
+from anju.kit.errors import AnjuError, Forbidden
+from anju.web.pages import paginate, query_without_page
 
 
 def _next(request, default="home"):

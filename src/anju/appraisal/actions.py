@@ -30,8 +30,8 @@ from anju.appraisal.models import (
 )
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
-from anju.dates import date_errors
-from anju.errors import RuleViolation, ValidationErrors
+from anju.kit.dates import date_errors
+from anju.kit.errors import RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
 from anju.registry.hooks import house_changed

@@ -6,7 +6,6 @@ from django.utils.timezone import localtime
 from ninja import Field, Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, Id, StrictSchema, column_text, free_text
 from anju.appraisal import actions
 from anju.appraisal.codes import InspectionLevel
 from anju.appraisal.models import (
@@ -18,7 +17,9 @@ from anju.appraisal.models import (
     ScreeningItemKind,
 )
 from anju.appraisal.queries import item_kinds_for_user
+from anju.kit.fields import Id, column_text, free_text
 from anju.registry.queries import get_house_for_user
+from anju.web.apikit import ERRORS, StrictSchema
 
 house_records = Router(tags=["排查与鉴定"])
 catalogue = Router(tags=["排查与鉴定"])

@@ -23,7 +23,7 @@ from anju.appraisal.codes import (
     SiteHazard,
 )
 from anju.policy.rules import profile_for
-from anju.registry.forms import BLANK, FilesWithRecordForm
+from anju.web.forms import BLANK, FilesWithRecordForm, MultipleFileField, date_field
 
 MAX_ITEM_ROWS = 40
 # A sensible first choice of level for whoever records; the recorder may change it.
@@ -40,28 +40,6 @@ YES_NO = [("yes", "有"), ("no", "无")]
 
 def actor_name(user) -> str:
     return user.get_full_name() or user.username
-
-
-def date_field(label: str) -> forms.DateField:
-    return forms.DateField(label=label, required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; cleans to a list (empty when none was chosen)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [f for f in (super(MultipleFileField, self).clean(d, initial) for d in files) if f]
 
 
 class HouseVerbForm(FilesWithRecordForm):

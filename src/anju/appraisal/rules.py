@@ -11,7 +11,7 @@ from anju.appraisal.codes import (
     SeismicItem,
     SiteHazard,
 )
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
 from anju.registry.codes import Grade, ScreeningResult
 
 RULE = "R-CJ-2"

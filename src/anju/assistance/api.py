@@ -13,18 +13,6 @@ from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticError
 
 from anju.accounts.access import requires
-from anju.apikit import (
-    ERRORS,
-    ID_NUMBER_LENGTH,
-    LONG_TEXT,
-    PHONE_LENGTH,
-    Id,
-    PageParams,
-    StrictSchema,
-    column_text,
-    free_text,
-    paginate,
-)
 from anju.assistance import actions
 from anju.assistance.actions._case import TEXT_MAX
 from anju.assistance.codes import Action
@@ -49,9 +37,11 @@ from anju.assistance.queries import (
     get_case_for_user,
 )
 from anju.divisions.scope import not_found
-from anju.errors import NotFound
+from anju.kit.errors import NotFound
+from anju.kit.fields import ID_NUMBER_LENGTH, LONG_TEXT, PHONE_LENGTH, Id, column_text, free_text
+from anju.kit.masks import mask_id_number, mask_phone
 from anju.registry.queries import get_household_for_user
-from anju.registry.rules import mask_id_number, mask_phone
+from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
 
 certifications = Router(tags=["住房安全保障"])
 craftsmen = Router(tags=["住房安全保障"])
@@ -586,7 +576,7 @@ class TransitionIn(Schema):
 
 
 def _act_data(body: dict) -> dict:
-    from anju.errors import RuleViolation
+    from anju.kit.errors import RuleViolation
 
     schema = ACT_SCHEMAS.get(body.get("action"))
     if schema is None:
@@ -633,7 +623,7 @@ def notice_pdf(request, case_id: int):
     from anju.assistance.documents import notice_pdf as render
     from anju.audit import actions as audit
     from anju.audit.models import Action as AuditAction
-    from anju.errors import Conflict
+    from anju.kit.errors import Conflict
 
     case = get_case_for_user(request.user, case_id)
     if case.notified_on is None and case.approved_on is None:

@@ -50,7 +50,7 @@ def notice_pdf(case) -> bytes:
 
 
 def _masked(value: str) -> str:
-    from anju.registry.rules import mask_id_number
+    from anju.kit.masks import mask_id_number
 
     return mask_id_number(value or "")
 

@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 
 from anju.appraisal.codes import SiteHazard
-from anju.appraisal.forms import MultipleFileField
 from anju.assistance import actions
 from anju.assistance.codes import (
     Account,
@@ -21,8 +20,8 @@ from anju.assistance.codes import (
     Stage,
 )
 from anju.assistance.queries import contractors_for_user, craftsmen_for_user
-from anju.registry.forms import BLANK, FilesWithRecordForm, VerbForm
-from anju.registry.rules import mask_account
+from anju.kit.masks import mask_account
+from anju.web.forms import BLANK, FilesWithRecordForm, MultipleFileField, VerbForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCANS = "image/*,application/pdf"
@@ -52,7 +51,7 @@ def choice(label: str, choices, **kwargs) -> forms.ChoiceField:
 def files(label: str, *, scans: bool = False, help_text: str = "") -> MultipleFileField:
     widget = None
     if scans:
-        from anju.appraisal.forms import MultipleFileInput
+        from anju.web.forms import MultipleFileInput
 
         widget = MultipleFileInput(attrs={"accept": SCANS})
     return MultipleFileField(label=label, help_text=help_text or "可多选；保存出错时需重新选择",

@@ -22,7 +22,7 @@ from anju.assistance.codes import (
     OldHouseTreatment,
     Stage,
 )
-from anju.errors import Unmet
+from anju.kit.errors import Unmet
 from anju.policy.profiles import Profile
 
 DANGEROUS = frozenset({"C", "D"})

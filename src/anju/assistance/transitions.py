@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from anju.accounts.access import can
 from anju.assistance import rules
 from anju.assistance.codes import Action, Status
-from anju.errors import AnjuError, Conflict, RuleViolation
+from anju.kit.errors import AnjuError, Conflict, RuleViolation
 
 S = Status
 APPLY, REVIEW, APPROVE, BUILD, PAY, SUPERVISE = (

@@ -26,12 +26,12 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
-from anju.errors import Forbidden
-from anju.pages import paginate, query_without_page
+from anju.kit.errors import Forbidden
+from anju.kit.masks import mask_id_number, mask_phone
 from anju.registry.codes import LowIncomeCategory
-from anju.registry.forms import DivisionPicker
 from anju.registry.queries import get_household_for_user
-from anju.registry.rules import mask_id_number, mask_phone
+from anju.web.forms import DivisionPicker
+from anju.web.pages import paginate, query_without_page
 
 # The case list's late filters: the daily sweep's flags (R-MH-11, R-MH-12, R-MH-15).
 LATE_FLAGS = {"payment": ("payment_overdue", "拨付逾期"),

@@ -11,8 +11,8 @@ from anju.accounts.access import requires
 from anju.audit.actions import record
 from anju.audit.models import Action, Result
 from anju.audit.queries import events_for_user
-from anju.csvfile import stream_csv
-from anju.pages import paginate, query_without_page
+from anju.kit.csvfile import stream_csv
+from anju.web.pages import paginate, query_without_page
 
 BLANK = [("", "全部")]
 COLUMNS = ("时间", "用户名", "角色", "操作", "结果", "对象类型", "对象编号", "区划", "客户端地址",

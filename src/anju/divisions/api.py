@@ -1,9 +1,9 @@
 from ninja import Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS
 from anju.divisions.models import Division
 from anju.divisions.queries import children_for_user, get_division_for_user, search_divisions
+from anju.web.apikit import ERRORS
 
 router = Router(tags=["行政区划"])
 

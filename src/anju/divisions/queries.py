@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import covers, within
-from anju.errors import NotFound, RuleViolation
+from anju.kit.errors import NotFound, RuleViolation
 
 
 def visible(user, code: str) -> bool:

@@ -7,7 +7,7 @@ SQLite and PostgreSQL alike.
 
 from django.db.models import Q, QuerySet
 
-from anju.errors import NotFound
+from anju.kit.errors import NotFound
 
 LEVEL_LENGTHS = (2, 4, 6, 9, 12)
 

@@ -9,14 +9,14 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from anju.accounts.access import can, check, requires
-from anju.apikit import ERRORS, ErrorOut, PageParams, paginate
 from anju.audit import actions as audit
 from anju.audit.models import Action
-from anju.errors import NotFound
 from anju.exchange import exporters, jobs
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.models import Job, JobStatus
 from anju.exchange.template import template_xlsx
+from anju.kit.errors import NotFound
+from anju.web.apikit import ERRORS, ErrorOut, PageParams, paginate
 
 imports = Router(tags=["导入"])
 job_routes = Router(tags=["导入导出任务"])
@@ -165,7 +165,7 @@ def _error_report(request, job_id: int, fmt: str):
     if fmt == "csv":
         data = exporters.stream_csv(header, rows)
     else:
-        from anju.rectification.xlsxstream import stream_xlsx
+        from anju.kit.xlsx import stream_xlsx
 
         data = stream_xlsx(header, rows, sheet_name="错误报告")
     response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])

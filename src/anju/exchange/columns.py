@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from anju.errors import RuleViolation
 from anju.exchange.reading import Uncalculated
+from anju.kit.errors import RuleViolation
 from anju.registry.codes import (
     BuildMethod,
     BusinessSector,

@@ -2,7 +2,7 @@
 data-quality findings, and the housing-security cases and payments.
 
 Each export is a table of columns over the one scoped door of its records, read in chunks of
-named rows and written by the ledger's streaming writer (rectification/xlsxstream.py), so
+named rows and written by the ledger's streaming writer (kit/xlsx.py), so
 memory stays flat however many rows a county has. ID, phone and account numbers are masked
 with the registry's helpers unless the caller may see them in full (registry.reveal), as in
 the web lists. An export of more than EXPORT_SPLIT_ROWS rows has one sheet per child
@@ -19,12 +19,12 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from anju import csvfile
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
-from anju.errors import NotFound, RuleViolation
-from anju.rectification.xlsxstream import stream_workbook
-from anju.registry.rules import mask_account, mask_id_number, mask_phone
+from anju.kit import csvfile
+from anju.kit.errors import NotFound, RuleViolation
+from anju.kit.masks import mask_account, mask_id_number, mask_phone
+from anju.kit.xlsx import stream_workbook
 
 CHUNK = 2000
 CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}

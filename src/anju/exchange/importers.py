@@ -28,8 +28,8 @@ from django.utils import timezone
 from anju.crypto import hasher
 from anju.divisions.queries import check_village
 from anju.divisions.scope import scoped
-from anju.errors import AnjuError, RuleViolation
 from anju.exchange.columns import HOUSE_COLUMNS, HOUSEHOLD_COLUMNS, row_values
+from anju.kit.errors import AnjuError, RuleViolation
 from anju.registry.actions import HOUSE_FIELDS, HOUSEHOLD_FIELDS, SENSITIVE
 from anju.registry.bulk import insert_rows, reserve_ids, row_adapter
 from anju.registry.hooks import house_changed, house_moved

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from anju.accounts.access import can, check
 from anju.divisions.scope import covers, not_found
-from anju.errors import Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.exchange import exporters
 from anju.exchange.columns import match_header
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.liveness import worker_gone
 from anju.exchange.models import Job, JobError, JobStatus
 from anju.exchange.reading import open_table
+from anju.kit.errors import Forbidden, NotFound, RuleViolation, ValidationErrors
 
 MODES = ("all", "good_rows")
 ERRORS_SHOWN = 1000  # in GET /jobs/{id}; the error report has them all

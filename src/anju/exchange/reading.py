@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
 
-from anju.errors import AnjuError, RuleViolation
+from anju.kit.errors import AnjuError, RuleViolation
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
 # A zip bomb guard: the parts of a workbook unpacked, at most (calamine reads a sheet whole).

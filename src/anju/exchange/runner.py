@@ -38,13 +38,13 @@ from django.utils import timezone
 from anju.accounts.access import can, check
 from anju.audit import actions as audit
 from anju.audit.models import Action
-from anju.errors import AnjuError
 from anju.exchange import exporters, workers
 from anju.exchange.columns import read_only_notes
 from anju.exchange.importers import IMPORTERS, RowError
 from anju.exchange.jobs import read_header
 from anju.exchange.liveness import this_worker
 from anju.exchange.models import Job, JobError, JobStage, JobStatus
+from anju.kit.errors import AnjuError
 from anju.registry.bulk import large_cache
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ lists, and how to fill them in; written by the ledger's streaming writer."""
 
 from anju.exchange.columns import code_lists
 from anju.exchange.importers import IMPORTERS
-from anju.rectification.xlsxstream import stream_workbook
+from anju.kit.xlsx import stream_workbook
 
 SHEET_TITLES = {"households": "农户", "houses": "房屋"}
 _GENERAL = (

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.access import can, requires
-from anju.errors import AnjuError
 from anju.exchange import exporters, jobs
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.models import Job
-from anju.pages import paginate, query_without_page
-from anju.registry.forms import DivisionPicker
+from anju.kit.errors import AnjuError
+from anju.web.forms import DivisionPicker
+from anju.web.pages import paginate, query_without_page
 
 RESOURCES = (("households", "农户"), ("houses", "房屋"))
 ERRORS_ON_PAGE = 200

@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from django.conf import settings
 from django.db import connections
 
-from anju.errors import AnjuError
+from anju.kit.errors import AnjuError
 
 # A chunk of 1,000 rows takes well under a second: a worker silent this long is stuck.
 CHUNK_SECONDS = 300

@@ -20,12 +20,19 @@ from anju.accounts.access import check
 from anju.appraisal import actions as appraisal
 from anju.audit.actions import record as audit
 from anju.audit.models import Action, Result
-from anju.dates import date_errors
-from anju.errors import AnjuError, Conflict, Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.field import rules
 from anju.field.models import Kind, Status, Submission, SubmissionPhoto
 from anju.field.queries import photos_known_to
 from anju.field.sync import note_house_changed
+from anju.kit.dates import date_errors
+from anju.kit.errors import (
+    AnjuError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RuleViolation,
+    ValidationErrors,
+)
 from anju.quality import actions as quality
 from anju.rectification import actions as rectification
 from anju.rectification.codes import NOT_CLOSED

@@ -12,8 +12,6 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, StringConstraints
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, ErrorDetail, ErrorOut, PageParams, column_text, free_text, paginate
-from anju.errors import Malformed
 from anju.field import actions, photos, sync
 from anju.field.models import Photo, Status, Submission, Upload
 from anju.field.queries import (
@@ -22,6 +20,9 @@ from anju.field.queries import (
     get_submission_for_user,
 )
 from anju.field.rules import MAX_PHOTOS
+from anju.kit.errors import Malformed
+from anju.kit.fields import column_text, free_text
+from anju.web.apikit import ERRORS, ErrorDetail, ErrorOut, PageParams, paginate
 
 router = Router(tags=["外业采集"])
 

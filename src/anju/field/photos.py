@@ -13,11 +13,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from anju.accounts.access import check
-from anju.errors import RuleViolation
 from anju.field import rules
 from anju.field.actions import apply_waiting
 from anju.field.models import Photo, PhotoSender, Upload, UploadPart, photo_path
 from anju.field.queries import photos_known_to
+from anju.kit.errors import RuleViolation
 from anju.registry.rules import sniff_content_type
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from anju.appraisal.api import InspectionIn, ScreeningIn
 from anju.divisions.boxes import county_box
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
 from anju.quality.api import VerificationIn
 from anju.quality.rules import BOX_MARGIN
 from anju.quality.rules import RULE as QUALITY_RULE

@@ -22,9 +22,9 @@ from anju.appraisal.queries import item_kinds_for_user
 from anju.divisions.boxes import county_box
 from anju.divisions.queries import names_for
 from anju.divisions.scope import scoped
-from anju.errors import Malformed
 from anju.field import rules
 from anju.field.models import FieldChange
+from anju.kit.errors import Malformed
 from anju.quality import fields as verifiable
 from anju.quality.models import Finding, FindingEvent, FindingStatus
 from anju.rectification.codes import NOT_CLOSED, CheckLevel

@@ -11,10 +11,10 @@ from django.utils import timezone
 from anju.accounts.access import check
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
-from anju.dates import date_errors
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, within
-from anju.errors import NotFound, RuleViolation, ValidationErrors
+from anju.kit.dates import date_errors
+from anju.kit.errors import NotFound, RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for, profile_resolver
 from anju.quality import fields
 from anju.quality.facts import Chunk, chunks, context_for, context_for_house, load_facts

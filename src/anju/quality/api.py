@@ -7,9 +7,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, Id, PageParams, StrictSchema, column_text, free_text, paginate
 from anju.divisions.models import Division
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
+from anju.kit.fields import Id, column_text, free_text
 from anju.quality import actions, similar
 from anju.quality.models import Finding, Notice, SpotCheck, Verification
 from anju.quality.queries import (
@@ -22,6 +22,7 @@ from anju.quality.queries import (
     verifications_for_house,
 )
 from anju.registry.queries import get_house_for_user
+from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
 
 router = Router(tags=["数据质量"])
 house_verifications = Router(tags=["数据质量"])

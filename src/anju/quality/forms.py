@@ -6,9 +6,9 @@ import re
 from django import forms
 from django.utils import timezone
 
-from anju.errors import AnjuError, Forbidden, ValidationErrors
+from anju.kit.errors import AnjuError, Forbidden, ValidationErrors
 from anju.quality import actions, fields
-from anju.registry.forms import DivisionPicker
+from anju.web.forms import DivisionPicker
 
 _ROW_ERROR = re.compile(r"^(differences|confirmed)\[(\d+)\](?:\.(\w+))?$")
 BOOL_CHOICES = [("", "—— 未核实 ——"), ("true", "是"), ("false", "否")]

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.access import can, requires
 from anju.appraisal.queries import houses_awaiting_appraisal, houses_awaiting_screening
 from anju.divisions.queries import names_for
-from anju.errors import AnjuError, Forbidden
-from anju.pages import paginate, query_without_page
+from anju.kit.errors import AnjuError, Forbidden
 from anju.quality import actions, fields, similar
 from anju.quality.forms import SpotCheckForm, VerificationForm
 from anju.quality.models import FindingKind, FindingStatus
@@ -29,8 +28,9 @@ from anju.quality.queries import (
     summary_for_user,
 )
 from anju.quality.rules import RULE_LABELS
-from anju.registry.forms import DivisionPicker
 from anju.registry.queries import get_house_for_user
+from anju.web.forms import DivisionPicker
+from anju.web.pages import paginate, query_without_page
 
 STATUSES = [("open", gettext_lazy("待整改")), ("closed", gettext_lazy("已整改")),
             ("all", gettext_lazy("全部"))]

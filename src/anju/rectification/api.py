@@ -5,17 +5,8 @@ from datetime import date, datetime
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import can, requires
-from anju.apikit import (
-    ERRORS,
-    LONG_TEXT,
-    Id,
-    PageParams,
-    StrictSchema,
-    column_text,
-    free_text,
-    paginate,
-)
 from anju.divisions.queries import names_for
+from anju.kit.fields import LONG_TEXT, Id, column_text, free_text
 from anju.rectification import actions
 from anju.rectification.models import (
     Acceptance,
@@ -26,6 +17,7 @@ from anju.rectification.models import (
 )
 from anju.rectification.present import present_entry, with_records
 from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
+from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
 
 rectifications = Router(tags=["整治台账"])
 

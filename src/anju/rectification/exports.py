@@ -2,17 +2,18 @@
 
 Entries are read in chunks of CHUNK; each chunk's measures, checks, acceptances and
 responsible persons come in one query apiece, and the rows go straight into a streamed .xlsx
-(xlsxstream), so memory stays flat however many entries a county has (bench/: 300,000 houses).
+(kit/xlsx.py), so memory stays flat however many entries a county has (bench/: 300,000 houses).
 """
 
 from datetime import date
 
 from anju.divisions.models import Division
 from anju.divisions.scope import within
+from anju.kit.masks import mask_id_number, mask_phone
+from anju.kit.xlsx import stream_xlsx
 from anju.rectification.codes import CheckLevel, EntryStatus, MeasureKind, Programme
 from anju.rectification.models import Acceptance, ControlCheck, Measure
 from anju.rectification.queries import ledger_for_user
-from anju.rectification.xlsxstream import stream_xlsx
 from anju.registry.codes import (
     BUSINESS_USES,
     BusinessSector,
@@ -23,7 +24,6 @@ from anju.registry.codes import (
     Use,
 )
 from anju.registry.models import ResponsiblePerson
-from anju.registry.rules import mask_id_number, mask_phone
 
 CHUNK = 2000
 COLUMNS = (  # (title, width)

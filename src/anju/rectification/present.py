@@ -2,9 +2,9 @@
 
 from django.db.models import Prefetch
 
+from anju.kit.masks import mask_phone
 from anju.registry.codes import BUSINESS_USES, ResponsibleRole
 from anju.registry.models import ResponsiblePerson
-from anju.registry.rules import mask_phone
 
 # R-CJ-4: who must be named on every entry, and for business houses also these two
 SAFETY_ROLES = (ResponsibleRole.OWNER, ResponsibleRole.USER, ResponsibleRole.SUPERVISOR)

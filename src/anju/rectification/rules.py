@@ -7,7 +7,7 @@ API, the pages and the "what can I do now?" hints show the same reason.
 from dataclasses import dataclass
 from datetime import date
 
-from anju.errors import Unmet
+from anju.kit.errors import Unmet
 from anju.rectification.codes import MeasureKind
 
 SAFE_GRADES = frozenset({"A", "B"})

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from anju.accounts.access import can
-from anju.errors import Conflict
+from anju.kit.errors import Conflict
 from anju.rectification import rules
 from anju.rectification.codes import Action, EntryStatus
 

@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from anju.accounts.access import check, requires
 from anju.divisions.queries import names_for
-from anju.errors import AnjuError, Forbidden, NotFound, ValidationErrors
-from anju.pages import paginate, query_without_page
+from anju.kit.errors import AnjuError, Forbidden, NotFound, ValidationErrors
 from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus
 from anju.rectification.models import LedgerEntry
 from anju.rectification.present import missing_roles, with_records
 from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
 from anju.registry.codes import Grade
+from anju.web.pages import paginate, query_without_page
 
 CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}
 FLAGS = {"": None, "1": True, "0": False}

@@ -12,7 +12,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.crypto import lookup_hash, with_lookup_hashes
 from anju.divisions.queries import check_village
-from anju.errors import (
+from anju.kit.errors import (
     AnjuError,
     Conflict,
     Forbidden,

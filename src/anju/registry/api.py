@@ -5,18 +5,15 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import (
+from anju.kit.fields import (
     ACCOUNT_LENGTH,
-    ERRORS,
     ID_NUMBER_LENGTH,
     PHONE_LENGTH,
     Id,
-    PageParams,
-    StrictSchema,
     column_text,
     free_text,
-    paginate,
 )
+from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
 from anju.registry.models import House, Household, Member, ResponsiblePerson
 from anju.registry.queries import (
@@ -25,7 +22,7 @@ from anju.registry.queries import (
     households_for_user,
     houses_for_user,
 )
-from anju.registry.rules import mask_account, mask_id_number, mask_phone
+from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
 
 households = Router(tags=["农户"])
 houses = Router(tags=["房屋"])

@@ -10,9 +10,9 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS, column_text
 from anju.audit import actions as audit
 from anju.audit.models import Action
+from anju.kit.fields import column_text
 from anju.registry import actions
 from anju.registry.models import Attachment
 from anju.registry.queries import (
@@ -21,6 +21,7 @@ from anju.registry.queries import (
     get_house_for_user,
     get_household_for_user,
 )
+from anju.web.apikit import ERRORS
 
 # Form fields of the uploads, each with its own Form marker (ninja sets its default).
 AttachmentKind = Annotated[column_text(Attachment, "kind"), Form(...)]

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from operator import mul
 
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
 from anju.registry.codes import (
     BUSINESS_USES,
     BuildMethod,
@@ -75,18 +75,6 @@ def normalized_household(data: dict) -> dict:
 
 def id_check_character(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def mask_id_number(value: str) -> str:
-    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else value
-
-
-def mask_account(value: str) -> str:
-    return "****" + value[-4:] if value else value
-
-
-def mask_phone(value: str) -> str:
-    return value[:3] + "****" + value[-4:] if len(value) >= 11 else value
 
 
 # The leading bytes of the file types a household's file accepts (一户一档: photos and scans).

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
-from anju.pages import paginate, query_without_page
+from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, Use
 from anju.registry.forms import (
@@ -25,7 +25,7 @@ from anju.registry.queries import (
     households_for_user,
     houses_for_user,
 )
-from anju.registry.rules import mask_account, mask_id_number, mask_phone
+from anju.web.pages import paginate, query_without_page
 
 
 def _place_names(codes) -> dict[str, str]:

@@ -8,9 +8,9 @@ from django.http import JsonResponse
 from ninja import Field, Router, Schema
 
 from anju.accounts.access import requires
-from anju.apikit import ERRORS
 from anju.reports import queries
 from anju.reports.present import present_summary
+from anju.web.apikit import ERRORS
 
 router = Router(tags=["统计"])
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, narrowed, within
-from anju.errors import NotFound
+from anju.kit.errors import NotFound
 from anju.quality.queries import findings_for_user
 from anju.rectification.queries import ledger_for_user
 from anju.registry.models import House

@@ -12,7 +12,7 @@ from anju.assistance import actions as assistance
 from anju.assistance.codes import Status
 from anju.assistance.models import Application, Certification, Payment
 from anju.assistance.tests.conftest import AGO, TODAY, Case
-from anju.errors import ValidationErrors
+from anju.kit.errors import ValidationErrors
 from anju.registry.models import ResponsiblePerson
 
 pytestmark = pytest.mark.django_db

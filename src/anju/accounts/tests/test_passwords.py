@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from anju.accounts.actions import create_user
 from anju.accounts.models import User
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
 
 
 def refusal_codes(password: str, username: str = "wangfang") -> list[str]:

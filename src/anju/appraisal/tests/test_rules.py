@@ -13,7 +13,7 @@ from anju.appraisal.rules import (
     recorded_grade,
     screening_result,
 )
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
 
 S, G = "serious", "general"
 

@@ -12,7 +12,7 @@ from anju.assistance.hooks import cases_changed
 from anju.assistance.models import Application, CaseDocument, Transition
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
-from anju.errors import RuleViolation, ValidationErrors, version_conflict
+from anju.kit.errors import RuleViolation, ValidationErrors, version_conflict
 from anju.registry.models import Attachment
 
 TEXT_MAX = 500

@@ -15,8 +15,8 @@ from anju.assistance.actions._case import (
 )
 from anju.assistance.codes import Action, DocumentKind
 from anju.assistance.models import Application, CaseDocument
-from anju.dates import date_errors
-from anju.errors import RuleViolation
+from anju.kit.dates import date_errors
+from anju.kit.errors import RuleViolation
 
 
 @dataclass(frozen=True)

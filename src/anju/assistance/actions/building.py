@@ -33,8 +33,8 @@ from anju.assistance.models import (
     Craftsman,
     StageInspection,
 )
-from anju.dates import date_errors
-from anju.errors import RuleViolation
+from anju.kit.dates import date_errors
+from anju.kit.errors import RuleViolation
 from anju.policy.rules import profile_for
 
 SAFE_SITE = "safe"

@@ -11,8 +11,8 @@ from anju.assistance.actions._case import raise_if
 from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
-from anju.dates import date_errors
-from anju.errors import Conflict, Forbidden, RuleViolation
+from anju.kit.dates import date_errors
+from anju.kit.errors import Conflict, Forbidden, RuleViolation
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, Household
 from anju.registry.rules import id_number_valid, normalize_id_number

@@ -17,8 +17,8 @@ from anju.assistance.actions._case import (
 from anju.assistance.codes import Account, Action, DocumentKind, Payee
 from anju.assistance.models import Application, CaseDocument, Payment
 from anju.assistance.rules import payment_unmet
-from anju.dates import date_errors
-from anju.errors import Conflict, RuleViolation
+from anju.kit.dates import date_errors
+from anju.kit.errors import Conflict, RuleViolation
 
 
 def pay(case: Application, *, acting_user, data: dict, request=None) -> Payment:

@@ -28,8 +28,8 @@ from anju.assistance.models import (
     Objection,
     Transition,
 )
-from anju.dates import date_errors
-from anju.errors import Conflict, Forbidden, RuleViolation
+from anju.kit.dates import date_errors
+from anju.kit.errors import Conflict, Forbidden, RuleViolation
 from anju.policy.rules import profile_for
 from anju.registry.models import House, Household
 

@@ -274,7 +274,7 @@ def test_no_start_without_design_builder_and_agreement(api, cast, new_case):
 
 
 def test_completion_needs_both_key_stages_inspected(cast, new_case):
-    from anju.errors import RuleViolation
+    from anju.kit.errors import RuleViolation
 
     flow = new_case()
     flow.to(Status.UNDER_CONSTRUCTION)
@@ -326,7 +326,7 @@ def test_payment_in_full_to_the_yikatong_account(api, cast, new_case):
 
 
 def test_a_d_original_house_is_demolished_not_sealed(cast, new_case):
-    from anju.errors import RuleViolation
+    from anju.kit.errors import RuleViolation
 
     flow = new_case()
     flow.to(Status.UNDER_CONSTRUCTION)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anju.audit.models import AuditEvent
 from anju.conftest import SHANCHENG_V1, valid_id_number
-from anju.rectification.xlsxstream import stream_xlsx
+from anju.kit.xlsx import stream_xlsx
 from anju.registry.models import House, Household, Member, RecordEvent
 
 REGISTRY_MODELS = (Household, Member, House, RecordEvent)

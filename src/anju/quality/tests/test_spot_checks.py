@@ -7,7 +7,7 @@ import pytest
 
 from anju.appraisal.models import Inspection
 from anju.conftest import HONGMEI_V1, HUINAN_V1, SHANCHENG_V1, SHANCHENG_V2
-from anju.errors import Forbidden, NotFound, RuleViolation
+from anju.kit.errors import Forbidden, NotFound, RuleViolation
 from anju.quality.actions import draw_spot_check
 from anju.quality.models import SpotCheck, SpotCheckHouse
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from anju.conftest import HONGMEI_V1, SHANCHENG_V1, SHANCHENG_V2
-from anju.errors import Forbidden, NotFound
+from anju.kit.errors import Forbidden, NotFound
 from anju.quality.actions import sweep
 from anju.quality.models import Finding, FindingEvent
 from anju.quality.tests.conftest import open_problems

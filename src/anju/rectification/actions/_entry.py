@@ -8,7 +8,7 @@ from django.utils import timezone
 from anju.appraisal.models import Appraisal
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
-from anju.errors import RuleViolation, ValidationErrors, version_conflict
+from anju.kit.errors import RuleViolation, ValidationErrors, version_conflict
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
 from anju.rectification.codes import ENGINEERING, EntryStatus

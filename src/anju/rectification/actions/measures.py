@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
-from anju.dates import date_errors
-from anju.errors import RuleViolation
+from anju.kit.dates import date_errors
+from anju.kit.errors import RuleViolation
 from anju.rectification.actions._entry import (
     NOTE_MAX,
     _interval,

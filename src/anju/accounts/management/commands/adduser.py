@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from anju.accounts.actions import create_user
 from anju.accounts.models import Department, Role
-from anju.errors import AnjuError
+from anju.kit.errors import AnjuError
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from anju.errors import AnjuError
+from anju.kit.errors import AnjuError
 from anju.quality.actions import sweep
 
 

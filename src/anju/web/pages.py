@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 
 from anju.audit.actions import record_refusal
-from anju.errors import Forbidden, NotFound
+from anju.kit.errors import Forbidden, NotFound
 
 PAGE_SIZE = 50
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from anju.errors import RuleViolation
+from anju.kit.errors import RuleViolation
 
 # No act of the register predates 1949; an earlier date is a typing slip (0218 for 2018).
 EARLIEST = date(1949, 1, 1)

@@ -1,0 +1,52 @@
+"""One event, "records changed": a verb that changes houses, households, ledger entries, cases
+or findings says so once, inside its transaction, and the apps that keep something derived
+from those records listen by name (the ledger follows a house's grade, the data-quality checks
+re-run, the phones' change sequence grows, the statistics count the villages again).
+
+The apps that fire may not import the listeners (architecture.md, layering; ADR 0011), so the
+listeners register here in their AppConfig.ready, in INSTALLED_APPS order. No signals: the
+firing is an explicit call in the verb, the listening an explicit line in `ready`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RecordsChanged:
+    """What changed: houses whose own record, grade or occupants changed (they are re-read),
+    divisions whose counts change (a village, or a larger division for bulk work; a house that
+    moved names the village it left here), and appraisals just recorded (R-CJ-4: the ledger
+    takes a C/D house on in the same transaction)."""
+
+    houses: frozenset[int] = frozenset()
+    divisions: frozenset[str] = frozenset()
+    appraisals: tuple = field(default=())
+
+    def __bool__(self) -> bool:
+        return bool(self.houses or self.divisions or self.appraisals)
+
+
+Listener = Callable[[RecordsChanged], None]
+_listeners: dict[str, Listener] = {}
+
+
+def listen(name: str, listener: Listener) -> None:
+    """Register `listener` under `name`; registering a name again replaces it (tests reload)."""
+    _listeners[name] = listener
+
+
+def listeners() -> tuple[str, ...]:
+    return tuple(_listeners)
+
+
+def records_changed(*, houses: Iterable[int] = (), divisions: Iterable[str] = (),
+                    appraisals: Iterable = ()) -> RecordsChanged:
+    """Tell every listener, in order, inside the caller's transaction; an empty change is not
+    told. Answers the change as told."""
+    change = RecordsChanged(frozenset(h for h in houses if h),
+                            frozenset(d for d in divisions if d), tuple(appraisals))
+    if change:
+        for listener in _listeners.values():
+            listener(change)
+    return change
