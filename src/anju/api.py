@@ -20,7 +20,7 @@ from anju.exchange.api import export_routes as exchange_exports
 from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
 from anju.field.api import router as field_router
-from anju.kit.errors import AnjuError, ValidationErrors
+from anju.kit.errors import AnjuError, Code, ValidationErrors
 from anju.quality.api import house_verifications
 from anju.quality.api import router as quality_router
 from anju.rectification.api import exports as rectification_exports
@@ -114,30 +114,30 @@ def on_validation_error(request, exc: ValidationError):
                 "field": _field_of(e.get("loc", ())), "rule": None} for e in exc.errors]
     if any(e.get("type") == "json_invalid" for e in exc.errors) or not isinstance(
             first.get("loc"), (list, tuple)):
-        return error_response(request, 400, "malformed_json", "请求体不是有效的 JSON")
+        return error_response(request, 400, Code.MALFORMED_JSON, "请求体不是有效的 JSON")
     field = _field_of(first.get("loc", ()))
     if first.get("type") == "missing":
-        return error_response(request, 422, "field_required", f"缺少必填字段 {field}", field,
+        return error_response(request, 422, Code.FIELD_REQUIRED, f"缺少必填字段 {field}", field,
                               details=details)
     if first.get("type") == "extra_forbidden":
-        return error_response(request, 400, "field_not_allowed", f"不能提交字段 {field}", field,
+        return error_response(request, 400, Code.FIELD_NOT_ALLOWED, f"不能提交字段 {field}", field,
                               details=details)
     if first.get("type") == "text_too_long":
-        return error_response(request, 422, "text_too_long", first["msg"], field,
+        return error_response(request, 422, Code.TEXT_TOO_LONG, first["msg"], field,
                               details=details)
     reason = _PYDANTIC_MESSAGES.get(first.get("type"), first.get("msg", ""))
-    return error_response(request, 400, "invalid_value", f"字段 {field} {reason}", field,
+    return error_response(request, 400, Code.INVALID_VALUE, f"字段 {field} {reason}", field,
                           details=details)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return error_response(request, 401, "unauthorized", "请先登录或提供有效的访问令牌")
+    return error_response(request, 401, Code.UNAUTHORIZED, "请先登录或提供有效的访问令牌")
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return error_response(request, 404, "not_found", "记录不存在或不在您的管辖范围内")
+    return error_response(request, 404, Code.NOT_FOUND, "记录不存在或不在您的管辖范围内")
 
 
 @api.exception_handler(HttpError)
@@ -147,30 +147,32 @@ def on_http_error(request, exc: HttpError):
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
     if exc.status_code == 400 and "parse" in str(exc).lower():
-        return error_response(request, 400, "malformed_json", "请求体不是有效的 JSON")
+        return error_response(request, 400, Code.MALFORMED_JSON, "请求体不是有效的 JSON")
     return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
                           str(exc))
 
 
 @api.exception_handler(MultiPartParserError)
 def on_malformed_multipart(request, exc):
-    return error_response(request, 400, "malformed_multipart",
+    return error_response(request, 400, Code.MALFORMED_MULTIPART,
                           "上传内容不是有效的 multipart/form-data（缺少 boundary 或格式有误）")
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_request_too_large(request, exc):
-    return error_response(request, 413, "request_too_large",
+    return error_response(request, 413, Code.REQUEST_TOO_LARGE,
                           f"请求过大：文件不能超过 {settings.MAX_UPLOAD_MB} MB")
 
 
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious_request(request, exc):
     # Too many fields, files or a bad header for Django to read: the request's fault.
-    return error_response(request, 400, "bad_request", "请求无法读取：字段或文件过多，或格式有误")
+    return error_response(request, 400, Code.BAD_REQUEST,
+                          "请求无法读取：字段或文件过多，或格式有误")
 
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
     logger.exception("unexpected error in %s %s", request.method, request.path)
-    return error_response(request, 500, "internal_error", "服务器内部错误，请稍后再试或联系管理员")
+    return error_response(request, 500, Code.INTERNAL_ERROR,
+                          "服务器内部错误，请稍后再试或联系管理员")

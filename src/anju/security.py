@@ -7,6 +7,9 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
+from anju.kit.errors import Code
+from anju.kit.origin import Origin
+
 # No inline scripts or styles anywhere (ADR 0006); images may be data: URIs (the TOTP QR code).
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -39,6 +42,15 @@ def client_ip(request) -> str | None:
         return None
 
 
+def origin_of(request) -> Origin:
+    """Where a request's act comes from, for the verbs' audit rows (they never see the request):
+    the field app's sync, another API call, or a page."""
+    path = request.path
+    channel = ("field" if path.startswith("/api/v1/field/") else
+               "api" if path.startswith("/api/") else "page")
+    return Origin(channel, client_ip(request), path[:200], request.method or "")
+
+
 PLAIN_TEXT = "text/plain; charset=utf-8"
 
 
@@ -68,13 +80,14 @@ class SecurityHeadersMiddleware:
         except ValueError:
             length = 0
         nul, field = nul_in_address(request)
+        request.origin = origin_of(request)
         if length > settings.MAX_REQUEST_BYTES:
-            response = _error(413, "request_too_large",
+            response = _error(413, Code.REQUEST_TOO_LARGE,
                               f"请求过大：文件不能超过 {settings.MAX_UPLOAD_MB} MB")
         elif nul:
             message = f"{f'查询参数 {field} ' if field else '请求地址'}含有空字符（NUL），无法处理"
             if request.path.startswith("/api/"):
-                response = _error(400, "invalid_character", message, field)
+                response = _error(400, Code.INVALID_CHARACTER, message, field)
             else:
                 response = HttpResponseBadRequest(message, content_type=PLAIN_TEXT)
         else:

@@ -11,7 +11,7 @@ from anju.accounts.models import ApiToken, Authenticator, Department, Role, User
 from anju.audit.actions import record
 from anju.audit.models import Action
 from anju.divisions.models import Division
-from anju.kit.errors import Conflict, Forbidden, RuleViolation
+from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
 
 USER_FIELDS = ("scope", "role", "department", "full_name", "is_active")
 
@@ -20,16 +20,16 @@ def _check_password(password: str, user: User, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except ValidationError as e:
-        raise RuleViolation("password_weak", "；".join(e.messages), field=field) from None
+        raise RuleViolation(Code.PASSWORD_WEAK, "；".join(e.messages), field=field) from None
 
 
 def _check_assignment(*, scope: str, role: str, department: str) -> None:
     if role not in Role.values:
-        raise RuleViolation("role_invalid", f"未知角色 {role}", field="role")
+        raise RuleViolation(Code.ROLE_INVALID, f"未知角色 {role}", field="role")
     if department and department not in Department.values:
-        raise RuleViolation("department_invalid", f"未知部门 {department}", field="department")
+        raise RuleViolation(Code.DEPARTMENT_INVALID, f"未知部门 {department}", field="department")
     if not Division.objects.filter(code=scope).exists():
-        raise RuleViolation("division_unknown", f"区划代码 {scope} 不在区划表中", field="scope")
+        raise RuleViolation(Code.DIVISION_UNKNOWN, f"区划代码 {scope} 不在区划表中", field="scope")
 
 
 @transaction.atomic
@@ -41,7 +41,7 @@ def create_user(username: str, password: str, *, scope: str, role: str, departme
     if acting_user is not None:
         check(acting_user, "accounts.manage")
     if User.objects.filter(username=username).exists():
-        raise Conflict("username_taken", f"用户名 {username} 已存在", field="username")
+        raise Conflict(Code.USERNAME_TAKEN, f"用户名 {username} 已存在", field="username")
     _check_assignment(scope=scope, role=role, department=department)
     user = User(username=username, scope=scope, role=role, department=department,
                 first_name=full_name)
@@ -64,9 +64,9 @@ def change_user(user: User, *, acting_user, changes: dict, request=None) -> User
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise RuleViolation("field_read_only", f"字段 {field} 不可修改", field=field)
+        raise RuleViolation(Code.FIELD_READ_ONLY, f"字段 {field} 不可修改", field=field)
     if user.pk == acting_user.pk and ({"role", "scope", "is_active"} & set(changes)):
-        raise Forbidden("不能变更自己的角色、管辖范围或停用自己", code="cannot_change_self")
+        raise Forbidden("不能变更自己的角色、管辖范围或停用自己", code=Code.CANNOT_CHANGE_SELF)
     before = {"scope": user.scope, "role": user.role, "department": user.department,
               "full_name": user.first_name, "is_active": user.is_active}
     after = {**before, **changes}
@@ -96,9 +96,9 @@ def change_own_password(*, acting_user, old_password: str, new_password: str,
     hash kept in each session), and their API tokens are revoked."""
     check(acting_user, "accounts.self")
     if not acting_user.check_password(old_password):
-        raise RuleViolation("password_incorrect", "原密码不正确", field="old_password")
+        raise RuleViolation(Code.PASSWORD_INCORRECT, "原密码不正确", field="old_password")
     if old_password == new_password:
-        raise RuleViolation("password_unchanged", "新密码不能与原密码相同", field="new_password")
+        raise RuleViolation(Code.PASSWORD_UNCHANGED, "新密码不能与原密码相同", field="new_password")
     _check_password(new_password, acting_user, "new_password")
     acting_user.set_password(new_password)
     acting_user.save(update_fields=["password"])

@@ -8,7 +8,7 @@ from anju.accounts import actions
 from anju.accounts.access import public, requires
 from anju.accounts.models import ApiToken, User
 from anju.accounts.rules import needs_second_factor
-from anju.kit.errors import AnjuError
+from anju.kit.errors import AnjuError, Code
 from anju.kit.fields import column_text, free_text
 from anju.web.apikit import ERRORS, ErrorOut
 
@@ -34,14 +34,14 @@ class TokenOut(Schema):
 def issue_token(request, payload: Credentials):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        raise AnjuError("invalid_credentials", "用户名或密码错误", status=401)
+        raise AnjuError(Code.INVALID_CREDENTIALS, "用户名或密码错误", status=401)
     if needs_second_factor(user):
         if not payload.otp:
-            raise AnjuError("otp_required", "请提供动态口令（双因素认证）", field="otp",
+            raise AnjuError(Code.OTP_REQUIRED, "请提供动态口令（双因素认证）", field="otp",
                             status=401)
         if actions.verify_second_factor(user, payload.otp, request=request,
                                         channel="api") is None:
-            raise AnjuError("otp_invalid", "动态口令不正确、已用过或尚未在网页上绑定",
+            raise AnjuError(Code.OTP_INVALID, "动态口令不正确、已用过或尚未在网页上绑定",
                             field="otp", status=401)
     token, key = ApiToken.issue(user)
     # A token is a login: the same signal as a page login resets the failure count
@@ -55,7 +55,7 @@ def issue_token(request, payload: Credentials):
 def revoke_token(request):
     token = getattr(request, "api_token", None)
     if token is None:
-        raise AnjuError("bearer_required", "请用 Authorization: Bearer 令牌调用此接口",
+        raise AnjuError(Code.BEARER_REQUIRED, "请用 Authorization: Bearer 令牌调用此接口",
                         status=400)
     actions.revoke_token(token, acting_user=request.user, request=request)
     return 204, None

@@ -9,6 +9,8 @@ from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from anju.kit.errors import Code
+
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
@@ -35,7 +37,7 @@ class LoginAttempts(AxesDatabaseHandler):
 def lockout_response(request, original_response=None, credentials=None):
     """429 with the API's error body for the API, the login page with the reason for people."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "account_locked", "message": lockout_message(),
+        return JsonResponse({"error": {"code": Code.ACCOUNT_LOCKED, "message": lockout_message(),
                                        "field": None, "rule": None}}, status=429)
     return render(request, "registration/login.html",
                   {"form": AuthenticationForm(request), "lockout": lockout_message()},

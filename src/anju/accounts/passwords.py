@@ -5,6 +5,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from anju.kit.errors import Code
+
 CLASSES = (("小写字母", re.compile(r"[a-z]")), ("大写字母", re.compile(r"[A-Z]")),
            ("数字", re.compile(r"[0-9]")), ("符号", re.compile(r"[^a-zA-Z0-9]")))
 
@@ -26,7 +28,7 @@ class CharacterClassesValidator:
 
     def validate(self, password, user=None):
         if sum(1 for _, pattern in CLASSES if pattern.search(password)) < self.min_classes:
-            raise ValidationError(self.get_help_text(), code="password_too_simple")
+            raise ValidationError(self.get_help_text(), code=Code.PASSWORD_TOO_SIMPLE)
 
     def get_help_text(self):
         return f"密码应包含小写字母、大写字母、数字、符号中的至少 {self.min_classes} 类。"
@@ -36,7 +38,7 @@ class UsernameNotContainedValidator:
     def validate(self, password, user=None):
         username = (getattr(user, "username", "") or "").lower()
         if len(username) >= 3 and username in password.lower():
-            raise ValidationError(self.get_help_text(), code="password_contains_username")
+            raise ValidationError(self.get_help_text(), code=Code.PASSWORD_CONTAINS_USERNAME)
 
     def get_help_text(self):
         return "密码不能包含用户名。"
@@ -54,7 +56,7 @@ class CommonBaseWordValidator:
         lowered = password.lower()
         candidates = {base_word(password), _EDGES.sub("", lowered), lowered.translate(_LEET)}
         if candidates & BASE_WORDS:
-            raise ValidationError(self.get_help_text(), code="password_too_common")
+            raise ValidationError(self.get_help_text(), code=Code.PASSWORD_TOO_COMMON)
 
     def get_help_text(self):
         return "密码不能是常见单词加数字或符号（如 Admin@123、P@ssw0rd）。"

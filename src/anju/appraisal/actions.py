@@ -31,7 +31,7 @@ from anju.appraisal.models import (
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
 from anju.kit.dates import date_errors
-from anju.kit.errors import RuleViolation, ValidationErrors
+from anju.kit.errors import Code, RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
 from anju.registry.hooks import house_changed
@@ -52,7 +52,7 @@ def _actor_name(user) -> str:
 
 def _check_level(value, field="level") -> list[RuleViolation]:
     if value not in InspectionLevel.values:
-        return [RuleViolation("choice_invalid", f"检查层级“{value}”不是有效选项", field=field)]
+        return [RuleViolation(Code.CHOICE_INVALID, f"检查层级“{value}”不是有效选项", field=field)]
     return []
 
 
@@ -63,7 +63,7 @@ def _house_photos(house: House, ids, field: str) -> tuple[list[int], list[RuleVi
     found = set(Attachment.objects.filter(house=house, pk__in=ids).values_list("pk", flat=True))
     missing = [i for i in ids if i not in found]
     if missing:
-        return [], [RuleViolation("photo_not_found", f"照片 {missing[0]} 不是本房屋的附件",
+        return [], [RuleViolation(Code.PHOTO_NOT_FOUND, f"照片 {missing[0]} 不是本房屋的附件",
                                   field=field)]
     return ids, []
 
@@ -112,7 +112,7 @@ def _next_hazard_number(county: str, year: int) -> str:
 def _check_controls(controls) -> list[RuleViolation]:
     bad = [c for c in controls if c not in ControlKind.values]
     if bad:
-        return [RuleViolation("choice_invalid", f"管控措施“{bad[0]}”不是有效选项",
+        return [RuleViolation(Code.CHOICE_INVALID, f"管控措施“{bad[0]}”不是有效选项",
                               field="controls", rule="R-CJ-5")]
     return []
 
@@ -148,10 +148,10 @@ def record_inspection(house: House, *, acting_user, data: dict,
     errors += date_errors(data.get("inspected_on"), "inspected_on", "检查日期", today)
     findings = (data.get("findings") or "").strip()
     if len(findings) > NOTE_MAX:
-        errors.append(RuleViolation("text_too_long", f"发现情况不能超过 {NOTE_MAX} 字",
+        errors.append(RuleViolation(Code.TEXT_TOO_LONG, f"发现情况不能超过 {NOTE_MAX} 字",
                                     field="findings"))
     if data.get("major_hazard") and not findings:
-        errors.append(RuleViolation("field_required", "发现重大安全隐患时应写明隐患情况",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "发现重大安全隐患时应写明隐患情况",
                                     field="findings", rule="R-CJ-2"))
     errors += _check_controls(data.get("controls") or [])
     photos, photo_errors = _house_photos(house, data.get("photo_ids"), "photo_ids")
@@ -227,7 +227,7 @@ def _appraisal_photos(house: House, data: dict) -> tuple[dict, list[RuleViolatio
     for component, ids in given.items():
         if component not in Component.values:
             errors.append(RuleViolation(
-                "component_unknown", f"构件“{component}”不是鉴定导则中的构件",
+                Code.COMPONENT_UNKNOWN, f"构件“{component}”不是鉴定导则中的构件",
                 field=f"component_photos.{component}"))
             continue
         found, bad = _house_photos(house, ids, f"component_photos.{component}")
@@ -246,7 +246,7 @@ def record_appraisal(house: House, *, acting_user, data: dict,
     appraised_on = data.get("appraised_on")
     errors = date_errors(appraised_on, "appraised_on", "鉴定日期", today)
     if not (data.get("appraiser") or "").strip():
-        errors.append(RuleViolation("field_required", "鉴定人不能为空", field="appraiser"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "鉴定人不能为空", field="appraiser"))
     profile = profile_for(house.division_code, appraised_on if isinstance(appraised_on, date)
                           else today)
     errors += rules.check_appraisal(data, floors=house.floors,

@@ -11,7 +11,7 @@ from anju.appraisal.codes import (
     SeismicItem,
     SiteHazard,
 )
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.registry.codes import Grade, ScreeningResult
 
 RULE = "R-CJ-2"
@@ -67,27 +67,27 @@ def check_screening_items(items: list[dict], known_kinds: dict[str, str]) -> lis
     """Each item names a catalogued kind at that kind's level, and a count of places >= 1."""
     errors = []
     if not isinstance(items, list):
-        return [RuleViolation("choice_invalid", "排查项目应为列表", field="items", rule=RULE)]
+        return [RuleViolation(Code.CHOICE_INVALID, "排查项目应为列表", field="items", rule=RULE)]
     for i, item in enumerate(items):
         where = f"items[{i}]"
         kind = item.get("kind")
         if kind not in known_kinds:
-            errors.append(RuleViolation("item_kind_unknown",
+            errors.append(RuleViolation(Code.ITEM_KIND_UNKNOWN,
                                         f"第 {i + 1} 项隐患类型“{kind}”不在排查项目目录中",
                                         field=f"{where}.kind", rule=RULE))
         level = item.get("level")
         if level not in ItemLevel.values:
-            errors.append(RuleViolation("choice_invalid",
+            errors.append(RuleViolation(Code.CHOICE_INVALID,
                                         f"第 {i + 1} 项程度“{level}”应为 serious 或 general",
                                         field=f"{where}.level", rule=RULE))
         elif kind in known_kinds and known_kinds[kind] != level:
-            errors.append(RuleViolation("item_level_mismatch",
+            errors.append(RuleViolation(Code.ITEM_LEVEL_MISMATCH,
                                         f"第 {i + 1} 项“{kind}”在目录中的程度为"
                                         f"“{ItemLevel(known_kinds[kind]).label}”",
                                         field=f"{where}.level", rule=RULE))
         count = item.get("count", 1)
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            errors.append(RuleViolation("count_invalid", f"第 {i + 1} 项的处数应为正整数",
+            errors.append(RuleViolation(Code.COUNT_INVALID, f"第 {i + 1} 项的处数应为正整数",
                                         field=f"{where}.count", rule=RULE))
     return errors
 
@@ -102,24 +102,24 @@ def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[
     urban = data.get("urban_report")
     if needs_urban_appraisal(floors):
         if data.get("components"):
-            fail("rural_form_not_allowed", "components",
+            fail(Code.RURAL_FORM_NOT_ALLOWED, "components",
                  f"{floors} 层房屋不适用农村住房安全性鉴定，应录入有资质机构的城镇房屋鉴定报告")
         if not urban:
-            fail("urban_report_required", "urban_report",
+            fail(Code.URBAN_REPORT_REQUIRED, "urban_report",
                  "三层及以上房屋应录入鉴定机构、报告编号和鉴定等级")
         else:
             for key, label in (("institution", "鉴定机构"), ("report_no", "报告编号")):
                 if not str(urban.get(key) or "").strip():
-                    fail("field_required", f"urban_report.{key}", f"{label}不能为空")
+                    fail(Code.FIELD_REQUIRED, f"urban_report.{key}", f"{label}不能为空")
             if urban.get("grade") not in ("A", "B", "C", "D"):
-                fail("choice_invalid", "urban_report.grade", "报告鉴定等级应为 A、B、C 或 D")
+                fail(Code.CHOICE_INVALID, "urban_report.grade", "报告鉴定等级应为 A、B、C 或 D")
         return errors
     if urban:
-        fail("urban_report_not_allowed", "urban_report",
+        fail(Code.URBAN_REPORT_NOT_ALLOWED, "urban_report",
              f"{floors} 层房屋应按农村住房安全性鉴定技术导则逐项鉴定构件")
     site = data.get("site")
     if site not in SiteHazard.values:
-        fail("choice_invalid", "site", f"场地“{site}”不是有效选项")
+        fail(Code.CHOICE_INVALID, "site", f"场地“{site}”不是有效选项")
     components = data.get("components") or {}
     if not isinstance(components, dict):
         components = {}
@@ -127,26 +127,26 @@ def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[
     site_decides = site in SiteHazard.values and site != SiteHazard.SAFE
     for name in components:
         if name not in Component.values:
-            fail("component_unknown", f"components.{name}", f"构件“{name}”不是鉴定导则中的构件")
+            fail(Code.COMPONENT_UNKNOWN, f"components.{name}", f"构件“{name}”不是鉴定导则中的构件")
     for name in Component.values:
         rating = components.get(name)
         label = Component(name).label
         if rating in (None, ""):
             if not site_decides:
-                fail("component_missing", f"components.{name}",
+                fail(Code.COMPONENT_MISSING, f"components.{name}",
                      f"{label}未评定；本房屋没有的构件请选“不适用”")
         elif rating not in RATING_CHOICES:
-            fail("component_rating_invalid", f"components.{name}",
+            fail(Code.COMPONENT_RATING_INVALID, f"components.{name}",
                  f"{label}的评定“{rating}”应为 a、b、c、d 或 n/a")
     if components and all(components.get(c) == NOT_APPLICABLE for c in Component.values):
-        fail("component_missing", "components", "至少应有一项承重构件参与评定")
+        fail(Code.COMPONENT_MISSING, "components", "至少应有一项承重构件参与评定")
     if data.get("prevention") not in Prevention.values:
-        fail("choice_invalid", "prevention", "防灾措施鉴定结果应为 full、partial 或 none")
+        fail(Code.CHOICE_INVALID, "prevention", "防灾措施鉴定结果应为 full、partial 或 none")
     if seismic_intensity >= SEISMIC_REQUIRED_FROM:
         seismic = data.get("seismic") or {}
         for item in SeismicItem:
             if not isinstance(seismic.get(item.value), bool):
-                fail("seismic_item_required", f"seismic.{item.value}",
+                fail(Code.SEISMIC_ITEM_REQUIRED, f"seismic.{item.value}",
                      f"抗震设防烈度 {seismic_intensity} 度地区应填写是否设有{item.label}")
     return errors
 
@@ -157,14 +157,14 @@ def recorded_grade(computed: str, given: str | None, override_reason: str, *,
     if not given or given == computed:
         return computed
     if given not in ("A", "B", "C", "D"):
-        raise RuleViolation("choice_invalid", f"鉴定等级“{given}”应为 A、B、C 或 D",
+        raise RuleViolation(Code.CHOICE_INVALID, f"鉴定等级“{given}”应为 A、B、C 或 D",
                             field="grade", rule=RULE)
     if site != SiteHazard.SAFE:
-        raise RuleViolation("grade_inconsistent",
+        raise RuleViolation(Code.GRADE_INCONSISTENT,
                             f"场地存在{SiteHazard(site).label}危险，房屋应评为 D 级（迁址重建）",
                             field="grade", rule="R-CJ-3")
     if not (override_reason or "").strip():
-        raise RuleViolation("grade_inconsistent",
+        raise RuleViolation(Code.GRADE_INCONSISTENT,
                             f"录入的等级 {given} 与按构件计算的等级 {computed} 不一致，"
                             "综合判定时应写明理由",
                             field="grade", rule="R-CJ-3")

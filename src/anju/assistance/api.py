@@ -37,7 +37,7 @@ from anju.assistance.queries import (
     get_case_for_user,
 )
 from anju.divisions.scope import not_found
-from anju.kit.errors import NotFound
+from anju.kit.errors import Code, NotFound
 from anju.kit.fields import ID_NUMBER_LENGTH, LONG_TEXT, PHONE_LENGTH, Id, column_text, free_text
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.registry.queries import get_household_for_user
@@ -580,7 +580,7 @@ def _act_data(body: dict) -> dict:
 
     schema = ACT_SCHEMAS.get(body.get("action"))
     if schema is None:
-        raise RuleViolation("unknown_action", f"未知的操作 {body.get('action')!r}",
+        raise RuleViolation(Code.UNKNOWN_ACTION, f"未知的操作 {body.get('action')!r}",
                             field="action")
     try:
         data = schema.model_validate(body).model_dump()
@@ -627,7 +627,7 @@ def notice_pdf(request, case_id: int):
 
     case = get_case_for_user(request.user, case_id)
     if case.notified_on is None and case.approved_on is None:
-        raise Conflict("not_approved", "尚未通过三部门联合审批，没有书面告知通知单",
+        raise Conflict(Code.NOT_APPROVED, "尚未通过三部门联合审批，没有书面告知通知单",
                        field="status", rule="R-MH-3")
     audit.record(AuditAction.EXPORT, actor=request.user, obj=case, request=request,
                  details={"document": "notice"})

@@ -22,7 +22,7 @@ from anju.assistance.codes import (
     OldHouseTreatment,
     Stage,
 )
-from anju.kit.errors import Unmet
+from anju.kit.errors import Code, Unmet
 from anju.policy.profiles import Profile
 
 DANGEROUS = frozenset({"C", "D"})
@@ -38,7 +38,7 @@ def certifier_unmet(category: str, department: str) -> Unmet | None:
         from anju.accounts.models import Department
 
         right = Department(CERTIFIER[category]).label if category in CERTIFIER else "—"
-        return Unmet("wrong_department", "R-MH-1", "category",
+        return Unmet(Code.WRONG_DEPARTMENT, "R-MH-1", "category",
                      f"该类别须由{right}认定，本部门不能认定")
     return None
 
@@ -49,14 +49,14 @@ def eligibility_unmet(*, has_house: bool, grade: str, color_steel: bool,
     if not has_house:
         return None
     if not is_only_house:
-        return Unmet("not_eligible", "R-MH-2", "house_id",
+        return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
                      "该房屋不是农户唯一住房，不属于住房安全保障对象")
     if grade in DANGEROUS or (color_steel and grade in ("A", "B")):
         return None
     if grade == "unrated" or not grade:
-        return Unmet("not_eligible", "R-MH-2", "house_id",
+        return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
                      "房屋尚未鉴定，须经安全鉴定为 C 级或 D 级方可申请")
-    return Unmet("not_eligible", "R-MH-2", "house_id",
+    return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
                  f"房屋鉴定为 {grade} 级，不属于危房，不能申请危房改造")
 
 
@@ -88,7 +88,7 @@ def method_unmet(method: str, *, has_house: bool, grade: str,
         why = "有房农户不能选择无房户的保障方式"
     else:
         why = "无房户须选择新建、公租房、投亲靠友、敬老院或放弃改造等方式"
-    return Unmet("method_not_allowed", "R-MH-5", "method", why)
+    return Unmet(Code.METHOD_NOT_ALLOWED, "R-MH-5", "method", why)
 
 
 def subsidy_cap(profile: Profile, method: str, grade: str, *, co_owned: bool = False
@@ -109,9 +109,9 @@ def subsidy_cap(profile: Profile, method: str, grade: str, *, co_owned: bool = F
 
 def subsidy_unmet(amount: Decimal, cap: Decimal) -> Unmet | None:
     if amount < 0:
-        return Unmet("invalid_value", "R-MH-6", "subsidy_amount", "补助金额不能为负数")
+        return Unmet(Code.INVALID_VALUE, "R-MH-6", "subsidy_amount", "补助金额不能为负数")
     if amount > cap:
-        return Unmet("subsidy_above_cap", "R-MH-6", "subsidy_amount",
+        return Unmet(Code.SUBSIDY_ABOVE_CAP, "R-MH-6", "subsidy_amount",
                      f"补助金额 {amount:,.2f} 元超过该改造方式的上限 {cap:,.2f} 元")
     return None
 
@@ -127,7 +127,7 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
     if method not in BUILDING_METHODS:
         return []
     if main_area is None:
-        return [Unmet("field_required", "R-MH-7", fields[0], f"须填写{prefix}主房面积")]
+        return [Unmet(Code.FIELD_REQUIRED, "R-MH-7", fields[0], f"须填写{prefix}主房面积")]
     low, high = profile.main_area_bounds(max(persons, 1))
     problems = []
     if fully_subsidised and method in NEW_HOUSE_METHODS:
@@ -141,15 +141,15 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
         high = max(existing_area or Decimal("0"), low)
         low = Decimal("0")
     if main_area > high:
-        problems.append(Unmet("area_above_standard", "R-MH-7", fields[0],
+        problems.append(Unmet(Code.AREA_ABOVE_STANDARD, "R-MH-7", fields[0],
                               f"{prefix}主房面积 {main_area} ㎡ 超过 {persons} 口之家的上限 "
                               f"{high} ㎡"))
     elif main_area < low:
-        problems.append(Unmet("area_below_standard", "R-MH-7", fields[0],
+        problems.append(Unmet(Code.AREA_BELOW_STANDARD, "R-MH-7", fields[0],
                               f"{prefix}主房面积 {main_area} ㎡ 低于 {persons} 口之家的标准 "
                               f"{low} ㎡"))
     if auxiliary_area > main_area * profile.auxiliary_ratio_max:
-        problems.append(Unmet("auxiliary_above_standard", "R-MH-7", fields[1],
+        problems.append(Unmet(Code.AUXILIARY_ABOVE_STANDARD, "R-MH-7", fields[1],
                               f"{prefix}辅房面积 {auxiliary_area} ㎡ 超过主房面积的 "
                               f"{profile.auxiliary_ratio_max:.0%}"))
     return problems
@@ -186,30 +186,30 @@ class Facts:
 # refused as out of place (409) and never offered on the case page.
 def builds(facts: Facts) -> Unmet | None:
     if facts.method not in BUILDING_METHODS:
-        return Unmet("not_building", "R-MH-8", "method",
+        return Unmet(Code.NOT_BUILDING, "R-MH-8", "method",
                      "该改造方式不涉及施工，无需登记设计、施工方、协议和施工过程")
     return None
 
 
 def objection_open(facts: Facts) -> Unmet | None:
     if not facts.open_objections:
-        return Unmet("no_open_objection", "R-MH-4", "objection_id", "没有待处理的异议")
+        return Unmet(Code.NO_OPEN_OBJECTION, "R-MH-4", "objection_id", "没有待处理的异议")
     return None
 
 
 def old_house_replaced(facts: Facts) -> Unmet | None:
     """R-MH-11 concerns a house that is left behind, not one repaired in place."""
     if not facts.has_house:
-        return Unmet("no_old_house", "R-MH-11", "treatment", "无房户没有需要处置的原房")
+        return Unmet(Code.NO_OLD_HOUSE, "R-MH-11", "treatment", "无房户没有需要处置的原房")
     if facts.method == Method.REPAIR_REINFORCE:
-        return Unmet("no_old_house", "R-MH-11", "treatment",
+        return Unmet(Code.NO_OLD_HOUSE, "R-MH-11", "treatment",
                      "维修加固的是原房本身，没有需要处置的原房")
     return None
 
 
 def retention_held(facts: Facts) -> Unmet | None:
     if not facts.township_built:
-        return Unmet("no_retention", "R-MH-12", "retention", "该项目不是乡镇统建，没有质保金")
+        return Unmet(Code.NO_RETENTION, "R-MH-12", "retention", "该项目不是乡镇统建，没有质保金")
     return None
 
 
@@ -222,14 +222,14 @@ def approval_unmet(facts: Facts) -> Unmet | None:
     """R-MH-4: approval waits until the notice period has ended and every objection is
     resolved."""
     if not facts.notices:
-        return Unmet("notice_required", "R-MH-4", "notices",
+        return Unmet(Code.NOTICE_REQUIRED, "R-MH-4", "notices",
                      "须先公示，公示期满后方可审批")
     last_end = max(n[2] for n in facts.notices)
     if last_end >= facts.today:
-        return Unmet("notice_period_running", "R-MH-4", "notices",
+        return Unmet(Code.NOTICE_PERIOD_RUNNING, "R-MH-4", "notices",
                      f"公示期至 {last_end:%Y-%m-%d}，期满后方可审批")
     if facts.open_objections:
-        return Unmet("objection_open", "R-MH-4", "objections",
+        return Unmet(Code.OBJECTION_OPEN, "R-MH-4", "objections",
                      f"尚有 {facts.open_objections} 条公示异议未处理，处理后方可审批")
     return None
 
@@ -241,15 +241,15 @@ def all_approved(approvals: dict) -> bool:
 def start_unmet(facts: Facts) -> Unmet | None:
     """R-MH-3 先审批后建设 and R-MH-8: what must be on file before construction starts."""
     if facts.method not in BUILDING_METHODS:
-        return Unmet("method_not_building", "R-MH-5", "method", "该保障方式不涉及施工")
+        return Unmet(Code.METHOD_NOT_BUILDING, "R-MH-5", "method", "该保障方式不涉及施工")
     if not facts.design:
-        return Unmet("design_missing", "R-MH-8", "design_kind",
+        return Unmet(Code.DESIGN_MISSING, "R-MH-8", "design_kind",
                      "开工前须有基本结构设计（标准图集、专业设计或工匠方案）")
     if not facts.builder_valid:
-        return Unmet("builder_missing", "R-MH-8", "craftsman_id",
+        return Unmet(Code.BUILDER_MISSING, "R-MH-8", "craftsman_id",
                      "开工前须登记培训合格且证书在有效期内的农村建筑工匠或有资质的施工单位")
     if not facts.agreement:
-        return Unmet("agreement_missing", "R-MH-8", "agreement_kind",
+        return Unmet(Code.AGREEMENT_MISSING, "R-MH-8", "agreement_kind",
                      "开工前须签订施工协议或承诺书")
     return None
 
@@ -258,7 +258,7 @@ def complete_unmet(facts: Facts) -> Unmet | None:
     """R-MH-9: both key stages inspected and passed before completion."""
     for stage in (Stage.FOUNDATION, Stage.MAIN_STRUCTURE):
         if stage not in facts.stages_passed:
-            return Unmet("stage_inspection_missing", "R-MH-9", "inspections",
+            return Unmet(Code.STAGE_INSPECTION_MISSING, "R-MH-9", "inspections",
                          f"{Stage(stage).label}阶段尚无合格的现场检查记录")
     return None
 
@@ -267,7 +267,7 @@ def places(facts: Facts) -> Unmet | None:
     """Cases without building (rental, relatives, nursing home, purchase) are accepted once
     the household has moved in; building cases go through construction first."""
     if facts.method in BUILDING_METHODS:
-        return Unmet("construction_required", "R-MH-10", "status",
+        return Unmet(Code.CONSTRUCTION_REQUIRED, "R-MH-10", "status",
                      "该改造方式须竣工后方可验收")
     return None
 
@@ -283,7 +283,7 @@ def members_unmet(members: list[dict], method: str) -> Unmet | None:
     present = {m.get("role") for m in members if (m.get("name") or "").strip()}
     missing = [MemberRole(r).label for r in needed if r not in present]
     if missing:
-        return Unmet("acceptance_members_missing", "R-MH-10", "members",
+        return Unmet(Code.ACCEPTANCE_MEMBERS_MISSING, "R-MH-10", "members",
                      "竣工验收须有" + "、".join(missing) + "参加")
     return None
 
@@ -293,23 +293,23 @@ def payment_unmet(facts: Facts, *, amount: Decimal, retention: Decimal, account:
     """R-MH-12: to the 一卡通 account (cash only on the household's recorded request), in
     full, never above the approved amount."""
     if amount <= 0:
-        return Unmet("invalid_value", "R-MH-12", "amount", "拨付金额应大于零")
+        return Unmet(Code.INVALID_VALUE, "R-MH-12", "amount", "拨付金额应大于零")
     remaining = facts.subsidy_amount - facts.paid_amount
     if amount + retention > remaining:
-        return Unmet("payment_above_approved", "R-MH-12", "amount",
+        return Unmet(Code.PAYMENT_ABOVE_APPROVED, "R-MH-12", "amount",
                      f"拨付金额 {amount + retention:,.2f} 元超过尚未拨付的核定补助 "
                      f"{remaining:,.2f} 元")
     if retention and not facts.township_built:
-        return Unmet("retention_not_allowed", "R-MH-12", "retention",
+        return Unmet(Code.RETENTION_NOT_ALLOWED, "R-MH-12", "retention",
                      "只有乡镇统建项目向施工单位拨付时预留质保金")
     if not facts.township_built and amount != remaining:
-        return Unmet("payment_not_in_full", "R-MH-12", "amount",
+        return Unmet(Code.PAYMENT_NOT_IN_FULL, "R-MH-12", "amount",
                      f"补助资金须足额拨付到户，应拨付 {remaining:,.2f} 元")
     if account == Account.YIKATONG and not has_account and not facts.township_built:
-        return Unmet("account_missing", "R-MH-12", "account",
+        return Unmet(Code.ACCOUNT_MISSING, "R-MH-12", "account",
                      "农户未登记一卡通账号，不能拨付；请先在农户档案中登记账号")
     if account == Account.CASH and not cash_requested:
-        return Unmet("cash_not_requested", "R-MH-12", "account",
+        return Unmet(Code.CASH_NOT_REQUESTED, "R-MH-12", "account",
                      "现金发放须有农户书面申请（请先归档“现金发放申请”）")
     return None
 
@@ -319,10 +319,10 @@ def old_house_unmet(*, grade: str, method: str, treatment: str) -> Unmet | None:
     if not grade or method == Method.REPAIR_REINFORCE:
         return None
     if grade == "D" and treatment != OldHouseTreatment.DEMOLISHED:
-        return Unmet("old_house_not_demolished", "R-MH-11", "old_house_treatment",
+        return Unmet(Code.OLD_HOUSE_NOT_DEMOLISHED, "R-MH-11", "old_house_treatment",
                      "D 级原房须拆除")
     if grade == "C" and not treatment:
-        return Unmet("old_house_not_secured", "R-MH-11", "old_house_treatment",
+        return Unmet(Code.OLD_HOUSE_NOT_SECURED, "R-MH-11", "old_house_treatment",
                      "C 级原房须拆除、封闭、设警示标识或围挡，防止再住人")
     return None
 
@@ -386,7 +386,7 @@ def close_unmet(facts: Facts) -> Unmet | None:
         account=facts.account, township_built=facts.township_built)
         if d not in facts.documents]
     if missing:
-        return Unmet("archive_incomplete", "R-MH-13", "documents",
+        return Unmet(Code.ARCHIVE_INCOMPLETE, "R-MH-13", "documents",
                      "档案缺少：" + "、".join(DocumentKind(d).label for d in missing))
     if facts.has_house:
         unmet = old_house_unmet(grade=facts.grade, method=facts.method,

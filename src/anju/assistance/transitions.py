@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from anju.accounts.access import can
 from anju.assistance import rules
 from anju.assistance.codes import Action, Status
-from anju.kit.errors import AnjuError, Conflict, RuleViolation
+from anju.kit.errors import AnjuError, Code, Conflict, RuleViolation
 
 S = Status
 APPLY, REVIEW, APPROVE, BUILD, PAY, SUPERVISE = (
@@ -108,16 +108,16 @@ def refusal(status: str, action: str, facts: rules.Facts | None = None) -> AnjuE
         if action in (Action.START_CONSTRUCTION, Action.REGISTER_BUILDER,
                       Action.REGISTER_DESIGN, Action.STAGE_INSPECTION) and status in (
                 S.APPLIED, S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED):
-            return Conflict("approval_required",
+            return Conflict(Code.APPROVAL_REQUIRED,
                             "先审批后建设：须经三部门联合审批并书面告知农户后方可开展施工",
                             field="status", rule="R-MH-3")
         if action == Action.PAY and status in (S.COMPLETED, S.UNDER_CONSTRUCTION, S.NOTIFIED):
-            return Conflict("acceptance_required", "竣工验收合格后方可拨付补助资金",
+            return Conflict(Code.ACCEPTANCE_REQUIRED, "竣工验收合格后方可拨付补助资金",
                             field="status", rule="R-MH-12")
         if action == Action.DEPARTMENT_APPROVE and status in (S.APPLIED, S.VILLAGE_REVIEWED):
-            return Conflict("review_required", "须经村级民主评议和乡镇初审后方可审批",
+            return Conflict(Code.REVIEW_REQUIRED, "须经村级民主评议和乡镇初审后方可审批",
                             field="status", rule="R-MH-3")
-        return Conflict("transition_not_allowed",
+        return Conflict(Code.TRANSITION_NOT_ALLOWED,
                         f"申请当前状态为“{Status(status).label}”，不能执行“"
                         f"{Action(action).label}”", field="status", rule="R-MH-3")
     if facts is None:

@@ -26,7 +26,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
-from anju.kit.errors import Forbidden
+from anju.kit.errors import Code, Forbidden
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.queries import get_household_for_user
@@ -258,7 +258,7 @@ def household(request, household_id: int):
             return redirect("assistance:household", household_id=found.pk)
     elif request.method == "POST":
         check(request.user, "assistance.certify")
-        raise Forbidden("本部门不能认定低收入群体类别", code="wrong_department", rule="R-MH-1",
+        raise Forbidden("本部门不能认定低收入群体类别", code=Code.WRONG_DEPARTMENT, rule="R-MH-1",
                         obj=found)
     certifications = list(certifications_for_user(request.user, household_id=found.pk)
                           .select_related("certified_by"))

@@ -3,12 +3,12 @@ docs/security.md lists: logins, authorisation failures, state transitions, full 
 masked value, exports and imports, changes of users and roles."""
 
 from anju.audit.models import Action, AuditEvent, Result
-from anju.security import client_ip
+from anju.kit.origin import Origin
 
 
-def record(action: str, *, actor, obj=None, result: str = Result.OK, request=None,
-           division_code: str = "", details: dict | None = None,
-           username: str = "") -> AuditEvent:
+def record(action: str, *, actor, obj=None, result: str = Result.OK,
+           origin: Origin | None = None, request=None, division_code: str = "",
+           details: dict | None = None, username: str = "") -> AuditEvent:
     """Append one audit row. Call it inside the verb's transaction for a change (so that the
     row and the change commit together), and outside any rolled-back transaction for a refusal.
 
@@ -22,10 +22,13 @@ def record(action: str, *, actor, obj=None, result: str = Result.OK, request=Non
     details = dict(details or {})
     if not getattr(actor, "is_authenticated", False):
         actor = None
-    if request is not None:
+    if origin is None and request is not None:  # shim: callers are moving to `origin`
+        origin = getattr(request, "origin", None) or Origin(
+            "page", request.META.get("REMOTE_ADDR"), request.path[:200], request.method)
+    if origin is not None and origin.path:
         # The path, never the query string: a search may carry an ID number.
-        details.setdefault("path", request.path[:200])
-        details.setdefault("method", request.method)
+        details.setdefault("path", origin.path)
+        details.setdefault("method", origin.method)
     if obj is not None and not division_code:
         division_code = getattr(obj, "division_code", "") or ""
     return AuditEvent.objects.create(
@@ -36,7 +39,7 @@ def record(action: str, *, actor, obj=None, result: str = Result.OK, request=Non
         object_type=f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         division_code=division_code,
-        client_ip=client_ip(request) if request is not None else None,
+        client_ip=origin.address if origin is not None else None,
         details=details,
     )
 

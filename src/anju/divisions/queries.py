@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import covers, within
-from anju.kit.errors import NotFound, RuleViolation
+from anju.kit.errors import Code, NotFound, RuleViolation
 
 
 def visible(user, code: str) -> bool:
@@ -42,11 +42,11 @@ def search_divisions(user, text: str, *, level: int | None = None, limit: int = 
 def check_village(user, code: str, field: str = "division_code") -> Division:
     """A record's place: an existing village inside the user's scope."""
     if not code or not code.isdigit() or len(code) != Level.VILLAGE:
-        raise RuleViolation("division_invalid", "区划代码应为 12 位村级代码", field=field,
+        raise RuleViolation(Code.DIVISION_INVALID, "区划代码应为 12 位村级代码", field=field,
                             rule="R-CJ-3")
     division = Division.objects.filter(code=code).first()
     if division is None:
-        raise RuleViolation("division_unknown", f"区划代码 {code} 不在区划表中", field=field,
+        raise RuleViolation(Code.DIVISION_UNKNOWN, f"区划代码 {code} 不在区划表中", field=field,
                             rule="R-CJ-3")
     if not covers(user.scope, code):
         raise NotFound("该区划不在您的管辖范围内", field=field)

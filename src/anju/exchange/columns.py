@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from anju.exchange.reading import Uncalculated
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.registry.codes import (
     BuildMethod,
     BusinessSector,
@@ -184,13 +184,13 @@ def _code(text: str, choices) -> str:
 def _digits_lost(column: Column, shown: str, what: str = "") -> RuleViolation:
     # Excel keeps 15 significant digits of a number: an ID or account number typed into a
     # number cell has already lost its last digits, whatever the cell shows.
-    return _fail("digits_lost", column,
+    return _fail(Code.DIGITS_LOST, column,
                  f"{what or column.title}被 Excel 存成了数字（显示为 {shown}），末几位已丢失："
                  "请将该列设为文本格式后重新输入")
 
 
 def _uncalculated(column: Column, cell: Uncalculated) -> RuleViolation:
-    return _fail("formula_not_calculated", column,
+    return _fail(Code.FORMULA_NOT_CALCULATED, column,
                  f"{column.title}（单元格 {cell.ref}）是公式且未保存计算结果：请在 Excel 中"
                  "打开并保存，或复制后“选择性粘贴”为数值")
 
@@ -201,7 +201,7 @@ def convert(column: Column, value):
     if type(value) is str and column.kind in _TEXT:  # most cells: text in a text column
         text = value.strip()
         if column.max_length and len(text) > column.max_length:
-            return _fail("text_too_long", column,
+            return _fail(Code.TEXT_TOO_LONG, column,
                          f"{column.title}不能超过 {column.max_length} 个字")
         if column.kind in _NUMBERS and _SCIENTIFIC.fullmatch(text):
             return _digits_lost(column, text)
@@ -214,7 +214,7 @@ def convert(column: Column, value):
     if text == "":
         return None
     if column.max_length and len(text) > column.max_length:
-        return _fail("text_too_long", column,
+        return _fail(Code.TEXT_TOO_LONG, column,
                      f"{column.title}不能超过 {column.max_length} 个字")
     kind = column.kind
     if kind == "int":
@@ -223,19 +223,19 @@ def convert(column: Column, value):
         except InvalidOperation:
             number = None
         if number is None or number != number.to_integral_value():
-            return _fail("integer_invalid", column, f"{column.title}应为整数")
+            return _fail(Code.INTEGER_INVALID, column, f"{column.title}应为整数")
         return int(number)
     if kind == "decimal":
         try:
             return Decimal(text)
         except InvalidOperation:
-            return _fail("number_invalid", column, f"{column.title}应为数字")
+            return _fail(Code.NUMBER_INVALID, column, f"{column.title}应为数字")
     if kind == "bool":
         if text.lower() in _TRUE:
             return True
         if text.lower() in _FALSE:
             return False
-        return _fail("yes_no_invalid", column, f"{column.title}应填“是”或“否”")
+        return _fail(Code.YES_NO_INVALID, column, f"{column.title}应填“是”或“否”")
     if kind == "code":
         return _code(text, column.choices)
     if kind == "codes":
@@ -253,7 +253,7 @@ def _members(column: Column, text: str):
             continue
         parts = [p.strip() for p in _MEMBER_FIELDS.split(entry)]
         if len(parts) != 3:
-            return _fail("members_invalid", column,
+            return _fail(Code.MEMBERS_INVALID, column,
                          f"第 {i} 位家庭成员应写成“姓名,身份证号,关系”（身份证号可空）")
         name, id_number, relation = parts
         if _SCIENTIFIC.fullmatch(id_number):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
 from anju.kit import csvfile
-from anju.kit.errors import NotFound, RuleViolation
+from anju.kit.errors import Code, NotFound, RuleViolation
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.kit.xlsx import stream_workbook
 
@@ -142,14 +142,14 @@ def plan(exporter: Exporter, user, division: str | None, *, reveal: bool,
     width = CHILD_WIDTH.get(len(prefix))
     if total <= split_rows or width is None:
         if total > EXCEL_MAX_ROWS:
-            raise RuleViolation("export_too_large",
+            raise RuleViolation(Code.EXPORT_TOO_LARGE,
                                 "记录超过 Excel 单表上限，请按下级区划分别导出", field="division")
         return total, [(exporter.title, header, export_rows(exporter, user, division, reveal))]
     counts = list(records.order_by().annotate(child=Substr("division_code", 1, width))
                   .values_list("child").annotate(n=Count("id")).values_list("child", "n")
                   .order_by("child"))
     if any(n > EXCEL_MAX_ROWS for _, n in counts):
-        raise RuleViolation("export_too_large", "某一下级区划的记录超过 Excel 单表上限，"
+        raise RuleViolation(Code.EXPORT_TOO_LARGE, "某一下级区划的记录超过 Excel 单表上限，"
                             "请按更下一级区划分别导出", field="division")
     names = dict(Division.objects.filter(code__in=[c for c, _ in counts])
                  .values_list("code", "name"))

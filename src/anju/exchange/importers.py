@@ -29,7 +29,7 @@ from anju.crypto import hasher
 from anju.divisions.queries import check_village
 from anju.divisions.scope import scoped
 from anju.exchange.columns import HOUSE_COLUMNS, HOUSEHOLD_COLUMNS, row_values
-from anju.kit.errors import AnjuError, RuleViolation
+from anju.kit.errors import AnjuError, Code, RuleViolation
 from anju.registry.actions import HOUSE_FIELDS, HOUSEHOLD_FIELDS, SENSITIVE
 from anju.registry.bulk import insert_rows, reserve_ids, row_adapter
 from anju.registry.hooks import house_changed, house_moved
@@ -108,7 +108,7 @@ class _Importer:
                 self._villages[code] = None
             except AnjuError as error:
                 if error.code == "not_found":  # out of scope: said plainly in a report
-                    error = RuleViolation("division_out_of_scope",
+                    error = RuleViolation(Code.DIVISION_OUT_OF_SCOPE,
                                           f"区划 {code} 不在您的管辖范围内",
                                           field="division_code", rule="R-CJ-3")
                 self._villages[code] = error

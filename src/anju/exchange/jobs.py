@@ -19,7 +19,7 @@ from anju.exchange.importers import IMPORTERS
 from anju.exchange.liveness import worker_gone
 from anju.exchange.models import Job, JobError, JobStatus
 from anju.exchange.reading import open_table
-from anju.kit.errors import Forbidden, NotFound, RuleViolation, ValidationErrors
+from anju.kit.errors import Code, Forbidden, NotFound, RuleViolation, ValidationErrors
 
 MODES = ("all", "good_rows")
 ERRORS_SHOWN = 1000  # in GET /jobs/{id}; the error report has them all
@@ -69,7 +69,7 @@ def get_job_result_for_user(user, job_id: int) -> Job:
     job = get_job_for_user(user, job_id)
     if not may_read_results(user, job):
         raise Forbidden("您的角色或管辖范围已变更，不能再查看此任务的文件或错误报告；"
-                        "如仍需要，请按现在的权限重新导出", code="job_rights_changed", obj=job)
+                        "如仍需要，请按现在的权限重新导出", code=Code.JOB_RIGHTS_CHANGED, obj=job)
     return job
 
 
@@ -93,7 +93,7 @@ def _stored_upload(upload) -> Path:
     """The upload in a file of its own (the reader needs a path), size-checked."""
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
-        raise RuleViolation("file_too_large", f"文件不能超过 {settings.MAX_UPLOAD_MB} MB",
+        raise RuleViolation(Code.FILE_TOO_LARGE, f"文件不能超过 {settings.MAX_UPLOAD_MB} MB",
                             field="file")
     handle = tempfile.NamedTemporaryFile(prefix="anju-import-", delete=False)
     with handle:
@@ -111,12 +111,12 @@ def read_header(resource: str, path: Path):
     if missing:
         listed = "、".join(f"{c.title}（{c.name}）" for c in missing)
         raise ValidationErrors(
-            [RuleViolation("columns_missing", f"缺少必填列：{listed}", field="file")]
-            + [RuleViolation("column_missing", f"缺少必填列：{c.title}（{c.name}）",
+            [RuleViolation(Code.COLUMNS_MISSING, f"缺少必填列：{listed}", field="file")]
+            + [RuleViolation(Code.COLUMN_MISSING, f"缺少必填列：{c.title}（{c.name}）",
                              field=c.name) for c in missing])
     if twice:
         listed = "、".join(f"{c.title}（{c.name}）" for c in twice)
-        raise RuleViolation("columns_duplicate", f"这些列出现了不止一次：{listed}", field="file")
+        raise RuleViolation(Code.COLUMNS_DUPLICATE, f"这些列出现了不止一次：{listed}", field="file")
     return table, found, ignored
 
 
@@ -126,16 +126,17 @@ def start_import(*, acting_user, resource: str, upload, dry_run: bool = False,
     check(acting_user, "exchange.import")
     check(acting_user, "registry.edit")
     if mode not in MODES:
-        raise RuleViolation("mode_invalid", "导入方式应为 all（全部成功才写入）或 good_rows"
+        raise RuleViolation(Code.MODE_INVALID, "导入方式应为 all（全部成功才写入）或 good_rows"
                             "（只写入正确的行）", field="mode")
     path = _stored_upload(upload)
     try:
         table, _, ignored = read_header(resource, path)
         total = table.count()
         if total == 0:
-            raise RuleViolation("file_empty", "文件中只有表头，没有数据行", field="file")
+            raise RuleViolation(Code.FILE_EMPTY, "文件中只有表头，没有数据行", field="file")
         if total > settings.IMPORT_MAX_ROWS:
-            raise RuleViolation("too_many_rows", f"一个文件最多 {settings.IMPORT_MAX_ROWS:,} 行，"
+            raise RuleViolation(Code.TOO_MANY_ROWS,
+                                f"一个文件最多 {settings.IMPORT_MAX_ROWS:,} 行，"
                                 f"本文件有 {total:,} 行，请分成几个文件导入", field="file")
         job = Job(owner=acting_user, kind=f"import_{resource}", total=total,
                   division_code=acting_user.scope, input_name=(upload.name or "")[:200],
@@ -156,10 +157,10 @@ def start_import_after_check(checked: Job, *, acting_user, mode: str = "all") ->
     if checked.owner_id != acting_user.pk or not checked.is_import:
         raise NotFound()
     if not checked.input_file:
-        raise RuleViolation("file_gone", "该文件已导入或已清理，请重新上传", field="file")
+        raise RuleViolation(Code.FILE_GONE, "该文件已导入或已清理，请重新上传", field="file")
     check(acting_user, "exchange.import")
     if mode not in MODES:
-        raise RuleViolation("mode_invalid", "导入方式无效", field="mode")
+        raise RuleViolation(Code.MODE_INVALID, "导入方式无效", field="mode")
     job = Job.objects.create(
         owner=acting_user, kind=checked.kind, total=checked.total,
         division_code=checked.division_code, input_name=checked.input_name,
@@ -176,7 +177,7 @@ def start_export(*, acting_user, name: str, division: str | None = None,
     exporter = exporters.get_exporter(name)
     check(acting_user, exporter.capability)
     if fmt not in exporters.FORMATS:
-        raise RuleViolation("format_invalid", "格式应为 xlsx 或 csv", field="format")
+        raise RuleViolation(Code.FORMAT_INVALID, "格式应为 xlsx 或 csv", field="format")
     exporter.records(acting_user, division)  # NotFound now for a division out of scope
     # What the file will hold: the narrower of the scope and the division asked for.
     exported = division if division and len(division) > len(acting_user.scope) else None

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
 
-from anju.kit.errors import AnjuError, RuleViolation
+from anju.kit.errors import AnjuError, Code, RuleViolation
 
 XLSX, XLS, ODS, CSV = "xlsx", "xls", "ods", "csv"
 # A zip bomb guard: the parts of a workbook unpacked, at most (calamine reads a sheet whole).
@@ -32,7 +32,7 @@ _CHUNK = 1 << 16
 
 
 def unsupported(message: str = "只接受 Excel（xlsx、xls）或 CSV 文件") -> AnjuError:
-    return AnjuError("unsupported_file", message, field="file", status=415)
+    return AnjuError(Code.UNSUPPORTED_FILE, message, field="file", status=415)
 
 
 def _encoding(path: Path) -> str | None:
@@ -55,7 +55,7 @@ def sniff(path: Path) -> str:
     with open(path, "rb") as f:
         head = f.read(8192)
     if not head:
-        raise RuleViolation("file_empty", "文件是空的", field="file")
+        raise RuleViolation(Code.FILE_EMPTY, "文件是空的", field="file")
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -64,7 +64,7 @@ def sniff(path: Path) -> str:
         except zipfile.BadZipFile:
             raise unsupported("文件已损坏，无法作为 Excel 文件读取") from None
         if unpacked > MAX_UNPACKED_BYTES:
-            raise RuleViolation("file_too_large", "文件解压后过大，请分成几个文件导入",
+            raise RuleViolation(Code.FILE_TOO_LARGE, "文件解压后过大，请分成几个文件导入",
                                 field="file")
         if "xl/workbook.xml" in names:
             return XLSX
@@ -239,7 +239,7 @@ def _check_not_title(table: Table, source) -> None:
     merged = any(top <= number - 1 <= bottom and right > left
                  for (top, left), (bottom, right) in table.merged or ())
     kind = "合并的标题行" if merged else "标题行"
-    raise RuleViolation("title_row", f"第{number}行（{title}）是{kind}，不是列名：请删除标题行，"
+    raise RuleViolation(Code.TITLE_ROW, f"第{number}行（{title}）是{kind}，不是列名：请删除标题行，"
                         "使第1行为列名（与导入模板一致）", field="file")
 
 
@@ -261,5 +261,5 @@ def open_table(path: Path) -> Table:
     except csv.Error as error:
         raise unsupported(f"CSV 文件格式有误：{error}") from None
     if not table.header:
-        raise RuleViolation("file_empty", "文件中没有表头行", field="file")
+        raise RuleViolation(Code.FILE_EMPTY, "文件中没有表头行", field="file")
     return table

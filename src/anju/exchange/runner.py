@@ -44,7 +44,7 @@ from anju.exchange.importers import IMPORTERS, RowError
 from anju.exchange.jobs import read_header
 from anju.exchange.liveness import this_worker
 from anju.exchange.models import Job, JobError, JobStage, JobStatus
-from anju.kit.errors import AnjuError
+from anju.kit.errors import AnjuError, Code
 from anju.registry.bulk import large_cache
 
 logger = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ def _import_rows(job: Job, resource: str, path: Path, *, after: int, dry_run: bo
                 f"{counts['rows'] - counts['valid']} 行有误未导入"})
     elif job.error_count:
         _finish(job, JobStatus.FAILED, summary={
-            **counts, **notes, "code": "rows_invalid",
+            **counts, **notes, "code": Code.ROWS_INVALID,
             "message": f"{counts['rows'] - counts['valid']} 行有误（共 {job.error_count} "
             "处），未写入任何数据；请改正后重新导入，或选择只导入正确的行"})
     else:
@@ -366,7 +366,7 @@ def _take_back(job: Job, importer) -> None:
     except Exception:
         logger.exception("exchange job %s: rows written could not be taken back", job.pk)
         left = sum(last - first + 1 for first, last in runs)
-        raise AnjuError("import_not_taken_back", f"导入未能完成，已写入的 {left} 条记录未能撤回"
+        raise AnjuError(Code.IMPORT_NOT_TAKEN_BACK, f"导入未能完成，已写入的 {left} 条记录未能撤回"
                         "（可能已被其他记录引用）；请联系管理员处理", status=500) from None
 
 

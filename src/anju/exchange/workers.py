@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from django.conf import settings
 from django.db import connections
 
-from anju.kit.errors import AnjuError
+from anju.kit.errors import AnjuError, Code
 
 # A chunk of 1,000 rows takes well under a second: a worker silent this long is stuck.
 CHUNK_SECONDS = 300
@@ -61,7 +61,7 @@ def parallel(rows: int) -> int:
 
 
 def workers_failed() -> AnjuError:
-    return AnjuError("import_workers_failed", "检查数据的工作进程意外退出或长时间无响应，"
+    return AnjuError(Code.IMPORT_WORKERS_FAILED, "检查数据的工作进程意外退出或长时间无响应，"
                      "导入已停止；请稍后重新导入，如仍失败请联系管理员", status=500)
 
 

@@ -27,6 +27,7 @@ from anju.field.sync import note_house_changed
 from anju.kit.dates import date_errors
 from anju.kit.errors import (
     AnjuError,
+    Code,
     Conflict,
     Forbidden,
     NotFound,
@@ -45,7 +46,7 @@ STALE_MESSAGE = "房屋记录在采集之后已被修改，本条采集已留待
 
 
 def _reused() -> Conflict:
-    return Conflict("client_uuid_reused",
+    return Conflict(Code.CLIENT_UUID_REUSED,
                     "该采集编号已用于另一条内容不同的记录，请重新生成编号后再发送",
                     field="client_uuid")
 
@@ -254,7 +255,7 @@ def _refuse(submission: Submission, user, error: AnjuError) -> None:
 
 def _hold(submission: Submission) -> None:
     submission.status = Status.CONFLICT
-    submission.error = {"code": "version_conflict", "message": STALE_MESSAGE,
+    submission.error = {"code": Code.VERSION_CONFLICT, "message": STALE_MESSAGE,
                         "field": "base_version", "rule": None}
     submission.http_status = 201
     submission.save()
@@ -387,7 +388,7 @@ def _control_check(submission, user, p: Prepared, **_) -> dict:
     else:
         entry = ledger_for_user(user, house_id=p.house.pk).filter(status__in=NOT_CLOSED).first()
         if entry is None:
-            raise RuleViolation("not_on_ledger", "该房屋不在整治台账上或已销号，无需管控检查",
+            raise RuleViolation(Code.NOT_ON_LEDGER, "该房屋不在整治台账上或已销号，无需管控检查",
                                 field="house_id", rule="R-CJ-7")
     photo_ids = _photos(submission, p.house, user, "管控检查照片", p)
     data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
@@ -444,11 +445,11 @@ def resolve_conflict(submission: Submission, *, acting_user, apply: bool,
     locked = (Submission.objects.select_for_update().select_related("submitted_by")
               .get(pk=submission.pk))
     if locked.status != Status.CONFLICT:
-        raise Conflict("not_a_conflict", "该采集记录已不是待审核的冲突，可能已由他人处理",
+        raise Conflict(Code.NOT_A_CONFLICT, "该采集记录已不是待审核的冲突，可能已由他人处理",
                        field="status")
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise RuleViolation("text_too_long", f"审核意见不能超过 {NOTE_MAX} 字", field="note")
+        raise RuleViolation(Code.TEXT_TOO_LONG, f"审核意见不能超过 {NOTE_MAX} 字", field="note")
     locked.resolved_by, locked.resolved_at, locked.resolution_note = (
         acting_user, timezone.now(), note)
     if apply:
@@ -463,7 +464,7 @@ def resolve_conflict(submission: Submission, *, acting_user, apply: bool,
         locked.status = Status.REJECTED
         locked.http_status = 409
         message = "经审核未采用：房屋记录以较新的为准" + (f"（{note}）" if note else "")
-        locked.error = {"code": "conflict_dismissed", "message": message, "field": None,
+        locked.error = {"code": Code.CONFLICT_DISMISSED, "message": message, "field": None,
                         "rule": None}
         locked.save()
     audit(Action.TRANSITION, actor=acting_user, obj=locked,

@@ -20,7 +20,7 @@ from anju.field.queries import (
     get_submission_for_user,
 )
 from anju.field.rules import MAX_PHOTOS
-from anju.kit.errors import Malformed
+from anju.kit.errors import Code, Malformed
 from anju.kit.fields import column_text, free_text
 from anju.web.apikit import ERRORS, ErrorDetail, ErrorOut, PageParams, paginate
 
@@ -296,10 +296,10 @@ def _part_content(request) -> tuple[bytes, dict]:
         fields, files = MultiPartParser(request.META, request, request.upload_handlers,
                                         request.encoding).parse()
     except MultiPartParserError:
-        raise Malformed("malformed_multipart", "分片内容无法读取", field="file") from None
+        raise Malformed(Code.MALFORMED_MULTIPART, "分片内容无法读取", field="file") from None
     upload = files.get("file")
     if upload is None:
-        raise Malformed("field_required", "缺少分片文件 file", field="file")
+        raise Malformed(Code.FIELD_REQUIRED, "缺少分片文件 file", field="file")
     return upload.read(), fields
 
 
@@ -309,7 +309,7 @@ def _int(value, field: str) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise Malformed("invalid_value", f"字段 {field} 应为整数", field=field) from None
+        raise Malformed(Code.INVALID_VALUE, f"字段 {field} 应为整数", field=field) from None
 
 
 @router.put("/photos/{sha256}/parts/{number}", response={200: FieldUploadStateOut, **ERRORS},

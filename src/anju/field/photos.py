@@ -17,7 +17,7 @@ from anju.field import rules
 from anju.field.actions import apply_waiting
 from anju.field.models import Photo, PhotoSender, Upload, UploadPart, photo_path
 from anju.field.queries import photos_known_to
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.registry.rules import sniff_content_type
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -30,7 +30,7 @@ def _max_bytes() -> int:
 
 
 def _mismatch() -> RuleViolation:
-    return RuleViolation("photo_hash_mismatch",
+    return RuleViolation(Code.PHOTO_HASH_MISMATCH,
                          "照片内容与其 SHA-256 不符，可能传输中损坏，请重新上传",
                          field="sha256")
 
@@ -38,7 +38,7 @@ def _mismatch() -> RuleViolation:
 def checked_sha(value) -> str:
     sha = (value or "").strip().lower()
     if not rules.SHA256.match(sha):
-        raise RuleViolation("invalid_value", "sha256 应为 64 位十六进制数", field="sha256")
+        raise RuleViolation(Code.INVALID_VALUE, "sha256 应为 64 位十六进制数", field="sha256")
     return sha
 
 
@@ -57,11 +57,11 @@ def _digest(stream) -> tuple[str, int, bytes]:
 
 def _content_type(head: bytes, size: int) -> str:
     if size > _max_bytes():
-        raise RuleViolation("file_too_large", f"照片不能超过 {settings.MAX_UPLOAD_MB} MB",
+        raise RuleViolation(Code.FILE_TOO_LARGE, f"照片不能超过 {settings.MAX_UPLOAD_MB} MB",
                             field="file")
     content_type = sniff_content_type(head)
     if content_type not in PHOTO_TYPES:
-        raise RuleViolation("file_type_invalid", "只接受 JPEG、PNG 或 WebP 照片", field="file")
+        raise RuleViolation(Code.FILE_TYPE_INVALID, "只接受 JPEG、PNG 或 WebP 照片", field="file")
     return content_type
 
 
@@ -146,7 +146,7 @@ def _checked_shape(size, total_parts) -> tuple[int, int]:
                             f"照片大小应在 1 字节到 {settings.MAX_UPLOAD_MB} MB 之间", field="size")
     if (isinstance(total_parts, bool) or not isinstance(total_parts, int)
             or not 0 < total_parts <= min(MAX_PARTS, size)):
-        raise RuleViolation("invalid_value", f"分片数应在 1 到 {MAX_PARTS} 之间且不多于字节数",
+        raise RuleViolation(Code.INVALID_VALUE, f"分片数应在 1 到 {MAX_PARTS} 之间且不多于字节数",
                             field="total_parts")
     return size, total_parts
 
@@ -219,16 +219,17 @@ def receive_part(*, acting_user, sha256: str, number: int, content: bytes,
                                                           opened_by=acting_user).first()
         if upload is None or (size is not None and total_parts is not None):
             if upload is None and (size is None or total_parts is None):
-                raise RuleViolation("upload_not_open", "请在第一个分片中说明照片大小和分片数"
+                raise RuleViolation(Code.UPLOAD_NOT_OPEN, "请在第一个分片中说明照片大小和分片数"
                                     "（size、total_parts），或先开始上传", field="total_parts")
             upload, stale = _open(acting_user, sha, *_checked_shape(
                 size if size is not None else upload.size,
                 total_parts if total_parts is not None else upload.total_parts))
         if isinstance(number, bool) or not 0 <= number < upload.total_parts:
-            raise RuleViolation("invalid_value", f"分片编号应在 0 到 {upload.total_parts - 1} 之间",
+            raise RuleViolation(Code.INVALID_VALUE,
+                                f"分片编号应在 0 到 {upload.total_parts - 1} 之间",
                                 field="number")
         if not content or len(content) > upload.size:
-            raise RuleViolation("invalid_value", "分片内容为空或大于整张照片", field="file")
+            raise RuleViolation(Code.INVALID_VALUE, "分片内容为空或大于整张照片", field="file")
         earlier = UploadPart.objects.filter(upload=upload, number=number).first()
         if earlier is not None:
             stale.append(earlier.file.name)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from anju.appraisal.api import InspectionIn, ScreeningIn
 from anju.divisions.boxes import county_box
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.quality.api import VerificationIn
 from anju.quality.rules import BOX_MARGIN
 from anju.quality.rules import RULE as QUALITY_RULE
@@ -65,11 +65,11 @@ def gps_outside_county(lat, lng, division_code: str) -> RuleViolation | None:
         return None
     south, north, west, east = box
     if not south - BOX_MARGIN <= float(lat) <= north + BOX_MARGIN:
-        return RuleViolation("coordinates_outside_county",
+        return RuleViolation(Code.COORDINATES_OUTSIDE_COUNTY,
                              f"采集位置纬度 {lat} 不在所属县（市）范围内（北纬 {south}–{north}）",
                              field="lat", rule=QUALITY_RULE)
     if not west - BOX_MARGIN <= float(lng) <= east + BOX_MARGIN:
-        return RuleViolation("coordinates_outside_county",
+        return RuleViolation(Code.COORDINATES_OUTSIDE_COUNTY,
                              f"采集位置经度 {lng} 不在所属县（市）范围内（东经 {west}–{east}）",
                              field="lng", rule=QUALITY_RULE)
     return None
@@ -93,22 +93,22 @@ def payload_errors(error: ValidationError) -> list[RuleViolation]:
         field = ".".join(str(p) for p in e.get("loc", ())) or None
         kind = e.get("type")
         if kind == "missing":
-            out.append(RuleViolation("field_required", f"缺少必填字段 {field}", field=field))
+            out.append(RuleViolation(Code.FIELD_REQUIRED, f"缺少必填字段 {field}", field=field))
         elif kind == "extra_forbidden":
-            out.append(RuleViolation("field_not_allowed", f"不能提交字段 {field}", field=field))
+            out.append(RuleViolation(Code.FIELD_NOT_ALLOWED, f"不能提交字段 {field}", field=field))
         elif kind == "text_too_long":
-            out.append(RuleViolation("text_too_long", e["msg"], field=field))
+            out.append(RuleViolation(Code.TEXT_TOO_LONG, e["msg"], field=field))
         else:
             reason = _REASONS.get(kind, e.get("msg", ""))
-            out.append(RuleViolation("invalid_value", f"字段 {field} {reason}", field=field))
+            out.append(RuleViolation(Code.INVALID_VALUE, f"字段 {field} {reason}", field=field))
     return out
 
 
 def house_id_error(value) -> RuleViolation | None:
     if value is None:
-        return RuleViolation("field_required", "缺少必填字段 house_id", field="house_id")
+        return RuleViolation(Code.FIELD_REQUIRED, "缺少必填字段 house_id", field="house_id")
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return RuleViolation("invalid_value", "字段 house_id 应为正整数", field="house_id")
+        return RuleViolation(Code.INVALID_VALUE, "字段 house_id 应为正整数", field="house_id")
     return None
 
 

@@ -24,7 +24,7 @@ from anju.divisions.queries import names_for
 from anju.divisions.scope import scoped
 from anju.field import rules
 from anju.field.models import FieldChange
-from anju.kit.errors import Malformed
+from anju.kit.errors import Code, Malformed
 from anju.quality import fields as verifiable
 from anju.quality.models import Finding, FindingEvent, FindingStatus
 from anju.rectification.codes import NOT_CLOSED, CheckLevel
@@ -149,7 +149,7 @@ def _full_page(user, after: str | None, limit: int):
     if after:
         code, _, last_id = after.partition(":")
         if not (code.isdigit() and last_id.isdigit()):
-            raise Malformed("bad_after", "after 参数无效，请从第一页重新下载", field="after")
+            raise Malformed(Code.BAD_AFTER, "after 参数无效，请从第一页重新下载", field="after")
         houses = houses.filter(Q(division_code__gt=code)
                                | Q(division_code=code, id__gt=int(last_id)))
     rows = list(houses.values(*HOUSE_COLUMNS)[:limit + 1])
@@ -178,7 +178,7 @@ def changed_house_ids(user, since: int, cursor: int, anchor) -> set[int]:
 
 def _changed_page(user, since: int, cursor: int, anchor, after: str | None, limit: int):
     if after and not after.isdigit():
-        raise Malformed("bad_after", "after 参数无效，请从第一页重新下载", field="after")
+        raise Malformed(Code.BAD_AFTER, "after 参数无效，请从第一页重新下载", field="after")
     after_id = int(after or 0)
     ids = sorted(i for i in changed_house_ids(user, since, cursor, anchor) if i > after_id)
     page, more = ids[:limit], len(ids) > limit

@@ -1,10 +1,190 @@
 """The one error type every domain verb raises; the API and the pages render it.
 
-Each error has a stable machine code, a Chinese message for people, the field it is about
-and the rule id of docs/domain.md it enforces, as the API contract asks.
+Each error has a stable machine code from `Code` (one code per failure, whatever app meets
+it), a Chinese message for people, the field it is about and the rule id of docs/domain.md it
+enforces, as the API contract asks. A code not in `Code` is refused when the error is made.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Every error code of the API and the pages (api.md: stable snake_case)."""
+
+    ACCEPTANCE_BEFORE_COMPLETION = "acceptance_before_completion"
+    ACCEPTANCE_MEMBERS_MISSING = "acceptance_members_missing"
+    ACCEPTANCE_NOT_ALLOWED = "acceptance_not_allowed"
+    ACCEPTANCE_REPORT_REQUIRED = "acceptance_report_required"
+    ACCEPTANCE_REQUIRED = "acceptance_required"
+    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_MISSING = "account_missing"
+    AGREEMENT_MISSING = "agreement_missing"
+    AGREEMENT_SCAN_REQUIRED = "agreement_scan_required"
+    ALREADY_DECIDED = "already_decided"
+    ALREADY_LAPSED = "already_lapsed"
+    APPLICATION_EXISTS = "application_exists"
+    APPROVAL_REQUIRED = "approval_required"
+    ARCHIVE_INCOMPLETE = "archive_incomplete"
+    AREA_ABOVE_STANDARD = "area_above_standard"
+    AREA_BELOW_STANDARD = "area_below_standard"
+    ATTACHMENT_NOT_FOUND = "attachment_not_found"
+    AUXILIARY_ABOVE_STANDARD = "auxiliary_above_standard"
+    BAD_AFTER = "bad_after"
+    BAD_REQUEST = "bad_request"
+    BANK_ACCOUNT_INVALID = "bank_account_invalid"
+    BEARER_REQUIRED = "bearer_required"
+    BUILDER_MISSING = "builder_missing"
+    BUILT_YEAR_IN_FUTURE = "built_year_in_future"
+    BUILT_YEAR_OUT_OF_RANGE = "built_year_out_of_range"
+    CANNOT_CHANGE_SELF = "cannot_change_self"
+    CASH_NOT_REQUESTED = "cash_not_requested"
+    CHECK_BEFORE_ENTRY = "check_before_entry"
+    CHOICE_INVALID = "choice_invalid"
+    CLIENT_UUID_REUSED = "client_uuid_reused"
+    COLOR_STEEL_NOT_ALLOWED = "color_steel_not_allowed"
+    COLUMN_MISSING = "column_missing"
+    COLUMNS_DUPLICATE = "columns_duplicate"
+    COLUMNS_MISSING = "columns_missing"
+    COMPONENT_MISSING = "component_missing"
+    COMPONENT_RATING_INVALID = "component_rating_invalid"
+    COMPONENT_UNKNOWN = "component_unknown"
+    CONFLICT = "conflict"
+    CONFLICT_DISMISSED = "conflict_dismissed"
+    CONSTRUCTION_REQUIRED = "construction_required"
+    CONTRACTOR_EXISTS = "contractor_exists"
+    CONTRACTOR_NOT_QUALIFIED = "contractor_not_qualified"
+    COORDINATES_INCOMPLETE = "coordinates_incomplete"
+    COORDINATES_OUT_OF_RANGE = "coordinates_out_of_range"
+    COORDINATES_OUTSIDE_COUNTY = "coordinates_outside_county"
+    COUNT_INVALID = "count_invalid"
+    CRAFTSMAN_CERTIFICATE_EXPIRED = "craftsman_certificate_expired"
+    CRAFTSMAN_EXISTS = "craftsman_exists"
+    CRAFTSMAN_NOT_CERTIFIED = "craftsman_not_certified"
+    DATE_IN_FUTURE = "date_in_future"
+    DATE_IN_PAST = "date_in_past"
+    DATE_OUT_OF_ORDER = "date_out_of_order"
+    DATE_TOO_EARLY = "date_too_early"
+    DEPARTMENT_INVALID = "department_invalid"
+    DESIGN_MISSING = "design_missing"
+    DIGITS_LOST = "digits_lost"
+    DIVISION_INVALID = "division_invalid"
+    DIVISION_OUT_OF_SCOPE = "division_out_of_scope"
+    DIVISION_UNKNOWN = "division_unknown"
+    ENTRY_CLOSED = "entry_closed"
+    ERROR = "error"
+    EXPORT_TOO_LARGE = "export_too_large"
+    FIELD_DUPLICATE = "field_duplicate"
+    FIELD_NOT_ALLOWED = "field_not_allowed"
+    FIELD_READ_ONLY = "field_read_only"
+    FIELD_REQUIRED = "field_required"
+    FILE_EMPTY = "file_empty"
+    FILE_GONE = "file_gone"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_INVALID = "file_type_invalid"
+    FINDINGS_REQUIRED = "findings_required"
+    FLOOR_AREA_OUT_OF_RANGE = "floor_area_out_of_range"
+    FLOORS_OUT_OF_RANGE = "floors_out_of_range"
+    FORBIDDEN = "forbidden"
+    FORMAT_INVALID = "format_invalid"
+    FORMULA_NOT_CALCULATED = "formula_not_calculated"
+    GRADE_INCONSISTENT = "grade_inconsistent"
+    HOUSE_NOT_OF_HOUSEHOLD = "house_not_of_household"
+    HOUSE_ON_LEDGER = "house_on_ledger"
+    HOUSEHOLD_ELSEWHERE = "household_elsewhere"
+    ID_NUMBER_DUPLICATE = "id_number_duplicate"
+    ID_NUMBER_INVALID = "id_number_invalid"
+    IMPORT_NOT_TAKEN_BACK = "import_not_taken_back"
+    IMPORT_WORKERS_FAILED = "import_workers_failed"
+    INTEGER_INVALID = "integer_invalid"
+    INTERNAL_ERROR = "internal_error"
+    INVALID_CHARACTER = "invalid_character"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_VALUE = "invalid_value"
+    ITEM_KIND_UNKNOWN = "item_kind_unknown"
+    ITEM_LEVEL_MISMATCH = "item_level_mismatch"
+    JOB_RIGHTS_CHANGED = "job_rights_changed"
+    MALFORMED_JSON = "malformed_json"
+    MALFORMED_MULTIPART = "malformed_multipart"
+    MEASURE_BEFORE_APPRAISAL = "measure_before_appraisal"
+    MEMBERS_INVALID = "members_invalid"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    METHOD_NOT_BUILDING = "method_not_building"
+    MINUTES_REQUIRED = "minutes_required"
+    MODE_INVALID = "mode_invalid"
+    NO_HOUSES = "no_houses"
+    NO_OLD_HOUSE = "no_old_house"
+    NO_OPEN_OBJECTION = "no_open_objection"
+    NO_RETENTION = "no_retention"
+    NOT_A_CONFLICT = "not_a_conflict"
+    NOT_A_DIFFERENCE = "not_a_difference"
+    NOT_APPROVED = "not_approved"
+    NOT_BUILDING = "not_building"
+    NOT_CERTIFIED = "not_certified"
+    NOT_ELIGIBLE = "not_eligible"
+    NOT_FOUND = "not_found"
+    NOT_ON_LEDGER = "not_on_ledger"
+    NOTHING_COMPARED = "nothing_compared"
+    NOTICE_PERIOD_RUNNING = "notice_period_running"
+    NOTICE_REQUIRED = "notice_required"
+    NOTICE_TOO_SHORT = "notice_too_short"
+    NUMBER_INVALID = "number_invalid"
+    OBJECTION_OPEN = "objection_open"
+    OBJECTION_RESOLVED = "objection_resolved"
+    OBSERVED_INVALID = "observed_invalid"
+    OLD_HOUSE_NOT_DEMOLISHED = "old_house_not_demolished"
+    OLD_HOUSE_NOT_SECURED = "old_house_not_secured"
+    OTP_INVALID = "otp_invalid"
+    OTP_REQUIRED = "otp_required"
+    PASSWORD_CONTAINS_USERNAME = "password_contains_username"
+    PASSWORD_INCORRECT = "password_incorrect"
+    PASSWORD_TOO_COMMON = "password_too_common"
+    PASSWORD_TOO_SIMPLE = "password_too_simple"
+    PASSWORD_UNCHANGED = "password_unchanged"
+    PASSWORD_WEAK = "password_weak"
+    PAYMENT_ABOVE_APPROVED = "payment_above_approved"
+    PAYMENT_NOT_IN_FULL = "payment_not_in_full"
+    PER_TOWNSHIP_OUT_OF_RANGE = "per_township_out_of_range"
+    PERSONS_OUT_OF_RANGE = "persons_out_of_range"
+    PHONE_INVALID = "phone_invalid"
+    PHOTO_HASH_MISMATCH = "photo_hash_mismatch"
+    PHOTO_NOT_FOUND = "photo_not_found"
+    PHOTOS_REQUIRED = "photos_required"
+    REASON_REQUIRED = "reason_required"
+    REQUEST_TOO_LARGE = "request_too_large"
+    RETENTION_NOT_ALLOWED = "retention_not_allowed"
+    REVEAL_NOT_ALLOWED = "reveal_not_allowed"
+    REVIEW_REQUIRED = "review_required"
+    ROLE_INVALID = "role_invalid"
+    ROWS_INVALID = "rows_invalid"
+    RURAL_FORM_NOT_ALLOWED = "rural_form_not_allowed"
+    SEED_INVALID = "seed_invalid"
+    SEISMIC_ITEM_REQUIRED = "seismic_item_required"
+    SIGNOFF_BEFORE_ACCEPTANCE = "signoff_before_acceptance"
+    SIGNOFF_NOT_ALLOWED = "signoff_not_allowed"
+    STAGE_INSPECTION_MISSING = "stage_inspection_missing"
+    SUBSIDY_ABOVE_CAP = "subsidy_above_cap"
+    SUBSIDY_ABOVE_FINAL_COST = "subsidy_above_final_cost"
+    TEXT_TOO_LONG = "text_too_long"
+    TITLE_ROW = "title_row"
+    TITLE_TOO_LONG = "title_too_long"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    TOO_MANY_ROWS = "too_many_rows"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    UNAUTHORIZED = "unauthorized"
+    UNKNOWN_ACTION = "unknown_action"
+    UNSAFE_SITE = "unsafe_site"
+    UNSUPPORTED_FILE = "unsupported_file"
+    UPLOAD_NOT_OPEN = "upload_not_open"
+    URBAN_REPORT_NOT_ALLOWED = "urban_report_not_allowed"
+    URBAN_REPORT_REQUIRED = "urban_report_required"
+    USERNAME_TAKEN = "username_taken"
+    VERSION_CONFLICT = "version_conflict"
+    WAIVER_LETTER_REQUIRED = "waiver_letter_required"
+    WAIVER_PROOF_REQUIRED = "waiver_proof_required"
+    WARRANTY_RUNNING = "warranty_running"
+    WRONG_DEPARTMENT = "wrong_department"
+    YES_NO_INVALID = "yes_no_invalid"
 
 
 @dataclass(frozen=True)
@@ -12,7 +192,7 @@ class Unmet:
     """A rule a pure rules.py function found not met; the verb raises it as the error its
     place calls for (a RuleViolation, a Conflict)."""
 
-    code: str
+    code: Code
     rule: str
     field: str
     message: str
@@ -24,10 +204,10 @@ class AnjuError(Exception):
     # middleware.
     refusal = False
 
-    def __init__(self, code: str, message: str, *, field: str | None = None,
+    def __init__(self, code: Code | str, message: str, *, field: str | None = None,
                  rule: str | None = None, status: int | None = None):
         super().__init__(message)
-        self.code = code
+        self.code = Code(code)
         self.message = message
         self.field = field
         self.rule = rule
@@ -60,7 +240,7 @@ class NotFound(AnjuError):
 
     def __init__(self, message: str = "记录不存在或不在您的管辖范围内", *,
                  field: str | None = None, obj=None):
-        super().__init__("not_found", message, field=field)
+        super().__init__(Code.NOT_FOUND, message, field=field)
         self.obj = obj
 
     @property
@@ -74,7 +254,7 @@ class Forbidden(AnjuError):
     status = 403
     refusal = True
 
-    def __init__(self, message: str = "您的角色无权执行此操作", *, code: str = "forbidden",
+    def __init__(self, message: str = "您的角色无权执行此操作", *, code: Code = Code.FORBIDDEN,
                  rule: str | None = None, obj=None):
         super().__init__(code, message, rule=rule)
         self.obj = obj  # the record refused, for the audit row of the refusal
@@ -87,7 +267,7 @@ class Conflict(AnjuError):
 
 
 def version_conflict() -> Conflict:
-    return Conflict("version_conflict", "记录已被他人修改，请刷新后重试", field="version")
+    return Conflict(Code.VERSION_CONFLICT, "记录已被他人修改，请刷新后重试", field="version")
 
 
 class ValidationErrors(RuleViolation):

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field
 from pydantic_core import PydanticCustomError, core_schema
 
+from anju.kit.errors import Code
+
 # A record's id: larger ones cannot even be compared with a column (SQLite's 64-bit integers).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -39,7 +41,7 @@ class TextBound:
 
     def check(self, value: str) -> str:
         if len(value) > self.max_length:
-            raise PydanticCustomError("text_too_long", "{label}不能超过 {max_length} 个字",
+            raise PydanticCustomError(Code.TEXT_TOO_LONG, "{label}不能超过 {max_length} 个字",
                                       {"label": self.label, "max_length": self.max_length})
         return value
 

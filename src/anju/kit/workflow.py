@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from anju.kit.errors import Conflict, version_conflict
+from anju.kit.errors import Code, Conflict, version_conflict
 from anju.kit.origin import Origin
 
 
@@ -142,7 +142,7 @@ class Workflow:
         transition row and audit row. Answers the transition row."""
         move = self.move_for("", action)
         if move is None:
-            raise Conflict("transition_not_allowed", "此操作不能新建记录", field="action")
+            raise Conflict(Code.TRANSITION_NOT_ALLOWED, "此操作不能新建记录", field="action")
         obj.status = move.target
         obj.save()
         return self._record(obj, "", action, move.target, acting_user=acting_user, on=on,

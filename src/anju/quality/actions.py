@@ -14,7 +14,7 @@ from anju.audit.models import Action
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, within
 from anju.kit.dates import date_errors
-from anju.kit.errors import NotFound, RuleViolation, ValidationErrors
+from anju.kit.errors import Code, NotFound, RuleViolation, ValidationErrors
 from anju.policy.rules import profile_for, profile_resolver
 from anju.quality import fields
 from anju.quality.facts import Chunk, chunks, context_for, context_for_house, load_facts
@@ -136,29 +136,30 @@ def _check_differences(items, recorded: dict, today: date, seen: set):
         where = f"differences[{i}]"
         name = item.get("field")
         if name not in fields.VERIFIABLE:
-            errors.append(_fail("choice_invalid", f"第 {i + 1} 项核实字段“{name}”不是可核实的字段",
+            errors.append(_fail(Code.CHOICE_INVALID,
+                                f"第 {i + 1} 项核实字段“{name}”不是可核实的字段",
                                 f"{where}.field"))
             continue
         label = fields.VERIFIABLE[name].label
         if name in seen:
-            errors.append(_fail("field_duplicate", f"{label}重复核实", f"{where}.field"))
+            errors.append(_fail(Code.FIELD_DUPLICATE, f"{label}重复核实", f"{where}.field"))
             continue
         seen.add(name)
         try:
             observed = fields.parse_observed(name, item.get("observed"), today)
         except ValueError as e:
-            errors.append(_fail("observed_invalid", f"{label}的实地值{e}", f"{where}.observed"))
+            errors.append(_fail(Code.OBSERVED_INVALID, f"{label}的实地值{e}", f"{where}.observed"))
             continue
         if fields.same(name, recorded[name], observed):
-            errors.append(_fail("not_a_difference", f"{label}的实地值与记录一致，应列为核实一致",
+            errors.append(_fail(Code.NOT_A_DIFFERENCE, f"{label}的实地值与记录一致，应列为核实一致",
                                 f"{where}.observed"))
             continue
         reason = (item.get("reason") or "").strip()
         if not reason:
-            errors.append(_fail("reason_required", f"{label}与记录不一致，应写明原因",
+            errors.append(_fail(Code.REASON_REQUIRED, f"{label}与记录不一致，应写明原因",
                                 f"{where}.reason"))
         elif len(reason) > REASON_MAX:
-            errors.append(_fail("text_too_long", f"{label}的原因不能超过 {REASON_MAX} 字",
+            errors.append(_fail(Code.TEXT_TOO_LONG, f"{label}的原因不能超过 {REASON_MAX} 字",
                                 f"{where}.reason"))
         differences.append({"field": name, "recorded": fields.as_json(
             fields.normalized(name, recorded[name])), "observed": fields.as_json(observed),
@@ -192,19 +193,19 @@ def record_verification(house: House, *, acting_user, data: dict,
     confirmed = []
     for i, name in enumerate(data.get("confirmed") or []):
         if name not in fields.VERIFIABLE:
-            errors.append(_fail("choice_invalid", f"核实一致的字段“{name}”不是可核实的字段",
+            errors.append(_fail(Code.CHOICE_INVALID, f"核实一致的字段“{name}”不是可核实的字段",
                                 f"confirmed[{i}]"))
         elif name in seen:
-            errors.append(_fail("field_duplicate", f"{fields.VERIFIABLE[name].label}重复核实",
+            errors.append(_fail(Code.FIELD_DUPLICATE, f"{fields.VERIFIABLE[name].label}重复核实",
                                 f"confirmed[{i}]"))
         else:
             seen.add(name)
             confirmed.append(name)
     if not seen and not errors:
-        errors.append(_fail("nothing_compared", "至少应核实一个字段", "differences"))
+        errors.append(_fail(Code.NOTHING_COMPARED, "至少应核实一个字段", "differences"))
     note = (data.get("note") or "").strip()
     if len(note) > NOTE_MAX:
-        errors.append(_fail("text_too_long", f"备注不能超过 {NOTE_MAX} 字", "note"))
+        errors.append(_fail(Code.TEXT_TOO_LONG, f"备注不能超过 {NOTE_MAX} 字", "note"))
     _raise_if(errors)
 
     verification = Verification.objects.create(
@@ -257,18 +258,18 @@ def draw_spot_check(*, acting_user, division: str, per_township: int,
     division = check_division(acting_user, division)
     if isinstance(per_township, bool) or not isinstance(per_township, int) or not (
             1 <= per_township <= SPOT_CHECK_MAX):
-        raise _fail("per_township_out_of_range",
+        raise _fail(Code.PER_TOWNSHIP_OUT_OF_RANGE,
                     f"每个乡镇抽取的房屋应在 1 到 {SPOT_CHECK_MAX} 栋之间", "per_township")
     if seed is None:
         seed = secrets.randbelow(2**31)
     elif isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-        raise _fail("seed_invalid", "随机种子应为非负整数", "seed")
+        raise _fail(Code.SEED_INVALID, "随机种子应为非负整数", "seed")
     by_township: dict[str, list[int]] = {}
     for pk, code in House.objects.filter(within(division)).order_by("id").values_list(
             "id", "division_code"):
         by_township.setdefault(code[:Level.TOWNSHIP], []).append(pk)
     if not by_township:
-        raise _fail("no_houses", "该区划内没有房屋，无法抽查", "division")
+        raise _fail(Code.NO_HOUSES, "该区划内没有房屋，无法抽查", "division")
     spot_check = SpotCheck.objects.create(
         division_code=division, drawn_on=today or timezone.localdate(),
         per_township=per_township, seed=seed, drawn_by=acting_user)

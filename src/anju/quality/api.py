@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
 from anju.divisions.models import Division
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.kit.fields import Id, column_text, free_text
 from anju.quality import actions, similar
 from anju.quality.models import Finding, Notice, SpotCheck, Verification
@@ -95,7 +95,7 @@ def present_finding(finding: Finding, *, today: date | None = None) -> dict:
 def list_findings(request, filters: Query[FindingFilters]):
     status = None if filters.status == STATUS_ALL else filters.status
     if status not in (None, "open", "closed"):
-        raise RuleViolation("choice_invalid", "status 应为 open、closed 或 all", field="status")
+        raise RuleViolation(Code.CHOICE_INVALID, "status 应为 open、closed 或 all", field="status")
     queryset = findings_for_user(request.user, division=filters.division, status=status,
                                  kind=filters.kind, rule=filters.rule,
                                  house_id=filters.house_id, overdue=filters.overdue)

@@ -7,7 +7,7 @@ API, the pages and the "what can I do now?" hints show the same reason.
 from dataclasses import dataclass
 from datetime import date
 
-from anju.kit.errors import Unmet
+from anju.kit.errors import Code, Unmet
 from anju.rectification.codes import MeasureKind
 
 SAFE_GRADES = frozenset({"A", "B"})
@@ -34,7 +34,7 @@ def repaired_only(facts: Facts) -> bool:
 def acceptance_unmet(facts: Facts) -> Unmet | None:
     # R-CJ-8: acceptance follows a completed engineering measure
     if not facts.engineering_completed:
-        return Unmet("acceptance_not_allowed", "R-CJ-8", "measures",
+        return Unmet(Code.ACCEPTANCE_NOT_ALLOWED, "R-CJ-8", "measures",
                      "尚无已完成的工程措施（拆除、重建或维修加固），不能组织验收")
     return None
 
@@ -42,14 +42,14 @@ def acceptance_unmet(facts: Facts) -> Unmet | None:
 def signoff_unmet(facts: Facts) -> Unmet | None:
     """The first condition of 销号 not yet met, or None when the entry may be signed off."""
     if not facts.engineering_completed:
-        return Unmet("signoff_not_allowed", "R-CJ-8", "measures",
+        return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8", "measures",
                      "尚未完成拆除、重建或维修加固等工程措施，不能销号")
     if not facts.accepted:
-        return Unmet("signoff_not_allowed", "R-CJ-8", "acceptance",
+        return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8", "acceptance",
                      "工程措施尚未验收合格，不能销号")
     # Anju's reading of "彻底消除安全隐患" (R-CJ-8): a house repaired in place is safe only when
     # a new appraisal after the repair grades it A or B; demolition or rebuilding needs none.
     if repaired_only(facts) and facts.reappraisal_grade not in SAFE_GRADES:
-        return Unmet("signoff_not_allowed", "R-CJ-8", "appraisal",
+        return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8", "appraisal",
                      "维修加固后须重新鉴定为 A 级或 B 级方可销号")
     return None

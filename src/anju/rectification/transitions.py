@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from anju.accounts.access import can
-from anju.kit.errors import Conflict
+from anju.kit.errors import Code, Conflict
 from anju.rectification import rules
 from anju.rectification.codes import Action, EntryStatus
 
@@ -80,9 +80,9 @@ def refusal(status: str, action: str, facts: rules.Facts | None = None) -> Confl
     if move is None:
         if status == CLOSED:
             rule = {Action.CHECK: "R-CJ-7", Action.CHECK_BROKEN: "R-CJ-7"}.get(action, "R-CJ-8")
-            return Conflict("entry_closed", "该台账已销号，不能再登记；如需继续整治请先撤销销号",
+            return Conflict(Code.ENTRY_CLOSED, "该台账已销号，不能再登记；如需继续整治请先撤销销号",
                             field="status", rule=rule)
-        return Conflict("transition_not_allowed",
+        return Conflict(Code.TRANSITION_NOT_ALLOWED,
                         f"台账当前状态为“{EntryStatus(status).label}”，不能执行此操作",
                         field="status", rule="R-CJ-8")
     if move.guard is not None and facts is not None:

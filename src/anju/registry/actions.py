@@ -14,6 +14,7 @@ from anju.crypto import lookup_hash, with_lookup_hashes
 from anju.divisions.queries import check_village
 from anju.kit.errors import (
     AnjuError,
+    Code,
     Conflict,
     Forbidden,
     RuleViolation,
@@ -85,14 +86,14 @@ def _check_head_id_free(head_id_number: str, exclude_pk=None) -> None:
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
-        raise RuleViolation("id_number_duplicate", "该身份证号已登记为其他农户的户主",
+        raise RuleViolation(Code.ID_NUMBER_DUPLICATE, "该身份证号已登记为其他农户的户主",
                             field="head_id_number", rule="R-CJ-3")
 
 
 def _refuse_read_only_household_fields(data: dict) -> None:
     for field in READ_ONLY_HOUSEHOLD_FIELDS:
         if data.get(field):
-            raise RuleViolation("field_read_only",
+            raise RuleViolation(Code.FIELD_READ_ONLY,
                                 "低收入类别由民政或乡村振兴部门认定后产生，不能直接填写",
                                 field=field, rule="R-MH-1")
 
@@ -114,7 +115,7 @@ def register_household(*, acting_user, data: dict) -> Household:
             )
     except IntegrityError:
         # Another clerk registered the same head a moment ago.
-        raise Conflict("id_number_duplicate", "该身份证号已登记为其他农户的户主",
+        raise Conflict(Code.ID_NUMBER_DUPLICATE, "该身份证号已登记为其他农户的户主",
                        field="head_id_number", rule="R-CJ-3") from None
     Member.objects.bulk_create(
         Member(household=household, name=m["name"], id_number=m.get("id_number") or "",
@@ -131,7 +132,7 @@ def record_full_view(household: Household, *, acting_user, request=None) -> None
     """Allow a full view of the household's ID, phone and account numbers, and record it (in
     the household's history and in the audit log; a refusal is audited by the error handler)."""
     if not can(acting_user, "registry.reveal"):
-        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code="reveal_not_allowed",
+        raise Forbidden("您的角色无权查看完整的身份证号、电话和账号", code=Code.REVEAL_NOT_ALLOWED,
                         obj=household)
     _record(actor=acting_user, action="full_view", household=household,
             division_code=household.division_code,
@@ -150,7 +151,7 @@ def update_household(household: Household, *, acting_user, version: int,
     unknown = set(changes) - set(HOUSEHOLD_FIELDS) - {"members"}
     if unknown:
         field = sorted(unknown)[0]
-        raise RuleViolation("field_read_only", f"字段 {field} 不可修改", field=field)
+        raise RuleViolation(Code.FIELD_READ_ONLY, f"字段 {field} 不可修改", field=field)
     if "division_code" in changes:
         check_village(acting_user, changes["division_code"])
     moved_from = household.division_code
@@ -215,7 +216,7 @@ def _check_household_link(acting_user, data: dict) -> None:
 
     household = get_household_for_user(acting_user, household_id)
     if household.division_code != data.get("division_code"):
-        raise RuleViolation("household_elsewhere", "房屋所在村应与农户所在村一致",
+        raise RuleViolation(Code.HOUSEHOLD_ELSEWHERE, "房屋所在村应与农户所在村一致",
                             field="household_id", rule="R-CJ-3")
 
 
@@ -226,7 +227,7 @@ def register_house(*, acting_user, data: dict, today: date | None = None) -> Hou
     check_village(acting_user, data.get("division_code") or "")
     for field in READ_ONLY_HOUSE_FIELDS:
         if data.get(field) not in (None, "", "unrated"):
-            raise RuleViolation("field_read_only",
+            raise RuleViolation(Code.FIELD_READ_ONLY,
                                 "安全等级和排查结果由排查、鉴定记录产生，不能直接填写",
                                 field=field, rule="R-CJ-3")
     today = today or timezone.localdate()
@@ -250,7 +251,7 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
     check(acting_user, "registry.edit")
     for field in changes:
         if field not in HOUSE_FIELDS:
-            raise RuleViolation("field_read_only", f"字段 {field} 不能直接修改", field=field,
+            raise RuleViolation(Code.FIELD_READ_ONLY, f"字段 {field} 不能直接修改", field=field,
                                 rule="R-CJ-3" if field in READ_ONLY_HOUSE_FIELDS else None)
     if "division_code" in changes:
         check_village(acting_user, changes["division_code"])
@@ -259,7 +260,7 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
     current = {f: getattr(house, f) for f in HOUSE_FIELDS}
     merged = {**current, **changes}
     errors = check_house(merged, today=today or timezone.localdate())
-    errors += [RuleViolation("field_required", "此项应填写“是”或“否”", field=f, rule="R-CJ-3")
+    errors += [RuleViolation(Code.FIELD_REQUIRED, "此项应填写“是”或“否”", field=f, rule="R-CJ-3")
                for f in _FLAGS if f in changes and changes[f] is None]
     _raise_if(errors)
     if "household_id" in changes or "division_code" in changes:
@@ -296,17 +297,17 @@ def set_responsible_persons(house: House, *, acting_user, persons: list[dict]) -
     errors = []
     for i, person in enumerate(persons):
         if person.get("role") not in ResponsibleRole.values:
-            errors.append(RuleViolation("choice_invalid", f"第 {i + 1} 位责任人的责任类型无效",
+            errors.append(RuleViolation(Code.CHOICE_INVALID, f"第 {i + 1} 位责任人的责任类型无效",
                                         field=f"responsible_persons[{i}].role", rule="R-CJ-4"))
         if not (person.get("name") or "").strip():
-            errors.append(RuleViolation("field_required", f"第 {i + 1} 位责任人姓名不能为空",
+            errors.append(RuleViolation(Code.FIELD_REQUIRED, f"第 {i + 1} 位责任人姓名不能为空",
                                         field=f"responsible_persons[{i}].name", rule="R-CJ-4"))
     roles = {p.get("role") for p in persons}
     if house.use in BUSINESS_USES and persons:
         for role, label in ((ResponsibleRole.COMPETENT_DEPARTMENT, "主管部门"),
                             (ResponsibleRole.APPROVING_DEPARTMENT, "审批部门")):
             if role not in roles:
-                errors.append(RuleViolation("field_required", f"经营性房屋应写明{label}",
+                errors.append(RuleViolation(Code.FIELD_REQUIRED, f"经营性房屋应写明{label}",
                                             field="responsible_persons", rule="R-CJ-4"))
     _raise_if(errors)
     house.responsible_persons.all().delete()
@@ -331,22 +332,23 @@ def attach_file(*, acting_user, upload, kind: str, household: Household | None =
     check(acting_user, "registry.attach" if house is not None else "registry.edit")
     owner = house or household
     if owner is None:
-        raise RuleViolation("field_required", "附件应属于某一农户或房屋", field="house_id")
+        raise RuleViolation(Code.FIELD_REQUIRED, "附件应属于某一农户或房屋", field="house_id")
     if kind not in AttachmentKind.values:
-        raise RuleViolation("choice_invalid", f"附件类型“{kind}”不是有效选项（photo 或 document）",
+        raise RuleViolation(Code.CHOICE_INVALID,
+                            f"附件类型“{kind}”不是有效选项（photo 或 document）",
                             field="kind")
     title = (title or "").strip()
     if len(title) > ATTACHMENT_TITLE_MAX:
-        raise RuleViolation("title_too_long", f"说明不能超过 {ATTACHMENT_TITLE_MAX} 个字",
+        raise RuleViolation(Code.TITLE_TOO_LONG, f"说明不能超过 {ATTACHMENT_TITLE_MAX} 个字",
                             field="title")
     upload.seek(0)
     content_type = sniff_content_type(upload.read(16))
     upload.seek(0)
     if content_type not in ALLOWED_ATTACHMENT_TYPES:
-        raise RuleViolation("file_type_invalid", "只接受 JPEG、PNG、WebP 图片或 PDF 文件",
+        raise RuleViolation(Code.FILE_TYPE_INVALID, "只接受 JPEG、PNG、WebP 图片或 PDF 文件",
                             field="file")
     if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        raise RuleViolation("file_too_large", f"文件不能超过 {settings.MAX_UPLOAD_MB} MB",
+        raise RuleViolation(Code.FILE_TOO_LARGE, f"文件不能超过 {settings.MAX_UPLOAD_MB} MB",
                             field="file")
     digest = hashlib.sha256()
     for chunk in upload.chunks():

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from operator import mul
 
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.registry.codes import (
     BUSINESS_USES,
     BuildMethod,
@@ -129,18 +129,18 @@ class Checker:
     def required(self, data: dict, field: str, label: str) -> bool:
         value = data.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.fail("field_required", field, f"{label}不能为空")
+            self.fail(Code.FIELD_REQUIRED, field, f"{label}不能为空")
             return False
         return True
 
     def choice(self, data: dict, field: str, label: str, choices) -> None:
         value = data.get(field)
         if value not in (None, "") and value not in codes_of(choices):
-            self.fail("choice_invalid", field, f"{label}“{value}”不是有效选项")
+            self.fail(Code.CHOICE_INVALID, field, f"{label}“{value}”不是有效选项")
 
     def id_number(self, value: str | None, field: str, label: str = "身份证号") -> None:
         if value and not id_number_valid(value, self.today):
-            self.fail("id_number_invalid", field, f"{label}不符合 GB 11643 校验规则")
+            self.fail(Code.ID_NUMBER_INVALID, field, f"{label}不符合 GB 11643 校验规则")
 
     def decimal(self, data: dict, field: str, label: str) -> Decimal | None:
         value = data.get(field)
@@ -149,7 +149,7 @@ class Checker:
         try:
             return Decimal(str(value))
         except InvalidOperation:
-            self.fail("number_invalid", field, f"{label}应为数字")
+            self.fail(Code.NUMBER_INVALID, field, f"{label}应为数字")
             return None
 
 
@@ -162,24 +162,24 @@ def check_household(data: dict, *, partial: bool = False,
             c.required(data, field, label)
     c.id_number(data.get("head_id_number"), "head_id_number", "户主身份证号")
     if data.get("persons") is not None and not 1 <= int(data["persons"]) <= 30:
-        c.fail("persons_out_of_range", "persons", "家庭人口应在 1 到 30 人之间")
+        c.fail(Code.PERSONS_OUT_OF_RANGE, "persons", "家庭人口应在 1 到 30 人之间")
     if data.get("phone") and not _PHONE.match(data["phone"]):
-        c.fail("phone_invalid", "phone", "联系电话应为 11 位手机号或带区号的固定电话")
+        c.fail(Code.PHONE_INVALID, "phone", "联系电话应为 11 位手机号或带区号的固定电话")
     if data.get("bank_account") and not _ACCOUNT.match(data["bank_account"]):
-        c.fail("bank_account_invalid", "bank_account", "一卡通账号应为 12 到 30 位数字")
+        c.fail(Code.BANK_ACCOUNT_INVALID, "bank_account", "一卡通账号应为 12 到 30 位数字")
     c.choice(data, "low_income_category", "低收入类别", LowIncomeCategory)
     for i, member in enumerate(data.get("members") or []):
         prefix = f"members[{i}]"
         if not (member.get("name") or "").strip():
-            c.fail("field_required", f"{prefix}.name", f"第 {i + 1} 位成员姓名不能为空")
+            c.fail(Code.FIELD_REQUIRED, f"{prefix}.name", f"第 {i + 1} 位成员姓名不能为空")
         if member.get("relation") not in codes_of(Relation):
-            c.fail("choice_invalid", f"{prefix}.relation",
+            c.fail(Code.CHOICE_INVALID, f"{prefix}.relation",
                    f"第 {i + 1} 位成员与户主关系“{member.get('relation')}”不是有效选项")
         c.id_number(member.get("id_number"), f"{prefix}.id_number",
                     f"第 {i + 1} 位成员身份证号")
     ids = [m.get("id_number") for m in data.get("members") or [] if m.get("id_number")]
     if len(ids) != len(set(ids)):
-        c.fail("id_number_duplicate", "members", "家庭成员身份证号重复")
+        c.fail(Code.ID_NUMBER_DUPLICATE, "members", "家庭成员身份证号重复")
     return c.errors
 
 
@@ -197,31 +197,32 @@ def check_house(data: dict, *, today: date, partial: bool = False) -> list[RuleV
     c.choice(data, "build_method", "建造方式", BuildMethod)
     floors = data.get("floors")
     if floors is not None and not 1 <= int(floors) <= MAX_FLOORS:
-        c.fail("floors_out_of_range", "floors", f"层数应在 1 到 {MAX_FLOORS} 层之间")
+        c.fail(Code.FLOORS_OUT_OF_RANGE, "floors", f"层数应在 1 到 {MAX_FLOORS} 层之间")
     year = data.get("built_year")
     if year is not None:
         if int(year) > today.year:
-            c.fail("built_year_in_future", "built_year", f"建造年份 {year} 晚于今年")
+            c.fail(Code.BUILT_YEAR_IN_FUTURE, "built_year", f"建造年份 {year} 晚于今年")
         elif int(year) < EARLIEST_YEAR:
-            c.fail("built_year_out_of_range", "built_year", f"建造年份不应早于 {EARLIEST_YEAR} 年")
+            c.fail(Code.BUILT_YEAR_OUT_OF_RANGE,
+                   "built_year", f"建造年份不应早于 {EARLIEST_YEAR} 年")
     area = c.decimal(data, "floor_area", "建筑面积")
     if area is not None and not Decimal("0") < area <= MAX_RURAL_AREA:
-        c.fail("floor_area_out_of_range", "floor_area",
+        c.fail(Code.FLOOR_AREA_OUT_OF_RANGE, "floor_area",
                f"建筑面积应大于 0 且不超过 {MAX_RURAL_AREA} ㎡")
     lat, lng = c.decimal(data, "lat", "纬度"), c.decimal(data, "lng", "经度")
     if (lat is None) != (lng is None):
-        c.fail("coordinates_incomplete", "lat" if lat is None else "lng", "经纬度应同时填写")
+        c.fail(Code.COORDINATES_INCOMPLETE, "lat" if lat is None else "lng", "经纬度应同时填写")
     if lat is not None and not CHINA_LAT[0] <= lat <= CHINA_LAT[1]:
-        c.fail("coordinates_out_of_range", "lat", "纬度不在我国境内")
+        c.fail(Code.COORDINATES_OUT_OF_RANGE, "lat", "纬度不在我国境内")
     if lng is not None and not CHINA_LNG[0] <= lng <= CHINA_LNG[1]:
-        c.fail("coordinates_out_of_range", "lng", "经度不在我国境内")
+        c.fail(Code.COORDINATES_OUT_OF_RANGE, "lng", "经度不在我国境内")
     if data.get("use") in BUSINESS_USES and not data.get("business_sector"):
-        c.fail("field_required", "business_sector", "经营性房屋应填写经营行业")
+        c.fail(Code.FIELD_REQUIRED, "business_sector", "经营性房屋应填写经营行业")
     tags = data.get("priority_tags")
     if tags is not None:
         unknown = [t for t in tags if t not in codes_of(PriorityTag)]
         if unknown:
-            c.fail("choice_invalid", "priority_tags", f"重点区域标签无效：{'、'.join(unknown)}",
+            c.fail(Code.CHOICE_INVALID, "priority_tags", f"重点区域标签无效：{'、'.join(unknown)}",
                    rule="R-CJ-1")
     return c.errors
 

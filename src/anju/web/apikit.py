@@ -8,7 +8,7 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict
 
 from anju.accounts.models import ApiToken
-from anju.kit.errors import Malformed
+from anju.kit.errors import Code, Malformed
 
 
 class BearerAuth(HttpBearer):
@@ -80,7 +80,7 @@ def refuse_unstorable(value, path: tuple = ()) -> None:
         if problem:
             field = ".".join(str(p) for p in path) or None
             where = f"字段 {field} " if field else "请求"
-            raise Malformed("invalid_character", f"{where}{problem}，无法保存", field=field)
+            raise Malformed(Code.INVALID_CHARACTER, f"{where}{problem}，无法保存", field=field)
     elif isinstance(value, dict):
         for key, item in value.items():
             refuse_unstorable(key, path)

@@ -12,7 +12,7 @@ from anju.assistance.hooks import cases_changed
 from anju.assistance.models import Application, CaseDocument, Transition
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
-from anju.kit.errors import RuleViolation, ValidationErrors, version_conflict
+from anju.kit.errors import Code, RuleViolation, ValidationErrors, version_conflict
 from anju.registry.models import Attachment
 
 TEXT_MAX = 500
@@ -110,6 +110,6 @@ def attachments_of(case: Application, ids, field: str) -> list[Attachment]:
     found = {a.pk: a for a in Attachment.objects.filter(mine, pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise RuleViolation("attachment_not_found", f"附件 {missing[0]} 不在该农户的档案中",
+        raise RuleViolation(Code.ATTACHMENT_NOT_FOUND, f"附件 {missing[0]} 不在该农户的档案中",
                             field=field)
     return [found[i] for i in ids]

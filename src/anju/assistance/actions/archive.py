@@ -16,7 +16,7 @@ from anju.assistance.actions._case import (
 from anju.assistance.codes import Action, DocumentKind
 from anju.assistance.models import Application, CaseDocument
 from anju.kit.dates import date_errors
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,11 @@ def add_document(case: Application, *, acting_user, data: dict, request=None) ->
     open_move(case, Action.ADD_DOCUMENT, acting_user=acting_user)
     kind = data.get("kind")
     if kind not in DocumentKind.values or kind == DocumentKind.NOTICE:
-        raise RuleViolation("invalid_choice", f"材料类别 {kind!r} 不在代码表中", field="kind",
+        raise RuleViolation(Code.CHOICE_INVALID, f"材料类别 {kind!r} 不在代码表中", field="kind",
                             rule="R-MH-13")
     files = attachments_of(case, [data.get("attachment_id")], "attachment_id")
     if not files:
-        raise RuleViolation("field_required", "须选择已上传的附件", field="attachment_id")
+        raise RuleViolation(Code.FIELD_REQUIRED, "须选择已上传的附件", field="attachment_id")
     with transaction.atomic():
         made = CaseDocument.objects.create(application=case, kind=kind, attachment=files[0],
                                            added_by=acting_user)

@@ -34,7 +34,7 @@ from anju.assistance.models import (
     StageInspection,
 )
 from anju.kit.dates import date_errors
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.policy.rules import profile_for
 
 SAFE_SITE = "safe"
@@ -53,18 +53,18 @@ def register_design(case: Application, *, acting_user, data: dict, request=None)
     errors = _dated(case, on, "设计确定日期")
     kind = data.get("kind")
     if kind not in DesignKind.values:
-        errors.append(RuleViolation("invalid_choice", "设计类型应为 standard、professional 或 "
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "设计类型应为 standard、professional 或 "
                                     "craftsman", field="kind", rule="R-MH-8"))
     if not (data.get("reference") or "").strip():
-        errors.append(RuleViolation("field_required", "须填写图集或设计编号",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写图集或设计编号",
                                     field="reference", rule="R-MH-8"))
     if data.get("color_steel"):
-        errors.append(RuleViolation("color_steel_not_allowed", "不得新建彩钢房或彩钢屋面",
+        errors.append(RuleViolation(Code.COLOR_STEEL_NOT_ALLOWED, "不得新建彩钢房或彩钢屋面",
                                     field="color_steel", rule="R-MH-8"))
     site = data.get("site") or SAFE_SITE
     if site != SAFE_SITE:
         errors.append(RuleViolation(
-            "unsafe_site", "选址须避开山体滑坡、崩塌、洪涝、泥石流、雷击和采矿塌陷等区域",
+            Code.UNSAFE_SITE, "选址须避开山体滑坡、崩塌、洪涝、泥石流、雷击和采矿塌陷等区域",
             field="site", rule="R-MH-8"))
     files = attachments_of(case, data.get("document_ids"), "document_ids")
     raise_if(errors)
@@ -86,20 +86,21 @@ def register_builder(case: Application, *, acting_user, data: dict, request=None
     if data.get("craftsman_id") is not None:
         craftsman = Craftsman.objects.filter(pk=data["craftsman_id"]).first()
         if craftsman is None:
-            raise RuleViolation("craftsman_not_certified", "该工匠不在培训合格的农村建筑工匠名录中",
+            raise RuleViolation(Code.CRAFTSMAN_NOT_CERTIFIED,
+                                "该工匠不在培训合格的农村建筑工匠名录中",
                                 field="craftsman_id", rule="R-MH-8")
         if craftsman.valid_until < today:
-            raise RuleViolation("craftsman_certificate_expired",
+            raise RuleViolation(Code.CRAFTSMAN_CERTIFICATE_EXPIRED,
                                 f"工匠 {craftsman.name} 的培训合格证书已于 "
                                 f"{craftsman.valid_until:%Y-%m-%d} 过期",
                                 field="craftsman_id", rule="R-MH-8")
     elif data.get("contractor_id") is not None:
         contractor = Contractor.objects.filter(pk=data["contractor_id"]).first()
         if contractor is None or contractor.valid_until < today:
-            raise RuleViolation("contractor_not_qualified", "施工单位未登记或资质已过期",
+            raise RuleViolation(Code.CONTRACTOR_NOT_QUALIFIED, "施工单位未登记或资质已过期",
                                 field="contractor_id", rule="R-MH-8")
     else:
-        raise RuleViolation("builder_missing", "须选择培训合格的工匠或有资质的施工单位",
+        raise RuleViolation(Code.BUILDER_MISSING, "须选择培训合格的工匠或有资质的施工单位",
                             field="craftsman_id", rule="R-MH-8")
     files = attachments_of(case, data.get("document_ids"), "document_ids")
     with transaction.atomic():
@@ -118,11 +119,11 @@ def register_agreement(case: Application, *, acting_user, data: dict, request=No
     on = data.get("on") or timezone.localdate()
     errors = _dated(case, on, "签订日期")
     if kind not in AgreementKind.values:
-        errors.append(RuleViolation("invalid_choice", "应为 contract（施工协议）或 commitment"
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "应为 contract（施工协议）或 commitment"
                                     "（承诺书）", field="kind", rule="R-MH-8"))
     files = attachments_of(case, data.get("document_ids"), "document_ids")
     if not files:
-        errors.append(RuleViolation("agreement_scan_required", "须上传施工协议或承诺书扫描件",
+        errors.append(RuleViolation(Code.AGREEMENT_SCAN_REQUIRED, "须上传施工协议或承诺书扫描件",
                                     field="document_ids", rule="R-MH-8"))
     raise_if(errors)
     with transaction.atomic():
@@ -160,17 +161,17 @@ def stage_inspection(case: Application, *, acting_user, data: dict,
     errors = date_errors(on, "on", "检查日期", timezone.localdate(),
                          not_before=case.started_on, before_label="开工日期")
     if stage not in Stage.values:
-        errors.append(RuleViolation("invalid_choice", "节点应为 foundation（基础）或 "
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "节点应为 foundation（基础）或 "
                                     "main_structure（主体结构）", field="stage", rule="R-MH-9"))
     if data.get("passed") is None:
-        errors.append(RuleViolation("field_required", "须填写检查结论", field="passed"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写检查结论", field="passed"))
     findings = (data.get("findings") or "").strip()
     if data.get("passed") is False and not findings:
-        errors.append(RuleViolation("findings_required", "不合格时须写明问题和整改要求",
+        errors.append(RuleViolation(Code.FINDINGS_REQUIRED, "不合格时须写明问题和整改要求",
                                     field="findings", rule="R-MH-9"))
     photos = attachments_of(case, data.get("photo_ids"), "photo_ids")
     if not photos:
-        errors.append(RuleViolation("photos_required", "现场检查须拍照留存",
+        errors.append(RuleViolation(Code.PHOTOS_REQUIRED, "现场检查须拍照留存",
                                     field="photo_ids", rule="R-MH-9"))
     raise_if(errors)
     with transaction.atomic():
@@ -212,15 +213,16 @@ def accept(case: Application, *, acting_user, data: dict, request=None) -> Compl
         errors.append(violation(unmet))
     bad_roles = [m.get("role") for m in members if m.get("role") not in MemberRole.values]
     if bad_roles:
-        errors.append(RuleViolation("invalid_choice", f"验收人员类别 {bad_roles[0]!r} 不在代码表中",
+        errors.append(RuleViolation(Code.CHOICE_INVALID,
+                                    f"验收人员类别 {bad_roles[0]!r} 不在代码表中",
                                     field="members", rule="R-MH-10"))
     final_cost = data.get("final_cost")
     if final_cost is None or final_cost < 0:
-        errors.append(RuleViolation("field_required", "须填写决算金额", field="final_cost",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写决算金额", field="final_cost",
                                     rule="R-MH-10"))
     passed = data.get("passed")
     if passed is None:
-        errors.append(RuleViolation("field_required", "须填写验收结论", field="passed"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写验收结论", field="passed"))
     main_area = data.get("main_area")
     auxiliary = data.get("auxiliary_area") or Decimal("0")
     profile = profile_for(case.division_code, on)
@@ -233,11 +235,11 @@ def accept(case: Application, *, acting_user, data: dict, request=None) -> Compl
         if final_cost is not None and case.method == "repair_reinforce" and \
                 case.subsidy_amount > final_cost:
             errors.append(RuleViolation(
-                "subsidy_above_final_cost", f"维修加固补助 {case.subsidy_amount:,.2f} 元超过"
+                Code.SUBSIDY_ABOVE_FINAL_COST, f"维修加固补助 {case.subsidy_amount:,.2f} 元超过"
                 f"审计决算 {final_cost:,.2f} 元", field="final_cost", rule="R-MH-6"))
     report = attachments_of(case, data.get("report_ids"), "report_ids")
     if passed and not report:
-        errors.append(RuleViolation("acceptance_report_required", "须上传竣工验收报告",
+        errors.append(RuleViolation(Code.ACCEPTANCE_REPORT_REQUIRED, "须上传竣工验收报告",
                                     field="report_ids", rule="R-MH-10"))
     raise_if(errors)
     with transaction.atomic():
@@ -264,7 +266,7 @@ def city_check(case: Application, *, acting_user, data: dict, request=None):
     errors = date_errors(on, "on", "审核日期", timezone.localdate(),
                          not_before=case.accepted_on, before_label="验收日期")
     if data.get("passed") is None:
-        errors.append(RuleViolation("field_required", "须填写审核结论", field="passed"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写审核结论", field="passed"))
     raise_if(errors)
     with transaction.atomic():
         move(case, Action.CITY_CHECK, acting_user=acting_user, on=on, request=request,
@@ -293,15 +295,15 @@ def record_old_house(case: Application, *, acting_user, data: dict, request=None
     treatment = data.get("treatment")
     errors = date_errors(on, "on", "处置日期", timezone.localdate())
     if treatment not in OldHouseTreatment.values:
-        errors.append(RuleViolation("invalid_choice", "处置方式应为 demolished、sealed、"
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "处置方式应为 demolished、sealed、"
                                     "signposted 或 cordoned", field="treatment",
                                     rule="R-MH-11"))
     elif case.grade == "D" and treatment != OldHouseTreatment.DEMOLISHED:
-        errors.append(RuleViolation("old_house_not_demolished", "D 级原房须拆除",
+        errors.append(RuleViolation(Code.OLD_HOUSE_NOT_DEMOLISHED, "D 级原房须拆除",
                                     field="treatment", rule="R-MH-11"))
     photos = attachments_of(case, data.get("photo_ids"), "photo_ids")
     if not photos:
-        errors.append(RuleViolation("photos_required", "原房处置须拍照留存",
+        errors.append(RuleViolation(Code.PHOTOS_REQUIRED, "原房处置须拍照留存",
                                     field="photo_ids", rule="R-MH-11"))
     raise_if(errors)
     with transaction.atomic():

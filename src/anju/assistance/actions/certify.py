@@ -12,7 +12,7 @@ from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.kit.dates import date_errors
-from anju.kit.errors import Conflict, Forbidden, RuleViolation
+from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, Household
 from anju.registry.rules import id_number_valid, normalize_id_number
@@ -25,7 +25,7 @@ def certify(household: Household, *, acting_user, category: str, certified_on: d
     check(acting_user, "assistance.certify")
     errors = []
     if category not in LowIncomeCategory.values:
-        errors.append(RuleViolation("invalid_choice", f"认定类别 {category!r} 不在代码表中",
+        errors.append(RuleViolation(Code.CHOICE_INVALID, f"认定类别 {category!r} 不在代码表中",
                                     field="category", rule="R-MH-1"))
     else:
         unmet = rules.certifier_unmet(category, acting_user.department)
@@ -37,11 +37,11 @@ def certify(household: Household, *, acting_user, category: str, certified_on: d
     until = date_errors(valid_until, "valid_until", "有效期", today, required=False, plan=True)
     errors += until
     if not until and valid_until is not None and certified_on and valid_until < certified_on:
-        errors.append(RuleViolation("date_out_of_order", "有效期不能早于认定日期",
+        errors.append(RuleViolation(Code.DATE_OUT_OF_ORDER, "有效期不能早于认定日期",
                                     field="valid_until"))
     if document_id is not None and not Attachment.objects.filter(
             pk=document_id, household=household).exists():
-        errors.append(RuleViolation("attachment_not_found", "认定材料不在该农户的档案中",
+        errors.append(RuleViolation(Code.ATTACHMENT_NOT_FOUND, "认定材料不在该农户的档案中",
                                     field="document_id"))
     raise_if(errors)
     with transaction.atomic():
@@ -61,14 +61,14 @@ def lapse(certification: Certification, *, acting_user, on: date, reason: str,
     """A certification ends (the household leaves the category); only its department ends it."""
     check(acting_user, "assistance.certify")
     if certification.department != acting_user.department:
-        raise Forbidden("只有作出认定的部门可以终止该认定", code="wrong_department",
+        raise Forbidden("只有作出认定的部门可以终止该认定", code=Code.WRONG_DEPARTMENT,
                         rule="R-MH-1", obj=certification)
     if certification.lapsed_on is not None:
-        raise Conflict("already_lapsed", "该认定已失效", field="lapsed_on", rule="R-MH-1")
+        raise Conflict(Code.ALREADY_LAPSED, "该认定已失效", field="lapsed_on", rule="R-MH-1")
     errors = date_errors(on, "lapsed_on", "失效日期", timezone.localdate(),
                          not_before=certification.certified_on, before_label="认定日期")
     if not (reason or "").strip():
-        errors.append(RuleViolation("field_required", "须说明失效原因", field="reason"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须说明失效原因", field="reason"))
     raise_if(errors)
     with transaction.atomic():
         certification.lapsed_on, certification.lapse_reason = on, reason.strip()[:200]
@@ -106,19 +106,19 @@ def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
     for field, label in (("name", "姓名"), ("certificate_no", "培训合格证书编号"),
                          ("division_code", "所在地")):
         if not (data.get(field) or "").strip():
-            errors.append(RuleViolation("field_required", f"{label}不能为空", field=field))
+            errors.append(RuleViolation(Code.FIELD_REQUIRED, f"{label}不能为空", field=field))
     if not id_number_valid(normalize_id_number(data.get("id_number") or "")):
-        errors.append(RuleViolation("invalid_id_number", "身份证号不符合国家标准（GB 11643）",
+        errors.append(RuleViolation(Code.ID_NUMBER_INVALID, "身份证号不符合国家标准（GB 11643）",
                                     field="id_number"))
     trained_on, valid_until = data.get("trained_on"), data.get("valid_until")
     today = timezone.localdate()
     if trained_on is None:
-        errors.append(RuleViolation("craftsman_not_certified", "工匠须经培训合格（培训日期）",
+        errors.append(RuleViolation(Code.CRAFTSMAN_NOT_CERTIFIED, "工匠须经培训合格（培训日期）",
                                     field="trained_on", rule="R-MH-8"))
     else:
         errors += date_errors(trained_on, "trained_on", "培训日期", today)
     if valid_until is None or (isinstance(valid_until, date) and valid_until < today):
-        errors.append(RuleViolation("craftsman_certificate_expired",
+        errors.append(RuleViolation(Code.CRAFTSMAN_CERTIFICATE_EXPIRED,
                                     "工匠培训合格证书已过期或未填写有效期",
                                     field="valid_until", rule="R-MH-8"))
     raise_if(errors)
@@ -133,7 +133,7 @@ def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
             audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
                          details={"action": "register_craftsman"})
     except IntegrityError:
-        raise Conflict("craftsman_exists", "该身份证号的工匠已在名录中",
+        raise Conflict(Code.CRAFTSMAN_EXISTS, "该身份证号的工匠已在名录中",
                        field="id_number") from None
     return made
 
@@ -144,13 +144,13 @@ def register_contractor(*, acting_user, data: dict, request=None) -> Contractor:
     for field, label in (("name", "单位名称"), ("credit_code", "统一社会信用代码"),
                          ("qualification_no", "资质证书编号"), ("division_code", "所在地")):
         if not (data.get(field) or "").strip():
-            errors.append(RuleViolation("field_required", f"{label}不能为空", field=field))
+            errors.append(RuleViolation(Code.FIELD_REQUIRED, f"{label}不能为空", field=field))
     if len((data.get("credit_code") or "").strip()) not in (0, 18):
-        errors.append(RuleViolation("invalid_value", "统一社会信用代码应为 18 位",
+        errors.append(RuleViolation(Code.INVALID_VALUE, "统一社会信用代码应为 18 位",
                                     field="credit_code"))
     valid_until = data.get("valid_until")
     if valid_until is None or valid_until < timezone.localdate():
-        errors.append(RuleViolation("contractor_not_qualified", "施工资质已过期或未填写有效期",
+        errors.append(RuleViolation(Code.CONTRACTOR_NOT_QUALIFIED, "施工资质已过期或未填写有效期",
                                     field="valid_until", rule="R-MH-8"))
     raise_if(errors)
     try:
@@ -162,6 +162,6 @@ def register_contractor(*, acting_user, data: dict, request=None) -> Contractor:
             audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
                          details={"action": "register_contractor"})
     except IntegrityError:
-        raise Conflict("contractor_exists", "该统一社会信用代码的施工单位已登记",
+        raise Conflict(Code.CONTRACTOR_EXISTS, "该统一社会信用代码的施工单位已登记",
                        field="credit_code") from None
     return made

@@ -18,7 +18,7 @@ from anju.assistance.codes import Account, Action, DocumentKind, Payee
 from anju.assistance.models import Application, CaseDocument, Payment
 from anju.assistance.rules import payment_unmet
 from anju.kit.dates import date_errors
-from anju.kit.errors import Conflict, RuleViolation
+from anju.kit.errors import Code, Conflict, RuleViolation
 
 
 def pay(case: Application, *, acting_user, data: dict, request=None) -> Payment:
@@ -34,16 +34,16 @@ def pay(case: Application, *, acting_user, data: dict, request=None) -> Payment:
     retention = data.get("retention") or Decimal("0")
     voucher = (data.get("voucher") or "").strip()
     if amount is None:
-        errors.append(RuleViolation("field_required", "拨付金额不能为空", field="amount",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "拨付金额不能为空", field="amount",
                                     rule="R-MH-12"))
     if account not in Account.values:
-        errors.append(RuleViolation("invalid_choice", "发放方式应为 yikatong（一卡通）或 cash"
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "发放方式应为 yikatong（一卡通）或 cash"
                                     "（现金）", field="account", rule="R-MH-12"))
     if not voucher:
-        errors.append(RuleViolation("field_required", "须填写拨付凭证号", field="voucher",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写拨付凭证号", field="voucher",
                                     rule="R-MH-12"))
     if retention and data.get("warranty_until") is None:
-        errors.append(RuleViolation("field_required", "预留质保金须填写质保期",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "预留质保金须填写质保期",
                                     field="warranty_until", rule="R-MH-12"))
     # The warranty ends in the future, as a rule.
     errors += date_errors(data.get("warranty_until"), "warranty_until", "质保期", today,
@@ -85,12 +85,12 @@ def release_retention(case: Application, *, acting_user, data: dict, request=Non
     open_move(case, Action.RELEASE_RETENTION, acting_user=acting_user)
     payment = case.payments.filter(retention__gt=0, retention_released_on__isnull=True).first()
     if payment is None:
-        raise Conflict("no_retention", "该项目没有待返还的质保金", field="retention",
+        raise Conflict(Code.NO_RETENTION, "该项目没有待返还的质保金", field="retention",
                        rule="R-MH-12")
     on: date = data.get("on") or timezone.localdate()
     raise_if(date_errors(on, "on", "返还日期", timezone.localdate()))
     if payment.warranty_until and on < payment.warranty_until:
-        raise RuleViolation("warranty_running", f"质保期至 {payment.warranty_until:%Y-%m-%d}，"
+        raise RuleViolation(Code.WARRANTY_RUNNING, f"质保期至 {payment.warranty_until:%Y-%m-%d}，"
                             "期满后方可返还质保金", field="on", rule="R-MH-12")
     with transaction.atomic():
         payment.retention_released_on = on

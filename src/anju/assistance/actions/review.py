@@ -29,7 +29,7 @@ from anju.assistance.models import (
     Transition,
 )
 from anju.kit.dates import date_errors
-from anju.kit.errors import Conflict, Forbidden, RuleViolation
+from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
 from anju.policy.rules import profile_for
 from anju.registry.models import House, Household
 
@@ -46,7 +46,7 @@ def case_problems(*, division_code: str, on: date, method: str, persons: int,
     profile = profile_for(division_code, on)
     errors = []
     if method not in Method.values:
-        return [RuleViolation("invalid_choice", f"改造方式 {method!r} 不在代码表中",
+        return [RuleViolation(Code.CHOICE_INVALID, f"改造方式 {method!r} 不在代码表中",
                               field="method", rule="R-MH-5")]
     unmet = rules.method_unmet(method, has_house=house is not None, grade=grade,
                                color_steel=bool(house and house.color_steel))
@@ -72,14 +72,14 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
     certification = current_certification(household, on)
     if certification is None:
         errors.append(RuleViolation(
-            "not_certified",
+            Code.NOT_CERTIFIED,
             "该农户在申请日期没有有效的低收入群体认定（须经民政或乡村振兴部门认定）",
             field="household_id", rule="R-MH-1"))
     house = None
     if data.get("house_id") is not None:
         house = House.objects.filter(pk=data["house_id"], household=household).first()
         if house is None:
-            errors.append(RuleViolation("house_not_of_household", "该房屋不属于申请农户",
+            errors.append(RuleViolation(Code.HOUSE_NOT_OF_HOUSEHOLD, "该房屋不属于申请农户",
                                         field="house_id"))
     grade = house.grade if house else ""
     if house is not None or data.get("house_id") is None:
@@ -92,7 +92,7 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
     main_area, auxiliary = data.get("main_area"), data.get("auxiliary_area") or Decimal("0")
     subsidy = data.get("subsidy_amount")
     if subsidy is None:
-        errors.append(RuleViolation("field_required", "补助金额不能为空",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "补助金额不能为空",
                                     field="subsidy_amount", rule="R-MH-6"))
     else:
         errors += case_problems(
@@ -128,7 +128,7 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
                 details={"method": case.method, "subsidy_amount": str(subsidy)})
             cases_changed([case.division_code])
     except IntegrityError:
-        raise Conflict("application_exists", "该农户已有正在办理的改造申请",
+        raise Conflict(Code.APPLICATION_EXISTS, "该农户已有正在办理的改造申请",
                        field="household_id", rule="R-MH-3") from None
     return case
 
@@ -141,13 +141,13 @@ def village_review(case: Application, *, acting_user, data: dict, request=None):
     errors = date_errors(on, "on", "评议日期", timezone.localdate(),
                          not_before=case.applied_on, before_label="申请日期")
     if data.get("passed") is None:
-        errors.append(RuleViolation("field_required", "须填写评议结果", field="passed"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写评议结果", field="passed"))
     attendance = data.get("attendance")
     if attendance is not None and attendance < 1:
-        errors.append(RuleViolation("invalid_value", "参会人数应大于零", field="attendance"))
+        errors.append(RuleViolation(Code.INVALID_VALUE, "参会人数应大于零", field="attendance"))
     minutes = attachments_of(case, [data.get("minutes_id")], "minutes_id")
     if not minutes:
-        errors.append(RuleViolation("minutes_required", "须上传民主评议会议记录扫描件",
+        errors.append(RuleViolation(Code.MINUTES_REQUIRED, "须上传民主评议会议记录扫描件",
                                     field="minutes_id", rule="R-MH-3"))
     raise_if(errors)
     passed = bool(data["passed"])
@@ -169,7 +169,7 @@ def township_review(case: Application, *, acting_user, data: dict, request=None)
     errors = date_errors(on, "on", "初审日期", timezone.localdate(),
                          not_before=case.applied_on, before_label="申请日期")
     if data.get("passed") is None:
-        errors.append(RuleViolation("field_required", "须填写初审结果", field="passed"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写初审结果", field="passed"))
     raise_if(errors)
     passed = bool(data["passed"])
     with transaction.atomic():
@@ -185,7 +185,7 @@ def publish_notice(case: Application, *, acting_user, data: dict, request=None) 
     level, starts, ends = data.get("level"), data.get("starts_on"), data.get("ends_on")
     errors = []
     if level not in NoticeLevel.values:
-        errors.append(RuleViolation("invalid_choice", "公示层级应为 village、township 或 county",
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "公示层级应为 village、township 或 county",
                                     field="level", rule="R-MH-4"))
     today = timezone.localdate()
     # A notice may still be up: its end is the one date here that may lie ahead.
@@ -195,11 +195,11 @@ def publish_notice(case: Application, *, acting_user, data: dict, request=None) 
     if not dated:
         days = profile_for(case.division_code, starts).notice_days
         if ends < starts:
-            errors.append(RuleViolation("date_out_of_order", "公示结束日期不能早于开始日期",
+            errors.append(RuleViolation(Code.DATE_OUT_OF_ORDER, "公示结束日期不能早于开始日期",
                                         field="ends_on"))
         elif (ends - starts).days + 1 < days:
             errors.append(RuleViolation(
-                "notice_too_short", f"公示期不少于 {days} 天（{starts:%m-%d} 起应至少公示到 "
+                Code.NOTICE_TOO_SHORT, f"公示期不少于 {days} 天（{starts:%m-%d} 起应至少公示到 "
                 f"{starts + timedelta(days=days - 1):%m-%d}）", field="ends_on", rule="R-MH-4"))
     photo = attachments_of(case, [data.get("photo_id")], "photo_id")
     raise_if(errors)
@@ -225,12 +225,12 @@ def record_objection(case: Application, *, acting_user, data: dict, request=None
     on = data.get("on") or timezone.localdate()
     errors = date_errors(on, "on", "异议提出日期", timezone.localdate())
     if not text:
-        errors.append(RuleViolation("field_required", "异议内容不能为空", field="text"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "异议内容不能为空", field="text"))
     notice = None
     if data.get("notice_id") is not None:
         notice = case.notices.filter(pk=data["notice_id"]).first()
         if notice is None:
-            errors.append(RuleViolation("not_found", "该公示不属于本申请", field="notice_id"))
+            errors.append(RuleViolation(Code.NOT_FOUND, "该公示不属于本申请", field="notice_id"))
     raise_if(errors)
     with transaction.atomic():
         made = Objection.objects.create(application=case, notice=notice, raised_on=on,
@@ -247,12 +247,12 @@ def resolve_objection(case: Application, *, acting_user, data: dict, request=Non
     on = data.get("on") or timezone.localdate()
     errors = []
     if objection is None:
-        errors.append(RuleViolation("not_found", "该异议不属于本申请", field="objection_id"))
+        errors.append(RuleViolation(Code.NOT_FOUND, "该异议不属于本申请", field="objection_id"))
     elif objection.resolved_on is not None:
-        raise Conflict("objection_resolved", "该异议已处理", field="objection_id",
+        raise Conflict(Code.OBJECTION_RESOLVED, "该异议已处理", field="objection_id",
                        rule="R-MH-4")
     if not resolution:
-        errors.append(RuleViolation("field_required", "须填写处理结果", field="resolution"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写处理结果", field="resolution"))
     if objection is not None:
         errors += date_errors(on, "on", "处理日期", timezone.localdate(),
                               not_before=objection.raised_on, before_label="异议提出日期")
@@ -269,7 +269,7 @@ def check_approver(case: Application, *, acting_user) -> None:
     """R-MH-3: only civil affairs, rural revitalisation and housing take part (403)."""
     check(acting_user, "assistance.approve")
     if acting_user.department not in APPROVERS:
-        raise Forbidden("只有民政、乡村振兴、住建部门参与联合审批", code="wrong_department",
+        raise Forbidden("只有民政、乡村振兴、住建部门参与联合审批", code=Code.WRONG_DEPARTMENT,
                         rule="R-MH-3", obj=case)
 
 
@@ -281,16 +281,16 @@ def department_approve(case: Application, *, acting_user, data: dict, request=No
     open_move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user,
               version=data.get("version"))
     if case.approvals.filter(department=department).exists():
-        raise Conflict("already_decided", "本部门已对该申请作出审批意见，不能重复审批",
+        raise Conflict(Code.ALREADY_DECIDED, "本部门已对该申请作出审批意见，不能重复审批",
                        field="decision", rule="R-MH-3")
     decision, on = data.get("decision"), data.get("on") or timezone.localdate()
     errors = date_errors(on, "on", "审批日期", timezone.localdate(),
                          not_before=case.applied_on, before_label="申请日期")
     if decision not in ("approve", "reject"):
-        errors.append(RuleViolation("invalid_choice", "审批意见应为 approve 或 reject",
+        errors.append(RuleViolation(Code.CHOICE_INVALID, "审批意见应为 approve 或 reject",
                                     field="decision", rule="R-MH-3"))
     if decision == "reject" and not _text(data, "comment"):
-        errors.append(RuleViolation("field_required", "不同意时须说明理由", field="comment"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "不同意时须说明理由", field="comment"))
     raise_if(errors)
     with transaction.atomic():
         try:
@@ -299,7 +299,7 @@ def department_approve(case: Application, *, acting_user, data: dict, request=No
                                         decision=decision, on=on, decided_by=acting_user,
                                         comment=_text(data, "comment"))
         except IntegrityError:
-            raise Conflict("already_decided", "本部门已对该申请作出审批意见，不能重复审批",
+            raise Conflict(Code.ALREADY_DECIDED, "本部门已对该申请作出审批意见，不能重复审批",
                            field="decision", rule="R-MH-3") from None
         approvals = dict(case.approvals.values_list("department", "decision"))
         done = rules.all_approved(approvals)
@@ -333,14 +333,14 @@ def waive(case: Application, *, acting_user, data: dict, request=None):
     on = data.get("on") or timezone.localdate()
     errors = date_errors(on, "on", "确认日期", timezone.localdate())
     if not _text(data, "reason"):
-        errors.append(RuleViolation("field_required", "须说明放弃改造的原因", field="reason"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须说明放弃改造的原因", field="reason"))
     letter = attachments_of(case, [data.get("letter_id")], "letter_id")
     proof = attachments_of(case, [data.get("proof_id")], "proof_id")
     if not letter:
-        errors.append(RuleViolation("waiver_letter_required", "须上传农户放弃改造申请书",
+        errors.append(RuleViolation(Code.WAIVER_LETTER_REQUIRED, "须上传农户放弃改造申请书",
                                     field="letter_id", rule="R-MH-5"))
     if not proof:
-        errors.append(RuleViolation("waiver_proof_required", "须上传有其他安全住房的证明",
+        errors.append(RuleViolation(Code.WAIVER_PROOF_REQUIRED, "须上传有其他安全住房的证明",
                                     field="proof_id", rule="R-MH-5"))
     raise_if(errors)
     changes = {"waived_on": on, "method": Method.WAIVER, "subsidy_amount": Decimal("0")}
@@ -361,7 +361,7 @@ def reject(case: Application, *, acting_user, data: dict, request=None):
     on = data.get("on") or timezone.localdate()
     errors = date_errors(on, "on", "日期", timezone.localdate())
     if not reason:
-        errors.append(RuleViolation("field_required", "须说明不予通过的原因", field="reason"))
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "须说明不予通过的原因", field="reason"))
     raise_if(errors)
     with transaction.atomic():
         move(case, Action.REJECT, acting_user=acting_user, on=on, comment=reason,

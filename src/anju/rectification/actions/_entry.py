@@ -8,7 +8,7 @@ from django.utils import timezone
 from anju.appraisal.models import Appraisal
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
-from anju.kit.errors import RuleViolation, ValidationErrors, version_conflict
+from anju.kit.errors import Code, RuleViolation, ValidationErrors, version_conflict
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
 from anju.rectification.codes import ENGINEERING, EntryStatus
@@ -107,7 +107,7 @@ def _photos(entry: LedgerEntry, ids) -> list[int]:
                 .values_list("pk", flat=True))
     missing = [i for i in ids if i not in found]
     if missing:
-        raise RuleViolation("photo_not_found", f"照片 {missing[0]} 不是本房屋的附件",
+        raise RuleViolation(Code.PHOTO_NOT_FOUND, f"照片 {missing[0]} 不是本房屋的附件",
                             field="photo_ids")
     return ids
 

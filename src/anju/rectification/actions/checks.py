@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.accounts.access import check
 from anju.kit.dates import date_errors
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.rectification.actions._entry import (
     _interval,
     _move,
@@ -32,21 +32,23 @@ def record_control_check(entry: LedgerEntry, *, acting_user, data: dict,
     _refuse_if_blocked(entry, action)
     errors = []
     if data.get("level") not in CheckLevel.values:
-        errors.append(RuleViolation("choice_invalid", f"检查方式“{data.get('level')}”不是有效选项",
+        errors.append(RuleViolation(Code.CHOICE_INVALID,
+                                    f"检查方式“{data.get('level')}”不是有效选项",
                                     field="level", rule="R-CJ-7"))
     if not isinstance(holds, bool):
-        errors.append(RuleViolation("field_required", "请说明管控措施是否有效", field="holds",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "请说明管控措施是否有效", field="holds",
                                     rule="R-CJ-7"))
     errors += date_errors(data.get("checked_on"), "checked_on", "检查日期", today)
     _raise_if(errors)
     checked_on = data["checked_on"]
     if checked_on < entry.opened_on:
-        raise RuleViolation("check_before_entry", "检查日期不能早于列入台账的日期",
+        raise RuleViolation(Code.CHECK_BEFORE_ENTRY, "检查日期不能早于列入台账的日期",
                             field="checked_on", rule="R-CJ-7")
     photos = _photos(entry, data.get("photo_ids"))
     note = _note(data)
     if not holds and not note:
-        raise RuleViolation("field_required", "管控失效时应写明情况", field="note", rule="R-CJ-7")
+        raise RuleViolation(Code.FIELD_REQUIRED, "管控失效时应写明情况", field="note",
+                            rule="R-CJ-7")
     row = ControlCheck.objects.create(
         entry=entry, division_code=entry.division_code, level=data["level"],
         checked_on=checked_on, holds=holds, note=note, recorded_by=acting_user)

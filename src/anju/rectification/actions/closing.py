@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.accounts.access import check
 from anju.kit.dates import date_errors
-from anju.kit.errors import Conflict, RuleViolation
+from anju.kit.errors import Code, Conflict, RuleViolation
 from anju.rectification.actions._entry import (
     NOTE_MAX,
     _alert,
@@ -37,15 +37,15 @@ def record_acceptance(entry: LedgerEntry, *, acting_user, data: dict,
     errors = date_errors(data.get("accepted_on"), "accepted_on", "验收日期", today)
     inspectors = [str(i).strip()[:80] for i in (data.get("inspectors") or []) if str(i).strip()]
     if not inspectors:
-        errors.append(RuleViolation("field_required", "请填写验收人员", field="inspectors",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "请填写验收人员", field="inspectors",
                                     rule="R-CJ-8"))
     if not isinstance(passed, bool):
-        errors.append(RuleViolation("field_required", "请说明验收是否合格", field="passed",
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "请说明验收是否合格", field="passed",
                                     rule="R-CJ-8"))
     _raise_if(errors)
     accepted_on = data["accepted_on"]
     if accepted_on < facts.last_engineering_on:
-        raise RuleViolation("acceptance_before_completion", "验收日期不能早于工程措施完成日期",
+        raise RuleViolation(Code.ACCEPTANCE_BEFORE_COMPLETION, "验收日期不能早于工程措施完成日期",
                             field="accepted_on", rule="R-CJ-8")
     photos = _photos(entry, data.get("photo_ids"))
     note = _note(data)
@@ -74,7 +74,7 @@ def sign_off_rectification(entry: LedgerEntry, *, acting_user, data: dict, reque
     _raise_if(date_errors(data.get("closed_on"), "closed_on", "销号日期", today))
     closed_on = data["closed_on"]
     if facts.accepted_on and closed_on < facts.accepted_on:
-        raise RuleViolation("signoff_before_acceptance", "销号日期不能早于验收日期",
+        raise RuleViolation(Code.SIGNOFF_BEFORE_ACCEPTANCE, "销号日期不能早于验收日期",
                             field="closed_on", rule="R-CJ-8")
     _move(entry, Action.SIGN_OFF, acting_user=acting_user, on=closed_on, comment=_note(data),
           version=data.get("version"), request=request, closed_on=closed_on, red_alert=False,
@@ -92,9 +92,10 @@ def reopen_rectification(entry: LedgerEntry, *, acting_user, reason: str, reques
     _refuse_if_blocked(entry, Action.REOPEN)
     reason = (reason or "").strip()[:NOTE_MAX]
     if not reason:
-        raise RuleViolation("field_required", "撤销销号应写明理由", field="reason", rule="R-CJ-8")
+        raise RuleViolation(Code.FIELD_REQUIRED,
+                            "撤销销号应写明理由", field="reason", rule="R-CJ-8")
     if LedgerEntry.objects.filter(house_id=entry.house_id, status__in=NOT_CLOSED).exists():
-        raise Conflict("house_on_ledger", "该房屋已有未销号的整治台账", field="house_id",
+        raise Conflict(Code.HOUSE_ON_LEDGER, "该房屋已有未销号的整治台账", field="house_id",
                        rule="R-CJ-4")
     house = House.objects.get(pk=entry.house_id)
     _move(entry, Action.REOPEN, acting_user=acting_user, on=today, comment=reason,

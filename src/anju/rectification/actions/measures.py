@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.accounts.access import check
 from anju.kit.dates import date_errors
-from anju.kit.errors import RuleViolation
+from anju.kit.errors import Code, RuleViolation
 from anju.rectification.actions._entry import (
     NOTE_MAX,
     _interval,
@@ -34,7 +34,7 @@ def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
     today = today or timezone.localdate()
     kind = data.get("kind")
     if kind not in MeasureKind.values:
-        raise RuleViolation("choice_invalid", f"整治措施“{kind}”不是有效选项", field="kind",
+        raise RuleViolation(Code.CHOICE_INVALID, f"整治措施“{kind}”不是有效选项", field="kind",
                             rule="R-CJ-5")
     started, completed = data.get("started_on"), data.get("completed_on")
     control = kind in CONTROL
@@ -49,11 +49,12 @@ def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
     floor = entry.appraised_on
     for field, value in (("started_on", started), ("completed_on", completed)):
         if floor and value and value < floor:
-            raise RuleViolation("measure_before_appraisal",
+            raise RuleViolation(Code.MEASURE_BEFORE_APPRAISAL,
                                 f"措施日期不能早于鉴定日期（{floor:%Y-%m-%d}）", field=field,
                                 rule="R-CJ-5")
     if started and completed and completed < started:
-        raise RuleViolation("date_order", "完成日期不能早于开始日期", field="completed_on")
+        raise RuleViolation(Code.DATE_OUT_OF_ORDER,
+                            "完成日期不能早于开始日期", field="completed_on")
     photos = _photos(entry, data.get("photo_ids"))
     note = _note(data)
     planned = entry.measures.filter(kind=kind, started_on__isnull=True,
@@ -107,10 +108,10 @@ def record_engineering_plan(entry: LedgerEntry, *, acting_user, plan: str,
     _refuse_if_blocked(entry, Action.PLAN_ENGINEERING)
     plan = (plan or "").strip()[:NOTE_MAX]
     if not plan:
-        raise RuleViolation("field_required", "请写明工程措施计划", field="plan", rule="R-CJ-5")
+        raise RuleViolation(Code.FIELD_REQUIRED, "请写明工程措施计划", field="plan", rule="R-CJ-5")
     _raise_if(date_errors(due_on, "due_on", "计划完成日期", today, required=False, plan=True))
     if due_on is not None and due_on < today:
-        raise RuleViolation("date_in_past", "计划完成日期不能早于今天", field="due_on")
+        raise RuleViolation(Code.DATE_IN_PAST, "计划完成日期不能早于今天", field="due_on")
     _move(entry, Action.PLAN_ENGINEERING, acting_user=acting_user, on=today, comment=plan,
           details={"due_on": str(due_on) if due_on else None}, version=version,
           engineering_plan=plan, engineering_due_on=due_on)

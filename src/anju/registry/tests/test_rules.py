@@ -6,13 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry.rules import (
     build_year_band,
     id_check_character,
     id_number_valid,
-    mask_account,
-    mask_id_number,
-    mask_phone,
     sniff_content_type,
     storey_band,
 )

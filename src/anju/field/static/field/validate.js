@@ -106,10 +106,10 @@ function check(value, schema, root, path, errors) {
     }
   }
   if (schema.const !== undefined && value !== schema.const) {
-    errors.push({ field: path, code: "invalid_choice", message: `${name}的值不正确` });
+    errors.push({ field: path, code: "choice_invalid", message: `${name}的值不正确` });
   }
   if (schema.enum && !schema.enum.some((option) => option === value)) {
-    errors.push({ field: path, code: "invalid_choice", message: `${name}不在可选范围内` });
+    errors.push({ field: path, code: "choice_invalid", message: `${name}不在可选范围内` });
   }
 
   if (typeof value === "number") {
