@@ -18,7 +18,6 @@ from anju.appraisal.codes import (
     InspectionLevel,
     SiteHazard,
 )
-from anju.appraisal.hooks import appraised
 from anju.appraisal.models import (
     Appraisal,
     ControlOrder,
@@ -32,9 +31,9 @@ from anju.audit.actions import record as audit
 from anju.audit.models import Action
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, ValidationErrors
+from anju.kit.events import records_changed
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
-from anju.registry.hooks import house_changed
 from anju.registry.models import Attachment, House, RecordEvent
 
 AWAITING = (ScreeningResult.SERIOUS, ScreeningResult.SOME)
@@ -173,7 +172,7 @@ def record_inspection(house: House, *, acting_user, data: dict,
         _report_hazard(house, acting_user=acting_user, found_on=inspection.inspected_on,
                        source=HazardSource.INSPECTION, description=findings,
                        controls=data.get("controls"), inspection=inspection)
-    house_changed(house.pk)
+    records_changed(houses=[house.pk])
     return inspection
 
 
@@ -217,7 +216,7 @@ def record_screening(house: House, *, acting_user, data: dict,
             source=HazardSource.SCREENING, description=f"排查初判存在严重安全隐患：{described}",
             controls=data.get("controls"), screening=screening)
     refresh_house_state(house, acting_user=acting_user)
-    house_changed(house.pk)
+    records_changed(houses=[house.pk])
     return screening
 
 
@@ -295,6 +294,6 @@ def record_appraisal(house: House, *, acting_user, data: dict,
         division_code=house.division_code,
         changes={"appraisal": appraisal.pk, "grade": appraisal.grade,
                  "computed_grade": appraisal.computed_grade, "house_grade": [before, house.grade]})
-    appraised(appraisal)  # R-CJ-4: a C/D house goes onto the ledger in this transaction
-    house_changed(house.pk)
+    # R-CJ-4: a C/D house goes onto the ledger in this transaction
+    records_changed(houses=[house.pk], appraisals=[appraisal])
     return appraisal

@@ -16,6 +16,7 @@ from anju.appraisal.codes import (
 )
 from anju.registry.codes import Grade, ScreeningResult
 from anju.registry.models import Attachment, House
+from anju.registry.village import VillageCopy
 
 
 class ScreeningItemKind(models.Model):
@@ -51,6 +52,8 @@ class Inspection(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(house="house_id")
+
     class Meta:
         verbose_name = "检查记录"
         verbose_name_plural = "检查记录"
@@ -71,6 +74,8 @@ class Screening(models.Model):
     note = models.TextField("备注", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "排查初判"
@@ -108,6 +113,8 @@ class Appraisal(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(house="house_id")
+
     class Meta:
         verbose_name = "安全性鉴定"
         verbose_name_plural = "安全性鉴定"
@@ -135,6 +142,8 @@ class Hazard(models.Model):
                                   related_name="hazards")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "新增隐患"

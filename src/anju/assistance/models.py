@@ -26,6 +26,7 @@ from anju.assistance.codes import (
 from anju.crypto import EncryptedCharField, LookupHashField
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, House, Household
+from anju.registry.village import VillageCopy
 
 User = settings.AUTH_USER_MODEL
 
@@ -46,6 +47,8 @@ class Certification(models.Model):
                                  related_name="+", verbose_name="认定材料")
     certified_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(household="household_id")
 
     class Meta:
         verbose_name = "低收入群体认定"
@@ -170,6 +173,8 @@ class Application(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    village_copy = VillageCopy(household="household_id")
+
     class Meta:
         verbose_name = "农村危房改造申请"
         verbose_name_plural = "农村危房改造申请"
@@ -292,6 +297,8 @@ class Payment(models.Model):
     paid_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(household="application__household_id")
+
     class Meta:
         ordering = ["paid_on", "id"]
 
@@ -325,6 +332,8 @@ class Transition(models.Model):
     comment = models.CharField(max_length=500, blank=True)
     details = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(household="application__household_id")
 
     class Meta:
         ordering = ["id"]

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from anju.assistance import rules
 from anju.assistance.codes import Status
-from anju.assistance.hooks import cases_changed
 from anju.assistance.models import Application
+from anju.kit.events import records_changed
 from anju.policy.rules import profile_resolver
 
 # Cases due for payment within this many days are flagged "near the deadline".
@@ -45,7 +45,7 @@ def flag_late_cases(today: date | None = None) -> int:
             Application.objects.filter(pk=pk).update(
                 payment_overdue=new[0], payment_due_soon=new[1], old_house_overdue=new[2],
                 window_late=new[3])
-            cases_changed([code])
+            records_changed(divisions=[code])
             changed += 1
     return changed
 

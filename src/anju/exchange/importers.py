@@ -30,9 +30,9 @@ from anju.divisions.queries import check_village
 from anju.divisions.scope import scoped
 from anju.exchange.columns import HOUSE_COLUMNS, HOUSEHOLD_COLUMNS, row_values
 from anju.kit.errors import AnjuError, Code, RuleViolation
+from anju.kit.events import records_changed
 from anju.registry.actions import HOUSE_FIELDS, HOUSEHOLD_FIELDS, SENSITIVE
 from anju.registry.bulk import insert_rows, reserve_ids, row_adapter
-from anju.registry.hooks import house_changed, house_moved
 from anju.registry.models import House, Household, Member, RecordEvent
 from anju.registry.rules import (
     check_house,
@@ -380,20 +380,17 @@ class HouseImporter(_Importer):
                                       values={f: full[f] for f in HOUSE_FIELDS}))
         insert_rows(House, ("id", *_HOUSE_COLUMNS), houses)
         insert_rows(RecordEvent, self._EVENT, events)
-        for pk in ids:
-            house_changed(pk)
+        records_changed(houses=ids)
         return ids
 
     def take_back(self, first: int, last: int) -> None:
         """Delete the houses with ids first..last that this import wrote (with what the apps
-        above made of them), and tell those apps through the registry's hooks: the field app
+        above made of them), and tell those apps through the "records changed" event: the field app
         notes each house gone from its village, the statistics count the village again."""
         gone = list(House.objects.filter(pk__range=(first, last)).values_list(
             "pk", "division_code"))
         House.objects.filter(pk__range=(first, last)).delete()
-        for pk, code in gone:
-            house_changed(pk)
-            house_moved(pk, code)
+        records_changed(houses=[pk for pk, _ in gone], divisions=[code for _, code in gone])
 
 
 IMPORTERS = {"households": HouseholdImporter, "houses": HouseImporter}

@@ -7,11 +7,8 @@ class FieldConfig(AppConfig):
 
     def ready(self):
         # Every change of a house goes into the sequence that phones download by (ADR 0022),
-        # in the changing transaction, through the registry's hook (it may not import us).
-        from anju.field.models import Submission
-        from anju.field.sync import note_house_changed
-        from anju.registry.hooks import copies_village, on_house_changed
+        # in the changing transaction, through the one "records changed" event.
+        from anju.field.sync import on_records_changed
+        from anju.kit.events import listen
 
-        on_house_changed(note_house_changed)
-        # A house's captures follow it to a new village, for the reviewers there.
-        copies_village(Submission, house="house_id")
+        listen("field sequence", on_records_changed)

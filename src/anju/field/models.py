@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from anju.registry.models import House
+from anju.registry.village import VillageCopy
 
 
 class Kind(models.TextChoices):
@@ -77,6 +78,8 @@ class Submission(models.Model):
                                     blank=True, related_name="+", verbose_name="审核人")
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.CharField("审核意见", max_length=300, blank=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "外业采集记录"

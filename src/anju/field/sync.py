@@ -25,6 +25,7 @@ from anju.divisions.scope import scoped
 from anju.field import rules
 from anju.field.models import FieldChange
 from anju.kit.errors import Code, Malformed
+from anju.kit.events import RecordsChanged
 from anju.quality import fields as verifiable
 from anju.quality.models import Finding, FindingEvent, FindingStatus
 from anju.rectification.codes import NOT_CLOSED, CheckLevel
@@ -52,8 +53,13 @@ MAX_LIMIT = 5000
 # --- the change sequence --------------------------------------------------------------------
 
 
+def on_records_changed(change: RecordsChanged) -> None:
+    for house_id in sorted(change.houses):
+        note_house_changed(house_id)
+
+
 def note_house_changed(house_id: int) -> None:
-    """Append the house to the change sequence (registry.hooks, inside the changing
+    """Append the house to the change sequence ("records changed", inside the changing
     transaction). A house that moved village is noted under its old village as well."""
     code = House.objects.filter(pk=house_id).values_list("division_code", flat=True).first()
     last = (FieldChange.objects.filter(house_id=house_id).order_by("-seq")

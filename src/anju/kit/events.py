@@ -31,9 +31,17 @@ Listener = Callable[[RecordsChanged], None]
 _listeners: dict[str, Listener] = {}
 
 
-def listen(name: str, listener: Listener) -> None:
-    """Register `listener` under `name`; registering a name again replaces it (tests reload)."""
-    _listeners[name] = listener
+def listen(name: str, listener: Listener, *, first: bool = False) -> None:
+    """Register `listener` under `name`; registering a name again replaces it. `first` puts it
+    before the others: the ledger, which the others read, follows an appraisal first."""
+    _listeners.pop(name, None)
+    if first:
+        rest = dict(_listeners)
+        _listeners.clear()
+        _listeners[name] = listener
+        _listeners.update(rest)
+    else:
+        _listeners[name] = listener
 
 
 def listeners() -> tuple[str, ...]:

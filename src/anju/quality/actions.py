@@ -15,6 +15,7 @@ from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, within
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, NotFound, RuleViolation, ValidationErrors
+from anju.kit.events import RecordsChanged
 from anju.policy.rules import profile_for, profile_resolver
 from anju.quality import fields
 from anju.quality.facts import Chunk, chunks, context_for, context_for_house, load_facts
@@ -68,9 +69,15 @@ def _is_conflict(error: Exception) -> bool:
     return isinstance(error, IntegrityError) or type(error).__name__ == "UniqueViolation"
 
 
+def on_records_changed(change: RecordsChanged) -> None:
+    """R-CJ-3: every change of a house re-runs the checks on it."""
+    for house_id in sorted(change.houses):
+        recheck_house(house_id)
+
+
 def recheck_house(house_id: int, *, today: date | None = None) -> tuple[int, int]:
     """Run every check on one house (called inside each saving transaction through
-    registry.hooks); returns (opened, closed)."""
+    the "records changed" event); returns (opened, closed)."""
     today = today or timezone.localdate()
     houses = Chunk(House.objects.filter(pk=house_id), (house_id, house_id + 1))
     facts = load_facts(houses, ALL_NEEDS)

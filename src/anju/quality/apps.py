@@ -6,13 +6,9 @@ class QualityConfig(AppConfig):
     verbose_name = "数据质量"
 
     def ready(self):
-        # R-CJ-3: every save of a house re-runs the checks, through the registry's hook (the
-        # registry may not import the apps above it).
-        from anju.quality.actions import recheck_house
-        from anju.quality.models import Finding, Verification
-        from anju.registry.hooks import copies_village, on_house_changed
+        # R-CJ-3: every save of a house re-runs the checks, through the one "records changed"
+        # event (the registry may not import the apps above it).
+        from anju.kit.events import listen
+        from anju.quality.actions import on_records_changed
 
-        on_house_changed(recheck_house)
-        # A house's verifications and findings follow it to a new village (registry.moving).
-        copies_village(Verification, house="house_id")
-        copies_village(Finding, house="house_id")
+        listen("data quality", on_records_changed)

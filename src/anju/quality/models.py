@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from anju.registry.models import House
+from anju.registry.village import VillageCopy
 
 
 class FindingKind(models.TextChoices):
@@ -47,6 +48,8 @@ class Verification(models.Model):
     note = models.TextField("备注", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(house="house_id")
+
     class Meta:
         verbose_name = "核实比对"
         verbose_name_plural = "核实比对"
@@ -75,6 +78,8 @@ class Finding(models.Model):
     # For verification findings: the value seen on site, which the record must come to equal.
     expected = models.JSONField("核实值", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "数据质量问题"

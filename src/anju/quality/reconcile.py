@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from anju.kit.events import records_changed
 from anju.quality import fields
 from anju.quality.facts import Chunk, remember_valid_ids
-from anju.quality.hooks import findings_changed
 from anju.quality.models import EventAction, Finding, FindingEvent, FindingStatus
 from anju.quality.rules import CHECKS, VERIFICATION_RULE, Context, HouseFacts, evaluate
 from anju.registry import bulk
@@ -59,7 +59,7 @@ def open_findings(new: list[NewFinding], *, source: str, today: date,
          now)
         for pk, n in zip(ids, new, strict=True)))
     _record_events(ids, EventAction.OPENED, actor=actor, note=note)
-    findings_changed({n.division_code for n in new})
+    records_changed(divisions={n.division_code for n in new})
     return ids
 
 
@@ -73,7 +73,7 @@ def close_findings(ids: list[int], *, today: date, note: str, actor=None,
     closed = Finding.objects.filter(pk__in=still_open, status=FindingStatus.OPEN).update(
         status=FindingStatus.CLOSED, closed_on=today)
     _record_events(still_open, action, actor=actor, note=note)
-    findings_changed(still_open.values())
+    records_changed(divisions=still_open.values())
     return closed
 
 

@@ -15,6 +15,7 @@ from anju.rectification.codes import (
     Programme,
 )
 from anju.registry.models import Attachment, House, Household
+from anju.registry.village import VillageCopy
 
 
 class LedgerEntry(models.Model):
@@ -53,6 +54,8 @@ class LedgerEntry(models.Model):
     closed_on = models.DateField("销号日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "整治台账"
@@ -95,6 +98,8 @@ class Measure(models.Model):
                                     related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(house="entry__house_id")
+
     class Meta:
         verbose_name = "整治措施"
         verbose_name_plural = "整治措施"
@@ -118,6 +123,8 @@ class ControlCheck(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(house="entry__house_id")
+
     class Meta:
         verbose_name = "管控检查"
         verbose_name_plural = "管控检查"
@@ -136,6 +143,8 @@ class Acceptance(models.Model):
     photos = models.ManyToManyField(Attachment, blank=True, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(house="entry__house_id")
 
     class Meta:
         verbose_name = "验收"
@@ -157,6 +166,8 @@ class Transition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
+
+    village_copy = VillageCopy(house="entry__house_id")
 
     class Meta:
         verbose_name = "台账状态变更"

@@ -21,8 +21,8 @@ from anju.kit.errors import (
     ValidationErrors,
     version_conflict,
 )
+from anju.kit.events import records_changed
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
-from anju.registry.hooks import house_changed, house_moved, household_moved
 from anju.registry.models import (
     Attachment,
     House,
@@ -182,12 +182,10 @@ def update_household(household: Household, *, acting_user, version: int,
     if moved:
         move_records(household.division_code, household_id=household.pk,
                      house_ids=household.houses.values_list("pk", flat=True))
-    for house_id in household.houses.values_list("pk", flat=True):
-        house_changed(house_id)
-    for house_id, from_code in houses_moved:
-        house_moved(house_id, from_code)
-    if moved:
-        household_moved(household.pk, moved_from, household.division_code)
+    # Both villages are counted again when the household moved (its houses name theirs).
+    records_changed(houses=household.houses.values_list("pk", flat=True),
+                    divisions=[code for _, code in houses_moved]
+                    + ([moved_from, household.division_code] if moved else []))
     return household
 
 
@@ -240,7 +238,7 @@ def register_house(*, acting_user, data: dict, today: date | None = None) -> Hou
     _record(actor=acting_user, action="house_registered", house=house,
             division_code=house.division_code,
             changes={f: _jsonable(getattr(house, f)) for f in HOUSE_FIELDS})
-    house_changed(house.pk)
+    records_changed(houses=[house.pk])
     return house
 
 
@@ -284,9 +282,7 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
             | ({"moved_from": moved_from} if moved else {}))
     if moved:
         move_records(house.division_code, house_ids=[house.pk])
-    house_changed(house.pk)
-    if moved:
-        house_moved(house.pk, moved_from)
+    records_changed(houses=[house.pk], divisions=[moved_from] if moved else [])
     return house
 
 
@@ -319,7 +315,7 @@ def set_responsible_persons(house: House, *, acting_user, persons: list[dict]) -
     _record(actor=acting_user, action="responsible_persons_set", house=house,
             division_code=house.division_code,
             changes={"responsible_persons": [f"{p['role']}:{p['name']}" for p in persons]})
-    house_changed(house.pk)
+    records_changed(houses=[house.pk])
     return house
 
 

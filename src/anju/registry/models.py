@@ -17,6 +17,7 @@ from anju.registry.codes import (
     Structure,
     Use,
 )
+from anju.registry.village import VillageCopy
 
 
 class Household(models.Model):
@@ -147,6 +148,8 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(house="house_id", household="household_id")
+
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
@@ -165,6 +168,8 @@ class RecordEvent(models.Model):
     changes = models.JSONField(default=dict)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(house="house_id", household="household_id")
 
     class Meta:
         verbose_name = "变更记录"

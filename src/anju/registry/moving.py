@@ -1,13 +1,12 @@
 """A household or a house that moves to another village takes its records along: every row
-that copies its village into `division_code` for scoping (registry.hooks.copies_village) is
+that copies its village into `division_code` for scoping (a `village_copy`, registry.village) is
 rewritten in the moving transaction, so the new village's clerks read and close them and the
 old village's no longer see them."""
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db.models import Q
-
-from anju.registry.hooks import village_copies
 
 
 def move_records(to_code: str, *, house_ids: Iterable[int] = (),
@@ -16,7 +15,10 @@ def move_records(to_code: str, *, house_ids: Iterable[int] = (),
     the village `to_code`; returns how many rows changed."""
     house_ids = list(house_ids)
     changed = 0
-    for copy in village_copies():
+    for model in apps.get_models():
+        copy = getattr(model, "village_copy", None)
+        if copy is None:
+            continue
         rows = Q()
         if copy.house and house_ids:
             rows |= Q(**{f"{copy.house}__in": house_ids})
@@ -26,6 +28,6 @@ def move_records(to_code: str, *, house_ids: Iterable[int] = (),
                 own &= Q(**{f"{copy.house}__isnull": True})
             rows |= own
         if rows:
-            changed += (copy.model.objects.filter(rows).exclude(division_code=to_code)
+            changed += (model.objects.filter(rows).exclude(division_code=to_code)
                         .update(division_code=to_code))
     return changed

@@ -3,9 +3,9 @@
 Village rows are counted from the records (houses, ledger entries, findings, applications)
 with one grouped query per table; the rows of townships, counties, prefectures and provinces
 are the sums of their children's rows, so a county's summary reads about twenty rows. The
-hooks mark a village dirty inside the changing transaction and enqueue `refresh_stats` once
-it commits; the task counts the dirty villages again, sums their ancestors and writes the
-day's snapshot of those ancestors.
+"records changed" listener marks a village dirty inside the changing transaction and enqueues
+`refresh_stats` once it commits; the task counts the dirty villages again, sums their ancestors
+and writes the day's snapshot of those ancestors.
 """
 
 import os
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, within
+from anju.kit.events import RecordsChanged
 from anju.quality.models import Finding, FindingStatus
 from anju.rectification.codes import UNDER_CONTROL_CHECKS, EntryStatus
 from anju.rectification.models import LedgerEntry
@@ -264,15 +265,10 @@ def _refresh_after_commit() -> None:
 # ---------------------------------------------------------------- hook callbacks
 
 
-def on_house_changed(house_id: int) -> None:
-    code = House.objects.filter(pk=house_id).values_list("division_code", flat=True).first()
-    if code:
-        mark_dirty([code])
-
-
-def on_house_moved(house_id: int, from_code: str) -> None:
-    mark_dirty([from_code])
-
-
-def on_household_moved(household_id: int, from_code: str, to_code: str) -> None:
-    mark_dirty([from_code, to_code])
+def on_records_changed(change: RecordsChanged) -> None:
+    """Count again the villages of the changed houses and the divisions named."""
+    codes = set(change.divisions)
+    if change.houses:
+        codes |= set(House.objects.filter(pk__in=change.houses)
+                     .values_list("division_code", flat=True))
+    mark_dirty(codes)

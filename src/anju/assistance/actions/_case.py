@@ -8,11 +8,11 @@ from django.utils import timezone
 from anju.accounts.access import check
 from anju.assistance import rules, transitions
 from anju.assistance.codes import Account, Stage
-from anju.assistance.hooks import cases_changed
 from anju.assistance.models import Application, CaseDocument, Transition
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.kit.errors import Code, RuleViolation, ValidationErrors, version_conflict
+from anju.kit.events import records_changed
 from anju.registry.models import Attachment
 
 TEXT_MAX = 500
@@ -85,7 +85,7 @@ def move(case: Application, action: str, *, acting_user, on: date, failed: bool 
         action=action, to_status=target, on=on, actor=acting_user,
         comment=(comment or "")[:TEXT_MAX], details=details or {})
     if target != case.status:
-        cases_changed([case.division_code])
+        records_changed(divisions=[case.division_code])
         audit.record(AuditAction.TRANSITION, actor=acting_user, obj=case, request=request,
                      details={"action": action, "from": case.status, "to": target})
     case.refresh_from_db()

@@ -13,6 +13,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
+from anju.kit.events import records_changed
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, Household
 from anju.registry.rules import id_number_valid, normalize_id_number
@@ -88,15 +89,12 @@ def current_certification(household: Household, on: date) -> Certification | Non
 
 def _sync_category(household: Household) -> None:
     """The household record shows its current category (the ledger's R-CJ-9 reads it)."""
-    from anju.registry.hooks import house_changed
-
     made = current_certification(household, timezone.localdate())
     category = made.category if made else ""
     if household.low_income_category != category:
         Household.objects.filter(pk=household.pk).update(low_income_category=category)
         household.low_income_category = category
-        for house_id in household.houses.values_list("pk", flat=True):
-            house_changed(house_id)
+        records_changed(houses=household.houses.values_list("pk", flat=True))
 
 
 def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:

@@ -19,7 +19,6 @@ from anju.assistance.actions._case import (
 )
 from anju.assistance.actions.certify import current_certification
 from anju.assistance.codes import APPROVERS, Action, DocumentKind, Method, NoticeLevel, Status
-from anju.assistance.hooks import cases_changed
 from anju.assistance.models import (
     Application,
     Approval,
@@ -30,6 +29,7 @@ from anju.assistance.models import (
 )
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
+from anju.kit.events import records_changed
 from anju.policy.rules import profile_for
 from anju.registry.models import House, Household
 
@@ -126,7 +126,7 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
                 application=case, division_code=case.division_code, from_status="",
                 action=Action.APPLY, to_status=Status.APPLIED, on=on, actor=acting_user,
                 details={"method": case.method, "subsidy_amount": str(subsidy)})
-            cases_changed([case.division_code])
+            records_changed(divisions=[case.division_code])
     except IntegrityError:
         raise Conflict(Code.APPLICATION_EXISTS, "该农户已有正在办理的改造申请",
                        field="household_id", rule="R-MH-3") from None

@@ -202,14 +202,14 @@ def test_changes_older_than_a_week_are_pruned_and_their_phones_download_everythi
     from django.core.management import call_command
 
     from anju.field.sync import current_cursor
-    from anju.registry.hooks import house_changed
+    from anju.kit.events import records_changed
 
     old = download(api(cast.cadre))
     FieldChange.objects.update(at=timezone.now() - timedelta(days=8))
-    house_changed(house.pk)  # changes of today
+    records_changed(houses=[house.pk])  # changes of today
     recent = download(api(cast.cadre))
     newer = make_house(division_code=SHANCHENG_V1)
-    house_changed(newer.pk)
+    records_changed(houses=[newer.pk])
     cursor = current_cursor()
     call_command("field_prune", stdout=io.StringIO())
     assert not FieldChange.objects.filter(at__lt=timezone.now() - timedelta(days=7)).exclude(

@@ -131,7 +131,7 @@ def test_the_finding_closes_when_the_record_comes_to_equal_what_was_seen(
         {"field": "lat", "observed": "42.512345", "reason": "坐标偏差"}))
     r = api(cast.shancheng).patch(f"/api/v1/houses/{house.pk}",
                                   {"version": house.version, "floors": 2})
-    assert r.status_code == 200  # the save rechecks the house (registry.hooks)
+    assert r.status_code == 200  # the save rechecks the house ("records changed")
     floors = Finding.objects.get(house=house, field="floors")
     assert (floors.status, floors.closed_on) == ("closed", TODAY)
     assert floors.events.last().note == "已整改：记录已与实地核实值一致"

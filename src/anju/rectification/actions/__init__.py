@@ -16,13 +16,13 @@ from anju.rectification.actions.closing import (
 from anju.rectification.actions.ledger import (
     backfill_ledger,
     enter_on_ledger,
-    on_appraised,
+    on_records_changed,
     sync_house_entries,
 )
 from anju.rectification.actions.measures import record_engineering_plan, record_measure
 
 __all__ = [
-    "backfill_ledger", "enter_on_ledger", "facts_of", "flag_overdue_checks", "on_appraised",
+    "backfill_ledger", "enter_on_ledger", "facts_of", "flag_overdue_checks", "on_records_changed",
     "record_acceptance", "record_control_check", "record_engineering_plan", "record_measure",
     "reopen_rectification", "sign_off_rectification", "sync_house_entries",
 ]

@@ -9,10 +9,10 @@ from anju.appraisal.models import Appraisal
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.kit.errors import Code, RuleViolation, ValidationErrors, version_conflict
+from anju.kit.events import records_changed
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
 from anju.rectification.codes import ENGINEERING, EntryStatus
-from anju.rectification.hooks import ledger_changed
 from anju.rectification.models import LedgerEntry, Transition
 from anju.registry.codes import Occupancy
 from anju.registry.models import Attachment, House
@@ -94,7 +94,7 @@ def _move(entry: LedgerEntry, action: str, *, acting_user, on: date, comment: st
     if target != entry.status:
         audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
                      details={"action": action, "from": entry.status, "to": target})
-    ledger_changed([entry.division_code])
+    records_changed(divisions=[entry.division_code])
     entry.refresh_from_db()
     return row
 

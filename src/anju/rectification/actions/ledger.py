@@ -1,4 +1,4 @@
-"""Entering the ledger: an appraised C/D house, the hooks that keep an entry in step with
+"""Entering the ledger: an appraised C/D house, the listener that keeps an entry in step with
 its house, and the bulk backfill."""
 
 from datetime import date, timedelta
@@ -8,10 +8,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from anju.appraisal.models import Appraisal, ControlOrder
+from anju.kit.events import RecordsChanged, records_changed
 from anju.policy.rules import profile_resolver
 from anju.rectification.actions._entry import _alert, _interval, _move, _programme
 from anju.rectification.codes import NOT_CLOSED, Action, EntryStatus, MeasureCategory
-from anju.rectification.hooks import ledger_changed
 from anju.rectification.models import LedgerEntry, Measure, Transition
 from anju.registry.codes import BUSINESS_USES, DANGEROUS_GRADES
 from anju.registry.models import House
@@ -20,7 +20,7 @@ from anju.registry.models import House
 def enter_on_ledger(appraisal: Appraisal, *, acting_user) -> LedgerEntry | None:
     """R-CJ-4: a C/D appraisal puts the house on the ledger (or regrades its open entry); an
     A/B appraisal of a house on the ledger is noted, since sign-off after repair needs it.
-    Runs inside record_appraisal's transaction (appraisal.hooks)."""
+    Runs inside record_appraisal's transaction (the "records changed" event)."""
     house = House.objects.select_related("household").get(pk=appraisal.house_id)
     entry = (LedgerEntry.objects.filter(house=house, status__in=NOT_CLOSED)
              .select_for_update().first())
@@ -59,12 +59,17 @@ def enter_on_ledger(appraisal: Appraisal, *, acting_user) -> LedgerEntry | None:
     return entry
 
 
-def on_appraised(appraisal: Appraisal) -> None:
-    enter_on_ledger(appraisal, acting_user=appraisal.recorded_by)
+def on_records_changed(change: RecordsChanged) -> None:
+    """The ledger follows what changed: an appraised C/D house goes on (R-CJ-4), an entry's
+    derived fields follow its house."""
+    for appraisal in change.appraisals:
+        enter_on_ledger(appraisal, acting_user=appraisal.recorded_by)
+    for house_id in sorted(change.houses):
+        sync_house_entries(house_id)
 
 
 def sync_house_entries(house_id: int) -> None:
-    """Keep an entry's derived fields in step with its house (registry.hooks): the red alert
+    """Keep an entry's derived fields in step with its house ("records changed"): the red alert
     (R-CJ-6), the business sector (R-CJ-10), the low-income programme (R-CJ-9), and its village
     when the house moves (an open entry is the new village's to close)."""
     entry = (LedgerEntry.objects.filter(house_id=house_id, status__in=NOT_CLOSED)
@@ -81,7 +86,7 @@ def sync_house_entries(house_id: int) -> None:
     if any(getattr(entry, k) != v for k, v in values.items()):
         LedgerEntry.objects.filter(pk=entry.pk).update(**values)
     if entry.division_code != house.division_code:
-        ledger_changed([entry.division_code, house.division_code])
+        records_changed(divisions=[entry.division_code, house.division_code])
 
 
 def backfill_ledger(division: str, *, today: date | None = None) -> int:
@@ -92,7 +97,7 @@ def backfill_ledger(division: str, *, today: date | None = None) -> int:
     with transaction.atomic():
         made = _backfill(division, today=today)
         if made:
-            ledger_changed([division])
+            records_changed(divisions=[division])
     if made:
         refresh_statistics([LedgerEntry, Transition])  # a bulk load: the planner's numbers
     return made

@@ -13,7 +13,7 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 
 @pytest.fixture
 def settled(settings, django_capture_on_commit_callbacks):
-    """`with settled():` runs what the block changes as if it committed: the hooks' refresh
+    """`with settled():` runs what the block changes as if it committed: the listener's refresh
     task runs at once (the immediate task backend), as a worker would run it."""
     settings.TASKS = IMMEDIATE
 
