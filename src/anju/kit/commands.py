@@ -7,17 +7,43 @@ What the page form needs beyond the type (the clerk's label, a widget, an upload
 field as a `Ui` annotation, which pydantic keeps and the API schema does not show:
 `passed: Annotated[bool, Ui("评议结果", widget="radio")]`."""
 
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.fields import FieldInfo
 
 
+def _takes_none(annotation) -> bool:
+    if annotation is None or annotation is type(None):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _takes_none(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_takes_none(a) for a in typing.get_args(annotation))
+    return False
+
+
 class Command(BaseModel):
-    """A request to do one act: a field the act does not know is refused, not ignored."""
+    """A request to do one act: a field the act does not know is refused, not ignored.
+
+    JSON `null` for an optional field means "none", as an empty value does wherever a GET
+    answers one (api.md): the field takes its default."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_default(cls, data):
+        if not isinstance(data, dict):
+            return data
+        nulls = [f.alias or name for name, f in cls.model_fields.items()
+                 if not f.is_required() and data.get(f.alias or name, 0) is None
+                 and not _takes_none(f.annotation)]
+        return {k: v for k, v in data.items() if k not in nulls} if nulls else data
 
 
 @dataclass(frozen=True)

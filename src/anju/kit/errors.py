@@ -277,3 +277,9 @@ class ValidationErrors(RuleViolation):
         first = errors[0]
         super().__init__(first.code, first.message, field=first.field, rule=first.rule)
         self.errors = errors
+
+
+def raise_if(errors: list[AnjuError]) -> None:
+    """Raise the field errors a verb collected, all at once (forms and imports show them all)."""
+    if errors:
+        raise ValidationErrors(errors)
