@@ -56,6 +56,8 @@ class Ui:
     attachment kind and `title` how the file is titled. choices: a TextChoices class (or list
     of pairs) for a text field whose values come from a code list. help: a hint under the
     field. page: False for a field the page does not show (an alias kept for the API).
+    missing: what the page says when a required field is left empty (else 须填写/请选择/请上传
+    and the label). For a yes/no radio, `choices` is the pair of words shown for yes and no.
     """
 
     label: str = ""
@@ -67,6 +69,7 @@ class Ui:
     help: str = ""
     page: bool = True
     rows: int = 2
+    missing: str = ""
 
 
 def ui_of(field: FieldInfo) -> Ui:
