@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: lint, the suite and the browser tests on SQLite, then again on a private
-# PostgreSQL cluster started here and stopped at the end. Exits non-zero on any failure.
+# Runs every test: lint and the import contracts, the suite and the browser tests on SQLite,
+# then again on a private PostgreSQL cluster started here and stopped at the end. Exits non-zero
+# on any failure.
 #   scripts/test.sh [sqlite|postgres|all]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ suite() {
 }
 
 run "lint" "$venv/bin/ruff" check src tests bench
+run "import contracts" "$venv/bin/lint-imports" --no-cache --no-logo
 if [ "$which" = all ] || [ "$which" = sqlite ]; then
   suite sqlite
 fi
