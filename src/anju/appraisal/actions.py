@@ -1,4 +1,5 @@
-"""The verbs of investigation and appraisal. Pages, the API and the field app call these."""
+"""The verbs of investigation and appraisal. Pages, the API and the field app call these, each
+with its act's command (commands.py), `acting_user` and `origin` by keyword."""
 
 from datetime import date
 
@@ -18,6 +19,7 @@ from anju.appraisal.codes import (
     InspectionLevel,
     SiteHazard,
 )
+from anju.appraisal.commands import NOTE_MAX, RecordAppraisal, RecordInspection, RecordScreening
 from anju.appraisal.models import (
     Appraisal,
     ControlOrder,
@@ -30,19 +32,14 @@ from anju.appraisal.models import (
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
 from anju.kit.dates import date_errors
-from anju.kit.errors import Code, RuleViolation, ValidationErrors
+from anju.kit.errors import Code, RuleViolation, raise_if
 from anju.kit.events import records_changed
+from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
 from anju.registry.models import Attachment, House, RecordEvent
 
 AWAITING = (ScreeningResult.SERIOUS, ScreeningResult.SOME)
-NOTE_MAX = 2000
-
-
-def _raise_if(errors):
-    if errors:
-        raise ValidationErrors(errors)
 
 
 def _actor_name(user) -> str:
@@ -55,8 +52,8 @@ def _check_level(value, field="level") -> list[RuleViolation]:
     return []
 
 
-def _house_photos(house: House, ids, field: str) -> tuple[list[int], list[RuleViolation]]:
-    ids = [i for i in (ids or []) if i is not None]
+def _house_photos(house: House, ids: list[int],
+                  field: str) -> tuple[list[int], list[RuleViolation]]:
     if not ids:
         return [], []
     found = set(Attachment.objects.filter(house=house, pk__in=ids).values_list("pk", flat=True))
@@ -76,7 +73,7 @@ def known_item_kinds(division_code: str) -> dict[str, str]:
     return kinds
 
 
-def refresh_house_state(house: House, *, acting_user) -> House:
+def refresh_house_state(house: House, *, acting_user, origin: Origin | None = None) -> House:
     """Set the house's grade, screening result and "待鉴定" from its latest records; a change
     is a state transition of the house and is audited."""
     screening = house.screenings.order_by("-checked_on", "-id").first()
@@ -93,7 +90,7 @@ def refresh_house_state(house: House, *, acting_user) -> House:
     if changed:
         House.objects.filter(pk=house.pk).update(**changed, version=F("version") + 1,
                                                  updated_at=timezone.now())
-        audit(Action.TRANSITION, actor=acting_user, obj=house,
+        audit(Action.TRANSITION, actor=acting_user, obj=house, origin=origin,
               details={k: [getattr(house, k), v] for k, v in changed.items()})
         for key, value in changed.items():
             setattr(house, key, value)
@@ -116,15 +113,16 @@ def _check_controls(controls) -> list[RuleViolation]:
     return []
 
 
-def _report_hazard(house: House, *, acting_user, found_on: date, source: str,
-                   description: str, controls, screening=None, inspection=None) -> Hazard:
+def _report_hazard(house: House, *, acting_user, origin: Origin | None, found_on: date,
+                   source: str, description: str, controls: list[str] | None,
+                   screening=None, inspection=None) -> Hazard:
     # R-CJ-2: a number, and control measures in the same action.
     hazard = Hazard.objects.create(
         number=_next_hazard_number(house.division_code[:6], found_on.year), house=house,
         division_code=house.division_code, found_on=found_on, source=source,
         screening=screening, inspection=inspection, description=description[:NOTE_MAX],
         recorded_by=acting_user)
-    audit(Action.TRANSITION, actor=acting_user, obj=hazard,
+    audit(Action.TRANSITION, actor=acting_user, obj=hazard, origin=origin,
           details={"to": HazardStatus.AWAITING_APPRAISAL, "source": source})
     ControlOrder.objects.bulk_create(
         ControlOrder(hazard=hazard, kind=kind, ordered_on=found_on)
@@ -138,29 +136,25 @@ def _report_hazard(house: House, *, acting_user, found_on: date, source: str,
 
 
 @transaction.atomic
-def record_inspection(house: House, *, acting_user, data: dict,
-                      today: date | None = None) -> Inspection:
+def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
+                      origin: Origin | None = None, today: date | None = None) -> Inspection:
     """Record a check of the house at any level; a major hazard is reported at once (R-CJ-2)."""
     check(acting_user, "appraisal.inspect")
     today = today or timezone.localdate()
-    errors = _check_level(data.get("level"))
-    errors += date_errors(data.get("inspected_on"), "inspected_on", "检查日期", today)
-    findings = (data.get("findings") or "").strip()
-    if len(findings) > NOTE_MAX:
-        errors.append(RuleViolation(Code.TEXT_TOO_LONG, f"发现情况不能超过 {NOTE_MAX} 字",
-                                    field="findings"))
-    if data.get("major_hazard") and not findings:
+    errors = _check_level(cmd.level)
+    errors += date_errors(cmd.inspected_on, "inspected_on", "检查日期", today)
+    findings = cmd.findings.strip()
+    if cmd.major_hazard and not findings:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "发现重大安全隐患时应写明隐患情况",
                                     field="findings", rule="R-CJ-2"))
-    errors += _check_controls(data.get("controls") or [])
-    photos, photo_errors = _house_photos(house, data.get("photo_ids"), "photo_ids")
-    _raise_if(errors + photo_errors)
+    errors += _check_controls(cmd.controls or [])
+    photos, photo_errors = _house_photos(house, cmd.photo_ids, "photo_ids")
+    raise_if(errors + photo_errors)
     inspection = Inspection.objects.create(
-        house=house, division_code=house.division_code, level=data["level"],
-        inspected_on=data["inspected_on"],
-        inspector=(data.get("inspector") or "").strip()[:80] or _actor_name(acting_user),
-        findings=findings, major_hazard=bool(data.get("major_hazard")),
-        recorded_by=acting_user)
+        house=house, division_code=house.division_code, level=cmd.level,
+        inspected_on=cmd.inspected_on,
+        inspector=cmd.inspector.strip() or _actor_name(acting_user),
+        findings=findings, major_hazard=cmd.major_hazard, recorded_by=acting_user)
     inspection.photos.set(photos)
     RecordEvent.objects.create(
         actor=acting_user, action="inspection_recorded", house=house,
@@ -169,38 +163,36 @@ def record_inspection(house: House, *, acting_user, data: dict,
                  "inspected_on": str(inspection.inspected_on),
                  "major_hazard": inspection.major_hazard})
     if inspection.major_hazard:
-        _report_hazard(house, acting_user=acting_user, found_on=inspection.inspected_on,
-                       source=HazardSource.INSPECTION, description=findings,
-                       controls=data.get("controls"), inspection=inspection)
+        _report_hazard(house, acting_user=acting_user, origin=origin,
+                       found_on=inspection.inspected_on, source=HazardSource.INSPECTION,
+                       description=findings, controls=cmd.controls, inspection=inspection)
     records_changed(houses=[house.pk])
     return inspection
 
 
 @transaction.atomic
-def record_screening(house: House, *, acting_user, data: dict,
-                     today: date | None = None) -> Screening:
+def record_screening(house: House, cmd: RecordScreening, *, acting_user,
+                     origin: Origin | None = None, today: date | None = None) -> Screening:
     """Screen the house (grading.md §2). A serious result reports a hazard and orders control
     measures in the same transaction (R-CJ-2)."""
     check(acting_user, "appraisal.inspect")
     today = today or timezone.localdate()
-    items = data.get("items") or []
-    errors = _check_level(data.get("level") or InspectionLevel.VILLAGE)
-    errors += date_errors(data.get("checked_on"), "checked_on", "排查日期", today)
-    errors += rules.check_screening_items(items, known_item_kinds(house.division_code))
-    errors += _check_controls(data.get("controls") or [])
-    _raise_if(errors)
-    items = [{"kind": i["kind"], "level": i["level"], "count": i.get("count", 1),
-              "note": (i.get("note") or "").strip()[:200]} for i in items]
-    altered = bool(data.get("altered_without_design"))
+    level = cmd.level or InspectionLevel.VILLAGE
+    errors = _check_level(level)
+    errors += date_errors(cmd.checked_on, "checked_on", "排查日期", today)
+    errors += rules.check_screening_items(cmd.items, known_item_kinds(house.division_code))
+    errors += _check_controls(cmd.controls or [])
+    raise_if(errors)
+    items = [{"kind": i.kind, "level": i.level, "count": i.count, "note": i.note.strip()}
+             for i in cmd.items]
     result = rules.screening_result(
         [rules.Item(i["kind"], i["level"], i["count"]) for i in items],
-        altered_without_design=altered)
+        altered_without_design=cmd.altered_without_design)
     screening = Screening.objects.create(
-        house=house, division_code=house.division_code, checked_on=data["checked_on"],
-        level=data.get("level") or InspectionLevel.VILLAGE,
-        inspector=(data.get("inspector") or "").strip()[:80] or _actor_name(acting_user),
-        items=items, altered_without_design=altered, result=result,
-        note=(data.get("note") or "").strip()[:NOTE_MAX], recorded_by=acting_user)
+        house=house, division_code=house.division_code, checked_on=cmd.checked_on,
+        level=level, inspector=cmd.inspector.strip() or _actor_name(acting_user),
+        items=items, altered_without_design=cmd.altered_without_design, result=result,
+        note=cmd.note.strip(), recorded_by=acting_user)
     RecordEvent.objects.create(
         actor=acting_user, action="screening_recorded", house=house,
         division_code=house.division_code,
@@ -212,17 +204,16 @@ def record_screening(house: House, *, acting_user, data: dict,
         described = "；".join(names[i["kind"]] + (f"（{i['note']}）" if i["note"] else "")
                              for i in items) or "擅自改扩建"
         screening.hazard = _report_hazard(
-            house, acting_user=acting_user, found_on=screening.checked_on,
+            house, acting_user=acting_user, origin=origin, found_on=screening.checked_on,
             source=HazardSource.SCREENING, description=f"排查初判存在严重安全隐患：{described}",
-            controls=data.get("controls"), screening=screening)
-    refresh_house_state(house, acting_user=acting_user)
+            controls=cmd.controls, screening=screening)
+    refresh_house_state(house, acting_user=acting_user, origin=origin)
     records_changed(houses=[house.pk])
     return screening
 
 
-def _appraisal_photos(house: House, data: dict) -> tuple[dict, list[RuleViolation]]:
+def _appraisal_photos(house: House, given: dict[str, list[int]]) -> tuple[dict, list]:
     photos, errors = {}, []
-    given = data.get("component_photos") or {}
     for component, ids in given.items():
         if component not in Component.values:
             errors.append(RuleViolation(
@@ -237,56 +228,53 @@ def _appraisal_photos(house: House, data: dict) -> tuple[dict, list[RuleViolatio
 
 
 @transaction.atomic
-def record_appraisal(house: House, *, acting_user, data: dict,
-                     today: date | None = None) -> Appraisal:
+def record_appraisal(house: House, cmd: RecordAppraisal, *, acting_user,
+                     origin: Origin | None = None, today: date | None = None) -> Appraisal:
     """Appraise the house (grading.md §3). Re-appraisal adds a record; none is rewritten."""
     check(acting_user, "appraisal.appraise")
     today = today or timezone.localdate()
-    appraised_on = data.get("appraised_on")
+    appraised_on = cmd.appraised_on
     errors = date_errors(appraised_on, "appraised_on", "鉴定日期", today)
-    if not (data.get("appraiser") or "").strip():
+    if not cmd.appraiser.strip():
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "鉴定人不能为空", field="appraiser"))
-    profile = profile_for(house.division_code, appraised_on if isinstance(appraised_on, date)
-                          else today)
-    errors += rules.check_appraisal(data, floors=house.floors,
+    profile = profile_for(house.division_code, appraised_on)
+    errors += rules.check_appraisal(cmd, floors=house.floors,
                                     seismic_intensity=profile.seismic_intensity)
-    photos, photo_errors = _appraisal_photos(house, data)
+    photos, photo_errors = _appraisal_photos(house, cmd.component_photos or {})
     errors += photo_errors
-    urban = data.get("urban_report")
+    urban = cmd.urban_report
     report_file = None
-    if urban and urban.get("file_id") is not None:
-        found, bad = _house_photos(house, [urban["file_id"]], "urban_report.file_id")
+    if urban and urban.file_id is not None:
+        found, bad = _house_photos(house, [urban.file_id], "urban_report.file_id")
         errors += bad
         report_file = found[0] if found else None
-    _raise_if(errors)
-    override_reason = (data.get("override_reason") or "").strip()[:NOTE_MAX]
+    raise_if(errors)
+    override_reason = cmd.override_reason.strip()
     if rules.needs_urban_appraisal(house.floors):
         values = {"method": AppraisalMethod.URBAN, "site": SiteHazard.SAFE, "components": {},
-                  "computed_grade": "", "grade": urban["grade"],
-                  "institution": urban["institution"].strip()[:120],
-                  "report_no": urban["report_no"].strip()[:60], "report_file_id": report_file}
+                  "computed_grade": "", "grade": urban.grade,
+                  "institution": urban.institution.strip(),
+                  "report_no": urban.report_no.strip(), "report_file_id": report_file}
     else:
-        computed = rules.computed_grade(data["site"], data.get("components") or {})
-        grade = rules.recorded_grade(computed, data.get("grade"), override_reason,
-                                     site=data["site"])
-        values = {"method": AppraisalMethod.RURAL, "site": data["site"],
-                  "components": {c: data["components"][c] for c in Component.values
-                                 if (data.get("components") or {}).get(c)},
-                  "seismic": data.get("seismic") or {}, "prevention": data["prevention"],
+        given = cmd.components or {}
+        computed = rules.computed_grade(cmd.site, given)
+        grade = rules.recorded_grade(computed, cmd.grade, override_reason, site=cmd.site)
+        values = {"method": AppraisalMethod.RURAL, "site": cmd.site,
+                  "components": {c: given[c] for c in Component.values if given.get(c)},
+                  "seismic": cmd.seismic or {}, "prevention": cmd.prevention,
                   "computed_grade": computed, "grade": grade,
                   "override_reason": override_reason if grade != computed else ""}
     appraisal = Appraisal.objects.create(
         house=house, division_code=house.division_code, appraised_on=appraised_on,
-        appraiser=data["appraiser"].strip()[:80],
-        organization=(data.get("organization") or "").strip()[:120],
+        appraiser=cmd.appraiser.strip(), organization=cmd.organization.strip(),
         component_photos=photos, recorded_by=acting_user, **values)
     before = house.grade
-    refresh_house_state(house, acting_user=acting_user)
+    refresh_house_state(house, acting_user=acting_user, origin=origin)
     for hazard in Hazard.objects.filter(house=house, status=HazardStatus.AWAITING_APPRAISAL,
                                         found_on__lte=appraised_on):
         Hazard.objects.filter(pk=hazard.pk, status=HazardStatus.AWAITING_APPRAISAL).update(
             status=HazardStatus.APPRAISED, appraisal=appraisal)
-        audit(Action.TRANSITION, actor=acting_user, obj=hazard,
+        audit(Action.TRANSITION, actor=acting_user, obj=hazard, origin=origin,
               details={"from": HazardStatus.AWAITING_APPRAISAL, "to": HazardStatus.APPRAISED,
                        "appraisal": appraisal.pk})
     RecordEvent.objects.create(

@@ -1,55 +1,21 @@
-"""Inspections, screenings and appraisals of a house over HTTP (api.md)."""
+"""Inspections, screenings and appraisals of a house over HTTP (api.md); each act's body is
+its command (commands.py)."""
 
 from datetime import date, datetime
 
 from django.utils.timezone import localtime
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
 from anju.accounts.access import requires
 from anju.appraisal import actions
-from anju.appraisal.codes import InspectionLevel
-from anju.appraisal.models import (
-    Appraisal,
-    ControlOrder,
-    Hazard,
-    Inspection,
-    Screening,
-    ScreeningItemKind,
-)
+from anju.appraisal.commands import RecordAppraisal, RecordInspection, RecordScreening
+from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
 from anju.appraisal.queries import item_kinds_for_user
-from anju.kit.fields import Id, column_text, free_text
 from anju.registry.queries import get_house_for_user
-from anju.web.apikit import ERRORS, StrictSchema
+from anju.web.apikit import ERRORS
 
 house_records = Router(tags=["排查与鉴定"])
 catalogue = Router(tags=["排查与鉴定"])
-
-
-ControlKind = column_text(ControlOrder, "kind")
-# Codes kept in the appraisal's JSON columns (components, seismic, component photos).
-PartCode = free_text(20, "构件或措施代码")
-
-
-class ItemIn(StrictSchema):
-    kind: column_text(ScreeningItemKind, "code") = Field(
-        description="排查项目代码，见 GET /screening/item-kinds")
-    level: column_text(ScreeningItemKind, "level") = Field(
-        description="serious 或 general，须与目录一致")
-    count: int = Field(1, description="出现该隐患的处数；同一一般隐患 ≥ 3 处即为严重")
-    note: free_text(200, "部位或说明") = ""  # kept in the screening's JSON items
-
-
-class ScreeningIn(StrictSchema):
-    checked_on: date
-    level: column_text(Screening, "level") = Field(
-        InspectionLevel.VILLAGE, description="排查层级，如 village、township")
-    inspector: column_text(Screening, "inspector") = ""
-    items: list[ItemIn] = []
-    altered_without_design: bool = Field(False, description="加层、扩建、拆改主体结构且无专业设计"
-                                                             "或无资质施工")
-    note: column_text(Screening, "note", max_length=actions.NOTE_MAX) = ""
-    controls: list[ControlKind] | None = Field(None, description="严重隐患时采取的管控措施；"
-                                                                  "省略则为搬离、封房、值守、警示")
 
 
 class ControlOut(Schema):
@@ -88,32 +54,6 @@ class ScreeningOut(Schema):
     recorded_at: datetime
 
 
-class UrbanReportIn(StrictSchema):
-    institution: column_text(Appraisal, "institution")
-    report_no: column_text(Appraisal, "report_no")
-    grade: column_text(Appraisal, "grade")
-    file_id: Id | None = Field(None, description="已上传到本房屋的报告扫描件附件 id")
-
-
-class AppraisalIn(StrictSchema):
-    appraised_on: date
-    appraiser: column_text(Appraisal, "appraiser")
-    organization: column_text(Appraisal, "organization") = ""
-    site: column_text(Appraisal, "site") = Field(
-        "safe", description="safe 或场地危险代码，如 landslide")
-    components: dict[PartCode, PartCode] | None = Field(
-        None, description="foundation、bearing_wall、timber_frame、timber_truss、concrete_frame、"
-                          "roof 各为 a/b/c/d/n/a")
-    seismic: dict[PartCode, bool] | None = Field(
-        None, description="ring_beam、tie_column、ground_ring_beam：是否设有（8 度及以上必填）")
-    prevention: column_text(Appraisal, "prevention") | None = Field(
-        None, description="防灾措施鉴定：full、partial 或 none")
-    grade: column_text(Appraisal, "grade") | None = Field(None, description="省略则采用计算等级")
-    override_reason: column_text(Appraisal, "override_reason", max_length=actions.NOTE_MAX) = ""
-    urban_report: UrbanReportIn | None = None
-    component_photos: dict[PartCode, list[Id]] | None = None
-
-
 class UrbanReportOut(Schema):
     institution: str
     report_no: str
@@ -138,18 +78,6 @@ class AppraisalOut(Schema):
     urban_report: UrbanReportOut | None
     component_photos: dict[str, list[int]]
     recorded_at: datetime
-
-
-class InspectionIn(StrictSchema):
-    level: column_text(Inspection, "level") = Field(
-        description="household_self、village、township、county、villager_report、"
-                    "lookback、spot_check、third_party")
-    inspected_on: date
-    inspector: column_text(Inspection, "inspector") = ""
-    findings: column_text(Inspection, "findings", max_length=actions.NOTE_MAX) = ""
-    major_hazard: bool = False
-    controls: list[ControlKind] | None = None
-    photo_ids: list[Id] = []
 
 
 class InspectionOut(Schema):
@@ -219,10 +147,10 @@ def present_inspection(inspection: Inspection) -> dict:
 @house_records.post("/{house_id}/screenings", response={201: ScreeningOut, **ERRORS},
                     summary="记录排查初判（严重隐患即时管控）")
 @requires("appraisal.inspect")
-def create_screening(request, house_id: int, payload: ScreeningIn):
+def create_screening(request, house_id: int, payload: RecordScreening):
     house = get_house_for_user(request.user, house_id)
-    screening = actions.record_screening(house, acting_user=request.user,
-                                         data=payload.model_dump())
+    screening = actions.record_screening(house, payload, acting_user=request.user,
+                                         origin=request.origin)
     return 201, present_screening(screening)
 
 
@@ -238,10 +166,10 @@ def list_screenings(request, house_id: int):
 @house_records.post("/{house_id}/appraisals", response={201: AppraisalOut, **ERRORS},
                     summary="录入安全性鉴定（重新鉴定新增一条，不改写历史）")
 @requires("appraisal.appraise")
-def create_appraisal(request, house_id: int, payload: AppraisalIn):
+def create_appraisal(request, house_id: int, payload: RecordAppraisal):
     house = get_house_for_user(request.user, house_id)
-    data = payload.model_dump()
-    appraisal = actions.record_appraisal(house, acting_user=request.user, data=data)
+    appraisal = actions.record_appraisal(house, payload, acting_user=request.user,
+                                         origin=request.origin)
     return 201, present_appraisal(appraisal)
 
 
@@ -256,10 +184,10 @@ def list_appraisals(request, house_id: int):
 @house_records.post("/{house_id}/inspections", response={201: InspectionOut, **ERRORS},
                     summary="记录各级检查（发现重大隐患即时管控）")
 @requires("appraisal.inspect")
-def create_inspection(request, house_id: int, payload: InspectionIn):
+def create_inspection(request, house_id: int, payload: RecordInspection):
     house = get_house_for_user(request.user, house_id)
-    inspection = actions.record_inspection(house, acting_user=request.user,
-                                           data=payload.model_dump())
+    inspection = actions.record_inspection(house, payload, acting_user=request.user,
+                                           origin=request.origin)
     return 201, present_inspection(inspection)
 
 

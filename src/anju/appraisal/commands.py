@@ -43,7 +43,7 @@ class ScreeningItem(Command):
 # 排查初判 (grading.md §2); a serious result reports a hazard with control measures at once
 # (R-CJ-2).
 class RecordScreening(Command):
-    checked_on: Annotated[date, Ui("排查日期")]
+    checked_on: Annotated[date, Ui("排查日期", missing="排查日期不能为空")]
     level: Annotated[column_text(Screening, "level"), Ui("排查层级", choices=InspectionLevel)] = \
         Field(InspectionLevel.VILLAGE, description="排查层级，如 village、township")
     inspector: Annotated[column_text(Screening, "inspector"), Ui("排查人")] = ""
@@ -70,7 +70,7 @@ class UrbanReport(Command):
 # 安全性鉴定 (grading.md §3): the component table of the 2019 导则 for one or two storeys,
 # an urban report for three or more. A re-appraisal adds a record; none is rewritten.
 class RecordAppraisal(Command):
-    appraised_on: Annotated[date, Ui("鉴定日期")]
+    appraised_on: Annotated[date, Ui("鉴定日期", missing="鉴定日期不能为空")]
     appraiser: Annotated[column_text(Appraisal, "appraiser"), Ui("鉴定人")]
     organization: Annotated[column_text(Appraisal, "organization"), Ui("鉴定单位")] = ""
     site: Annotated[column_text(Appraisal, "site"), Ui(
@@ -85,8 +85,7 @@ class RecordAppraisal(Command):
     prevention: Annotated[column_text(Appraisal, "prevention") | None, Ui(
         "防灾措施鉴定", choices=Prevention, widget="radio")] = Field(
         None, description="防灾措施鉴定：full、partial 或 none")
-    grade: Annotated[column_text(Appraisal, "grade") | None, Ui(
-        "鉴定等级", help="与按构件计算的等级不同时，须写明综合判定理由")] = Field(
+    grade: Annotated[column_text(Appraisal, "grade") | None, Ui("鉴定等级")] = Field(
         None, description="省略则采用计算等级")
     override_reason: Annotated[column_text(Appraisal, "override_reason", max_length=NOTE_MAX),
                                Ui("综合判定理由", widget="textarea")] = ""
@@ -99,7 +98,7 @@ class RecordInspection(Command):
     level: Annotated[column_text(Inspection, "level"), Ui("检查层级", choices=InspectionLevel)] = \
         Field(description="household_self、village、township、county、villager_report、"
                           "lookback、spot_check、third_party")
-    inspected_on: Annotated[date, Ui("检查日期")]
+    inspected_on: Annotated[date, Ui("检查日期", missing="检查日期不能为空")]
     inspector: Annotated[column_text(Inspection, "inspector"), Ui("检查人")] = ""
     findings: Annotated[column_text(Inspection, "findings", max_length=NOTE_MAX),
                         Ui("发现情况", widget="textarea", rows=4)] = ""

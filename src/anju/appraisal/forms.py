@@ -1,6 +1,8 @@
-"""The page forms of investigation and appraisal. Like the registry's, their cleaning calls the
-verbs (anju.appraisal.actions), so a page enforces exactly the rules the API does, and each
-rule error lands beside the field it names."""
+"""The page forms of investigation and appraisal, generated from the acts' commands
+(commands.py): a page enforces exactly the rules the API does, and each rule error lands beside
+the field it names. What a command holds as a list or a table (screening items, component
+ratings, seismic items, the urban report) is a sub-form here, its fields named after the error
+fields of the verb with dots as underscores (`components.roof` → `components_roof`)."""
 
 from django import forms
 from django.forms import formset_factory
@@ -18,12 +20,18 @@ from anju.appraisal.codes import (
     ControlKind,
     InspectionLevel,
     ItemLevel,
-    Prevention,
     SeismicItem,
     SiteHazard,
 )
+from anju.appraisal.commands import (
+    CONTROLS_HELP,
+    RecordAppraisal,
+    RecordInspection,
+    RecordScreening,
+)
+from anju.kit.errors import AnjuError
 from anju.policy.rules import profile_for
-from anju.web.forms import BLANK, FilesWithRecordForm, MultipleFileField, date_field
+from anju.web.forms import BLANK, CommandForm, MultipleFileField
 
 MAX_ITEM_ROWS = 40
 # A sensible first choice of level for whoever records; the recorder may change it.
@@ -42,19 +50,40 @@ def actor_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-class HouseVerbForm(FilesWithRecordForm):
-    """A form that records something on one house; its files go on the house's file."""
+class HouseForm(CommandForm):
+    """An act on one house (`target`); its files go on the house's file (一户一档)."""
 
-    def __init__(self, *args, user, house, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.house = house
+    def __init__(self, *args, **kwargs):
         self.today = timezone.localdate()
-        # attach_file asks for registry.attach (appraisers have it).
-        self.can_upload = can(user, "registry.attach")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def house(self):
+        return self.target
+
+    @property
+    def can_upload(self) -> bool:
+        return can(self.user, "registry.attach")  # appraisers have it
 
     def files_owner(self) -> dict:
         return {"house": self.house}
 
+    def drop(self, *names) -> None:
+        for name in names:
+            self.fields.pop(name, None)
+
+    def level_choices(self) -> None:
+        # The level has a default: no empty choice; the recorder's own level comes first.
+        self.fields["level"].choices = InspectionLevel.choices
+        self.initial.setdefault("level", LEVEL_BY_ROLE.get(self.user.role,
+                                                           InspectionLevel.VILLAGE))
+
+    def show(self, error: AnjuError) -> None:
+        # A sub-form's field is named after the verb's error field, dots as underscores.
+        name = (error.field or "").replace(".", "_")
+        if name != error.field and name in self.fields:
+            error = AnjuError(error.code, error.message, field=name, rule=error.rule)
+        super().show(error)
 
 
 # ---- 排查初判 -------------------------------------------------------------------------------
@@ -68,6 +97,8 @@ def kind_choices(kinds: list[dict]) -> list:
 
 
 class ScreeningItemForm(forms.Form):
+    """One row of the screening's items (ScreeningItem); its level comes from the catalogue."""
+
     kind = forms.ChoiceField(label="隐患项目", required=False)
     count = forms.IntegerField(label="处数", min_value=1, max_value=999, initial=1,
                                required=False)
@@ -100,22 +131,19 @@ def blank_item_row(index: int, kinds: list[dict]) -> ScreeningItemForm:
     return ScreeningItemForm(prefix=f"items-{index}", kinds=kinds)
 
 
-class ScreeningForm(HouseVerbForm):
-    checked_on = date_field("排查日期")
-    level = forms.ChoiceField(label="排查层级", choices=InspectionLevel.choices, required=False)
-    inspector = forms.CharField(label="排查人", max_length=80, required=False)
-    altered_without_design = forms.BooleanField(
-        label="擅自加层、扩建或拆改主体结构（无专业设计或无资质施工）", required=False)
-    note = forms.CharField(label="备注", max_length=actions.NOTE_MAX, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+class ScreeningForm(HouseForm):
+    command = RecordScreening
+    verb = actions.record_screening
 
-    def __init__(self, *args, user, house, kinds: list[dict], items, **kwargs):
-        super().__init__(*args, user=user, house=house, **kwargs)
+    def __init__(self, *args, kinds: list[dict], items, **kwargs):
         self.items = items
         self.levels = {k["code"]: k["level"] for k in kinds}
+        super().__init__(*args, **kwargs)
+
+    def setup(self):
+        self.level_choices()
         self.initial.setdefault("checked_on", self.today)
-        self.initial.setdefault("level", LEVEL_BY_ROLE.get(user.role, InspectionLevel.VILLAGE))
-        self.initial.setdefault("inspector", actor_name(user))
+        self.initial.setdefault("inspector", actor_name(self.user))
 
     def subforms_valid(self) -> bool:
         if self.items.is_valid():
@@ -129,16 +157,13 @@ class ScreeningForm(HouseVerbForm):
     def row_forms(self, prefix):
         return self.item_rows() if prefix == "items" else []
 
-    def record(self, cleaned, created):
-        items = [{"kind": f.cleaned_data["kind"], "level": self.levels[f.cleaned_data["kind"]],
-                  "count": f.cleaned_data.get("count") or 1,
-                  "note": f.cleaned_data.get("note") or ""} for f in self.item_rows()]
-        return actions.record_screening(self.house, acting_user=self.user, data={
-            "checked_on": cleaned.get("checked_on"), "level": cleaned.get("level"),
-            "inspector": cleaned.get("inspector") or "", "items": items,
-            "altered_without_design": cleaned.get("altered_without_design", False),
-            "note": cleaned.get("note") or "",
-        })
+    def command_data(self, values):
+        if self.items.is_valid():
+            values["items"] = [
+                {"kind": f.cleaned_data["kind"], "level": self.levels[f.cleaned_data["kind"]],
+                 "count": f.cleaned_data.get("count") or 1,
+                 "note": f.cleaned_data.get("note") or ""} for f in self.item_rows()]
+        return values
 
 
 # ---- 安全性鉴定 -----------------------------------------------------------------------------
@@ -176,24 +201,34 @@ def grade_preview(data) -> dict:
     }
 
 
-class AppraisalForm(HouseVerbForm):
-    """The 2019 导则 component table for 1–2 storeys; an urban report's fields for 3 or more."""
+RURAL = ("site", "prevention", "grade", "override_reason")
 
-    FIELD_NAMES = {"urban_report.file_id": "urban_report_file"}
 
-    appraised_on = date_field("鉴定日期")
-    appraiser = forms.CharField(label="鉴定人", max_length=80, required=False)
-    organization = forms.CharField(label="鉴定单位", max_length=120, required=False)
+class AppraisalForm(HouseForm):
+    """The 2019 导则 component table for 1–2 storeys; an urban report's fields for 3 or more.
+    The component ratings, seismic items, component photos and the urban report are sub-form
+    fields (`components_roof`, `seismic_ring_beam`, `component_photos_roof`,
+    `urban_report_report_no`, …)."""
 
-    def __init__(self, *args, user, house, **kwargs):
-        super().__init__(*args, user=user, house=house, **kwargs)
-        self.urban = rules.needs_urban_appraisal(house.floors)
-        self.seismic_intensity = profile_for(house.division_code, self.today).seismic_intensity
+    command = RecordAppraisal
+    exclude = ("components", "seismic", "component_photos")
+
+    # The grade is the computed one unless the appraiser chooses another.
+    grade = forms.ChoiceField(
+        label="鉴定等级", required=False,
+        choices=[("", "按构件计算")] + [(g, f"{g}级") for g in GRADE_MEANINGS],
+        help_text="与按构件计算的等级不同时，须写明综合判定理由")
+
+    def setup(self):
+        self.urban = rules.needs_urban_appraisal(self.house.floors)
+        self.seismic_intensity = profile_for(self.house.division_code,
+                                             self.today).seismic_intensity
         self.seismic_required = (not self.urban
                                  and self.seismic_intensity >= rules.SEISMIC_REQUIRED_FROM)
         self.initial.setdefault("appraised_on", self.today)
-        self.initial.setdefault("appraiser", actor_name(user))
+        self.initial.setdefault("appraiser", actor_name(self.user))
         if self.urban:
+            self.drop(*RURAL)
             self.add_urban_fields()
         else:
             self.add_rural_fields()
@@ -208,16 +243,14 @@ class AppraisalForm(HouseVerbForm):
             label="报告鉴定等级", required=False,
             choices=BLANK + [(g, f"{g}级：{m}") for g, m in GRADE_MEANINGS.items()])
         if self.can_upload:
-            f["urban_report_file"] = forms.FileField(
+            f["urban_report_file_id"] = forms.FileField(
                 label="鉴定报告扫描件", required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
                 help_text="PDF 或图片；保存出错时需重新选择文件")
 
     def add_rural_fields(self):
         f = self.fields
-        f["site"] = forms.ChoiceField(
-            label="场地", choices=SiteHazard.choices, required=False,
-            help_text="场地存在滑坡、崩塌、地面沉陷等危险时，房屋直接评为 D 级，并建议迁址重建")
+        f["site"].choices = SiteHazard.choices  # safe by default: no empty choice
         self.initial.setdefault("site", SiteHazard.SAFE)
         for component in Component.values:
             f[f"components_{component}"] = component_field(component)
@@ -228,15 +261,6 @@ class AppraisalForm(HouseVerbForm):
             for item in SeismicItem:
                 f[f"seismic_{item.value}"] = forms.ChoiceField(
                     label=item.label, choices=YES_NO, required=False, widget=forms.RadioSelect)
-        f["prevention"] = forms.ChoiceField(label="防灾措施鉴定", choices=Prevention.choices,
-                                            required=False, widget=forms.RadioSelect)
-        f["grade"] = forms.ChoiceField(
-            label="鉴定等级", required=False,
-            choices=[("", "按构件计算")] + [(g, f"{g}级") for g in GRADE_MEANINGS],
-            help_text="与按构件计算的等级不同时，须写明综合判定理由")
-        f["override_reason"] = forms.CharField(
-            label="综合判定理由", max_length=actions.NOTE_MAX, required=False,
-            widget=forms.Textarea(attrs={"rows": 2}))
 
     # Rows of the component table, for the template: (component, rating field, photo field).
     def component_rows(self) -> list:
@@ -253,80 +277,78 @@ class AppraisalForm(HouseVerbForm):
         data = self.data if self.is_bound else {"site": self.initial.get("site")}
         return grade_preview(data)
 
-    def record(self, cleaned, created):
-        data = {"appraised_on": cleaned.get("appraised_on"),
-                "appraiser": cleaned.get("appraiser") or "",
-                "organization": cleaned.get("organization") or ""}
-        title = f"鉴定 {cleaned.get('appraised_on') or ''}".strip()
+    def command_data(self, values):
+        cleaned = self.cleaned_data
         if self.urban:
-            file_id = None
-            if upload := cleaned.get("urban_report_file"):
-                file_id = self.attach([upload], kind="document", title=f"{title} 鉴定报告",
-                                      field="urban_report_file", created=created)[0]
-            data["urban_report"] = {
+            values["urban_report"] = {
                 "institution": cleaned.get("urban_report_institution") or "",
                 "report_no": cleaned.get("urban_report_report_no") or "",
-                "grade": cleaned.get("urban_report_grade") or "", "file_id": file_id}
-        else:
-            photos = {}
-            for component in Component.values if self.can_upload else ():
-                field = f"component_photos_{component}"
-                if uploads := cleaned.get(field):
-                    photos[component] = self.attach(
-                        uploads, kind="photo", title=f"{title} {Component(component).label}",
-                        field=field, created=created)
-            data |= {
-                "site": cleaned.get("site") or SiteHazard.SAFE,
-                "components": {c: cleaned[f"components_{c}"] for c in Component.values
-                               if cleaned.get(f"components_{c}")},
-                "seismic": {i.value: cleaned[f"seismic_{i.value}"] == "yes"
-                            for i in SeismicItem if cleaned.get(f"seismic_{i.value}")},
-                "prevention": cleaned.get("prevention") or None,
-                "grade": cleaned.get("grade") or None,
-                "override_reason": cleaned.get("override_reason") or "",
-                "component_photos": photos,
-            }
-        return actions.record_appraisal(self.house, acting_user=self.user, data=data)
+                "grade": cleaned.get("urban_report_grade") or ""}
+            return values
+        values["components"] = {c: cleaned[f"components_{c}"] for c in Component.values
+                                if cleaned.get(f"components_{c}")}
+        values["seismic"] = {i.value: cleaned[f"seismic_{i.value}"] == "yes"
+                             for i in SeismicItem if cleaned.get(f"seismic_{i.value}")}
+        return values
+
+    def act(self, cmd: RecordAppraisal):
+        # The sub-form's uploads go on the house's file before the appraisal that names them;
+        # a refused appraisal keeps none of them.
+        created: list = []
+        try:
+            cmd = cmd.model_copy(update=self._uploads(cmd, created))
+            return actions.record_appraisal(self.house, cmd, acting_user=self.user,
+                                            origin=self.origin)
+        except Exception:
+            for attachment in created:
+                attachment.file.delete(save=False)
+            raise
+
+    def _uploads(self, cmd: RecordAppraisal, created: list) -> dict:
+        if not self.can_upload:
+            return {}
+        cleaned = self.cleaned_data
+        title = f"鉴定 {cmd.appraised_on}"
+        if self.urban:
+            upload = cleaned.get("urban_report_file_id")
+            if not upload:
+                return {}
+            ids = self.attach([upload], kind="document", title=f"{title} 鉴定报告",
+                              field="urban_report_file_id", created=created)
+            return {"urban_report": cmd.urban_report.model_copy(update={"file_id": ids[0]})}
+        photos = {}
+        for component in Component.values:
+            field = f"component_photos_{component}"
+            if uploads := cleaned.get(field):
+                photos[component] = self.attach(
+                    uploads, kind="photo", title=f"{title} {Component(component).label}",
+                    field=field, created=created)
+        return {"component_photos": photos}
 
 
 # ---- 各级检查 -------------------------------------------------------------------------------
 
-class InspectionForm(HouseVerbForm):
-    FIELD_NAMES = {"photo_ids": "photos"}
+class InspectionForm(HouseForm):
+    command = RecordInspection
+    verb = actions.record_inspection
 
-    level = forms.ChoiceField(label="检查层级", choices=InspectionLevel.choices, required=False)
-    inspected_on = date_field("检查日期")
-    inspector = forms.CharField(label="检查人", max_length=80, required=False)
-    findings = forms.CharField(label="发现情况", max_length=actions.NOTE_MAX, required=False,
-                               widget=forms.Textarea(attrs={"rows": 4}))
-    major_hazard = forms.BooleanField(label="发现重大安全隐患（立即编号并采取管控措施）",
-                                      required=False)
     controls = forms.MultipleChoiceField(
         label="管控措施", choices=ControlKind.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="发现重大安全隐患时采取；都不选则按搬离人员、腾空封房、专人值守、张贴警示标识")
+        widget=forms.CheckboxSelectMultiple, help_text=CONTROLS_HELP)
 
-    def __init__(self, *args, user, house, **kwargs):
-        super().__init__(*args, user=user, house=house, **kwargs)
+    def setup(self):
+        self.level_choices()
         self.initial.setdefault("inspected_on", self.today)
-        self.initial.setdefault("level", LEVEL_BY_ROLE.get(user.role, InspectionLevel.VILLAGE))
-        self.initial.setdefault("inspector", actor_name(user))
+        self.initial.setdefault("inspector", actor_name(self.user))
         self.initial.setdefault("controls", [c.value for c in IMMEDIATE_CONTROLS])
-        if self.can_upload:
-            self.fields["photos"] = MultipleFileField(label="照片",
-                                                      help_text="可多选；保存出错时需重新选择")
+        if not self.can_upload:
+            self.drop("photo_ids")
 
-    def record(self, cleaned, created):
-        photo_ids = []
-        if uploads := cleaned.get("photos"):
-            photo_ids = self.attach(uploads, kind="photo",
-                                    title=f"检查照片 {cleaned.get('inspected_on') or ''}",
-                                    field="photos", created=created)
-        major = cleaned.get("major_hazard", False)
-        return actions.record_inspection(self.house, acting_user=self.user, data={
-            "level": cleaned.get("level"), "inspected_on": cleaned.get("inspected_on"),
-            "inspector": cleaned.get("inspector") or "",
-            "findings": cleaned.get("findings") or "", "major_hazard": major,
-            "controls": (cleaned.get("controls") or None) if major else None,
-            "photo_ids": photo_ids,
-        })
+    def upload_title(self, name):
+        return f"检查照片 {self.cleaned_data.get('inspected_on') or ''}"
+
+    def command_data(self, values):
+        # The control measures are taken only with a major hazard.
+        values["controls"] = (values.get("controls") or None) if values.get("major_hazard") \
+            else None
+        return values

@@ -1,6 +1,9 @@
 """The screening and grading rules of grading.md §2–3 as pure functions. No database here."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from anju.appraisal.codes import (
     NOT_APPLICABLE,
@@ -14,7 +17,11 @@ from anju.appraisal.codes import (
 from anju.kit.errors import Code, RuleViolation
 from anju.registry.codes import Grade, ScreeningResult
 
+if TYPE_CHECKING:  # the commands read here are built by the verbs' callers
+    from anju.appraisal.commands import RecordAppraisal, ScreeningItem
+
 RULE = "R-CJ-2"
+GRADES = ("A", "B", "C", "D")
 URBAN_FLOORS = 3  # grading.md §3: three or more storeys need an urban appraisal
 ESCALATING_KINDS = 3  # general items of >= 3 different kinds make the house serious
 ESCALATING_PLACES = 3  # >= 3 places showing one general kind make it serious
@@ -63,19 +70,17 @@ def needs_urban_appraisal(floors: int) -> bool:
     return floors >= URBAN_FLOORS
 
 
-def check_screening_items(items: list[dict], known_kinds: dict[str, str]) -> list[RuleViolation]:
+def check_screening_items(items: list[ScreeningItem],
+                          known_kinds: dict[str, str]) -> list[RuleViolation]:
     """Each item names a catalogued kind at that kind's level, and a count of places >= 1."""
     errors = []
-    if not isinstance(items, list):
-        return [RuleViolation(Code.CHOICE_INVALID, "排查项目应为列表", field="items", rule=RULE)]
     for i, item in enumerate(items):
         where = f"items[{i}]"
-        kind = item.get("kind")
+        kind, level = item.kind, item.level
         if kind not in known_kinds:
             errors.append(RuleViolation(Code.ITEM_KIND_UNKNOWN,
                                         f"第 {i + 1} 项隐患类型“{kind}”不在排查项目目录中",
                                         field=f"{where}.kind", rule=RULE))
-        level = item.get("level")
         if level not in ItemLevel.values:
             errors.append(RuleViolation(Code.CHOICE_INVALID,
                                         f"第 {i + 1} 项程度“{level}”应为 serious 或 general",
@@ -85,23 +90,23 @@ def check_screening_items(items: list[dict], known_kinds: dict[str, str]) -> lis
                                         f"第 {i + 1} 项“{kind}”在目录中的程度为"
                                         f"“{ItemLevel(known_kinds[kind]).label}”",
                                         field=f"{where}.level", rule=RULE))
-        count = item.get("count", 1)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        if item.count < 1:
             errors.append(RuleViolation(Code.COUNT_INVALID, f"第 {i + 1} 项的处数应为正整数",
                                         field=f"{where}.count", rule=RULE))
     return errors
 
 
-def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[RuleViolation]:
+def check_appraisal(cmd: RecordAppraisal, *, floors: int,
+                    seismic_intensity: int) -> list[RuleViolation]:
     """Refuse an appraisal that grading.md §3 does not allow; collects every error."""
     errors: list[RuleViolation] = []
 
     def fail(code, field, message):
         errors.append(RuleViolation(code, message, field=field, rule=RULE))
 
-    urban = data.get("urban_report")
+    urban = cmd.urban_report
     if needs_urban_appraisal(floors):
-        if data.get("components"):
+        if cmd.components:
             fail(Code.RURAL_FORM_NOT_ALLOWED, "components",
                  f"{floors} 层房屋不适用农村住房安全性鉴定，应录入有资质机构的城镇房屋鉴定报告")
         if not urban:
@@ -109,20 +114,18 @@ def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[
                  "三层及以上房屋应录入鉴定机构、报告编号和鉴定等级")
         else:
             for key, label in (("institution", "鉴定机构"), ("report_no", "报告编号")):
-                if not str(urban.get(key) or "").strip():
+                if not getattr(urban, key).strip():
                     fail(Code.FIELD_REQUIRED, f"urban_report.{key}", f"{label}不能为空")
-            if urban.get("grade") not in ("A", "B", "C", "D"):
+            if urban.grade not in GRADES:
                 fail(Code.CHOICE_INVALID, "urban_report.grade", "报告鉴定等级应为 A、B、C 或 D")
         return errors
     if urban:
         fail(Code.URBAN_REPORT_NOT_ALLOWED, "urban_report",
              f"{floors} 层房屋应按农村住房安全性鉴定技术导则逐项鉴定构件")
-    site = data.get("site")
+    site = cmd.site
     if site not in SiteHazard.values:
         fail(Code.CHOICE_INVALID, "site", f"场地“{site}”不是有效选项")
-    components = data.get("components") or {}
-    if not isinstance(components, dict):
-        components = {}
+    components = cmd.components or {}
     # A dangerous site makes the house D whatever its components (stage 1).
     site_decides = site in SiteHazard.values and site != SiteHazard.SAFE
     for name in components:
@@ -131,7 +134,7 @@ def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[
     for name in Component.values:
         rating = components.get(name)
         label = Component(name).label
-        if rating in (None, ""):
+        if not rating:
             if not site_decides:
                 fail(Code.COMPONENT_MISSING, f"components.{name}",
                      f"{label}未评定；本房屋没有的构件请选“不适用”")
@@ -140,12 +143,12 @@ def check_appraisal(data: dict, *, floors: int, seismic_intensity: int) -> list[
                  f"{label}的评定“{rating}”应为 a、b、c、d 或 n/a")
     if components and all(components.get(c) == NOT_APPLICABLE for c in Component.values):
         fail(Code.COMPONENT_MISSING, "components", "至少应有一项承重构件参与评定")
-    if data.get("prevention") not in Prevention.values:
+    if cmd.prevention not in Prevention.values:
         fail(Code.CHOICE_INVALID, "prevention", "防灾措施鉴定结果应为 full、partial 或 none")
     if seismic_intensity >= SEISMIC_REQUIRED_FROM:
-        seismic = data.get("seismic") or {}
+        seismic = cmd.seismic or {}
         for item in SeismicItem:
-            if not isinstance(seismic.get(item.value), bool):
+            if item.value not in seismic:
                 fail(Code.SEISMIC_ITEM_REQUIRED, f"seismic.{item.value}",
                      f"抗震设防烈度 {seismic_intensity} 度地区应填写是否设有{item.label}")
     return errors
@@ -156,7 +159,7 @@ def recorded_grade(computed: str, given: str | None, override_reason: str, *,
     """The grade kept on the record: the computed one unless a reasoned override is given."""
     if not given or given == computed:
         return computed
-    if given not in ("A", "B", "C", "D"):
+    if given not in GRADES:
         raise RuleViolation(Code.CHOICE_INVALID, f"鉴定等级“{given}”应为 A、B、C 或 D",
                             field="grade", rule=RULE)
     if site != SiteHazard.SAFE:

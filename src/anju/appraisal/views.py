@@ -1,5 +1,5 @@
 """Pages of investigation and appraisal (排查、初判、鉴定): thin views over the house door and the
-verbs, which the forms call."""
+forms, which check the acts' commands and, once saved, run the verbs."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -123,8 +123,9 @@ def screening_create(request, house_id: int):
     kinds = item_kinds_for_user(request.user, house.division_code)
     data = request.POST if request.method == "POST" else None
     items = screening_items(data, kinds)
-    form = ScreeningForm(data, user=request.user, house=house, kinds=kinds, items=items)
-    if data is not None and form.is_valid():
+    form = ScreeningForm(data, user=request.user, target=house, origin=request.origin,
+                         kinds=kinds, items=items)
+    if data is not None and form.submitted():
         screening = form.saved
         result = ScreeningResult(screening.result).label
         messages.success(request, _("排查初判已保存：%(result)s。") % {"result": result})
@@ -156,8 +157,8 @@ def appraisal_create(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
     data = request.POST if request.method == "POST" else None
     form = AppraisalForm(data, request.FILES if data is not None else None,
-                         user=request.user, house=house)
-    if data is not None and form.is_valid():
+                         user=request.user, target=house, origin=request.origin)
+    if data is not None and form.submitted():
         appraisal = form.saved
         messages.success(request, _("安全性鉴定已保存：%(grade)s。") % {
             "grade": appraisal.get_grade_display()})
@@ -186,8 +187,8 @@ def inspection_create(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
     data = request.POST if request.method == "POST" else None
     form = InspectionForm(data, request.FILES if data is not None else None,
-                          user=request.user, house=house)
-    if data is not None and form.is_valid():
+                          user=request.user, target=house, origin=request.origin)
+    if data is not None and form.submitted():
         inspection = form.saved
         messages.success(request, _("检查记录已保存。"))
         _announce_hazard(request, inspection.hazards)

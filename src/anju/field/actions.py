@@ -363,7 +363,8 @@ def _photos(submission: Submission, house: House, user, title: str, p: Prepared)
 
 def _screening(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "排查初判照片", p)
-    screening = appraisal.record_screening(p.house, acting_user=user, data=p.data)
+    screening = appraisal.record_screening(p.house, p.act.schema.model_validate(p.data),
+                                           acting_user=user)
     hazard = getattr(screening, "hazard", None)
     return {"screening_id": screening.pk, "house_id": p.house.pk, "result": screening.result,
             "hazard_number": hazard.number if hazard else None, "photo_ids": photo_ids}
@@ -373,7 +374,8 @@ def _inspection(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "检查照片", p)
     data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
                                                        *photo_ids]))}
-    inspection = appraisal.record_inspection(p.house, acting_user=user, data=data)
+    inspection = appraisal.record_inspection(p.house, p.act.schema.model_validate(data),
+                                             acting_user=user)
     hazard = inspection.hazards.first()
     return {"inspection_id": inspection.pk, "house_id": p.house.pk,
             "hazard_number": hazard.number if hazard else None, "photo_ids": data["photo_ids"]}
@@ -393,7 +395,8 @@ def _control_check(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "管控检查照片", p)
     data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
                                                        *photo_ids]))}
-    row = rectification.record_control_check(entry, acting_user=user, data=data)
+    row = rectification.record_control_check(entry, p.act.schema.model_validate(data),
+                                             acting_user=user)
     entry.refresh_from_db()
     return {"check_id": row.pk, "entry_id": entry.pk, "entry_status": entry.status,
             "house_id": p.house.pk, "photo_ids": data["photo_ids"]}

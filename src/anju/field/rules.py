@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from anju.appraisal.api import InspectionIn, ScreeningIn
+from anju.appraisal.commands import RecordInspection as InspectionIn
+from anju.appraisal.commands import RecordScreening as ScreeningIn
 from anju.divisions.boxes import county_box
 from anju.kit.errors import Code, RuleViolation
 from anju.quality.api import VerificationIn
 from anju.quality.rules import BOX_MARGIN
 from anju.quality.rules import RULE as QUALITY_RULE
-from anju.rectification.api import CheckIn
+from anju.rectification.commands import RecordControlCheck as CheckIn
 from anju.registry.api import HouseIn, HousePatch
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

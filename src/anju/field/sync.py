@@ -265,8 +265,8 @@ def form_definitions(user) -> dict:
     enums = {
         "screening": ((("level",), _choices(InspectionLevel)),
                       (("controls", "items"), _choices(ControlKind)),
-                      (("ItemIn", "kind"), [k["code"] for k in item_kinds]),
-                      (("ItemIn", "level"), _choices(ItemLevel))),
+                      (("ScreeningItem", "kind"), [k["code"] for k in item_kinds]),
+                      (("ScreeningItem", "level"), _choices(ItemLevel))),
         "inspection": ((("level",), _choices(InspectionLevel)),
                        (("controls", "items"), _choices(ControlKind))),
         "control_check": ((("level",), _choices(CheckLevel)),),

@@ -1,4 +1,5 @@
-"""The rectification ledger over HTTP (api.md "Ledger"): thin routes over the door and verbs."""
+"""The rectification ledger over HTTP (api.md "Ledger"): thin routes over the door and verbs;
+each act's body is its command (commands.py)."""
 
 from datetime import date, datetime
 
@@ -6,18 +7,20 @@ from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
-from anju.kit.fields import LONG_TEXT, Id, column_text, free_text
+from anju.kit.fields import Id
 from anju.rectification import actions
-from anju.rectification.models import (
-    Acceptance,
-    ControlCheck,
-    LedgerEntry,
-    Measure,
-    Transition,
+from anju.rectification.commands import (
+    PlanEngineering,
+    RecordControlCheck,
+    RecordLedgerAcceptance,
+    RecordMeasure,
+    ReopenEntry,
+    SignOffEntry,
 )
+from anju.rectification.models import LedgerEntry
 from anju.rectification.present import present_entry, with_records
 from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
-from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
+from anju.web.apikit import ERRORS, PageParams, paginate
 
 rectifications = Router(tags=["整治台账"])
 
@@ -118,53 +121,6 @@ class EntryPage(Schema):
     page_size: int
 
 
-class MeasureIn(StrictSchema):
-    kind: column_text(Measure, "kind") = Field(
-        description="demolish、rebuild、repair_reinforce；evacuate、stop_use、"
-                    "warning_sign、barrier、seal、cordon、guard")
-    started_on: date | None = None
-    completed_on: date | None = Field(None, description="管控措施填写落实日期")
-    note: column_text(Measure, "note", max_length=LONG_TEXT) = ""
-    photo_ids: list[Id] = []
-    version: int | None = None
-
-
-class CheckIn(StrictSchema):
-    level: column_text(ControlCheck, "level") = Field(
-        description="household_self、village、township、county、villager_report")
-    checked_on: date
-    holds: bool
-    note: column_text(ControlCheck, "note", max_length=LONG_TEXT) = ""
-    photo_ids: list[Id] = []
-    version: int | None = None
-
-
-class AcceptanceIn(StrictSchema):
-    accepted_on: date
-    passed: bool
-    inspectors: list[free_text(80, "验收人员")]  # kept in a JSON list
-    note: column_text(Acceptance, "note", max_length=LONG_TEXT) = ""
-    photo_ids: list[Id] = []
-    version: int | None = None
-
-
-class CloseIn(StrictSchema):
-    closed_on: date
-    note: column_text(Transition, "comment", max_length=LONG_TEXT, label="说明") = ""
-    version: int | None = None
-
-
-class ReopenIn(StrictSchema):
-    reason: column_text(Transition, "comment", max_length=LONG_TEXT, label="撤销理由")
-    version: int | None = None
-
-
-class PlanIn(StrictSchema):
-    plan: column_text(LedgerEntry, "engineering_plan", max_length=LONG_TEXT)
-    due_on: date | None = None
-    version: int | None = None
-
-
 class DivisionCountsOut(Schema):
     division_code: str
     name: str
@@ -214,57 +170,58 @@ def get_entry(request, entry_id: int):
 @rectifications.post("/{entry_id}/measures", response={201: EntryDetailOut, **ERRORS},
                      summary="登记工程措施或管控措施（R-CJ-5）")
 @requires("rectification.record")
-def add_measure(request, entry_id: int, payload: MeasureIn):
+def add_measure(request, entry_id: int, payload: RecordMeasure):
     entry = get_entry_for_user(request.user, entry_id)
-    actions.record_measure(entry, acting_user=request.user, data=payload.dict())
+    actions.record_measure(entry, payload, acting_user=request.user, origin=request.origin)
     return 201, _detail(request, entry_id)
 
 
 @rectifications.post("/{entry_id}/plan", response={200: EntryDetailOut, **ERRORS},
                      summary="暂时难以采取工程措施的房屋：工程措施计划（R-CJ-5）")
 @requires("rectification.record")
-def set_plan(request, entry_id: int, payload: PlanIn):
+def set_plan(request, entry_id: int, payload: PlanEngineering):
     entry = get_entry_for_user(request.user, entry_id)
-    actions.record_engineering_plan(entry, acting_user=request.user, plan=payload.plan,
-                                    due_on=payload.due_on, version=payload.version)
+    actions.record_engineering_plan(entry, payload, acting_user=request.user,
+                                    origin=request.origin)
     return _detail(request, entry_id)
 
 
 @rectifications.post("/{entry_id}/checks", response={201: EntryDetailOut, **ERRORS},
                      summary="管控检查（R-CJ-7）")
 @requires("rectification.record")
-def add_check(request, entry_id: int, payload: CheckIn):
+def add_check(request, entry_id: int, payload: RecordControlCheck):
     entry = get_entry_for_user(request.user, entry_id)
-    actions.record_control_check(entry, acting_user=request.user, data=payload.dict())
+    actions.record_control_check(entry, payload, acting_user=request.user,
+                                 origin=request.origin)
     return 201, _detail(request, entry_id)
 
 
 @rectifications.post("/{entry_id}/acceptance", response={201: EntryDetailOut, **ERRORS},
                      summary="验收（R-CJ-8）")
 @requires("rectification.accept")
-def add_acceptance(request, entry_id: int, payload: AcceptanceIn):
+def add_acceptance(request, entry_id: int, payload: RecordLedgerAcceptance):
     entry = get_entry_for_user(request.user, entry_id)
-    actions.record_acceptance(entry, acting_user=request.user, data=payload.dict())
+    actions.record_acceptance(entry, payload, acting_user=request.user, origin=request.origin)
     return 201, _detail(request, entry_id)
 
 
 @rectifications.post("/{entry_id}/close", response={200: EntryDetailOut, **ERRORS},
                      summary="销号（R-CJ-8）；条件未满足时 409 signoff_not_allowed")
 @requires("rectification.sign_off")
-def close_entry(request, entry_id: int, payload: CloseIn):
+def close_entry(request, entry_id: int, payload: SignOffEntry):
     entry = get_entry_for_user(request.user, entry_id)
-    actions.sign_off_rectification(entry, acting_user=request.user, data=payload.dict(),
-                                   request=request)
+    actions.sign_off_rectification(entry, payload, acting_user=request.user,
+                                   origin=request.origin)
     return _detail(request, entry_id)
 
 
 @rectifications.post("/{entry_id}/reopen", response={200: EntryDetailOut, **ERRORS},
                      summary="撤销销号，须写明理由")
 @requires("rectification.sign_off")
-def reopen_entry(request, entry_id: int, payload: ReopenIn):
+def reopen_entry(request, entry_id: int, payload: ReopenEntry):
     entry = get_entry_for_user(request.user, entry_id)
-    actions.reopen_rectification(entry, acting_user=request.user, reason=payload.reason,
-                                 version=payload.version, request=request)
+    actions.reopen_rectification(entry, payload, acting_user=request.user,
+                                 origin=request.origin)
     return _detail(request, entry_id)
 
 

@@ -13,9 +13,19 @@ class EntryStatus(models.TextChoices):
     CLOSED = "closed", "已销号"
 
 
-# Entries whose house is still dangerous and watched (R-CJ-6, R-CJ-7).
-NOT_CLOSED = (EntryStatus.OPEN, EntryStatus.CONTROLLED, EntryStatus.ACCEPTED)
-UNDER_CONTROL_CHECKS = (EntryStatus.OPEN, EntryStatus.CONTROLLED)
+
+def __getattr__(name: str):
+    # NOT_CLOSED (the statuses an entry is open in: its house is still dangerous and watched,
+    # R-CJ-6) and UNDER_CONTROL_CHECKS (those whose control checks fall due, R-CJ-7) are read
+    # from the ledger's table of acts on first use, never restated.
+    if name in ("NOT_CLOSED", "UNDER_CONTROL_CHECKS"):
+        from anju.rectification import transitions
+
+        found = (transitions.open_statuses() if name == "NOT_CLOSED"
+                 else transitions.checked_statuses())
+        globals()[name] = found
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MeasureKind(models.TextChoices):

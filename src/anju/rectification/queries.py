@@ -6,13 +6,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anju.divisions.scope import narrowed, not_found, scoped
-from anju.rectification.codes import (
-    NOT_CLOSED,
-    SECTOR_DEPARTMENTS,
-    UNDER_CONTROL_CHECKS,
-    EntryStatus,
-)
+from anju.rectification.codes import SECTOR_DEPARTMENTS, EntryStatus
 from anju.rectification.models import LedgerEntry
+from anju.rectification.transitions import checked_statuses, open_statuses
 
 
 def _sector_narrowed(user, queryset):
@@ -24,7 +20,7 @@ def _sector_narrowed(user, queryset):
 
 
 def overdue_q(today: date) -> Q:
-    return Q(status__in=UNDER_CONTROL_CHECKS, next_check_due__lt=today)
+    return Q(status__in=checked_statuses(), next_check_due__lt=today)
 
 
 def ledger_for_user(user, *, division: str | None = None, status: str | None = None,
@@ -93,4 +89,4 @@ def red_alert_counts(user, division: str, *, child_width: int | None = None) -> 
 
 
 def not_closed(queryset):
-    return queryset.filter(status__in=NOT_CLOSED)
+    return queryset.filter(status__in=open_statuses())

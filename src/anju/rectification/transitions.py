@@ -1,58 +1,20 @@
-"""The ledger's state machine, declared once as data (architecture.md "workflow state").
+"""The ledger's workflow (architecture.md "workflow state"): the engine over the table of acts
+in acts.py, why a move is refused, and what each page step may do now.
 
-Each row is (from, action, to, capability, guard): `to` None keeps the status; a capability
-None marks a move the system makes (an appraisal, the daily sweep), never a person directly;
-a guard is a rules.py function of the entry's facts that names the condition not yet met.
-Pages ask `allowed(user, entry, facts)`; verbs ask `move_for` and `refusal`.
+Pages ask `allowed(user, status, facts)`; verbs ask `refusal` and apply moves with
+`WORKFLOW.apply` (compare-and-set, transition row, audit row on a change of status).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from anju.accounts.access import can
+from anju.audit import actions as audit
+from anju.audit.models import Action as AuditAction
 from anju.kit.errors import Code, Conflict
+from anju.kit.events import records_changed
+from anju.kit.fields import LONG_TEXT
+from anju.kit.workflow import Workflow
 from anju.rectification import rules
 from anju.rectification.codes import Action, EntryStatus
-
-OPEN, CONTROLLED, ACCEPTED, CLOSED = (EntryStatus.OPEN, EntryStatus.CONTROLLED,
-                                      EntryStatus.ACCEPTED, EntryStatus.CLOSED)
-RECORD, ACCEPT, SIGN_OFF = "rectification.record", "rectification.accept", \
-    "rectification.sign_off"
-
-
-@dataclass(frozen=True)
-class Move:
-    source: str
-    action: str
-    target: str | None
-    capability: str | None
-    guard: Callable[[rules.Facts], rules.Unmet | None] | None = None
-
-
-def _each(sources, action, target, capability, guard=None):
-    return tuple(Move(s, action, target, capability, guard) for s in sources)
-
-
-MOVES: tuple[Move, ...] = (
-    Move("", Action.ENTER, OPEN, None),
-    *_each((OPEN, CONTROLLED, ACCEPTED), Action.REGRADE, OPEN, None),
-    *_each((OPEN, CONTROLLED, ACCEPTED), Action.REAPPRAISE, None, None),
-    # R-CJ-5: a control measure in place puts the house under control
-    *_each((OPEN, CONTROLLED), Action.RECORD_CONTROL, CONTROLLED, RECORD),
-    *_each((OPEN, CONTROLLED), Action.PLAN_CONTROL, None, RECORD),
-    *_each((OPEN, CONTROLLED), Action.RECORD_ENGINEERING, None, RECORD),
-    *_each((OPEN, CONTROLLED), Action.PLAN_ENGINEERING, None, RECORD),
-    # R-CJ-7: checks while the house is dangerous; a broken measure undoes "controlled"
-    *_each((OPEN, CONTROLLED), Action.CHECK, None, RECORD),
-    *_each((OPEN, CONTROLLED), Action.CHECK_BROKEN, OPEN, RECORD),
-    *_each((OPEN, CONTROLLED), Action.FLAG_OVERDUE, None, None),
-    # R-CJ-8: acceptance after an engineering measure; sign-off after acceptance
-    *_each((OPEN, CONTROLLED), Action.ACCEPT, ACCEPTED, ACCEPT, rules.acceptance_unmet),
-    *_each((OPEN, CONTROLLED), Action.ACCEPT_FAILED, None, ACCEPT, rules.acceptance_unmet),
-    Move(ACCEPTED, Action.SIGN_OFF, CLOSED, SIGN_OFF, rules.signoff_unmet),
-    Move(CLOSED, Action.REOPEN, OPEN, SIGN_OFF),
-)
-_BY_KEY = {(m.source, m.action): m for m in MOVES}
+from anju.rectification.models import LedgerEntry, Transition
 
 # What each page button stands for: the user-facing steps and the move that decides them.
 STEPS = {
@@ -65,20 +27,17 @@ STEPS = {
 }
 
 
-def move_for(status: str, action: str) -> Move | None:
-    return _BY_KEY.get((status, action))
-
-
 def refusal(status: str, action: str, facts: rules.Facts | None = None) -> Conflict | None:
     """Why `action` may not happen to an entry in `status` now (409), or None."""
-    move = move_for(status, action)
-    if action == Action.SIGN_OFF and status != CLOSED and facts is not None:
+    move = WORKFLOW.move_for(status, action)
+    ended = status in WORKFLOW.ended
+    if action == Action.SIGN_OFF and not ended and facts is not None:
         # The unmet R-CJ-8 condition is more use to the clerk than "wrong status".
         unmet = rules.signoff_unmet(facts)
         if unmet is not None:
             return Conflict(unmet.code, unmet.message, field=unmet.field, rule=unmet.rule)
     if move is None:
-        if status == CLOSED:
+        if ended:
             rule = {Action.CHECK: "R-CJ-7", Action.CHECK_BROKEN: "R-CJ-7"}.get(action, "R-CJ-8")
             return Conflict(Code.ENTRY_CLOSED, "该台账已销号，不能再登记；如需继续整治请先撤销销号",
                             field="status", rule=rule)
@@ -92,12 +51,38 @@ def refusal(status: str, action: str, facts: rules.Facts | None = None) -> Confl
     return None
 
 
+def _audit(entry, *, acting_user, origin, details):
+    audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, origin=origin,
+                 details=details)
+
+
+def _changed(entry, source: str, target: str) -> None:
+    # Every move changes what the village's statistics count (status, alerts, due checks).
+    records_changed(divisions=[entry.division_code])
+
+
+WORKFLOW = Workflow(model=LedgerEntry, transition=Transition, link="entry",
+                    table="anju.rectification.acts.ACTS", refuse=refusal, audit=_audit,
+                    changed=_changed, comment_max=LONG_TEXT)
+
+
+def open_statuses() -> tuple[str, ...]:
+    """The statuses an entry is open in (not signed off), in the code list's order."""
+    return tuple(s for s in EntryStatus.values if s in WORKFLOW.open)
+
+
+def checked_statuses() -> tuple[str, ...]:
+    """The statuses whose control checks fall due (R-CJ-7): those a check may be made in."""
+    sources = {m.source for m in WORKFLOW.acts[Action.CHECK].moves}
+    return tuple(s for s in EntryStatus.values if s in sources)
+
+
 def capability_of(action: str) -> str | None:
-    return next(m.capability for m in MOVES if m.action == action)
+    return WORKFLOW.capability_of(action)
 
 
 def allowed(user, status: str, facts: rules.Facts) -> dict[str, tuple[bool, str]]:
-    """For each page step: (may this user do it now, the reason if not). Derived from MOVES."""
+    """For each page step: (may this user do it now, the reason if not). Derived from ACTS."""
     answers = {}
     for step, (action, _label) in STEPS.items():
         capability = capability_of(action)

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from anju.accounts.access import check, requires
 from anju.divisions.queries import names_for
-from anju.kit.errors import AnjuError, Forbidden, NotFound, ValidationErrors
 from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus
 from anju.rectification.models import LedgerEntry
@@ -45,9 +44,12 @@ def ledger_list(request):
         names = names_for(counts)
         by_child = [(code, names.get(code, code), row) for code, row in counts.items()]
     today = timezone.localdate()
+    checked = transitions.checked_statuses()  # R-CJ-7: the statuses whose checks fall due
     return render(request, "rectification/ledger_list.html", {
-        "page": page, "query": query_without_page(request), "today": today,
-        "rows": [(e, places.get(e.division_code, "")) for e in page],
+        "page": page, "query": query_without_page(request),
+        "rows": [(e, places.get(e.division_code, ""),
+                  bool(e.next_check_due and e.next_check_due < today and e.status in checked))
+                 for e in page],
         "filters": {"status": status or "", "grade": grade or "", "division": division or "",
                     "overdue": g.get("overdue", ""), "alert": g.get("alert", "")},
         "statuses": EntryStatus.choices, "grades": [Grade.C, Grade.D],
@@ -72,28 +74,6 @@ def entry_detail(request, entry_id: int):
     })
 
 
-def _run_step(entry, step: str, user, data: dict, request):
-    if step == "measure":
-        actions.record_measure(entry, acting_user=user, data=data)
-        return "整治措施已登记"
-    if step == "check":
-        actions.record_control_check(entry, acting_user=user, data=data)
-        return "管控检查已登记"
-    if step == "acceptance":
-        actions.record_acceptance(entry, acting_user=user, data=data)
-        return "验收已登记"
-    if step == "sign_off":
-        actions.sign_off_rectification(entry, acting_user=user, data=data, request=request)
-        return "已销号"
-    if step == "reopen":
-        actions.reopen_rectification(entry, acting_user=user, reason=data["reason"],
-                                     version=data.get("version"), request=request)
-        return "已撤销销号"
-    actions.record_engineering_plan(entry, acting_user=user, plan=data["plan"],
-                                    due_on=data.get("due_on"), version=data.get("version"))
-    return "工程措施计划已保存"
-
-
 STEP_FORMS = {"measure": forms.MeasureForm, "check": forms.CheckForm,
               "acceptance": forms.AcceptanceForm, "sign_off": forms.CloseForm,
               "reopen": forms.ReopenForm, "plan": forms.PlanForm}
@@ -105,32 +85,16 @@ def _step_view(step: str):
         entry = get_entry_for_user(request.user, entry_id)
         action, title = transitions.STEPS[step]
         check(request.user, transitions.capability_of(action))  # 403 before the form
-        form = STEP_FORMS[step](request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = {**form.cleaned_data, "version": _int(request.POST.get("version"))}
-            try:
-                note = _run_step(entry, step, request.user, data, request)
-            except (NotFound, Forbidden):
-                raise
-            except AnjuError as error:
-                errors = error.errors if isinstance(error, ValidationErrors) else [error]
-                for e in errors:
-                    form.add_error(e.field if e.field in form.fields else None, e.message)
-            else:
-                messages.success(request, note)
-                return redirect("rectification:entry_detail", entry_id=entry.pk)
+        form = STEP_FORMS[step](request.POST or None, user=request.user, target=entry,
+                                instance=entry, origin=request.origin)
+        if request.method == "POST" and form.submitted():
+            messages.success(request, form.done)
+            return redirect("rectification:entry_detail", entry_id=entry.pk)
         return render(request, "rectification/step_form.html", {
             "entry": entry, "form": form, "title": title, "step": step,
         }, status=422 if form.errors else 200)
 
     return view
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 record_measure = _step_view("measure")

@@ -352,12 +352,21 @@ def test_a_grade_change_and_a_new_hazard_are_audited_as_transitions(api, cast, m
            items=[{"kind": "roof_collapse", "level": "serious", "count": 1}])
     appraise(api, cast.appraiser1, house, components=components("a", roof="d"))
     rows = AuditEvent.objects.filter(action="transition").order_by("id")
+    # Each row says where the act came from: the API call that made it.
+    screened = {"path": f"/api/v1/houses/{house.pk}/screenings", "method": "POST"}
+    appraised = {"path": f"/api/v1/houses/{house.pk}/appraisals", "method": "POST"}
     assert [(r.username, r.object_type, r.details) for r in rows] == [
-        ("shancheng", "appraisal.hazard", {"to": "awaiting_appraisal", "source": "screening"}),
+        ("shancheng", "appraisal.hazard", {"to": "awaiting_appraisal", "source": "screening",
+                                           **screened}),
         ("shancheng", "registry.house", {"screening_result": ["", "serious"],
-                                         "awaiting_appraisal": [False, True]}),
+                                         "awaiting_appraisal": [False, True], **screened}),
         ("appraiser1", "registry.house", {"grade": ["unrated", "D"],
-                                          "awaiting_appraisal": [True, False]}),
+                                          "awaiting_appraisal": [True, False], **appraised}),
         ("appraiser1", "appraisal.hazard", {"from": "awaiting_appraisal", "to": "appraised",
-                                            "appraisal": Appraisal.objects.get().pk}),
+                                            "appraisal": Appraisal.objects.get().pk,
+                                            **appraised}),
+        # R-CJ-4: the D house goes onto the ledger in the same act
+        ("appraiser1", "rectification.ledgerentry", {"action": "enter", "from": "",
+                                                     "to": "open"}),
     ]
+    assert {r.client_ip for r in rows[:4]} == {"127.0.0.1"}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from anju.accounts.actions import create_user
 from anju.appraisal import actions
 from anju.appraisal.codes import DESCRIPTORS, Component
+from anju.appraisal.commands import RecordAppraisal, RecordInspection, RecordScreening
 from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
 from anju.conftest import CHANGJI_V1, PASSWORD, SHANCHENG_V1, sign_in
 from anju.registry.models import Attachment, House
@@ -154,9 +155,10 @@ def test_the_panel_opened_directly_sends_to_the_full_page(browser, cast, make_ho
 
 def test_the_panel_shows_hazard_number_controls_and_awaiting_badge(browser, cast, make_house):
     house = make_house()
-    screening = actions.record_screening(house, acting_user=cast.cadre, data={
-        "checked_on": today(), "items": [
-            {"kind": "wall_vertical_crack", "level": "serious", "count": 1, "note": "东山墙"}]})
+    screening = actions.record_screening(house, RecordScreening(
+        checked_on=today(), items=[
+            {"kind": "wall_vertical_crack", "level": "serious", "count": 1, "note": "东山墙"}]),
+        acting_user=cast.cadre)
     hazard = Hazard.objects.get(screening=screening)
     r = browser(cast.shancheng).get(f"/appraisal/houses/{house.pk}/panel/", headers=HTMX)
     body = text(r)
@@ -175,10 +177,10 @@ def test_the_panel_shows_hazard_number_controls_and_awaiting_badge(browser, cast
 def test_the_panel_shows_computed_and_recorded_grades_and_the_reason(browser, cast,
                                                                      make_house):
     house = make_house()
-    actions.record_appraisal(house, acting_user=cast.appraiser1, data={
-        "appraised_on": today(), "appraiser": "张工", "site": "safe",
-        "components": {c: "b" for c in Component.values}, "prevention": "full",
-        "grade": "C", "override_reason": "屋面整体下沉，综合判定为局部危房"})
+    actions.record_appraisal(house, RecordAppraisal(
+        appraised_on=today(), appraiser="张工", site="safe",
+        components={c: "b" for c in Component.values}, prevention="full",
+        grade="C", override_reason="屋面整体下沉，综合判定为局部危房"), acting_user=cast.appraiser1)
     body = text(browser(cast.shancheng).get(f"/appraisal/houses/{house.pk}/panel/",
                                             headers=HTMX))
     assert re.findall(r'id="house-grade">([^<]+)<', body) == ["C级（局部危险）"]
@@ -189,17 +191,18 @@ def test_the_panel_shows_computed_and_recorded_grades_and_the_reason(browser, ca
 
 def _panel_records(house, user, n):
     for _ in range(n):
-        inspection = actions.record_inspection(house, acting_user=user, data={
-            "level": "village", "inspected_on": today(), "findings": "墙体开裂",
-            "major_hazard": True})
+        inspection = actions.record_inspection(house, RecordInspection(
+            level="village", inspected_on=today(), findings="墙体开裂", major_hazard=True),
+            acting_user=user)
         inspection.photos.set([])
-        actions.record_screening(house, acting_user=user, data={
-            "checked_on": today(), "items": [
+        actions.record_screening(house, RecordScreening(
+            checked_on=today(), items=[
                 {"kind": "beam_crack", "level": "serious", "count": 1},
-                {"kind": "roof_leak", "level": "general", "count": 2}]})
-        actions.record_appraisal(house, acting_user=user, data={
-            "appraised_on": today(), "appraiser": "张工", "site": "safe",
-            "components": {c: "c" for c in Component.values}, "prevention": "none"})
+                {"kind": "roof_leak", "level": "general", "count": 2}]), acting_user=user)
+        actions.record_appraisal(house, RecordAppraisal(
+            appraised_on=today(), appraiser="张工", site="safe",
+            components={c: "c" for c in Component.values}, prevention="none"),
+            acting_user=user)
 
 
 def _panel_queries(client, house) -> list[str]:
@@ -472,13 +475,14 @@ def test_a_three_storey_house_takes_an_urban_report(browser, cast, make_house, m
     client = browser(cast.mhk_housing)
     body = text(client.get(f"/appraisal/houses/{house.pk}/appraisals/new/"))
     assert "三层及以上的房屋不适用《农村住房安全性鉴定技术导则》" in body
-    assert 'name="urban_report_institution"' in body and 'name="urban_report_file"' in body
+    assert ('name="urban_report_institution"' in body
+            and 'name="urban_report_file_id"' in body)
     assert "components_foundation" not in body and "computed-grade" not in body
     r = client.post(f"/appraisal/houses/{house.pk}/appraisals/new/", {
         "appraised_on": today().isoformat(), "appraiser": "李工",
         "urban_report_institution": "通化市建筑工程质量检测中心",
         "urban_report_report_no": "TH-2026-018", "urban_report_grade": "B",
-        "urban_report_file": SimpleUploadedFile("report.pdf", PDF, "application/pdf")})
+        "urban_report_file_id": SimpleUploadedFile("report.pdf", PDF, "application/pdf")})
     assert r.status_code == 302
     appraisal = Appraisal.objects.get(house=house)
     assert (appraisal.method, appraisal.grade, appraisal.institution, appraisal.report_no) == (
@@ -495,7 +499,7 @@ def test_an_urban_report_without_its_number_is_refused_and_keeps_no_file(browser
     r = browser(cast.mhk_housing).post(f"/appraisal/houses/{house.pk}/appraisals/new/", {
         "appraised_on": today().isoformat(), "appraiser": "李工",
         "urban_report_institution": "通化市建筑工程质量检测中心", "urban_report_grade": "C",
-        "urban_report_file": SimpleUploadedFile("report.pdf", PDF, "application/pdf")})
+        "urban_report_file_id": SimpleUploadedFile("report.pdf", PDF, "application/pdf")})
     assert r.status_code == 422
     assert field_errors(r, "urban_report_report_no") == ["报告编号不能为空"]
     assert Appraisal.objects.count() == 0 and Attachment.objects.count() == 0
@@ -532,7 +536,7 @@ def test_inspection_form_defaults_to_the_immediate_control_measures(browser, cas
     checked = re.findall(r'<input type="checkbox" name="controls" value="(\w+)"[^>]*checked', body)
     assert checked == ["evacuate", "warning_sign", "seal", "guard"]
     assert '<option value="township" selected>乡镇巡查</option>' in body
-    assert 'name="photos"' in body and "multiple" in body
+    assert 'name="photo_ids"' in body and "multiple" in body
 
 
 def test_an_inspection_with_a_major_hazard_keeps_photos_and_orders_controls(
@@ -543,7 +547,7 @@ def test_an_inspection_with_a_major_hazard_keeps_photos_and_orders_controls(
         "level": "township", "inspected_on": today().isoformat(), "inspector": "刘干事",
         "findings": "后墙外闪，有倒塌危险", "major_hazard": "on",
         "controls": ["evacuate", "cordon"],
-        "photos": [SimpleUploadedFile("wall.png", PNG, "image/png")]})
+        "photo_ids": [SimpleUploadedFile("wall.png", PNG, "image/png")]})
     assert r.status_code == 302
     inspection = Inspection.objects.get(house=house)
     assert (inspection.level, inspection.inspector, inspection.major_hazard) == (
@@ -560,7 +564,7 @@ def test_a_major_hazard_without_findings_is_refused_and_keeps_no_photo(browser, 
     house = make_house()
     r = browser(cast.shancheng).post(f"/appraisal/houses/{house.pk}/inspections/new/", {
         "level": "township", "inspected_on": today().isoformat(), "major_hazard": "on",
-        "photos": [SimpleUploadedFile("wall.png", PNG, "image/png")]})
+        "photo_ids": [SimpleUploadedFile("wall.png", PNG, "image/png")]})
     assert r.status_code == 422
     assert field_errors(r, "findings") == ["发现重大安全隐患时应写明隐患情况"]
     assert Inspection.objects.count() == 0 and Attachment.objects.count() == 0
@@ -573,9 +577,9 @@ def test_a_file_that_is_not_a_photo_is_refused_beside_the_photos(browser, cast, 
     house = make_house()
     r = browser(cast.shancheng).post(f"/appraisal/houses/{house.pk}/inspections/new/", {
         "level": "township", "inspected_on": today().isoformat(), "findings": "正常",
-        "photos": [SimpleUploadedFile("notes.txt", b"hello", "text/plain")]})
+        "photo_ids": [SimpleUploadedFile("notes.txt", b"hello", "text/plain")]})
     assert r.status_code == 422
-    assert field_errors(r, "photos") == ["notes.txt：只接受 JPEG、PNG、WebP 图片或 PDF 文件"]
+    assert field_errors(r, "photo_ids") == ["notes.txt：只接受 JPEG、PNG、WebP 图片或 PDF 文件"]
     assert Inspection.objects.count() == 0
 
 

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anju.appraisal.codes import NOT_APPLICABLE, RATINGS, Component, SiteHazard
+from anju.appraisal.commands import RecordAppraisal, ScreeningItem
 from anju.appraisal.rules import (
     Item,
     check_appraisal,
@@ -143,9 +144,13 @@ def codes(errors):
     return [(e.code, e.field) for e in errors]
 
 
-def valid_rural(**overrides):
-    return {"site": "safe", "components": all_components("a"), "prevention": "full",
-            **overrides}
+def appraisal(**fields) -> RecordAppraisal:
+    return RecordAppraisal(appraised_on="2026-11-02", appraiser="张工", **fields)
+
+
+def valid_rural(**overrides) -> RecordAppraisal:
+    return appraisal(**{"site": "safe", "components": all_components("a"),
+                        "prevention": "full", **overrides})
 
 
 def test_a_complete_rural_appraisal_passes():
@@ -179,13 +184,13 @@ def test_the_rural_form_is_refused_for_a_house_of_three_storeys():
 
 
 def test_a_three_storey_house_takes_an_urban_report():
-    data = {"urban_report": {"institution": "吉林省建筑科学研究院", "report_no": "JD-2026-017",
-                             "grade": "B"}}
+    data = appraisal(urban_report={"institution": "吉林省建筑科学研究院",
+                                   "report_no": "JD-2026-017", "grade": "B"})
     assert check_appraisal(data, floors=4, seismic_intensity=7) == []
 
 
 def test_an_urban_report_needs_institution_number_and_grade():
-    data = {"urban_report": {"institution": "", "report_no": " ", "grade": "E"}}
+    data = appraisal(urban_report={"institution": "", "report_no": " ", "grade": "E"})
     assert codes(check_appraisal(data, floors=3, seismic_intensity=7)) == [
         ("field_required", "urban_report.institution"),
         ("field_required", "urban_report.report_no"),
@@ -214,17 +219,18 @@ CATALOGUE = {"wall_crack": "general", "wall_vertical_crack": "serious"}
 
 
 def test_a_screening_item_of_an_unknown_kind_is_refused():
-    errors = check_screening_items([{"kind": "ufo_damage", "level": "general"}], CATALOGUE)
+    errors = check_screening_items([ScreeningItem(kind="ufo_damage", level="general")],
+                                   CATALOGUE)
     assert codes(errors) == [("item_kind_unknown", "items[0].kind")]
 
 
 def test_a_screening_item_must_keep_its_catalogue_level():
-    errors = check_screening_items([{"kind": "wall_vertical_crack", "level": "general"}],
-                                   CATALOGUE)
+    errors = check_screening_items(
+        [ScreeningItem(kind="wall_vertical_crack", level="general")], CATALOGUE)
     assert codes(errors) == [("item_level_mismatch", "items[0].level")]
 
 
 def test_a_screening_item_needs_a_positive_count():
-    errors = check_screening_items([{"kind": "wall_crack", "level": "general", "count": 0}],
-                                   CATALOGUE)
+    errors = check_screening_items(
+        [ScreeningItem(kind="wall_crack", level="general", count=0)], CATALOGUE)
     assert codes(errors) == [("count_invalid", "items[0].count")]

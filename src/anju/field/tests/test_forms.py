@@ -1,11 +1,12 @@
 """The phone validates a capture with the server's own rule definitions: JSON Schemas generated
 from the Schema classes the web API reads, with the code lists of the user's region."""
 
-from anju.appraisal.api import InspectionIn, ScreeningIn
+from anju.appraisal.commands import RecordInspection as InspectionIn
+from anju.appraisal.commands import RecordScreening as ScreeningIn
 from anju.appraisal.codes import InspectionLevel
 from anju.field.rules import ACTS
 from anju.quality.api import VerificationIn
-from anju.rectification.api import CheckIn
+from anju.rectification.commands import RecordControlCheck as CheckIn
 from anju.registry.api import HouseIn, HousePatch
 from anju.registry.codes import Structure
 
@@ -32,7 +33,7 @@ def test_code_lists_are_enums_of_the_schema_and_fields_have_chinese_titles(api, 
     screening = kinds["screening"]["schema"]
     assert screening["properties"]["level"]["enum"] == list(InspectionLevel.values)
     assert screening["properties"]["checked_on"]["title"] == "排查日期"
-    item = screening["$defs"]["ItemIn"]["properties"]
+    item = screening["$defs"]["ScreeningItem"]["properties"]
     assert "wall_vertical_crack" in item["kind"]["enum"]
     assert item["level"]["enum"] == ["serious", "general"]
     assert kinds["new_house"]["schema"]["properties"]["structure"]["enum"] == list(

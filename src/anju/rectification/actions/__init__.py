@@ -1,9 +1,10 @@
 """The verbs of the rectification ledger. Pages, the API, the field app and commands call these.
 
-Each verb takes `acting_user` by keyword, checks the role (the caller fetched the entry through
-queries.get_entry_for_user, so scope is settled), asks transitions.py whether the move is open,
-checks its rule, changes the entry with a compare-and-set on version and status, and writes a
-Transition row, all in one transaction.
+Each verb takes the entry and its act's command (commands.py), `acting_user` and `origin` by
+keyword, checks the role (the caller fetched the entry through queries.get_entry_for_user, so
+scope is settled), asks transitions.py whether the move is open, checks its rules, and applies
+the move of acts.py with transitions.WORKFLOW (compare-and-set on version and status, a
+Transition row, an audit row on a change of status), all in one transaction.
 """
 
 from anju.rectification.actions._entry import facts_of

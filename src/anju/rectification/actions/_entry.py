@@ -1,28 +1,20 @@
-"""What every verb of the ledger shares: the entry's facts, the move, dates and photos."""
+"""What every verb of the ledger shares: the entry's facts, the refusal, dates and photos."""
 
 from datetime import date, timedelta
 
-from django.db.models import F, Max
-from django.utils import timezone
+from django.db.models import Max
 
 from anju.appraisal.models import Appraisal
-from anju.audit import actions as audit
-from anju.audit.models import Action as AuditAction
-from anju.kit.errors import Code, RuleViolation, ValidationErrors, version_conflict
-from anju.kit.events import records_changed
+from anju.kit.errors import Code, RuleViolation
+from anju.kit.fields import LONG_TEXT
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
 from anju.rectification.codes import ENGINEERING, EntryStatus
-from anju.rectification.models import LedgerEntry, Transition
+from anju.rectification.models import LedgerEntry
 from anju.registry.codes import Occupancy
 from anju.registry.models import Attachment, House
 
-NOTE_MAX = 2000
-
-
-def _raise_if(errors):
-    if errors:
-        raise ValidationErrors(errors)
+NOTE_MAX = LONG_TEXT
 
 
 def _interval(division_code: str, on: date) -> timedelta:
@@ -40,11 +32,11 @@ def _programme(house: House, on: date) -> tuple[str, str]:
 
 def _alert(occupancy: str, status: str) -> bool:
     # R-CJ-6 住人不危房、危房不住人: occupied and not signed off
-    return occupancy == Occupancy.OCCUPIED and status != EntryStatus.CLOSED
+    return occupancy == Occupancy.OCCUPIED and status in transitions.WORKFLOW.open
 
 
-def _note(data: dict, field: str = "note") -> str:
-    return (data.get(field) or "").strip()[:NOTE_MAX]
+def _note(text: str) -> str:
+    return text.strip()[:NOTE_MAX]
 
 
 def facts_of(entry: LedgerEntry) -> rules.Facts:
@@ -71,36 +63,7 @@ def _refuse_if_blocked(entry: LedgerEntry, action: str, facts: rules.Facts | Non
         raise problem
 
 
-def _move(entry: LedgerEntry, action: str, *, acting_user, on: date, comment: str = "",
-          details: dict | None = None, version: int | None = None, request=None,
-          **changes) -> Transition:
-    """Apply one move of transitions.MOVES with a compare-and-set, and record it; a change of
-    status is also written to the audit log."""
-    move = transitions.move_for(entry.status, action)
-    if move is None:  # callers check first; this keeps a race from slipping through
-        raise transitions.refusal(entry.status, action)
-    if version is not None and version != entry.version:
-        raise version_conflict()
-    target = move.target or entry.status
-    updated = LedgerEntry.objects.filter(pk=entry.pk, version=entry.version,
-                                         status=entry.status).update(
-        status=target, version=F("version") + 1, updated_at=timezone.now(), **changes)
-    if updated != 1:
-        raise version_conflict()
-    row = Transition.objects.create(
-        entry=entry, division_code=entry.division_code, from_status=entry.status,
-        action=action, to_status=target, on=on, actor=acting_user, comment=comment,
-        details=details or {})
-    if target != entry.status:
-        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=entry, request=request,
-                     details={"action": action, "from": entry.status, "to": target})
-    records_changed(divisions=[entry.division_code])
-    entry.refresh_from_db()
-    return row
-
-
-def _photos(entry: LedgerEntry, ids) -> list[int]:
-    ids = [i for i in (ids or []) if i is not None]
+def _photos(entry: LedgerEntry, ids: list[int]) -> list[int]:
     if not ids:
         return []
     found = set(Attachment.objects.filter(house_id=entry.house_id, pk__in=ids)
@@ -110,6 +73,3 @@ def _photos(entry: LedgerEntry, ids) -> list[int]:
         raise RuleViolation(Code.PHOTO_NOT_FOUND, f"照片 {missing[0]} 不是本房屋的附件",
                             field="photo_ids")
     return ids
-
-
-

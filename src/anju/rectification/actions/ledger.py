@@ -9,53 +9,56 @@ from django.utils import timezone
 
 from anju.appraisal.models import Appraisal, ControlOrder
 from anju.kit.events import RecordsChanged, records_changed
+from anju.kit.origin import Origin
 from anju.policy.rules import profile_resolver
-from anju.rectification.actions._entry import _alert, _interval, _move, _programme
-from anju.rectification.codes import NOT_CLOSED, Action, EntryStatus, MeasureCategory
+from anju.rectification.actions._entry import _alert, _interval, _programme
+from anju.rectification.codes import Action, EntryStatus, MeasureCategory
 from anju.rectification.models import LedgerEntry, Measure, Transition
+from anju.rectification.transitions import WORKFLOW, open_statuses
 from anju.registry.codes import BUSINESS_USES, DANGEROUS_GRADES
 from anju.registry.models import House
 
 
-def enter_on_ledger(appraisal: Appraisal, *, acting_user) -> LedgerEntry | None:
+def enter_on_ledger(appraisal: Appraisal, *, acting_user,
+                    origin: Origin | None = None) -> LedgerEntry | None:
     """R-CJ-4: a C/D appraisal puts the house on the ledger (or regrades its open entry); an
     A/B appraisal of a house on the ledger is noted, since sign-off after repair needs it.
     Runs inside record_appraisal's transaction (the "records changed" event)."""
     house = House.objects.select_related("household").get(pk=appraisal.house_id)
-    entry = (LedgerEntry.objects.filter(house=house, status__in=NOT_CLOSED)
+    entry = (LedgerEntry.objects.filter(house=house, status__in=open_statuses())
              .select_for_update().first())
     on = appraisal.appraised_on
     if appraisal.grade not in DANGEROUS_GRADES:
         if entry is not None:
-            _move(entry, Action.REAPPRAISE, acting_user=acting_user, on=on,
-                  details={"appraisal": appraisal.pk, "grade": appraisal.grade})
+            WORKFLOW.apply(entry, Action.REAPPRAISE, acting_user=acting_user, on=on,
+                           origin=origin,
+                           details={"appraisal": appraisal.pk, "grade": appraisal.grade})
         return entry
     if entry is not None:
-        _move(entry, Action.REGRADE, acting_user=acting_user, on=on,
-              details={"appraisal": appraisal.pk, "grade": appraisal.grade,
-                       "was": entry.grade},
-              grade=appraisal.grade, next_check_due=on + _interval(house.division_code, on))
+        WORKFLOW.apply(entry, Action.REGRADE, acting_user=acting_user, on=on, origin=origin,
+                       details={"appraisal": appraisal.pk, "grade": appraisal.grade,
+                                "was": entry.grade},
+                       grade=appraisal.grade,
+                       next_check_due=on + _interval(house.division_code, on))
         return entry
     programme, category = _programme(house, on)
-    entry = LedgerEntry.objects.create(
+    entry = LedgerEntry(
         house=house, household=house.household, division_code=house.division_code,
-        grade=appraisal.grade, status=EntryStatus.OPEN, opened_on=on, appraised_on=on,
+        grade=appraisal.grade, opened_on=on, appraised_on=on,
         appraisal=appraisal, hazard=appraisal.hazards.order_by("-id").first(),
         business_sector=house.business_sector if house.use in BUSINESS_USES else "",
         programme=programme, low_income_category=category,
         red_alert=_alert(house.occupancy, EntryStatus.OPEN),
         next_check_due=on + _interval(house.division_code, on))
     # Control measures ordered on the hazard (R-CJ-2) are carried over, still to be done.
-    orders = ControlOrder.objects.filter(hazard__house=house, hazard__appraisal=appraisal)
+    orders = list(ControlOrder.objects.filter(hazard__house=house, hazard__appraisal=appraisal))
+    WORKFLOW.create(entry, Action.ENTER, acting_user=acting_user, on=on, origin=origin,
+                    details={"appraisal": appraisal.pk, "grade": appraisal.grade,
+                             "planned_controls": [o.kind for o in orders]})
     Measure.objects.bulk_create(
         Measure(entry=entry, division_code=entry.division_code, kind=o.kind,
                 category=MeasureCategory.CONTROL, control_order=o, ordered_on=o.ordered_on,
                 note=o.note) for o in orders)
-    Transition.objects.create(
-        entry=entry, division_code=entry.division_code, from_status="", action=Action.ENTER,
-        to_status=EntryStatus.OPEN, on=on, actor=acting_user,
-        details={"appraisal": appraisal.pk, "grade": appraisal.grade,
-                 "planned_controls": [o.kind for o in orders]})
     return entry
 
 
@@ -72,7 +75,7 @@ def sync_house_entries(house_id: int) -> None:
     """Keep an entry's derived fields in step with its house ("records changed"): the red alert
     (R-CJ-6), the business sector (R-CJ-10), the low-income programme (R-CJ-9), and its village
     when the house moves (an open entry is the new village's to close)."""
-    entry = (LedgerEntry.objects.filter(house_id=house_id, status__in=NOT_CLOSED)
+    entry = (LedgerEntry.objects.filter(house_id=house_id, status__in=open_statuses())
              .select_related("house__household").first())
     if entry is None:
         return
@@ -108,7 +111,8 @@ def _backfill(division: str, *, today: date | None) -> int:
 
     today = today or timezone.localdate()
     resolve = profile_resolver(today)
-    taken = LedgerEntry.objects.filter(status__in=NOT_CLOSED).values("house_id")
+    open_now = open_statuses()
+    taken = LedgerEntry.objects.filter(status__in=open_now).values("house_id")
     latest = Appraisal.objects.filter(house=OuterRef("pk")).order_by("-appraised_on", "-id")
     houses = (House.objects.filter(within(division), grade__in=sorted(DANGEROUS_GRADES))
               .exclude(pk__in=taken)
@@ -125,7 +129,9 @@ def _backfill(division: str, *, today: date | None) -> int:
         created = LedgerEntry.objects.bulk_create(batch, batch_size=2000)
         if created and created[0].pk is None:  # backends that do not return ids
             created = list(LedgerEntry.objects.filter(
-                house_id__in=[e.house_id for e in batch], status__in=NOT_CLOSED))
+                house_id__in=[e.house_id for e in batch], status__in=open_now))
+        # The ENTER move in bulk, not through WORKFLOW.create: a county's backfill enters tens
+        # of thousands of graded houses at once (no person acts, so no audit row per entry).
         Transition.objects.bulk_create(
             (Transition(entry_id=e.pk, division_code=e.division_code, from_status="",
                         action=Action.ENTER, to_status=EntryStatus.OPEN, on=today,

@@ -7,36 +7,30 @@ from django.utils import timezone
 
 from anju.accounts.access import check
 from anju.kit.dates import date_errors
-from anju.kit.errors import Code, RuleViolation
-from anju.rectification.actions._entry import (
-    NOTE_MAX,
-    _interval,
-    _move,
-    _note,
-    _photos,
-    _raise_if,
-    _refuse_if_blocked,
-)
-from anju.rectification.actions.ledger import sync_house_entries
+from anju.kit.errors import Code, RuleViolation, raise_if
+from anju.kit.origin import Origin
+from anju.rectification.actions._entry import _interval, _note, _photos, _refuse_if_blocked
 from anju.rectification.codes import CONTROL, OCCUPANCY_AFTER, Action, MeasureCategory, MeasureKind
+from anju.rectification.commands import PlanEngineering, RecordMeasure
 from anju.rectification.models import LedgerEntry, Measure
+from anju.rectification.transitions import WORKFLOW
 from anju.registry.codes import Occupancy
 from anju.registry.models import House
 
 
 @transaction.atomic
-def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
-                   today: date | None = None) -> Measure:
+def record_measure(entry: LedgerEntry, cmd: RecordMeasure, *, acting_user,
+                   origin: Origin | None = None, today: date | None = None) -> Measure:
     """Record an engineering or control measure (R-CJ-5). A control measure with a completion
     date is in place: the entry is under control; evacuation or sealing empties the house
     through the registry's own verb, which clears the red alert (R-CJ-6)."""
     check(acting_user, "rectification.record")
     today = today or timezone.localdate()
-    kind = data.get("kind")
+    kind = cmd.kind
     if kind not in MeasureKind.values:
         raise RuleViolation(Code.CHOICE_INVALID, f"整治措施“{kind}”不是有效选项", field="kind",
                             rule="R-CJ-5")
-    started, completed = data.get("started_on"), data.get("completed_on")
+    started, completed = cmd.started_on, cmd.completed_on
     control = kind in CONTROL
     if control:
         action = Action.RECORD_CONTROL if completed else Action.PLAN_CONTROL
@@ -45,7 +39,7 @@ def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
     _refuse_if_blocked(entry, action)
     errors = date_errors(started, "started_on", "开始日期", today, required=not control)
     errors += date_errors(completed, "completed_on", "完成日期", today, required=False)
-    _raise_if(errors)
+    raise_if(errors)
     floor = entry.appraised_on
     for field, value in (("started_on", started), ("completed_on", completed)):
         if floor and value and value < floor:
@@ -55,8 +49,8 @@ def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
     if started and completed and completed < started:
         raise RuleViolation(Code.DATE_OUT_OF_ORDER,
                             "完成日期不能早于开始日期", field="completed_on")
-    photos = _photos(entry, data.get("photo_ids"))
-    note = _note(data)
+    photos = _photos(entry, cmd.photo_ids)
+    note = _note(cmd.note)
     planned = entry.measures.filter(kind=kind, started_on__isnull=True,
                                     completed_on__isnull=True).first()
     if planned is not None and (started or completed):
@@ -76,14 +70,15 @@ def record_measure(entry: LedgerEntry, *, acting_user, data: dict,
     if action == Action.RECORD_CONTROL:
         changes = {"broken_alert": False,
                    "next_check_due": completed + _interval(entry.division_code, completed)}
-    _move(entry, action, acting_user=acting_user, on=completed or started or today,
-          comment=note, version=data.get("version"),
-          details={"measure": measure.pk, "kind": kind,
-                   "started_on": str(started) if started else None,
-                   "completed_on": str(completed) if completed else None}, **changes)
+    WORKFLOW.apply(entry, action, acting_user=acting_user, on=completed or started or today,
+                   comment=note, version=cmd.version, origin=origin,
+                   details={"measure": measure.pk, "kind": kind,
+                            "started_on": str(started) if started else None,
+                            "completed_on": str(completed) if completed else None}, **changes)
     if completed and kind in OCCUPANCY_AFTER:
+        # The registry's verb says the house changed; the ledger's listener then brings the
+        # entry's red alert in step (R-CJ-6), once.
         _empty_house(entry, acting_user=acting_user, occupancy=OCCUPANCY_AFTER[kind])
-    sync_house_entries(entry.house_id)
     return measure
 
 
@@ -99,22 +94,22 @@ def _empty_house(entry: LedgerEntry, *, acting_user, occupancy: str) -> None:
 
 
 @transaction.atomic
-def record_engineering_plan(entry: LedgerEntry, *, acting_user, plan: str,
-                            due_on: date | None, version: int | None = None,
+def record_engineering_plan(entry: LedgerEntry, cmd: PlanEngineering, *, acting_user,
+                            origin: Origin | None = None,
                             today: date | None = None) -> LedgerEntry:
     """R-CJ-5: where engineering work must wait, the plan for it (因地制宜制定工作方案)."""
     check(acting_user, "rectification.record")
     today = today or timezone.localdate()
     _refuse_if_blocked(entry, Action.PLAN_ENGINEERING)
-    plan = (plan or "").strip()[:NOTE_MAX]
+    plan = _note(cmd.plan)
     if not plan:
         raise RuleViolation(Code.FIELD_REQUIRED, "请写明工程措施计划", field="plan", rule="R-CJ-5")
-    _raise_if(date_errors(due_on, "due_on", "计划完成日期", today, required=False, plan=True))
+    due_on = cmd.due_on
+    raise_if(date_errors(due_on, "due_on", "计划完成日期", today, required=False, plan=True))
     if due_on is not None and due_on < today:
         raise RuleViolation(Code.DATE_IN_PAST, "计划完成日期不能早于今天", field="due_on")
-    _move(entry, Action.PLAN_ENGINEERING, acting_user=acting_user, on=today, comment=plan,
-          details={"due_on": str(due_on) if due_on else None}, version=version,
-          engineering_plan=plan, engineering_due_on=due_on)
+    WORKFLOW.apply(entry, Action.PLAN_ENGINEERING, acting_user=acting_user, on=today,
+                   comment=plan, details={"due_on": str(due_on) if due_on else None},
+                   version=cmd.version, origin=origin, engineering_plan=plan,
+                   engineering_due_on=due_on)
     return entry
-
-
