@@ -155,9 +155,11 @@ def complete_case(county: str):
         floor_area=Decimal("68"), use="residence", occupancy="evacuated", is_only_house=True)
     demo = Demo(random.Random(7), photo_size=(1600, 1200), noise=True)
     from anju.assistance.actions import certify
+    from anju.assistance.commands import Certify
 
-    certify(household, acting_user=demo.users["mhk_civil"], category="dibao",
-            certified_on=demo.today - timedelta(days=90))
+    certify(household, Certify(household_id=household.pk, category="dibao",
+                               certified_on=demo.today - timedelta(days=90)),
+            acting_user=demo.users["mhk_civil"])
     return build_case(demo, house, "closed", register_craftsmen(demo)[0])
 
 

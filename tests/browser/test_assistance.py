@@ -156,7 +156,7 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     cadre.get_by_label("参会人数").fill("31")
     cadre.get_by_label("通过", exact=True).check()
     cadre.get_by_role("button", name="保存", exact=True).click()  # the minutes are missing
-    expect(cadre.locator("#field-minutes .field-error")).to_have_text(
+    expect(cadre.locator("#field-minutes_id .field-error")).to_have_text(
         "须上传民主评议会议记录扫描件")
     expect(cadre.get_by_label("参会人数")).to_have_value("31")
     shot(cadre, "assistance-village-review-refused")

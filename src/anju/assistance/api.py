@@ -2,9 +2,9 @@
 and their transitions, the written notice and the household archive. Thin routes over the
 door (queries) and the verbs (actions)."""
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
@@ -13,22 +13,10 @@ from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticError
 
 from anju.accounts.access import requires
-from anju.assistance import actions
-from anju.assistance.actions._case import TEXT_MAX
+from anju.assistance import actions, commands
+from anju.assistance.acts import ACTS
 from anju.assistance.codes import Action
-from anju.assistance.models import (
-    Application,
-    CaseDocument,
-    Certification,
-    CompletionAcceptance,
-    Contractor,
-    Craftsman,
-    Notice,
-    Objection,
-    Payment,
-    StageInspection,
-    Transition,
-)
+from anju.assistance.models import Application, Certification, Transition
 from anju.assistance.queries import (
     cases_for_user,
     certifications_for_user,
@@ -37,11 +25,11 @@ from anju.assistance.queries import (
     get_case_for_user,
 )
 from anju.divisions.scope import not_found
-from anju.kit.errors import Code, NotFound
-from anju.kit.fields import ID_NUMBER_LENGTH, LONG_TEXT, PHONE_LENGTH, Id, column_text, free_text
+from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
+from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.registry.queries import get_household_for_user
-from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
+from anju.web.apikit import ERRORS, PageParams, paginate
 
 certifications = Router(tags=["住房安全保障"])
 craftsmen = Router(tags=["住房安全保障"])
@@ -50,20 +38,6 @@ household_archive = Router(tags=["住房安全保障"])
 
 
 # ---------------------------------------------------------------- certifications
-
-
-class CertificationIn(StrictSchema):
-    household_id: Id
-    category: column_text(Certification, "category") = Field(
-        description="dibao、tekun、dibao_edge（民政）；at_risk、hardship、other_lifted（乡村振兴）")
-    certified_on: date
-    valid_until: date | None = None
-    document_id: Id | None = Field(None, description="认定材料：该农户档案中的附件 id")
-
-
-class LapseIn(StrictSchema):
-    lapsed_on: date
-    reason: column_text(Certification, "lapse_reason")
 
 
 class CertificationOut(Schema):
@@ -81,12 +55,10 @@ class CertificationOut(Schema):
 @certifications.post("", response={201: CertificationOut, **ERRORS},
                      summary="低收入群体身份认定（R-MH-1）；非认定部门 403 wrong_department")
 @requires("assistance.certify")
-def create_certification(request, payload: CertificationIn):
+def create_certification(request, payload: commands.Certify):
     household = get_household_for_user(request.user, payload.household_id)
-    return 201, actions.certify(household, acting_user=request.user,
-                                category=payload.category, certified_on=payload.certified_on,
-                                valid_until=payload.valid_until,
-                                document_id=payload.document_id, request=request)
+    return 201, actions.certify(household, payload, acting_user=request.user,
+                                origin=request.origin)
 
 
 @certifications.get("", response={200: list[CertificationOut], **ERRORS},
@@ -101,25 +73,14 @@ def list_certifications(request, household_id: Id | None = None,
 @certifications.post("/{certification_id}/lapse", response={200: CertificationOut, **ERRORS},
                      summary="认定失效（退出低收入群体）")
 @requires("assistance.certify")
-def lapse_certification(request, certification_id: int, payload: LapseIn):
+def lapse_certification(request, certification_id: int, payload: commands.Lapse):
     found = certifications_for_user(request.user).filter(pk=certification_id).first()
     if found is None:
         raise not_found(Certification, pk=certification_id)
-    return actions.lapse(found, acting_user=request.user, on=payload.lapsed_on,
-                         reason=payload.reason, request=request)
+    return actions.lapse(found, payload, acting_user=request.user, origin=request.origin)
 
 
 # ---------------------------------------------------------------- craftsmen, contractors
-
-
-class CraftsmanIn(StrictSchema):
-    name: column_text(Craftsman, "name")
-    id_number: column_text(Craftsman, "id_number", max_length=ID_NUMBER_LENGTH)
-    phone: column_text(Craftsman, "phone", max_length=PHONE_LENGTH) = ""
-    division_code: column_text(Craftsman, "division_code")
-    certificate_no: column_text(Craftsman, "certificate_no")
-    trained_on: date | None = None
-    valid_until: date | None = None
 
 
 class CraftsmanOut(Schema):
@@ -132,14 +93,6 @@ class CraftsmanOut(Schema):
     trained_on: date
     valid_until: date
     valid: bool
-
-
-class ContractorIn(StrictSchema):
-    name: column_text(Contractor, "name")
-    credit_code: column_text(Contractor, "credit_code")
-    qualification_no: column_text(Contractor, "qualification_no")
-    valid_until: date | None = None
-    division_code: column_text(Contractor, "division_code")
 
 
 class ContractorOut(Schema):
@@ -168,12 +121,11 @@ def _in_scope_division(request, code: str) -> None:
 @craftsmen.post("/craftsmen", response={201: CraftsmanOut, **ERRORS},
                 summary="登记培训合格的农村建筑工匠（R-MH-8）")
 @requires("assistance.build")
-def create_craftsman(request, payload: CraftsmanIn):
+def create_craftsman(request, payload: commands.RegisterCraftsman):
     from django.utils import timezone
 
     _in_scope_division(request, payload.division_code)
-    made = actions.register_craftsman(acting_user=request.user, data=payload.dict(),
-                                      request=request)
+    made = actions.register_craftsman(payload, acting_user=request.user, origin=request.origin)
     return 201, _craftsman(made, timezone.localdate())
 
 
@@ -191,10 +143,10 @@ def list_craftsmen(request, valid_on: date | None = None, q: str | None = None):
 @craftsmen.post("/contractors", response={201: ContractorOut, **ERRORS},
                 summary="登记有资质的施工单位（R-MH-8）")
 @requires("assistance.build")
-def create_contractor(request, payload: ContractorIn):
+def create_contractor(request, payload: commands.RegisterContractor):
     _in_scope_division(request, payload.division_code)
-    return 201, actions.register_contractor(acting_user=request.user, data=payload.dict(),
-                                            request=request)
+    return 201, actions.register_contractor(payload, acting_user=request.user,
+                                            origin=request.origin)
 
 
 @craftsmen.get("/contractors", response={200: list[ContractorOut], **ERRORS},
@@ -205,24 +157,6 @@ def list_contractors(request, valid_on: date | None = None):
 
 
 # ---------------------------------------------------------------- applications
-
-
-class ApplicationIn(StrictSchema):
-    household_id: Id
-    house_id: Id | None = Field(None, description="原住房；无房户不填")
-    method: column_text(Application, "method") = Field(
-        description="C：repair_reinforce；D：rebuild；无房：new_build、collective_build、buy_idle、"
-                    "renovate_idle、public_rental、relatives、nursing_home；waiver")
-    persons: int | None = Field(None, ge=1, le=30, description="默认取农户家庭人口")
-    main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
-    auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
-    subsidy_amount: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    fully_subsidised: bool = False
-    co_owned: bool = False
-    township_built: bool = False
-    applied_on: date | None = None
-    year: int | None = Field(None, ge=2000, le=2100)
-    document_id: Id | None = Field(None, description="申请书扫描件：农户档案中的附件 id")
 
 
 class ApprovalOut(Schema):
@@ -399,10 +333,9 @@ def _detail(request, case_id: int) -> dict:
 @applications.post("", response={201: ApplicationDetailOut, **ERRORS},
                    summary="农户申请危房改造（R-MH-2、R-MH-5..7），由村级录入")
 @requires("assistance.apply")
-def create_application(request, payload: ApplicationIn):
+def create_application(request, payload: commands.Apply):
     household = get_household_for_user(request.user, payload.household_id)
-    data = payload.dict()
-    case = actions.apply(household, acting_user=request.user, data=data, request=request)
+    case = actions.apply(household, payload, acting_user=request.user, origin=request.origin)
     return 201, _detail(request, case.pk)
 
 
@@ -423,177 +356,15 @@ def get_application(request, case_id: int):
 
 ActionName = column_text(Transition, "action")
 Comment = column_text(Transition, "comment", label="说明")
-
-
-# The extra fields of each action (api.md "Application actions"); `on` is the act's date.
-class _Act(StrictSchema):
-    action: ActionName
-    on: date | None = None
-    comment: Comment = ""
-    version: int | None = None
-
-
-class VillageReviewIn(_Act):
-    passed: bool
-    meeting_kind: free_text(20, "会议形式") = Field("", description="村民会议 或 村民代表会议")
-    attendance: int | None = Field(None, ge=1)
-    minutes_id: Id | None = Field(None, description="会议记录扫描件：农户档案中的附件 id")
-
-
-class TownshipReviewIn(_Act):
-    passed: bool
-
-
-class NoticeIn(_Act):
-    level: Literal["village", "township", "county"]
-    starts_on: date
-    ends_on: date
-    place: column_text(Notice, "place") = ""
-    photo_id: Id | None = None
-
-
-class ObjectionIn(_Act):
-    text: column_text(Objection, "text", max_length=LONG_TEXT)
-    notice_id: Id | None = None
-
-
-class ResolveIn(_Act):
-    objection_id: Id
-    resolution: column_text(Objection, "resolution", max_length=LONG_TEXT)
-
-
-class ApproveIn(_Act):
-    decision: Literal["approve", "reject"]
-
-
-class DesignIn(_Act):
-    kind: Literal["standard", "professional", "craftsman"]
-    reference: column_text(Application, "design_reference")
-    color_steel: bool = False
-    site: free_text(20, "选址") = "safe"  # only checked, not kept
-    document_ids: list[Id] = []
-
-
-class BuilderIn(_Act):
-    craftsman_id: Id | None = None
-    contractor_id: Id | None = None
-    contractor: Id | None = Field(None, description="同 contractor_id")
-    document_ids: list[Id] = []
-
-
-class AgreementIn(_Act):
-    kind: Literal["contract", "commitment"]
-    document_ids: list[Id] = []
-
-
-class PhotosIn(_Act):
-    photo_ids: list[Id] = []
-
-
-class StageIn(_Act):
-    stage: Literal["foundation", "main_structure"]
-    passed: bool
-    findings: column_text(StageInspection, "findings", max_length=LONG_TEXT) = ""
-    photo_ids: list[Id] = []
-
-
-class AcceptanceMemberIn(StrictSchema):
-    # Kept in the acceptance's JSON list of members.
-    role: free_text(20, "验收人员角色") = Field(
-        description="technical、supervisor、builder、household")
-    name: free_text(40, "验收人员姓名")
-
-
-class AcceptIn(_Act):
-    passed: bool
-    members: list[AcceptanceMemberIn]
-    final_cost: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    main_area: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=2)
-    auxiliary_area: Decimal = Field(Decimal("0"), ge=0, max_digits=7, decimal_places=2)
-    note: column_text(CompletionAcceptance, "note", max_length=TEXT_MAX) = ""
-    report_ids: list[Id] = []
-
-
-class CityCheckIn(_Act):
-    passed: bool
-
-
-class OldHouseIn(_Act):
-    treatment: Literal["demolished", "sealed", "signposted", "cordoned"]
-    photo_ids: list[Id] = []
-
-
-class PayIn(_Act):
-    amount: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
-    paid_on: date | None = None
-    account: Literal["yikatong", "cash"]
-    voucher: column_text(Payment, "voucher")
-    retention: Decimal = Field(Decimal("0"), ge=0, max_digits=10, decimal_places=2)
-    warranty_until: date | None = None
-    voucher_id: Id | None = None
-    receipt_id: Id | None = None
-    cash_request_id: Id | None = None
-
-
-class DocumentIn(_Act):
-    kind: column_text(CaseDocument, "kind")
-    attachment_id: Id
-
-
-class WaiveIn(_Act):
-    reason: column_text(Transition, "comment", label="放弃改造的原因")
-    proof: Id | None = Field(None, description="其他安全住房证明：附件 id（同 proof_id）")
-    proof_id: Id | None = None
-    letter_id: Id | None = None
-
-
-class RejectIn(_Act):
-    reason: column_text(Application, "rejected_reason")
-
-
-class CaseCloseIn(_Act):
-    note: column_text(Transition, "comment", label="说明") = ""
-
-
-ACT_SCHEMAS: dict[str, type[_Act]] = {
-    Action.VILLAGE_REVIEW: VillageReviewIn, Action.TOWNSHIP_REVIEW: TownshipReviewIn,
-    Action.PUBLISH_NOTICE: NoticeIn, Action.RECORD_OBJECTION: ObjectionIn,
-    Action.RESOLVE_OBJECTION: ResolveIn, Action.DEPARTMENT_APPROVE: ApproveIn,
-    Action.NOTIFY: _Act, Action.REGISTER_DESIGN: DesignIn, Action.REGISTER_BUILDER: BuilderIn,
-    Action.REGISTER_AGREEMENT: AgreementIn, Action.START_CONSTRUCTION: PhotosIn,
-    Action.STAGE_INSPECTION: StageIn, Action.COMPLETE: PhotosIn, Action.ACCEPT: AcceptIn,
-    Action.CITY_CHECK: CityCheckIn, Action.HANDOVER: _Act, Action.RECORD_OLD_HOUSE: OldHouseIn,
-    Action.PAY: PayIn, Action.RELEASE_RETENTION: _Act, Action.ADD_DOCUMENT: DocumentIn,
-    Action.WAIVE: WaiveIn, Action.REJECT: RejectIn, Action.CLOSE: CaseCloseIn,
-}
+CASE_ACTS = {action: act for action, act in ACTS.items() if action != Action.APPLY}
 
 
 class TransitionIn(Schema):
+    # Each action's own fields are its command's (assistance.commands), checked by the route.
     model_config = ConfigDict(extra="allow")
-    action: ActionName = Field(description="、".join(ACT_SCHEMAS))
+    action: ActionName = Field(description="、".join(CASE_ACTS))
     on: date | None = None
     comment: Comment = ""
-
-
-def _act_data(body: dict) -> dict:
-    from anju.kit.errors import RuleViolation
-
-    schema = ACT_SCHEMAS.get(body.get("action"))
-    if schema is None:
-        raise RuleViolation(Code.UNKNOWN_ACTION, f"未知的操作 {body.get('action')!r}",
-                            field="action")
-    try:
-        data = schema.model_validate(body).model_dump()
-    except PydanticError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False)) from None
-    # api.md names: `contractor` and `proof` are accepted beside their *_id forms
-    if data.get("contractor") is not None and data.get("contractor_id") is None:
-        data["contractor_id"] = data["contractor"]
-    if data.get("proof") is not None and data.get("proof_id") is None:
-        data["proof_id"] = data["proof"]
-    if "members" in data:
-        data["members"] = [dict(m) for m in data["members"]]
-    return data
 
 
 @applications.post("/{case_id}/transitions", response={200: ApplicationDetailOut, **ERRORS},
@@ -602,11 +373,16 @@ def _act_data(body: dict) -> dict:
 @requires("assistance.view")  # each verb checks the capability its act needs
 def transition(request, case_id: int, payload: TransitionIn):
     case = get_case_for_user(request.user, case_id)
-    import json
-
-    # The extra fields of each action are checked against its own schema (ACT_SCHEMAS).
-    data = _act_data(json.loads(request.body or b"{}"))
-    actions.VERBS[data["action"]](case, acting_user=request.user, data=data, request=request)
+    body = json.loads(request.body or b"{}")
+    act = CASE_ACTS.get(body.get("action"))
+    if act is None:
+        raise RuleViolation(Code.UNKNOWN_ACTION, f"未知的操作 {body.get('action')!r}",
+                            field="action")
+    try:
+        cmd = act.command.model_validate({k: v for k, v in body.items() if k != "action"})
+    except PydanticError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    act.verb(case, cmd, acting_user=request.user, origin=request.origin)
     return _detail(request, case_id)
 
 
@@ -623,13 +399,12 @@ def notice_pdf(request, case_id: int):
     from anju.assistance.documents import notice_pdf as render
     from anju.audit import actions as audit
     from anju.audit.models import Action as AuditAction
-    from anju.kit.errors import Conflict
 
     case = get_case_for_user(request.user, case_id)
     if case.notified_on is None and case.approved_on is None:
         raise Conflict(Code.NOT_APPROVED, "尚未通过三部门联合审批，没有书面告知通知单",
                        field="status", rule="R-MH-3")
-    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, request=request,
+    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, origin=request.origin,
                  details={"document": "notice"})
     return _pdf(render(case), f"notice-{case.number}.pdf")
 
@@ -686,6 +461,6 @@ def archive_pdf(request, household_id: int):
     from anju.audit.models import Action as AuditAction
 
     case = _latest_case(request, household_id)
-    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, request=request,
+    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, origin=request.origin,
                  details={"document": "archive"})
     return _pdf(render(case), f"archive-{case.number}.pdf")

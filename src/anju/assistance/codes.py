@@ -33,9 +33,6 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "未通过"
 
 
-OPEN_STATUSES = tuple(s for s in Status.values if s not in ("closed", "rejected"))
-
-
 class Method(models.TextChoices):
     # R-MH-5
     REPAIR_REINFORCE = "repair_reinforce", "维修加固"

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from anju.accounts.models import Department, User
-from anju.assistance import actions
+from anju.assistance import actions, commands
+from anju.assistance.acts import ACTS
 from anju.assistance.codes import CERTIFIER
 from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.divisions.scope import within
@@ -112,18 +113,18 @@ def register_craftsmen(demo: Demo) -> list:
             made.append(found)
             continue
         first17 = f"{township[:6]}19{68 + i:02d}{i % 12 + 1:02d}{10 + i:02d}{100 + i:03d}"
-        made.append(actions.register_craftsman(acting_user=demo.township(township), data={
-            "name": name, "id_number": first17 + id_check_character(first17),
-            "phone": f"1390435{1000 + i:04d}", "division_code": township,
-            "certificate_no": number,
-            "trained_on": demo.today - timedelta(days=300 + 20 * i),
-            "valid_until": demo.today + timedelta(days=400 + 30 * i)}))
+        made.append(actions.register_craftsman(commands.RegisterCraftsman(
+            name=name, id_number=first17 + id_check_character(first17),
+            phone=f"1390435{1000 + i:04d}", division_code=township, certificate_no=number,
+            trained_on=demo.today - timedelta(days=300 + 20 * i),
+            valid_until=demo.today + timedelta(days=400 + 30 * i)),
+            acting_user=demo.township(township)))
     if Contractor.objects.filter(credit_code="91220581MA0Y6ANJU8").exists():
         return made
-    actions.register_contractor(acting_user=demo.users["mhk_housing"], data={
-        "name": "梅河口市安居建筑工程有限公司", "credit_code": "91220581MA0Y6ANJU8",
-        "qualification_no": "D322058100", "division_code": "220581100",
-        "valid_until": demo.today + timedelta(days=900)})
+    actions.register_contractor(commands.RegisterContractor(
+        name="梅河口市安居建筑工程有限公司", credit_code="91220581MA0Y6ANJU8",
+        qualification_no="D322058100", division_code="220581100",
+        valid_until=demo.today + timedelta(days=900)), acting_user=demo.users["mhk_housing"])
     return made
 
 
@@ -142,10 +143,11 @@ def _certify(demo: Demo, county: str, limit: int) -> list:
     made = []
     for household in households:
         officer = officers[CERTIFIER[household.low_income_category]]
-        made.append(actions.certify(
-            household, acting_user=officer, category=household.low_income_category,
+        made.append(actions.certify(household, commands.Certify(
+            household_id=household.pk, category=household.low_income_category,
             certified_on=demo.today - timedelta(days=demo.rng.randrange(90, 400)),
-            valid_until=demo.today + timedelta(days=demo.rng.randrange(200, 700))))
+            valid_until=demo.today + timedelta(days=demo.rng.randrange(200, 700))),
+            acting_user=officer))
     return made
 
 
@@ -169,18 +171,19 @@ def build_case(demo: Demo, house, stage: str, craftsman):
         main, auxiliary = Decimal(13 * persons), Decimal("0")
     subsidy = Decimal("9000") if repair else Decimal("40000")
 
-    def act(verb, user, **data):
-        verb(case, acting_user=user, data={"version": case.version, **data})
+    def act(action, user, **data):
+        row = ACTS[action]
+        row.verb(case, row.command(version=case.version, **data), acting_user=user)
         case.refresh_from_db()
 
     def files(user, title):
         return demo.attach(user, household, f"{household.head_name}户 {title}")
 
-    case = actions.apply(household, acting_user=village, data={
-        "house_id": house.pk, "method": "repair_reinforce" if repair else "rebuild",
-        "persons": persons, "main_area": main, "auxiliary_area": auxiliary,
-        "subsidy_amount": subsidy, "applied_on": today - timedelta(days=45),
-        "document_id": files(village, "申请书")})
+    case = actions.apply(household, commands.Apply(
+        household_id=household.pk, house_id=house.pk,
+        method="repair_reinforce" if repair else "rebuild", persons=persons, main_area=main,
+        auxiliary_area=auxiliary, subsidy_amount=subsidy, applied_on=today - timedelta(days=45),
+        document_id=files(village, "申请书")), acting_user=village)
     final = "noticed" if stage == "notice_running" else (
         "township_reviewed" if stage == "rejected" else stage)
     reached = ORDER.index(final)
@@ -189,45 +192,45 @@ def build_case(demo: Demo, house, stage: str, craftsman):
         return reached >= ORDER.index(name)
 
     if at("village_reviewed"):
-        act(actions.village_review, village, on=today - timedelta(days=42), passed=True,
+        act("village_review", village, on=today - timedelta(days=42), passed=True,
             meeting_kind="村民代表会议", attendance=demo.rng.randrange(21, 45),
             minutes_id=files(village, "民主评议会议记录"))
     if at("township_reviewed"):
-        act(actions.township_review, township, on=today - timedelta(days=40),
+        act("township_review", township, on=today - timedelta(days=40),
             passed=stage != "rejected", comment="" if stage != "rejected" else
             "经核实，该户另有一处安全住房，不符合申请条件")
     if stage == "rejected":
         return case
     if at("noticed"):
         starts = today - timedelta(days=3 if stage == "notice_running" else 38)
-        act(actions.publish_notice, village, level="village", starts_on=starts,
+        act("publish_notice", village, level="village", starts_on=starts,
             ends_on=starts + timedelta(days=7), place="村委会公示栏",
             photo_id=files(village, "村级公示照片"))
     if at("approved_by_one"):
-        act(actions.department_approve, demo.users["mhk_civil"],
+        act("department_approve", demo.users["mhk_civil"],
             on=today - timedelta(days=28), decision="approve")
     if at("approved"):
         for name in ("mhk_rural", "mhk_housing"):
-            act(actions.department_approve, demo.users[name], on=today - timedelta(days=28),
+            act("department_approve", demo.users[name], on=today - timedelta(days=28),
                 decision="approve")
     if at("notified"):
-        act(actions.notify, township, on=today - timedelta(days=26))
+        act("notify", township, on=today - timedelta(days=26))
     if at("under_construction"):
-        act(actions.register_design, township, kind="standard",
+        act("register_design", township, kind="standard",
             reference="吉林省农村危房改造通用图集 JL-2021-0" + ("2" if repair else "3"),
             document_ids=[files(township, "基本结构设计")])
-        act(actions.register_builder, township, craftsman_id=craftsman.pk,
+        act("register_builder", township, craftsman_id=craftsman.pk,
             document_ids=[files(township, "工匠培训合格证书")])
-        act(actions.register_agreement, township, kind="contract",
+        act("register_agreement", township, kind="contract",
             document_ids=[files(township, "施工协议")])
-        act(actions.start_construction, township, photo_ids=[files(township, "改造前")])
+        act("start_construction", township, photo_ids=[files(township, "改造前")])
     if at("completed"):
         for name, label in (("foundation", "基础"), ("main_structure", "主体结构")):
-            act(actions.stage_inspection, township, stage=name, passed=True,
+            act("stage_inspection", township, stage=name, passed=True,
                 findings="", photo_ids=[files(township, f"{label}阶段检查")])
-        act(actions.complete, township, photo_ids=[files(township, "改造后")])
+        act("complete", township, photo_ids=[files(township, "改造后")])
     if at("accepted"):
-        act(actions.accept, township, passed=True, final_cost=subsidy + 6000,
+        act("accept", township, passed=True, final_cost=subsidy + 6000,
             main_area=main, auxiliary_area=auxiliary,
             members=[{"role": "technical", "name": "梅河口市住建局 刘工"},
                      {"role": "supervisor", "name": "村质量安全监督员"},
@@ -235,16 +238,16 @@ def build_case(demo: Demo, house, stage: str, craftsman):
                      {"role": "household", "name": household.head_name}],
             report_ids=[files(township, "竣工验收报告")])
     if at("paid"):
-        act(actions.pay, demo.users["mhk_finance"], amount=subsidy, paid_on=today,
+        act("pay", demo.users["mhk_finance"], amount=subsidy, paid_on=today,
             account="yikatong", voucher=f"MHK-CZ-{today:%Y}-{case.pk:05d}",
             voucher_id=files(demo.users["mhk_finance"], "拨付凭证"),
             receipt_id=files(demo.users["mhk_finance"], "农户签收单"))
     if at("closed"):
         if not repair:
-            act(actions.record_old_house, township, treatment="demolished",
+            act("record_old_house", township, treatment="demolished",
                 photo_ids=[files(township, "原房拆除")])
         for kind, title in (("certification", "低收入认定材料"), ("appraisal", "房屋安全鉴定")):
-            act(actions.add_document, township, kind=kind, attachment_id=files(township, title))
-        act(actions.close, demo.users["mhk_housing"])
+            act("add_document", township, kind=kind, attachment_id=files(township, title))
+        act("close", demo.users["mhk_housing"])
     return case
 

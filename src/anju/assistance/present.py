@@ -1,9 +1,11 @@
 """What the housing-security pages and documents show of a case, read-only: the buttons of the
 case page, the lines of its timeline, the joint approval per department, the standards in
-force for an application. Rules stay in rules.py and transitions.py; this only words them."""
+force for an application. Rules stay in rules.py, acts.py and transitions.py; this only words
+them."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.urls import reverse
 from django.utils import timezone
@@ -24,12 +26,16 @@ from anju.assistance.codes import (
     Stage,
     Status,
 )
+from anju.assistance.transitions import WORKFLOW
 from anju.divisions.queries import names_for
 from anju.policy.rules import profile_for
 
-# Acts that move the case on (shown first in colour; leaving it is not one of them).
-FORWARD = frozenset(m.action for m in transitions.MOVES if m.target is not None
-                    and m.action not in (Action.WAIVE, Action.REJECT))
+
+@cache
+def forward() -> frozenset[str]:
+    """Acts that move the case on (shown first in colour; leaving it is not one of them)."""
+    return frozenset(m.action for m in WORKFLOW.moves if m.target is not None
+                     and m.action not in (Action.WAIVE, Action.REJECT))
 
 
 def place_names(codes) -> dict[str, str]:
@@ -69,7 +75,7 @@ def steps_for(user, case, facts: rules.Facts) -> list[Step]:
     for action, label, is_open, why in transitions.next_steps(user, case.status, facts):
         if action == Action.DEPARTMENT_APPROVE:
             label = f"{Department(user.department).label}部门审批"
-        steps.append(Step(action, label, is_open, why, action in FORWARD,
+        steps.append(Step(action, label, is_open, why, action in forward(),
                           reverse("assistance:act", args=[case.pk, action])))
     return steps
 

@@ -122,8 +122,7 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
     """R-MH-7: the main house within the standard for the household's size, auxiliary rooms
     at most half of it. `measured` words the message for the acceptance's measured areas."""
     prefix = "实测" if measured else "申请"
-    fields = ("acceptance_main_area", "acceptance_auxiliary_area") if measured else (
-        "main_area", "auxiliary_area")
+    fields = ("main_area", "auxiliary_area")  # the request's own names at both acts
     if method not in BUILDING_METHODS:
         return []
     if main_area is None:
@@ -182,7 +181,7 @@ class Facts:
     township_built: bool = False
 
 
-# Whether an act concerns a case at all (transitions.MOVES `concerns`): one that does not is
+# Whether an act concerns a case at all (acts.ACTS, a move's `concerns`): one that does not is
 # refused as out of place (409) and never offered on the case page.
 def builds(facts: Facts) -> Unmet | None:
     if facts.method not in BUILDING_METHODS:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from anju.assistance import rules
 from anju.assistance.codes import Status
 from anju.assistance.models import Application
+from anju.assistance.transitions import WORKFLOW
 from anju.kit.events import records_changed
 from anju.policy.rules import profile_resolver
 
@@ -25,7 +26,7 @@ def flag_late_cases(today: date | None = None) -> int:
     today = today or timezone.localdate()
     resolve = profile_resolver(today)
     changed = 0
-    cases = Application.objects.exclude(status__in=(Status.CLOSED, Status.REJECTED)).values_list(
+    cases = Application.objects.exclude(status__in=WORKFLOW.ended).values_list(
         "pk", "division_code", "year", "status", "payment_due_on", "paid_on",
         "old_house_due_on", "old_house_done_on", "payment_overdue", "payment_due_soon",
         "old_house_overdue", "window_late", "method")

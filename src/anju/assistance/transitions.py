@@ -1,125 +1,63 @@
-"""The case's state machine, declared once as data (architecture.md "workflow state").
-
-Each row is (from, action, to, capability, guard): `to` None keeps the status; `failed` is where
-a negative outcome leads (a review that does not pass); a guard is a rules.py function of the
-case's facts naming the condition not yet met. `concerns` says whether the act concerns the
-case at all (building records for a case that builds nothing, the old house of a household
-without one). The verbs ask `refusal`; the case page asks `next_steps` for the buttons it
-shows, so the two cannot disagree.
+"""The case's workflow: the engine over the table of acts (acts.ACTS), and what the verbs and
+the case page ask of it (architecture.md "workflow state"). The verbs ask `refusal`; the case
+page asks `next_steps` for the buttons it shows, so the two cannot disagree.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from anju.accounts.access import can
 from anju.assistance import rules
 from anju.assistance.codes import Action, Status
+from anju.assistance.commands import TEXT_MAX
+from anju.assistance.models import Application, Transition
+from anju.audit import actions as audit
+from anju.audit.models import Action as AuditAction
 from anju.kit.errors import AnjuError, Code, Conflict, RuleViolation
+from anju.kit.events import records_changed
+from anju.kit.workflow import Workflow
 
 S = Status
-APPLY, REVIEW, APPROVE, BUILD, PAY, SUPERVISE = (
-    "assistance.apply", "assistance.review", "assistance.approve", "assistance.build",
-    "assistance.pay", "assistance.supervise")
 
 
-@dataclass(frozen=True)
-class Move:
-    source: str
-    action: str
-    target: str | None
-    capability: str
-    guard: Callable[[rules.Facts], rules.Unmet | None] | None = None
-    failed: str | None = None  # where a negative outcome leads
-    concerns: Callable[[rules.Facts], rules.Unmet | None] | None = None
+def _out_of_order(status: str, action: str) -> AnjuError:
+    """A 409 for an act the case's status does not allow, naming the rule that orders it."""
+    if action in (Action.START_CONSTRUCTION, Action.REGISTER_BUILDER,
+                  Action.REGISTER_DESIGN, Action.STAGE_INSPECTION) and status in (
+            S.APPLIED, S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED):
+        return Conflict(Code.APPROVAL_REQUIRED,
+                        "先审批后建设：须经三部门联合审批并书面告知农户后方可开展施工",
+                        field="status", rule="R-MH-3")
+    if action == Action.PAY and status in (S.COMPLETED, S.UNDER_CONSTRUCTION, S.NOTIFIED):
+        return Conflict(Code.ACCEPTANCE_REQUIRED, "竣工验收合格后方可拨付补助资金",
+                        field="status", rule="R-MH-12")
+    if action == Action.DEPARTMENT_APPROVE and status in (S.APPLIED, S.VILLAGE_REVIEWED):
+        return Conflict(Code.REVIEW_REQUIRED, "须经村级民主评议和乡镇初审后方可审批",
+                        field="status", rule="R-MH-3")
+    now = Status(status).label if status in Status.values else "未申请"
+    return Conflict(Code.TRANSITION_NOT_ALLOWED,
+                    f"申请当前状态为“{now}”，不能执行“{Action(action).label}”",
+                    field="status", rule="R-MH-3")
 
 
-def _each(sources, action, target, capability, guard=None, failed=None, concerns=None):
-    return tuple(Move(s, action, target, capability, guard, failed, concerns) for s in sources)
+def _audit(case, *, acting_user, origin, details):
+    audit.record(AuditAction.TRANSITION, actor=acting_user, obj=case, origin=origin,
+                 details=details)
 
 
-BEFORE_APPROVAL = (S.APPLIED, S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED)
-AFTER_START = (S.UNDER_CONSTRUCTION, S.COMPLETED, S.ACCEPTED, S.PAID)
-NOT_ENDED = tuple(s for s in Status.values if s not in (S.CLOSED, S.REJECTED))
-
-MOVES: tuple[Move, ...] = (
-    Move("", Action.APPLY, S.APPLIED, APPLY),
-    # R-MH-3: village democratic review, township initial review, joint approval
-    Move(S.APPLIED, Action.VILLAGE_REVIEW, S.VILLAGE_REVIEWED, APPLY, failed=S.REJECTED),
-    Move(S.VILLAGE_REVIEWED, Action.TOWNSHIP_REVIEW, S.TOWNSHIP_REVIEWED, REVIEW,
-         failed=S.REJECTED),
-    # R-MH-4: notices at three levels, before approval and after it (the recipients' list)
-    *_each((S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED),
-           Action.PUBLISH_NOTICE, None, APPLY),
-    *_each((S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED), Action.RECORD_OBJECTION, None, APPLY),
-    *_each((S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED), Action.RESOLVE_OBJECTION, None, REVIEW,
-           concerns=rules.objection_open),
-    # each department once; the third approval makes the case approved, a refusal rejects it
-    Move(S.TOWNSHIP_REVIEWED, Action.DEPARTMENT_APPROVE, S.APPROVED, APPROVE,
-         rules.approval_unmet, failed=S.REJECTED),
-    Move(S.APPROVED, Action.NOTIFY, S.NOTIFIED, REVIEW),
-    # R-MH-8: what must be on file before the start (先审批后建设: only once notified)
-    *_each((S.NOTIFIED, S.UNDER_CONSTRUCTION), Action.REGISTER_DESIGN, None, BUILD,
-           concerns=rules.builds),
-    *_each((S.NOTIFIED, S.UNDER_CONSTRUCTION), Action.REGISTER_BUILDER, None, BUILD,
-           concerns=rules.builds),
-    *_each((S.NOTIFIED, S.UNDER_CONSTRUCTION), Action.REGISTER_AGREEMENT, None, BUILD,
-           concerns=rules.builds),
-    Move(S.NOTIFIED, Action.START_CONSTRUCTION, S.UNDER_CONSTRUCTION, BUILD,
-         rules.start_unmet, concerns=rules.builds),
-    Move(S.UNDER_CONSTRUCTION, Action.STAGE_INSPECTION, None, BUILD, concerns=rules.builds),
-    Move(S.UNDER_CONSTRUCTION, Action.COMPLETE, S.COMPLETED, BUILD, rules.complete_unmet,
-         concerns=rules.builds),
-    # R-MH-10: acceptance, the city office's check, handover
-    Move(S.COMPLETED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.COMPLETED),
-    Move(S.NOTIFIED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.NOTIFIED,
-         concerns=rules.places),
-    *_each((S.ACCEPTED, S.PAID), Action.CITY_CHECK, None, SUPERVISE),
-    *_each((S.ACCEPTED, S.PAID), Action.HANDOVER, None, BUILD),
-    # R-MH-11: the original house
-    *_each((S.NOTIFIED, *AFTER_START, S.WAIVED), Action.RECORD_OLD_HOUSE, None, BUILD,
-           concerns=rules.old_house_replaced),
-    # R-MH-12: payment after acceptance; the warranty retention later
-    Move(S.ACCEPTED, Action.PAY, S.PAID, PAY),
-    Move(S.PAID, Action.RELEASE_RETENTION, None, PAY, concerns=rules.retention_held),
-    # R-MH-13: documents go on file at any time until the case is closed
-    *_each(NOT_ENDED, Action.ADD_DOCUMENT, None, APPLY),
-    *_each((S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED), Action.WAIVE, S.WAIVED, REVIEW),
-    *_each(BEFORE_APPROVAL, Action.REJECT, S.REJECTED, REVIEW),
-    *_each((S.PAID, S.WAIVED), Action.CLOSE, S.CLOSED, SUPERVISE, rules.close_unmet),
-    Move(S.ACCEPTED, Action.CLOSE, S.CLOSED, SUPERVISE, rules.close_unmet),
-)
-_BY_KEY = {(m.source, m.action): m for m in MOVES}
-ACTIONS = tuple(dict.fromkeys(m.action for m in MOVES if m.action != Action.APPLY))
+def _changed(case, source: str, target: str) -> None:
+    if source != target:  # a new status counts in the statistics
+        records_changed(divisions=[case.division_code])
 
 
-def move_for(status: str, action: str) -> Move | None:
-    return _BY_KEY.get((status, action))
-
-
-def capability_of(action: str) -> str:
-    return next(m.capability for m in MOVES if m.action == action)
+WORKFLOW = Workflow(model=Application, transition=Transition, link="application",
+                    table="anju.assistance.acts.ACTS", refuse=_out_of_order, audit=_audit,
+                    changed=_changed, comment_max=TEXT_MAX)
 
 
 def refusal(status: str, action: str, facts: rules.Facts | None = None) -> AnjuError | None:
     """Why `action` may not be taken on a case in `status` now, or None: out of order is a
     409, a rule not yet met (a guard) a 422 naming it."""
-    move = move_for(status, action)
+    move = WORKFLOW.move_for(status, action)
     if move is None:
-        if action in (Action.START_CONSTRUCTION, Action.REGISTER_BUILDER,
-                      Action.REGISTER_DESIGN, Action.STAGE_INSPECTION) and status in (
-                S.APPLIED, S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED):
-            return Conflict(Code.APPROVAL_REQUIRED,
-                            "先审批后建设：须经三部门联合审批并书面告知农户后方可开展施工",
-                            field="status", rule="R-MH-3")
-        if action == Action.PAY and status in (S.COMPLETED, S.UNDER_CONSTRUCTION, S.NOTIFIED):
-            return Conflict(Code.ACCEPTANCE_REQUIRED, "竣工验收合格后方可拨付补助资金",
-                            field="status", rule="R-MH-12")
-        if action == Action.DEPARTMENT_APPROVE and status in (S.APPLIED, S.VILLAGE_REVIEWED):
-            return Conflict(Code.REVIEW_REQUIRED, "须经村级民主评议和乡镇初审后方可审批",
-                            field="status", rule="R-MH-3")
-        return Conflict(Code.TRANSITION_NOT_ALLOWED,
-                        f"申请当前状态为“{Status(status).label}”，不能执行“"
-                        f"{Action(action).label}”", field="status", rule="R-MH-3")
+        return _out_of_order(status, action)
     if facts is None:
         return None
     unmet = move.concerns(facts) if move.concerns else None
@@ -136,7 +74,7 @@ def next_steps(user, status: str, facts: rules.Facts) -> list[tuple[str, str, bo
     role may take from `status` that concern the case (and, for the joint approval, this
     user's department, once)."""
     steps = []
-    for move in MOVES:
+    for move in WORKFLOW.moves:
         if move.source != status or not can(user, move.capability):
             continue
         if move.concerns is not None and move.concerns(facts) is not None:

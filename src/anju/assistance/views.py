@@ -1,7 +1,7 @@
 """Housing-security pages: the case list by stage, a department's approval queue, the case as a
 timeline with its next steps, one form per act, the archive (一户一档) and its PDFs, the public
 list of a notice, the household's certifications and application, the craftsmen register.
-Thin: the doors (queries), the verbs (through forms) and transitions.next_steps decide."""
+Thin: the doors (queries), the verbs (through forms), the workflow and next_steps decide."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -22,6 +22,7 @@ from anju.assistance.queries import (
     craftsmen_for_user,
     get_case_for_user,
 )
+from anju.assistance.transitions import WORKFLOW
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
@@ -111,6 +112,7 @@ def case_detail(request, case_id: int):
         "image/")) for p in i.photo_ids or [] if p in photos]) for i in case.inspections.all()]
     return _render(request, "case_detail.html", {
         "case": case, "place": present.place_names([case.division_code])[case.division_code],
+        "ended": case.status in WORKFLOW.ended,
         "id_number": mask_id_number(case.household.head_id_number),
         "steps": present.steps_for(request.user, case, facts),
         "timeline": present.timeline(case),
@@ -137,13 +139,13 @@ def archive(request, case_id: int):
     return _render(request, "archive.html", {
         "case": case, "lines": lines,
         "missing": sum(1 for line, _ in lines if line.required and not line.present),
-        "can_add": can(request.user, transitions.capability_of(Action.ADD_DOCUMENT))
-        and transitions.move_for(case.status, Action.ADD_DOCUMENT) is not None,
+        "can_add": can(request.user, WORKFLOW.capability_of(Action.ADD_DOCUMENT))
+        and WORKFLOW.move_for(case.status, Action.ADD_DOCUMENT) is not None,
     })
 
 
 def _pdf_response(request, case, kind: str, content: bytes) -> HttpResponse:
-    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, request=request,
+    audit.record(AuditAction.EXPORT, actor=request.user, obj=case, origin=request.origin,
                  division_code=case.division_code, details={"document": kind})
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-{case.number}.pdf"'
@@ -172,18 +174,18 @@ def archive_pdf(request, case_id: int):
 @requires("assistance.view")
 def act(request, case_id: int, action: str):
     """One act on the case: its form, its verb, back to the case page."""
-    form_class = forms.ACT_FORMS.get(action)
+    form_class = forms.case_form(action)
     if form_class is None:
         raise Http404("没有这个办理环节")
     case = get_case_for_user(request.user, case_id)
-    check(request.user, transitions.capability_of(action))  # 403 before the form
+    check(request.user, WORKFLOW.capability_of(action))  # 403 before the form
     if action == Action.DEPARTMENT_APPROVE:
         actions.check_approver(case, acting_user=request.user)
     posted = request.method == "POST"
     form = form_class(request.POST if posted else None, request.FILES if posted else None,
-                      user=request.user, case=case, request=request,
+                      user=request.user, case=case, origin=request.origin,
                       initial={"kind": request.GET["kind"]} if request.GET.get("kind") else None)
-    if posted and form.is_valid():
+    if form.submitted():
         messages.success(request, f"{Action(action).label}已保存")
         return redirect("assistance:case_detail", case_id=case.pk)
     refusal = None
@@ -252,8 +254,9 @@ def household(request, household_id: int):
         posted = request.method == "POST"
         form = forms.CertifyForm(request.POST if posted else None,
                                  request.FILES if posted else None, user=request.user,
-                                 household=found, categories=categories, request=request)
-        if posted and form.is_valid():
+                                 household=found, categories=categories,
+                                 origin=request.origin)
+        if form.submitted():
             messages.success(request, f"已认定为{form.saved.get_category_display()}")
             return redirect("assistance:household", household_id=found.pk)
     elif request.method == "POST":
@@ -273,7 +276,7 @@ def household(request, household_id: int):
                                                       for c, dd in CERTIFIER.items() if dd == d))
                        for d in dict.fromkeys(CERTIFIER.values())],
         "cases": cases,
-        "open_case": next((c for c in cases if c.status not in ("closed", "rejected")), None),
+        "open_case": next((c for c in cases if c.status in WORKFLOW.open), None),
         "can_apply": can(request.user, "assistance.apply"),
         "place": present.place_names([found.division_code])[found.division_code],
         "id_number": mask_id_number(found.head_id_number),
@@ -285,9 +288,9 @@ def lapse(request, certification_id: int):
     found = certifications_for_user(request.user).filter(pk=certification_id).first()
     if found is None:
         raise Http404()
-    form = forms.LapseForm(request.POST or None, user=request.user, certification=found,
-                           request=request)
-    if request.method == "POST" and form.is_valid():
+    form = forms.LapseForm(request.POST or None, user=request.user, target=found,
+                           origin=request.origin)
+    if form.submitted():
         messages.success(request, "认定已终止")
         return redirect("assistance:household", household_id=found.household_id)
     return _render(request, "simple_form.html", {
@@ -311,8 +314,8 @@ def apply(request, household_id: int):
     form = forms.ApplicationForm(request.POST if posted else None,
                                  request.FILES if posted else None, user=request.user,
                                  household=found, house=house, methods=standards.methods,
-                                 request=request)
-    if posted and form.is_valid():
+                                 origin=request.origin)
+    if form.submitted():
         messages.success(request, f"改造申请已提交：{form.saved.number}")
         return redirect("assistance:case_detail", case_id=form.saved.pk)
     return _render(request, "apply.html", {
@@ -352,8 +355,8 @@ def register(request):
 
 def _register_form(request, form_class, title: str, note: str):
     form = form_class(request.POST or None, user=request.user,
-                      townships=_townships(request.user), request=request)
-    if request.method == "POST" and form.is_valid():
+                      townships=_townships(request.user), origin=request.origin)
+    if form.submitted():
         messages.success(request, note)
         return redirect("assistance:register")
     return _render(request, "simple_form.html", {

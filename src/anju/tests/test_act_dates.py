@@ -9,9 +9,10 @@ import pytest
 from django.apps import apps
 
 from anju.assistance import actions as assistance
+from anju.assistance import commands
 from anju.assistance.codes import Status
 from anju.assistance.models import Application, Certification, Payment
-from anju.assistance.tests.conftest import AGO, TODAY, Case
+from anju.assistance.tests.conftest import AGO, TODAY, Case, act, certify
 from anju.kit.errors import ValidationErrors
 from anju.registry.models import ResponsiblePerson
 
@@ -199,8 +200,7 @@ def _objection(flow, c):
 
 def _resolution(flow, c):
     flow.to(Status.TOWNSHIP_REVIEWED)
-    objection = assistance.record_objection(flow.case, acting_user=c.cadre,
-                                            data={"text": "邻居反映其另有住房", "on": AGO[10]})
+    objection = act(flow.case, "record_objection", c.cadre, text="邻居反映其另有住房", on=AGO[10])
     flow.act("resolve_objection", c.shancheng, objection_id=objection.pk, resolution="经核实无误")
 
 
@@ -228,9 +228,9 @@ def _retention(flow, c):
     flow.to(Status.ACCEPTED)
     Application.objects.filter(pk=flow.case.pk).update(township_built=True)
     flow.case.refresh_from_db()
-    assistance.pay(flow.case, acting_user=c.mhk_finance, data={
-        "amount": flow.case.subsidy_amount - Decimal("2000"), "retention": Decimal("2000"),
-        "warranty_until": AGO[5], "paid_on": TODAY, "account": "yikatong", "voucher": "PZ-1"})
+    act(flow.case, "pay", c.mhk_finance, amount=flow.case.subsidy_amount - Decimal("2000"),
+        retention=Decimal("2000"), warranty_until=AGO[5], paid_on=TODAY, account="yikatong",
+        voucher="PZ-1")
     flow.case.refresh_from_db()
     flow.act("release_retention", c.mhk_finance)
 
@@ -279,17 +279,17 @@ def test_a_certification_dated_before_1949_is_refused(cast, make_household, fiel
     dates = {"certified_on": AGO[10], "valid_until": None} | {field: BAD}
     before = snapshot(household)
     with pytest.raises(ValidationErrors) as caught:
-        assistance.certify(household, acting_user=cast.mhk_civil, category="dibao", **dates)
+        certify(household, cast.mhk_civil, "dibao", dates.pop("certified_on"), **dates)
     refused(caught.value.errors, field)
     assert snapshot(household) == before
 
 
 def test_a_lapse_dated_before_1949_is_refused(cast, make_household):
-    made = assistance.certify(make_household(), acting_user=cast.mhk_civil, category="dibao",
-                              certified_on=AGO[10])
+    made = certify(make_household(), cast.mhk_civil, "dibao", AGO[10])
     before = snapshot(made)
     with pytest.raises(ValidationErrors) as caught:
-        assistance.lapse(made, acting_user=cast.mhk_civil, on=BAD, reason="收入超过标准")
+        assistance.lapse(made, commands.Lapse(lapsed_on=BAD, reason="收入超过标准"),
+                         acting_user=cast.mhk_civil)
     refused(caught.value.errors, "lapsed_on")
     assert snapshot(made) == before
 
@@ -297,13 +297,13 @@ def test_a_lapse_dated_before_1949_is_refused(cast, make_household):
 def test_an_application_dated_before_1949_is_refused(cast, make_household, make_house):
     household = make_household()
     house = make_house(household=household, grade="D")
-    assistance.certify(household, acting_user=cast.mhk_civil, category="dibao",
-                       certified_on=AGO[60])
+    certify(household, cast.mhk_civil, "dibao", AGO[60])
     before = snapshot(household)
     with pytest.raises(ValidationErrors) as caught:
-        assistance.apply(household, acting_user=cast.cadre, data={
-            "house_id": house.pk, "method": "rebuild", "main_area": Decimal("50"),
-            "subsidy_amount": Decimal("40000"), "applied_on": BAD})
+        assistance.apply(household, commands.Apply(
+            household_id=household.pk, house_id=house.pk, method="rebuild",
+            main_area=Decimal("50"), subsidy_amount=Decimal("40000"), applied_on=BAD),
+            acting_user=cast.cadre)
     refused(caught.value.errors, "applied_on")
     assert snapshot(household) == before
 
@@ -311,10 +311,10 @@ def test_an_application_dated_before_1949_is_refused(cast, make_household, make_
 def test_a_craftsman_trained_before_1949_is_refused(cast):
     before = snapshot()
     with pytest.raises(ValidationErrors) as caught:
-        assistance.register_craftsman(acting_user=cast.shancheng, data={
-            "name": "李工匠", "id_number": "220581198001010011", "division_code": "220581100",
-            "certificate_no": "GJ-001", "trained_on": BAD,
-            "valid_until": TODAY + timedelta(365)})
+        assistance.register_craftsman(commands.RegisterCraftsman(
+            name="李工匠", id_number="220581198001010011", division_code="220581100",
+            certificate_no="GJ-001", trained_on=BAD, valid_until=TODAY + timedelta(365)),
+            acting_user=cast.shancheng)
     refused(caught.value.errors, "trained_on")
     assert snapshot() == before
 
@@ -330,8 +330,7 @@ def test_the_dates_of_plans_may_lie_ahead(api, cast, make_house, make_household)
     assert r.json()["engineering_due_on"] == str(AHEAD)
 
     household = make_household()
-    made = assistance.certify(household, acting_user=cast.mhk_civil, category="dibao",
-                              certified_on=AGO[10], valid_until=AHEAD)
+    made = certify(household, cast.mhk_civil, "dibao", AGO[10], valid_until=AHEAD)
     assert Certification.objects.get(pk=made.pk).valid_until == AHEAD
 
     flow = Case(cast, make_household, make_house)

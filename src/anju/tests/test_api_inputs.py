@@ -6,7 +6,7 @@ import pytest
 from django import forms
 
 from anju.api import api as ninja_api
-from anju.assistance.api import ACT_SCHEMAS
+from anju.assistance.acts import ACTS as CASE_ACTS
 from anju.assistance.forms import ContractorForm
 from anju.assistance.models import Contractor
 from anju.field.models import Submission
@@ -44,7 +44,7 @@ def input_schemas() -> dict[str, type]:
         for model in operation.models:
             if model.__ninja_param_source__ in ("body", "form"):
                 found[f"{'/'.join(operation.methods)} {path}"] = model
-    found |= {f"action {name}": schema for name, schema in ACT_SCHEMAS.items()}
+    found |= {f"action {name}": act.command for name, act in CASE_ACTS.items()}
     found |= {f"field capture {kind}": act.schema for kind, act in ACTS.items()}
     found |= {f"{s.__module__}.{s.__name__}": s for s in _subclasses(StrictSchema)}
     return found

@@ -204,13 +204,13 @@ def test_the_move_is_written_in_the_history_of_the_household_and_its_houses(api,
 
 
 def test_a_house_that_moves_alone_takes_its_own_records(api, cast, make_household, make_house):
-    from anju.assistance.actions import certify
+    from anju.assistance.tests.conftest import certify
 
     household = make_household()
     house = make_house(household=household, grade="D")
     ok(api(cast.appraiser1).post(f"/api/v1/houses/{house.pk}/appraisals",
                                  appraisal_body("d", AGO[5])))
-    certify(household, acting_user=cast.mhk_civil, category="dibao", certified_on=AGO[10])
+    certify(household, cast.mhk_civil, "dibao", AGO[10])
     version = House.objects.values_list("version", flat=True).get(pk=house.pk)
     ok(api(cast.mhk_housing).patch(f"/api/v1/houses/{house.pk}", {
         "version": version, "division_code": NEW, "household_id": None}), 200)
@@ -232,11 +232,11 @@ def test_a_house_that_moves_alone_takes_its_own_records(api, cast, make_househol
 
 def test_both_villages_are_counted_again_when_a_household_without_a_house_moves(
         api, cast, make_household):
-    from anju.assistance.actions import certify
+    from anju.assistance.tests.conftest import certify
     from anju.reports.models import DivisionStat
 
     household = make_household()
-    certify(household, acting_user=cast.mhk_civil, category="dibao", certified_on=AGO[10])
+    certify(household, cast.mhk_civil, "dibao", AGO[10])
     DivisionStat.objects.filter(code__in=[OLD, NEW]).update(dirty=False)
     move(api, cast, household)
     assert set(DivisionStat.objects.filter(code__in=[OLD, NEW], dirty=True)

@@ -235,7 +235,8 @@ def _unwrap(annotation):
 
 def _bound(metadata, name: str):
     for item in metadata:
-        value = getattr(item, name, None)
+        inner = getattr(item, "metadata", None)  # a Field(...) inside an Annotated member
+        value = _bound(inner, name) if isinstance(inner, list) else getattr(item, name, None)
         if value is not None:
             return value
     return None
@@ -312,12 +313,9 @@ def _form_field(name: str, info) -> tuple[forms.Field, str] | None:
                                   decimal_places=_bound(metadata, "decimal_places"),
                                   **common), "number"
     if kind is str:
-        attrs = {}
-        if (most := _bound(metadata, "max_length")) is not None:
-            attrs["maxlength"] = most  # beyond it the command's own message speaks
-        widget = forms.Textarea(attrs={"rows": ui.rows, **attrs}) if ui.widget == "textarea" \
-            else forms.TextInput(attrs=attrs)
-        return forms.CharField(widget=widget, **common), "text"
+        widget = forms.Textarea(attrs={"rows": ui.rows}) if ui.widget == "textarea" else None
+        return forms.CharField(max_length=_bound(metadata, "max_length"), widget=widget,
+                               **common), "text"
     raise TypeError(f"no page field for {name}: {info.annotation!r}")
 
 
@@ -340,7 +338,41 @@ _WORDING = {
 }
 
 
-class CommandForm(KeepsFiles, forms.Form):
+class CommandFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
+    """Makes a form's fields from its `command`: one per command field the page shows, in the
+    command's order, a field declared on the form taking the place of the one made."""
+
+    def __new__(mcs, name, bases, attrs):
+        cls = super().__new__(mcs, name, bases, attrs)
+        command = attrs.get("command") or getattr(cls, "command", None)
+        if command is None:
+            cls.specs = {}
+            return cls
+        declared = dict(cls.declared_fields)
+        fields, specs = {}, {}
+        for field_name, info in command.model_fields.items():
+            ui = ui_of(info)
+            if not ui.page or field_name in cls.exclude:
+                continue
+            if field_name == "version":
+                fields[field_name] = forms.IntegerField(widget=forms.HiddenInput,
+                                                        required=False)
+                specs[field_name] = _Spec(field_name, ui, "number", "版本号", False)
+                continue
+            made = _form_field(field_name, info)
+            if made is None and field_name not in declared:
+                continue
+            field, kind = made or (declared[field_name], "text")
+            field = declared.pop(field_name, field)
+            fields[field_name] = field
+            specs[field_name] = _Spec(field_name, ui, kind, str(field.label or field_name),
+                                      info.is_required())
+        cls.base_fields = {**fields, **declared}
+        cls.specs = specs
+        return cls
+
+
+class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
     """The page form of one act, generated from its command (anju.kit.commands): one page
     field per command field, named as the command names it, labelled by its `Ui`.
 
@@ -355,18 +387,21 @@ class CommandForm(KeepsFiles, forms.Form):
         if form.submitted():          # bound, valid and saved; the result is form.saved
             return redirect(...)
 
-    A subclass may set `verb` (called as verb(target, cmd, acting_user=, origin=), or
-    verb(cmd, …) without a target) or override `act(cmd)`; `setup()` fills choices and
-    initial values; `command_data(values)` adds what the page does not show (a sub-form's
-    rows, the record the page is about); `files_owner()` says whose file uploads go on and
-    `upload_title(name)` how they are titled; `row_forms(prefix)` and `subforms_valid()`
-    serve sub-forms whose rows errors name as `prefix[i].field`. A field declared on the
-    subclass replaces the generated one of that name; `exclude` leaves fields off the page.
+    A subclass sets `command`, and `verb` (called as verb(target, cmd, acting_user=,
+    origin=), or verb(cmd, …) without a target) or overrides `act(cmd)`; `setup()` fills
+    choices and initial values; `command_data(values)` adds what the page does not show (a
+    sub-form's rows, the record the page is about); `files_owner()` says whose file uploads
+    go on and `upload_title(name)` how they are titled; `row_forms(prefix)` and
+    `subforms_valid()` serve sub-forms whose rows errors name as `prefix[i].field`. A field
+    declared on the subclass replaces the generated one of that name; `exclude` leaves
+    fields off the page; `field_order` orders them. With an `instance`, the hidden `version`
+    starts at the instance's and must come back.
     """
 
-    command: type[BaseModel]
+    command: type[BaseModel] | None = None
     verb = None
     exclude: tuple[str, ...] = ()
+    specs: dict[str, _Spec]
 
     def __init__(self, data=None, files=None, *, user, target=None, origin=None,
                  instance=None, **kwargs):
@@ -375,30 +410,6 @@ class CommandForm(KeepsFiles, forms.Form):
         self.instance = instance
         self.saved = None
         self.cmd = None
-        self._payload: dict = {}
-        self.specs: dict[str, _Spec] = {}
-        declared = dict(self.fields)
-        fields = {}
-        for name, info in self.command.model_fields.items():
-            ui = ui_of(info)
-            if not ui.page or name in self.exclude:
-                continue
-            if name == "version":
-                fields[name] = forms.IntegerField(widget=forms.HiddenInput, required=False)
-                self.specs[name] = _Spec(name, ui, "number", "版本号", False)
-                continue
-            made = _form_field(name, info)
-            if made is None and name not in declared:
-                continue
-            field, kind = made or (declared[name], "text")
-            field = declared.pop(name, field)
-            fields[name] = field
-            self.specs[name] = _Spec(name, ui, kind, str(field.label or name),
-                                     info.is_required())
-        fields.update(declared)
-        self.fields = fields
-        if self.field_order:
-            self.order_fields(self.field_order)
         if instance is not None and "version" in self.fields:
             self.initial.setdefault("version", instance.version)
         self.setup()
@@ -452,8 +463,6 @@ class CommandForm(KeepsFiles, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
         if not self.subforms_valid():
             # The rows show their own errors; without this the form would pass with nothing.
             self.add_error(None, "请修改下方标出的各行后再保存")
@@ -462,8 +471,10 @@ class CommandForm(KeepsFiles, forms.Form):
         try:
             self.cmd = self.command.model_validate(data)
         except PydanticError as exc:
+            refused = set(self.errors)  # a field the page refused already says why
             for error in exc.errors(include_url=False):
-                self._show_pydantic(error)
+                if _place(error.get("loc", ())).split("[")[0].split(".")[0] not in refused:
+                    self._show_pydantic(error)
         return cleaned
 
     def _show_pydantic(self, error: dict) -> None:

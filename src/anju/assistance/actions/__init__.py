@@ -1,8 +1,10 @@
 """The verbs of housing security: pages, the API and commands call these, one per policy act.
 
-Each verb checks the caller's role and the case's state against transitions.MOVES, checks its
-rules (collecting every field error), and applies the act in one transaction with a Transition
-row; a refusal writes nothing."""
+Each takes its target (the case, the household, the certification) and its typed command
+(assistance.commands), `acting_user` and `origin` by keyword. A verb of a case checks the
+caller's role and the case's state against acts.ACTS (through transitions), checks its rules
+(collecting every field error), and applies the act in one transaction through
+transitions.WORKFLOW; a refusal writes nothing."""
 
 from anju.assistance.actions._case import facts_of
 from anju.assistance.actions.archive import add_document, archive_of, close
@@ -39,23 +41,13 @@ from anju.assistance.actions.review import (
     village_review,
     waive,
 )
-from anju.assistance.codes import Action
 
-# The verb of each action name of POST /applications/{id}/transitions (api.md).
-VERBS = {
-    Action.VILLAGE_REVIEW: village_review, Action.TOWNSHIP_REVIEW: township_review,
-    Action.PUBLISH_NOTICE: publish_notice, Action.RECORD_OBJECTION: record_objection,
-    Action.RESOLVE_OBJECTION: resolve_objection,
-    Action.DEPARTMENT_APPROVE: department_approve, Action.NOTIFY: notify,
-    Action.REGISTER_DESIGN: register_design, Action.REGISTER_BUILDER: register_builder,
-    Action.REGISTER_AGREEMENT: register_agreement,
-    Action.START_CONSTRUCTION: start_construction, Action.STAGE_INSPECTION: stage_inspection,
-    Action.COMPLETE: complete, Action.ACCEPT: accept, Action.CITY_CHECK: city_check,
-    Action.HANDOVER: handover, Action.RECORD_OLD_HOUSE: record_old_house, Action.PAY: pay,
-    Action.RELEASE_RETENTION: release_retention, Action.ADD_DOCUMENT: add_document,
-    Action.WAIVE: waive, Action.REJECT: reject, Action.CLOSE: close,
-}
-
-__all__ = ["VERBS", "apply", "archive_of", "certify", "check_approver",
-           "current_certification", "facts_of", "lapse", "register_contractor",
-           "register_craftsman", *[v.__name__ for v in VERBS.values()]]
+__all__ = [
+    "accept", "add_document", "apply", "archive_of", "certify", "check_approver", "city_check",
+    "close", "complete", "current_certification", "department_approve", "facts_of",
+    "handover", "lapse", "notify", "pay", "publish_notice", "record_objection",
+    "record_old_house", "register_agreement", "register_builder", "register_contractor",
+    "register_craftsman", "register_design", "reject", "release_retention",
+    "resolve_objection", "stage_inspection", "start_construction", "township_review",
+    "village_review", "waive",
+]

@@ -1,30 +1,25 @@
-"""What every verb of a case shares: reading its facts, checking the move, applying it."""
+"""What every verb of a case shares: reading its facts, checking the move, filing documents."""
 
 from datetime import date
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from anju.accounts.access import check
-from anju.assistance import rules, transitions
+from anju.assistance import rules
 from anju.assistance.codes import Account, Stage
-from anju.assistance.models import Application, CaseDocument, Transition
-from anju.audit import actions as audit
-from anju.audit.models import Action as AuditAction
-from anju.kit.errors import Code, RuleViolation, ValidationErrors, version_conflict
-from anju.kit.events import records_changed
+from anju.assistance.models import Application, CaseDocument
+from anju.assistance.transitions import WORKFLOW, refusal
+from anju.kit.errors import Code, RuleViolation, version_conflict
 from anju.registry.models import Attachment
-
-TEXT_MAX = 500
-
-
-def raise_if(errors: list) -> None:
-    if errors:
-        raise ValidationErrors(errors)
 
 
 def violation(unmet: rules.Unmet) -> RuleViolation:
     return RuleViolation(unmet.code, unmet.message, field=unmet.field, rule=unmet.rule)
+
+
+def text(value: str | None, most: int) -> str:
+    return (value or "").strip()[:most]
 
 
 def facts_of(case: Application, today: date | None = None) -> rules.Facts:
@@ -55,41 +50,14 @@ def facts_of(case: Application, today: date | None = None) -> rules.Facts:
 def open_move(case: Application, action: str, *, acting_user, facts: rules.Facts | None = None,
               version: int | None = None) -> rules.Facts:
     """Check the role, the order and the move's own rule; answer the facts read for it."""
-    check(acting_user, transitions.capability_of(action))
+    check(acting_user, WORKFLOW.capability_of(action))
     if version is not None and version != case.version:
         raise version_conflict()
     facts = facts or facts_of(case)
-    problem = transitions.refusal(case.status, action, facts)
+    problem = refusal(case.status, action, facts)
     if problem is not None:
         raise problem
     return facts
-
-
-def move(case: Application, action: str, *, acting_user, on: date, failed: bool = False,
-         pending: bool = False, comment: str = "", details: dict | None = None, request=None,
-         **changes) -> Transition:
-    """Apply one row of transitions.MOVES with a compare-and-set on version and status, and
-    record it; a change of status is also written to the audit log. `failed` takes the row's
-    negative outcome; `pending` keeps the status (one of several decisions still awaited)."""
-    row = transitions.move_for(case.status, action)
-    if row is None:  # callers check first; this keeps a race from slipping through
-        raise transitions.refusal(case.status, action)
-    target = (row.failed if failed else None if pending else row.target) or case.status
-    updated = Application.objects.filter(pk=case.pk, version=case.version,
-                                         status=case.status).update(
-        status=target, version=F("version") + 1, updated_at=timezone.now(), **changes)
-    if updated != 1:
-        raise version_conflict()
-    record = Transition.objects.create(
-        application=case, division_code=case.division_code, from_status=case.status,
-        action=action, to_status=target, on=on, actor=acting_user,
-        comment=(comment or "")[:TEXT_MAX], details=details or {})
-    if target != case.status:
-        records_changed(divisions=[case.division_code])
-        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=case, request=request,
-                     details={"action": action, "from": case.status, "to": target})
-    case.refresh_from_db()
-    return record
 
 
 def file_documents(case: Application, kind: str, attachments, acting_user) -> None:

@@ -5,18 +5,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from anju.assistance import rules
-from anju.assistance.actions._case import (
-    attachments_of,
-    facts_of,
-    move,
-    open_move,
-    raise_if,
-)
+from anju.assistance import commands, rules
+from anju.assistance.actions._case import attachments_of, facts_of, open_move, text
 from anju.assistance.codes import Action, DocumentKind
+from anju.assistance.commands import TEXT_MAX
 from anju.assistance.models import Application, CaseDocument
+from anju.assistance.transitions import WORKFLOW
 from anju.kit.dates import date_errors
-from anju.kit.errors import Code, RuleViolation
+from anju.kit.errors import Code, RuleViolation, raise_if
+from anju.kit.origin import Origin
 
 
 @dataclass(frozen=True)
@@ -43,31 +40,31 @@ def archive_of(case: Application) -> list[ArchiveLine]:
                         tuple(by_kind.get(k, ()))) for k in kinds]
 
 
-def add_document(case: Application, *, acting_user, data: dict, request=None) -> CaseDocument:
+def add_document(case: Application, cmd: commands.AddDocument, *, acting_user,
+                 origin: Origin | None = None) -> CaseDocument:
     """Put a scanned document or photo (already on the household's file) into the archive."""
     open_move(case, Action.ADD_DOCUMENT, acting_user=acting_user)
-    kind = data.get("kind")
-    if kind not in DocumentKind.values or kind == DocumentKind.NOTICE:
-        raise RuleViolation(Code.CHOICE_INVALID, f"材料类别 {kind!r} 不在代码表中", field="kind",
-                            rule="R-MH-13")
-    files = attachments_of(case, [data.get("attachment_id")], "attachment_id")
-    if not files:
-        raise RuleViolation(Code.FIELD_REQUIRED, "须选择已上传的附件", field="attachment_id")
+    if cmd.kind not in DocumentKind.values or cmd.kind == DocumentKind.NOTICE:
+        raise RuleViolation(Code.CHOICE_INVALID, f"材料类别 {cmd.kind!r} 不在代码表中",
+                            field="kind", rule="R-MH-13")
+    files = attachments_of(case, [cmd.attachment_id], "attachment_id")
     with transaction.atomic():
-        made = CaseDocument.objects.create(application=case, kind=kind, attachment=files[0],
+        made = CaseDocument.objects.create(application=case, kind=cmd.kind, attachment=files[0],
                                            added_by=acting_user)
-        move(case, Action.ADD_DOCUMENT, acting_user=acting_user, on=timezone.localdate(),
-             request=request, details={"kind": kind, "attachment": files[0].pk})
+        WORKFLOW.apply(case, Action.ADD_DOCUMENT, acting_user=acting_user,
+                       on=timezone.localdate(), origin=origin,
+                       details={"kind": cmd.kind, "attachment": files[0].pk})
     return made
 
 
-def close(case: Application, *, acting_user, data: dict, request=None):
+def close(case: Application, cmd: commands.Close, *, acting_user,
+          origin: Origin | None = None) -> Application:
     """结案: only with the archive complete (R-MH-13) and the original house dealt with
     (R-MH-11)."""
-    open_move(case, Action.CLOSE, acting_user=acting_user, version=data.get("version"))
-    on = data.get("on") or timezone.localdate()
+    open_move(case, Action.CLOSE, acting_user=acting_user, version=cmd.version)
+    on = cmd.on or timezone.localdate()
     raise_if(date_errors(on, "on", "结案日期", timezone.localdate()))
     with transaction.atomic():
-        move(case, Action.CLOSE, acting_user=acting_user, on=on, request=request,
-             comment=(data.get("note") or "").strip(), closed_on=on)
+        WORKFLOW.apply(case, Action.CLOSE, acting_user=acting_user, on=on, origin=origin,
+                       comment=text(cmd.note, TEXT_MAX), closed_on=on)
     return case

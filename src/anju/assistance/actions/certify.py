@@ -6,24 +6,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
-from anju.assistance import rules
-from anju.assistance.actions._case import raise_if
+from anju.assistance import commands, rules
 from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.kit.dates import date_errors
-from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
+from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation, raise_if
 from anju.kit.events import records_changed
+from anju.kit.origin import Origin
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, Household
 from anju.registry.rules import id_number_valid, normalize_id_number
 
 
-def certify(household: Household, *, acting_user, category: str, certified_on: date,
-            valid_until: date | None = None, document_id: int | None = None,
-            request=None) -> Certification:
-    """R-MH-1: a department certifies a household; only the category's own department may."""
+def certify(household: Household, cmd: commands.Certify, *, acting_user,
+            origin: Origin | None = None) -> Certification:
+    """R-MH-1: a department certifies a household; only the category's own department may.
+    The household is the one the caller found through the door (cmd.household_id)."""
     check(acting_user, "assistance.certify")
+    category, certified_on = cmd.category, cmd.certified_on
+    valid_until, document_id = cmd.valid_until, cmd.document_id
     errors = []
     if category not in LowIncomeCategory.values:
         errors.append(RuleViolation(Code.CHOICE_INVALID, f"认定类别 {category!r} 不在代码表中",
@@ -51,14 +53,14 @@ def certify(household: Household, *, acting_user, category: str, certified_on: d
             department=acting_user.department, certified_on=certified_on,
             valid_until=valid_until, document_id=document_id, certified_by=acting_user)
         _sync_category(household)
-        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
+        audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, origin=origin,
                      details={"action": "certify", "category": category,
                               "household": household.pk})
     return made
 
 
-def lapse(certification: Certification, *, acting_user, on: date, reason: str,
-          request=None) -> Certification:
+def lapse(certification: Certification, cmd: commands.Lapse, *, acting_user,
+          origin: Origin | None = None) -> Certification:
     """A certification ends (the household leaves the category); only its department ends it."""
     check(acting_user, "assistance.certify")
     if certification.department != acting_user.department:
@@ -66,17 +68,18 @@ def lapse(certification: Certification, *, acting_user, on: date, reason: str,
                         rule="R-MH-1", obj=certification)
     if certification.lapsed_on is not None:
         raise Conflict(Code.ALREADY_LAPSED, "该认定已失效", field="lapsed_on", rule="R-MH-1")
+    on, reason = cmd.lapsed_on, cmd.reason.strip()
     errors = date_errors(on, "lapsed_on", "失效日期", timezone.localdate(),
                          not_before=certification.certified_on, before_label="认定日期")
-    if not (reason or "").strip():
+    if not reason:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "须说明失效原因", field="reason"))
     raise_if(errors)
     with transaction.atomic():
-        certification.lapsed_on, certification.lapse_reason = on, reason.strip()[:200]
+        certification.lapsed_on, certification.lapse_reason = on, reason
         certification.save(update_fields=["lapsed_on", "lapse_reason"])
         _sync_category(certification.household)
         audit.record(AuditAction.TRANSITION, actor=acting_user, obj=certification,
-                     request=request, details={"action": "lapse", "on": on.isoformat()})
+                     origin=origin, details={"action": "lapse", "on": on.isoformat()})
     return certification
 
 
@@ -97,25 +100,27 @@ def _sync_category(household: Household) -> None:
         records_changed(houses=household.houses.values_list("pk", flat=True))
 
 
-def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
+def register_craftsman(cmd: commands.RegisterCraftsman, *, acting_user,
+                       origin: Origin | None = None) -> Craftsman:
     """R-MH-8: only a trained craftsman with a valid certificate goes on the register."""
     check(acting_user, "assistance.build")
     errors = []
     for field, label in (("name", "姓名"), ("certificate_no", "培训合格证书编号"),
                          ("division_code", "所在地")):
-        if not (data.get(field) or "").strip():
+        if not getattr(cmd, field).strip():
             errors.append(RuleViolation(Code.FIELD_REQUIRED, f"{label}不能为空", field=field))
-    if not id_number_valid(normalize_id_number(data.get("id_number") or "")):
+    id_number = normalize_id_number(cmd.id_number)
+    if not id_number_valid(id_number):
         errors.append(RuleViolation(Code.ID_NUMBER_INVALID, "身份证号不符合国家标准（GB 11643）",
                                     field="id_number"))
-    trained_on, valid_until = data.get("trained_on"), data.get("valid_until")
+    trained_on, valid_until = cmd.trained_on, cmd.valid_until
     today = timezone.localdate()
     if trained_on is None:
         errors.append(RuleViolation(Code.CRAFTSMAN_NOT_CERTIFIED, "工匠须经培训合格（培训日期）",
                                     field="trained_on", rule="R-MH-8"))
     else:
         errors += date_errors(trained_on, "trained_on", "培训日期", today)
-    if valid_until is None or (isinstance(valid_until, date) and valid_until < today):
+    if valid_until is None or valid_until < today:
         errors.append(RuleViolation(Code.CRAFTSMAN_CERTIFICATE_EXPIRED,
                                     "工匠培训合格证书已过期或未填写有效期",
                                     field="valid_until", rule="R-MH-8"))
@@ -123,12 +128,11 @@ def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
     try:
         with transaction.atomic():
             made = Craftsman.objects.create(
-                name=data["name"].strip(), id_number=normalize_id_number(data["id_number"]),
-                phone=(data.get("phone") or "").strip(),
-                division_code=data["division_code"].strip(),
-                certificate_no=data["certificate_no"].strip(), trained_on=trained_on,
+                name=cmd.name.strip(), id_number=id_number, phone=cmd.phone.strip(),
+                division_code=cmd.division_code.strip(),
+                certificate_no=cmd.certificate_no.strip(), trained_on=trained_on,
                 valid_until=valid_until, created_by=acting_user)
-            audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
+            audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, origin=origin,
                          details={"action": "register_craftsman"})
     except IntegrityError:
         raise Conflict(Code.CRAFTSMAN_EXISTS, "该身份证号的工匠已在名录中",
@@ -136,17 +140,19 @@ def register_craftsman(*, acting_user, data: dict, request=None) -> Craftsman:
     return made
 
 
-def register_contractor(*, acting_user, data: dict, request=None) -> Contractor:
+def register_contractor(cmd: commands.RegisterContractor, *, acting_user,
+                        origin: Origin | None = None) -> Contractor:
+    """R-MH-8: only a contractor whose qualification is valid goes on the register."""
     check(acting_user, "assistance.build")
     errors = []
     for field, label in (("name", "单位名称"), ("credit_code", "统一社会信用代码"),
                          ("qualification_no", "资质证书编号"), ("division_code", "所在地")):
-        if not (data.get(field) or "").strip():
+        if not getattr(cmd, field).strip():
             errors.append(RuleViolation(Code.FIELD_REQUIRED, f"{label}不能为空", field=field))
-    if len((data.get("credit_code") or "").strip()) not in (0, 18):
+    if len(cmd.credit_code.strip()) not in (0, 18):
         errors.append(RuleViolation(Code.INVALID_VALUE, "统一社会信用代码应为 18 位",
                                     field="credit_code"))
-    valid_until = data.get("valid_until")
+    valid_until = cmd.valid_until
     if valid_until is None or valid_until < timezone.localdate():
         errors.append(RuleViolation(Code.CONTRACTOR_NOT_QUALIFIED, "施工资质已过期或未填写有效期",
                                     field="valid_until", rule="R-MH-8"))
@@ -154,10 +160,10 @@ def register_contractor(*, acting_user, data: dict, request=None) -> Contractor:
     try:
         with transaction.atomic():
             made = Contractor.objects.create(
-                name=data["name"].strip(), credit_code=data["credit_code"].strip().upper(),
-                qualification_no=data["qualification_no"].strip(), valid_until=valid_until,
-                division_code=data["division_code"].strip(), created_by=acting_user)
-            audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, request=request,
+                name=cmd.name.strip(), credit_code=cmd.credit_code.strip().upper(),
+                qualification_no=cmd.qualification_no.strip(), valid_until=valid_until,
+                division_code=cmd.division_code.strip(), created_by=acting_user)
+            audit.record(AuditAction.TRANSITION, actor=acting_user, obj=made, origin=origin,
                          details={"action": "register_contractor"})
     except IntegrityError:
         raise Conflict(Code.CONTRACTOR_EXISTS, "该统一社会信用代码的施工单位已登记",

@@ -7,35 +7,24 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
-from anju.assistance import rules
+from anju.assistance import commands, rules
 from anju.assistance.actions._case import (
-    TEXT_MAX,
     attachments_of,
     file_documents,
-    move,
     open_move,
-    raise_if,
+    text,
     violation,
 )
 from anju.assistance.actions.certify import current_certification
-from anju.assistance.codes import APPROVERS, Action, DocumentKind, Method, NoticeLevel, Status
-from anju.assistance.models import (
-    Application,
-    Approval,
-    CaseDocument,
-    Notice,
-    Objection,
-    Transition,
-)
+from anju.assistance.codes import APPROVERS, Action, DocumentKind, Method, NoticeLevel
+from anju.assistance.commands import TEXT_MAX
+from anju.assistance.models import Application, Approval, CaseDocument, Notice, Objection
+from anju.assistance.transitions import WORKFLOW
 from anju.kit.dates import date_errors
-from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation
-from anju.kit.events import records_changed
+from anju.kit.errors import Code, Conflict, Forbidden, RuleViolation, raise_if
+from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.registry.models import House, Household
-
-
-def _text(data: dict, field: str) -> str:
-    return (data.get(field) or "").strip()[:TEXT_MAX]
 
 
 def case_problems(*, division_code: str, on: date, method: str, persons: int,
@@ -63,11 +52,12 @@ def case_problems(*, division_code: str, on: date, method: str, persons: int,
     return errors
 
 
-def apply(household: Household, *, acting_user, data: dict, request=None) -> Application:
+def apply(household: Household, cmd: commands.Apply, *, acting_user,
+          origin: Origin | None = None) -> Application:
     """R-MH-3: the household's application, recorded by the village (or township)."""
-    check(acting_user, "assistance.apply")
+    check(acting_user, WORKFLOW.capability_of(Action.APPLY))
     today = timezone.localdate()
-    on = data.get("applied_on") or today
+    on = cmd.applied_on or today
     errors = date_errors(on, "applied_on", "申请日期", today)
     certification = current_certification(household, on)
     if certification is None:
@@ -76,123 +66,103 @@ def apply(household: Household, *, acting_user, data: dict, request=None) -> App
             "该农户在申请日期没有有效的低收入群体认定（须经民政或乡村振兴部门认定）",
             field="household_id", rule="R-MH-1"))
     house = None
-    if data.get("house_id") is not None:
-        house = House.objects.filter(pk=data["house_id"], household=household).first()
+    if cmd.house_id is not None:
+        house = House.objects.filter(pk=cmd.house_id, household=household).first()
         if house is None:
             errors.append(RuleViolation(Code.HOUSE_NOT_OF_HOUSEHOLD, "该房屋不属于申请农户",
                                         field="house_id"))
     grade = house.grade if house else ""
-    if house is not None or data.get("house_id") is None:
+    if house is not None or cmd.house_id is None:
         unmet = rules.eligibility_unmet(has_house=house is not None, grade=grade,
                                         color_steel=bool(house and house.color_steel),
                                         is_only_house=bool(house is None or house.is_only_house))
         if unmet:
             errors.append(violation(unmet))
-    persons = data.get("persons") or household.persons
-    main_area, auxiliary = data.get("main_area"), data.get("auxiliary_area") or Decimal("0")
-    subsidy = data.get("subsidy_amount")
-    if subsidy is None:
-        errors.append(RuleViolation(Code.FIELD_REQUIRED, "补助金额不能为空",
-                                    field="subsidy_amount", rule="R-MH-6"))
-    else:
-        errors += case_problems(
-            division_code=household.division_code, on=on, method=data.get("method") or "",
-            persons=persons, main_area=main_area, auxiliary_area=auxiliary, subsidy=subsidy,
-            grade=grade, house=house, fully_subsidised=bool(data.get("fully_subsidised")),
-            co_owned=bool(data.get("co_owned")))
+    persons = cmd.persons or household.persons
+    errors += case_problems(
+        division_code=household.division_code, on=on, method=cmd.method, persons=persons,
+        main_area=cmd.main_area, auxiliary_area=cmd.auxiliary_area, subsidy=cmd.subsidy_amount,
+        grade=grade, house=house, fully_subsidised=cmd.fully_subsidised, co_owned=cmd.co_owned)
     raise_if(errors)
     try:
         with transaction.atomic():
-            case = Application.objects.create(
+            case = Application(
                 household=household, house=house, division_code=household.division_code,
-                year=data.get("year") or on.year, status=Status.APPLIED,
-                category=certification.category, certification=certification, grade=grade,
-                method=data["method"], persons=persons, main_area=main_area,
-                auxiliary_area=auxiliary, subsidy_amount=subsidy,
-                fully_subsidised=bool(data.get("fully_subsidised")),
-                co_owned=bool(data.get("co_owned")),
-                township_built=bool(data.get("township_built")), applied_on=on,
+                year=cmd.year or on.year, category=certification.category,
+                certification=certification, grade=grade, method=cmd.method, persons=persons,
+                main_area=cmd.main_area, auxiliary_area=cmd.auxiliary_area,
+                subsidy_amount=cmd.subsidy_amount, fully_subsidised=cmd.fully_subsidised,
+                co_owned=cmd.co_owned, township_built=cmd.township_built, applied_on=on,
                 created_by=acting_user)
+            WORKFLOW.create(case, Action.APPLY, acting_user=acting_user, on=on, origin=origin,
+                            details={"method": case.method,
+                                     "subsidy_amount": str(cmd.subsidy_amount)})
             file_documents(case, DocumentKind.APPLICATION,
-                           attachments_of(case, [data.get("document_id")], "document_id"),
-                           acting_user)
+                           attachments_of(case, [cmd.document_id], "document_id"), acting_user)
             # The certification's scan and an appraisal report go on file with the case.
             file_documents(case, DocumentKind.CERTIFICATION, [certification.document],
                            acting_user)
             report = house.appraisals.filter(report_file__isnull=False).first() if house else None
             file_documents(case, DocumentKind.APPRAISAL, [report and report.report_file],
                            acting_user)
-            Transition.objects.create(
-                application=case, division_code=case.division_code, from_status="",
-                action=Action.APPLY, to_status=Status.APPLIED, on=on, actor=acting_user,
-                details={"method": case.method, "subsidy_amount": str(subsidy)})
-            records_changed(divisions=[case.division_code])
     except IntegrityError:
         raise Conflict(Code.APPLICATION_EXISTS, "该农户已有正在办理的改造申请",
                        field="household_id", rule="R-MH-3") from None
     return case
 
 
-def village_review(case: Application, *, acting_user, data: dict, request=None):
+def village_review(case: Application, cmd: commands.VillageReview, *, acting_user,
+                   origin: Origin | None = None) -> Application:
     """R-MH-3 村民会议/村民代表会议民主评议: the meeting, who came, its result, the minutes."""
-    open_move(case, Action.VILLAGE_REVIEW, acting_user=acting_user,
-              version=data.get("version"))
-    on = data.get("on")
-    errors = date_errors(on, "on", "评议日期", timezone.localdate(),
+    open_move(case, Action.VILLAGE_REVIEW, acting_user=acting_user, version=cmd.version)
+    errors = date_errors(cmd.on, "on", "评议日期", timezone.localdate(),
                          not_before=case.applied_on, before_label="申请日期")
-    if data.get("passed") is None:
+    if cmd.passed is None:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写评议结果", field="passed"))
-    attendance = data.get("attendance")
-    if attendance is not None and attendance < 1:
-        errors.append(RuleViolation(Code.INVALID_VALUE, "参会人数应大于零", field="attendance"))
-    minutes = attachments_of(case, [data.get("minutes_id")], "minutes_id")
+    minutes = attachments_of(case, [cmd.minutes_id], "minutes_id")
     if not minutes:
         errors.append(RuleViolation(Code.MINUTES_REQUIRED, "须上传民主评议会议记录扫描件",
                                     field="minutes_id", rule="R-MH-3"))
     raise_if(errors)
-    passed = bool(data["passed"])
+    passed = cmd.passed
     with transaction.atomic():
         file_documents(case, DocumentKind.VILLAGE_MINUTES, [minutes[0]], acting_user)
-        move(case, Action.VILLAGE_REVIEW, acting_user=acting_user, on=on, failed=not passed,
-             comment=_text(data, "comment"), request=request,
-             details={"passed": passed, "meeting": _text(data, "meeting_kind"),
-                      "attendance": attendance},
-             **({} if passed else {"rejected_reason": "村级民主评议未通过"}))
+        WORKFLOW.apply(case, Action.VILLAGE_REVIEW, acting_user=acting_user, on=cmd.on,
+                       failed=not passed, comment=text(cmd.comment, TEXT_MAX), origin=origin,
+                       details={"passed": passed, "meeting": text(cmd.meeting_kind, TEXT_MAX),
+                                "attendance": cmd.attendance},
+                       **({} if passed else {"rejected_reason": "村级民主评议未通过"}))
     return case
 
 
-def township_review(case: Application, *, acting_user, data: dict, request=None):
+def township_review(case: Application, cmd: commands.TownshipReview, *, acting_user,
+                    origin: Origin | None = None) -> Application:
     """R-MH-3 乡镇初审."""
-    open_move(case, Action.TOWNSHIP_REVIEW, acting_user=acting_user,
-              version=data.get("version"))
-    on = data.get("on")
-    errors = date_errors(on, "on", "初审日期", timezone.localdate(),
+    open_move(case, Action.TOWNSHIP_REVIEW, acting_user=acting_user, version=cmd.version)
+    errors = date_errors(cmd.on, "on", "初审日期", timezone.localdate(),
                          not_before=case.applied_on, before_label="申请日期")
-    if data.get("passed") is None:
+    if cmd.passed is None:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写初审结果", field="passed"))
     raise_if(errors)
-    passed = bool(data["passed"])
+    comment = text(cmd.comment, TEXT_MAX)
     with transaction.atomic():
-        move(case, Action.TOWNSHIP_REVIEW, acting_user=acting_user, on=on, failed=not passed,
-             comment=_text(data, "comment"), request=request, details={"passed": passed},
-             **({} if passed else {"rejected_reason": _text(data, "comment") or "乡镇初审未通过"}))
+        WORKFLOW.apply(case, Action.TOWNSHIP_REVIEW, acting_user=acting_user, on=cmd.on,
+                       failed=not cmd.passed, comment=comment, origin=origin,
+                       details={"passed": cmd.passed},
+                       **({} if cmd.passed else {"rejected_reason": comment or "乡镇初审未通过"}))
     return case
 
 
-def publish_notice(case: Application, *, acting_user, data: dict, request=None) -> Notice:
+def publish_notice(case: Application, cmd: commands.PublishNotice, *, acting_user,
+                   origin: Origin | None = None) -> Notice:
     """R-MH-4 三级公示: a notice as posted (paper notices are entered afterwards)."""
     open_move(case, Action.PUBLISH_NOTICE, acting_user=acting_user)
-    level, starts, ends = data.get("level"), data.get("starts_on"), data.get("ends_on")
-    errors = []
-    if level not in NoticeLevel.values:
-        errors.append(RuleViolation(Code.CHOICE_INVALID, "公示层级应为 village、township 或 county",
-                                    field="level", rule="R-MH-4"))
+    starts, ends = cmd.starts_on, cmd.ends_on
     today = timezone.localdate()
     # A notice may still be up: its end is the one date here that may lie ahead.
-    dated = (date_errors(starts, "starts_on", "公示开始日期", today)
-             + date_errors(ends, "ends_on", "公示结束日期", today, plan=True))
-    errors += dated
-    if not dated:
+    errors = (date_errors(starts, "starts_on", "公示开始日期", today)
+              + date_errors(ends, "ends_on", "公示结束日期", today, plan=True))
+    if not errors:
         days = profile_for(case.division_code, starts).notice_days
         if ends < starts:
             errors.append(RuleViolation(Code.DATE_OUT_OF_ORDER, "公示结束日期不能早于开始日期",
@@ -201,50 +171,53 @@ def publish_notice(case: Application, *, acting_user, data: dict, request=None) 
             errors.append(RuleViolation(
                 Code.NOTICE_TOO_SHORT, f"公示期不少于 {days} 天（{starts:%m-%d} 起应至少公示到 "
                 f"{starts + timedelta(days=days - 1):%m-%d}）", field="ends_on", rule="R-MH-4"))
-    photo = attachments_of(case, [data.get("photo_id")], "photo_id")
+    photo = attachments_of(case, [cmd.photo_id], "photo_id")
     raise_if(errors)
     scope = {NoticeLevel.VILLAGE: case.division_code, NoticeLevel.TOWNSHIP:
-             case.division_code[:9], NoticeLevel.COUNTY: case.division_code[:6]}[level]
+             case.division_code[:9], NoticeLevel.COUNTY: case.division_code[:6]}[cmd.level]
     with transaction.atomic():
-        notice = Notice.objects.create(application=case, division_code=scope, level=level,
+        notice = Notice.objects.create(application=case, division_code=scope, level=cmd.level,
                                        starts_on=starts, ends_on=ends,
-                                       place=_text(data, "place")[:100],
+                                       place=text(cmd.place, 100),
                                        photo=photo[0] if photo else None,
                                        posted_by=acting_user)
         file_documents(case, DocumentKind.PUBLICITY, photo, acting_user)
-        move(case, Action.PUBLISH_NOTICE, acting_user=acting_user, on=starts, request=request,
-             details={"notice": notice.pk, "level": level, "starts_on": starts.isoformat(),
-                      "ends_on": ends.isoformat()})
+        WORKFLOW.apply(case, Action.PUBLISH_NOTICE, acting_user=acting_user, on=starts,
+                       origin=origin, details={"notice": notice.pk, "level": cmd.level,
+                                               "starts_on": starts.isoformat(),
+                                               "ends_on": ends.isoformat()})
     return notice
 
 
-def record_objection(case: Application, *, acting_user, data: dict, request=None) -> Objection:
+def record_objection(case: Application, cmd: commands.RecordObjection, *, acting_user,
+                     origin: Origin | None = None) -> Objection:
     """R-MH-4: an objection raised during the notice period."""
     open_move(case, Action.RECORD_OBJECTION, acting_user=acting_user)
-    text = (data.get("text") or "").strip()
-    on = data.get("on") or timezone.localdate()
+    said = cmd.text.strip()
+    on = cmd.on or timezone.localdate()
     errors = date_errors(on, "on", "异议提出日期", timezone.localdate())
-    if not text:
+    if not said:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "异议内容不能为空", field="text"))
     notice = None
-    if data.get("notice_id") is not None:
-        notice = case.notices.filter(pk=data["notice_id"]).first()
+    if cmd.notice_id is not None:
+        notice = case.notices.filter(pk=cmd.notice_id).first()
         if notice is None:
             errors.append(RuleViolation(Code.NOT_FOUND, "该公示不属于本申请", field="notice_id"))
     raise_if(errors)
     with transaction.atomic():
         made = Objection.objects.create(application=case, notice=notice, raised_on=on,
-                                        text=text[:2000], recorded_by=acting_user)
-        move(case, Action.RECORD_OBJECTION, acting_user=acting_user, on=on, request=request,
-             details={"objection": made.pk})
+                                        text=said, recorded_by=acting_user)
+        WORKFLOW.apply(case, Action.RECORD_OBJECTION, acting_user=acting_user, on=on,
+                       origin=origin, details={"objection": made.pk})
     return made
 
 
-def resolve_objection(case: Application, *, acting_user, data: dict, request=None):
+def resolve_objection(case: Application, cmd: commands.ResolveObjection, *, acting_user,
+                      origin: Origin | None = None) -> Objection:
     open_move(case, Action.RESOLVE_OBJECTION, acting_user=acting_user)
-    objection = case.objections.filter(pk=data.get("objection_id")).first()
-    resolution = (data.get("resolution") or "").strip()
-    on = data.get("on") or timezone.localdate()
+    objection = case.objections.filter(pk=cmd.objection_id).first()
+    resolution = cmd.resolution.strip()
+    on = cmd.on or timezone.localdate()
     errors = []
     if objection is None:
         errors.append(RuleViolation(Code.NOT_FOUND, "该异议不属于本申请", field="objection_id"))
@@ -258,10 +231,10 @@ def resolve_objection(case: Application, *, acting_user, data: dict, request=Non
                               not_before=objection.raised_on, before_label="异议提出日期")
     raise_if(errors)
     with transaction.atomic():
-        objection.resolved_on, objection.resolution = on, resolution[:2000]
+        objection.resolved_on, objection.resolution = on, resolution
         objection.save(update_fields=["resolved_on", "resolution"])
-        move(case, Action.RESOLVE_OBJECTION, acting_user=acting_user, on=on, request=request,
-             details={"objection": objection.pk})
+        WORKFLOW.apply(case, Action.RESOLVE_OBJECTION, acting_user=acting_user, on=on,
+                       origin=origin, details={"objection": objection.pk})
     return objection
 
 
@@ -273,23 +246,21 @@ def check_approver(case: Application, *, acting_user) -> None:
                         rule="R-MH-3", obj=case)
 
 
-def department_approve(case: Application, *, acting_user, data: dict, request=None):
+def department_approve(case: Application, cmd: commands.DepartmentApprove, *, acting_user,
+                       origin: Origin | None = None) -> Application:
     """R-MH-3 三部门联合审批: civil affairs, rural revitalisation and housing each decide once;
     the third approval approves the case, any refusal rejects it."""
     check_approver(case, acting_user=acting_user)
     department = acting_user.department
-    open_move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user,
-              version=data.get("version"))
+    open_move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user, version=cmd.version)
     if case.approvals.filter(department=department).exists():
         raise Conflict(Code.ALREADY_DECIDED, "本部门已对该申请作出审批意见，不能重复审批",
                        field="decision", rule="R-MH-3")
-    decision, on = data.get("decision"), data.get("on") or timezone.localdate()
+    decision, on = cmd.decision, cmd.on or timezone.localdate()
+    comment = text(cmd.comment, TEXT_MAX)
     errors = date_errors(on, "on", "审批日期", timezone.localdate(),
                          not_before=case.applied_on, before_label="申请日期")
-    if decision not in ("approve", "reject"):
-        errors.append(RuleViolation(Code.CHOICE_INVALID, "审批意见应为 approve 或 reject",
-                                    field="decision", rule="R-MH-3"))
-    if decision == "reject" and not _text(data, "comment"):
+    if decision == "reject" and not comment:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "不同意时须说明理由", field="comment"))
     raise_if(errors)
     with transaction.atomic():
@@ -297,7 +268,7 @@ def department_approve(case: Application, *, acting_user, data: dict, request=No
             with transaction.atomic():
                 Approval.objects.create(application=case, department=department,
                                         decision=decision, on=on, decided_by=acting_user,
-                                        comment=_text(data, "comment"))
+                                        comment=comment)
         except IntegrityError:
             raise Conflict(Code.ALREADY_DECIDED, "本部门已对该申请作出审批意见，不能重复审批",
                            field="decision", rule="R-MH-3") from None
@@ -305,37 +276,41 @@ def department_approve(case: Application, *, acting_user, data: dict, request=No
         done = rules.all_approved(approvals)
         changes = {"approved_on": on} if done else {}
         if decision == "reject":
-            changes["rejected_reason"] = _text(data, "comment")
-        move(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user, on=on,
-             failed=decision == "reject", pending=decision == "approve" and not done,
-             comment=_text(data, "comment"), request=request,
-             details={"department": department, "decision": decision}, **changes)
+            changes["rejected_reason"] = comment
+        WORKFLOW.apply(case, Action.DEPARTMENT_APPROVE, acting_user=acting_user, on=on,
+                       failed=decision == "reject",
+                       pending=decision == "approve" and not done, comment=comment,
+                       origin=origin, details={"department": department, "decision": decision},
+                       **changes)
     return case
 
 
-def notify(case: Application, *, acting_user, data: dict, request=None):
+def notify(case: Application, cmd: commands.Notify, *, acting_user,
+           origin: Origin | None = None) -> Application:
     """R-MH-3: the written notice (书面告知通知单) to the household; Anju writes it."""
-    open_move(case, Action.NOTIFY, acting_user=acting_user, version=data.get("version"))
-    on = data.get("on") or timezone.localdate()
+    open_move(case, Action.NOTIFY, acting_user=acting_user, version=cmd.version)
+    on = cmd.on or timezone.localdate()
     raise_if(date_errors(on, "on", "告知日期", timezone.localdate(),
                          not_before=case.approved_on, before_label="审批日期"))
     with transaction.atomic():
         CaseDocument.objects.create(application=case, kind=DocumentKind.NOTICE, generated=True,
                                     added_by=acting_user)
-        move(case, Action.NOTIFY, acting_user=acting_user, on=on, request=request,
-             notified_on=on)
+        WORKFLOW.apply(case, Action.NOTIFY, acting_user=acting_user, on=on, origin=origin,
+                       notified_on=on)
     return case
 
 
-def waive(case: Application, *, acting_user, data: dict, request=None):
+def waive(case: Application, cmd: commands.Waive, *, acting_user,
+          origin: Origin | None = None) -> Application:
     """R-MH-5 放弃改造: the household's letter and proof of other safe housing on file."""
-    open_move(case, Action.WAIVE, acting_user=acting_user, version=data.get("version"))
-    on = data.get("on") or timezone.localdate()
+    open_move(case, Action.WAIVE, acting_user=acting_user, version=cmd.version)
+    on = cmd.on or timezone.localdate()
+    reason = text(cmd.reason, TEXT_MAX)
     errors = date_errors(on, "on", "确认日期", timezone.localdate())
-    if not _text(data, "reason"):
+    if not reason:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "须说明放弃改造的原因", field="reason"))
-    letter = attachments_of(case, [data.get("letter_id")], "letter_id")
-    proof = attachments_of(case, [data.get("proof_id")], "proof_id")
+    letter = attachments_of(case, [cmd.letter_id], "letter_id")
+    proof = attachments_of(case, [cmd.proof_id], "proof_id")
     if not letter:
         errors.append(RuleViolation(Code.WAIVER_LETTER_REQUIRED, "须上传农户放弃改造申请书",
                                     field="letter_id", rule="R-MH-5"))
@@ -350,20 +325,21 @@ def waive(case: Application, *, acting_user, data: dict, request=None):
     with transaction.atomic():
         file_documents(case, DocumentKind.WAIVER_LETTER, [letter[0]], acting_user)
         file_documents(case, DocumentKind.WAIVER_PROOF, [proof[0]], acting_user)
-        move(case, Action.WAIVE, acting_user=acting_user, on=on, request=request,
-             comment=_text(data, "reason"), details={"was": case.method}, **changes)
+        WORKFLOW.apply(case, Action.WAIVE, acting_user=acting_user, on=on, origin=origin,
+                       comment=reason, details={"was": case.method}, **changes)
     return case
 
 
-def reject(case: Application, *, acting_user, data: dict, request=None):
-    open_move(case, Action.REJECT, acting_user=acting_user, version=data.get("version"))
-    reason = _text(data, "reason")
-    on = data.get("on") or timezone.localdate()
+def reject(case: Application, cmd: commands.Reject, *, acting_user,
+           origin: Origin | None = None) -> Application:
+    open_move(case, Action.REJECT, acting_user=acting_user, version=cmd.version)
+    reason = text(cmd.reason, TEXT_MAX)
+    on = cmd.on or timezone.localdate()
     errors = date_errors(on, "on", "日期", timezone.localdate())
     if not reason:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "须说明不予通过的原因", field="reason"))
     raise_if(errors)
     with transaction.atomic():
-        move(case, Action.REJECT, acting_user=acting_user, on=on, comment=reason,
-             request=request, rejected_reason=reason)
+        WORKFLOW.apply(case, Action.REJECT, acting_user=acting_user, on=on, comment=reason,
+                       origin=origin, rejected_reason=reason)
     return case

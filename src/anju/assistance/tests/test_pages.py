@@ -15,8 +15,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from anju.assistance import actions
+from anju.assistance import actions, commands
 from anju.assistance.models import Application, Craftsman, Transition
+from anju.assistance.tests.conftest import act as act_on
+from anju.assistance.tests.conftest import certify as certify_household
 from anju.audit.models import AuditEvent
 from anju.conftest import SHANCHENG_V1, sign_in, valid_id_number
 from anju.registry import actions as registry_actions
@@ -58,8 +60,7 @@ def low_income_household(cast, make_household, make_house):
         household = make_household(village, **fields)
         make_house(village, household=household, grade=grade, is_only_house=True)
         if certify:
-            actions.certify(household, acting_user=cast.mhk_civil, category="dibao",
-                            certified_on=days_ago(60))
+            certify_household(household, cast.mhk_civil, "dibao", days_ago(60))
         return household
 
     return make
@@ -71,10 +72,11 @@ STAGES = ("applied", "village_reviewed", "township_reviewed", "noticed", "approv
 
 @pytest.fixture
 def craftsman(cast):
-    return actions.register_craftsman(acting_user=cast.shancheng, data={
-        "name": "赵铁柱", "id_number": valid_id_number("19750101"), "phone": "13900002222",
-        "division_code": "220581100", "certificate_no": "JL-GJ-2026-001",
-        "trained_on": days_ago(400), "valid_until": TODAY + timedelta(days=700)})
+    return actions.register_craftsman(commands.RegisterCraftsman(
+        name="赵铁柱", id_number=valid_id_number("19750101"), phone="13900002222",
+        division_code="220581100", certificate_no="JL-GJ-2026-001",
+        trained_on=days_ago(400), valid_until=TODAY + timedelta(days=700)),
+        acting_user=cast.shancheng)
 
 
 @pytest.fixture
@@ -87,72 +89,72 @@ def make_case(cast, low_income_household, craftsman):
                                             kind="photo", household=household,
                                             title=name).pk
 
-    def act(verb, case, user, **data):
-        verb(case, acting_user=user, data={"version": case.version, **data})
+    def act(action, case, user, **data):
+        act_on(case, action, user, version=case.version, **data)
         case.refresh_from_db()
 
     def make(stage="applied", household=None, notice_ends=2):
         household = household or low_income_household()
-        case = actions.apply(household, acting_user=cast.cadre, data={
-            "house_id": household.houses.get().pk, "method": "rebuild", "persons": 3,
-            "main_area": Decimal("50"), "auxiliary_area": Decimal("20"),
-            "subsidy_amount": Decimal("40000"),
-            "applied_on": days_ago(30), "document_id": attach(cast.cadre, household, "申请书.png")})
+        case = actions.apply(household, commands.Apply(
+            household_id=household.pk, house_id=household.houses.get().pk, method="rebuild",
+            persons=3, main_area=Decimal("50"), auxiliary_area=Decimal("20"),
+            subsidy_amount=Decimal("40000"), applied_on=days_ago(30),
+            document_id=attach(cast.cadre, household, "申请书.png")), acting_user=cast.cadre)
         wanted = STAGES.index(stage)
 
         def reached(name):
             return wanted >= STAGES.index(name)
 
         if reached("village_reviewed"):
-            act(actions.village_review, case, cast.cadre, on=days_ago(28), passed=True,
+            act("village_review", case, cast.cadre, on=days_ago(28), passed=True,
                 meeting_kind="村民代表会议", attendance=31,
                 minutes_id=attach(cast.cadre, household, "会议记录.png"))
         if reached("township_reviewed"):
-            act(actions.township_review, case, cast.shancheng, on=days_ago(26), passed=True)
+            act("township_review", case, cast.shancheng, on=days_ago(26), passed=True)
         if reached("noticed"):
-            act(actions.publish_notice, case, cast.shancheng, level="village",
+            act("publish_notice", case, cast.shancheng, level="village",
                 starts_on=days_ago(notice_ends + 8), ends_on=days_ago(notice_ends),
                 place="村委会公示栏", photo_id=attach(cast.shancheng, household, "公示.png"))
         if reached("approved"):
             for officer in (cast.mhk_civil, cast.mhk_rural, cast.mhk_housing):
-                act(actions.department_approve, case, officer, decision="approve")
+                act("department_approve", case, officer, decision="approve")
         if reached("notified"):
-            act(actions.notify, case, cast.shancheng)
+            act("notify", case, cast.shancheng)
         if reached("under_construction"):
-            act(actions.register_design, case, cast.shancheng, kind="standard",
+            act("register_design", case, cast.shancheng, kind="standard",
                 reference="吉林省农房通用图集 JL-2021-03",
                 document_ids=[attach(cast.shancheng, household, "图纸.png")])
-            act(actions.register_builder, case, cast.shancheng, craftsman_id=craftsman.pk,
+            act("register_builder", case, cast.shancheng, craftsman_id=craftsman.pk,
                 document_ids=[attach(cast.shancheng, household, "证书.png")])
-            act(actions.register_agreement, case, cast.shancheng, kind="contract",
+            act("register_agreement", case, cast.shancheng, kind="contract",
                 document_ids=[attach(cast.shancheng, household, "协议.png")])
-            act(actions.start_construction, case, cast.shancheng,
+            act("start_construction", case, cast.shancheng,
                 photo_ids=[attach(cast.shancheng, household, "改造前.png")])
         if reached("completed"):
             for stage_name in ("foundation", "main_structure"):
-                act(actions.stage_inspection, case, cast.shancheng, stage=stage_name,
+                act("stage_inspection", case, cast.shancheng, stage=stage_name,
                     passed=True, photo_ids=[attach(cast.shancheng, household, "检查.png")])
-            act(actions.complete, case, cast.shancheng,
+            act("complete", case, cast.shancheng,
                 photo_ids=[attach(cast.shancheng, household, "改造后.png")])
         if reached("accepted"):
-            act(actions.accept, case, cast.shancheng, passed=True, final_cost=Decimal("61000"),
+            act("accept", case, cast.shancheng, passed=True, final_cost=Decimal("61000"),
                 main_area=Decimal("50"), auxiliary_area=Decimal("20"),
                 members=[{"role": r, "name": n} for r, n in (
                     ("technical", "刘工"), ("supervisor", "孙监督"), ("builder", "赵铁柱"),
                     ("household", household.head_name))],
                 report_ids=[attach(cast.shancheng, household, "验收报告.png")])
         if reached("paid"):
-            act(actions.pay, case, cast.mhk_finance, amount=Decimal("40000"), paid_on=TODAY,
+            act("pay", case, cast.mhk_finance, amount=Decimal("40000"), paid_on=TODAY,
                 account="yikatong", voucher="MHK-2026-0001",
                 voucher_id=attach(cast.mhk_finance, household, "凭证.png"),
                 receipt_id=attach(cast.mhk_finance, household, "签收单.png"))
         if reached("closed"):
-            act(actions.record_old_house, case, cast.shancheng, treatment="demolished",
+            act("record_old_house", case, cast.shancheng, treatment="demolished",
                 photo_ids=[attach(cast.shancheng, household, "拆除.png")])
             for kind in ("certification", "appraisal"):
-                act(actions.add_document, case, cast.shancheng, kind=kind,
+                act("add_document", case, cast.shancheng, kind=kind,
                     attachment_id=attach(cast.shancheng, household, f"{kind}.png"))
-            act(actions.close, case, cast.mhk_housing)
+            act("close", case, cast.mhk_housing)
         return case
 
     return make
@@ -184,8 +186,7 @@ def test_the_administrators_see_no_housing_security_page(cast):
 def test_the_queue_holds_only_what_waits_for_the_departments_own_decision(cast, make_case):
     waiting = make_case("noticed")
     decided = make_case("noticed")
-    actions.department_approve(decided, acting_user=cast.mhk_civil,
-                               data={"decision": "approve"})
+    act_on(decided, "department_approve", cast.mhk_civil, decision="approve")
     make_case("village_reviewed")
     civil = page(cast.mhk_civil).get("/assistance/queue/").content.decode()
     assert waiting.number in civil and decided.number not in civil
@@ -252,7 +253,7 @@ def test_each_role_sees_only_the_buttons_it_may_use(cast, make_case):
     cadre = steps_of(page(cast.cadre).get(path).content.decode())
     assert "reject" not in cadre and cadre["record_objection"]
 
-    actions.department_approve(case, acting_user=cast.mhk_civil, data={"decision": "approve"})
+    act_on(case, "department_approve", cast.mhk_civil, decision="approve")
     assert "department_approve" not in steps_of(page(cast.mhk_civil).get(path).content.decode())
     assert steps_of(page(cast.mhk_rural).get(path).content.decode())["department_approve"]
 
@@ -288,7 +289,7 @@ def test_a_refused_form_shows_each_rule_beside_its_field_and_keeps_the_input(cas
         "meeting_kind": "村民会议", "comment": "全票同意"})
     assert r.status_code == 422
     body = r.content.decode()
-    minutes = body[body.index('id="field-minutes"'):]
+    minutes = body[body.index('id="field-minutes_id"'):]
     assert "须上传民主评议会议记录扫描件" in minutes[:minutes.index("</div>")]
     on = body[body.index('id="field-on"'):]
     assert "评议日期不能晚于今天" in on[:on.index("</div>")]
@@ -300,7 +301,7 @@ def test_a_refused_form_shows_each_rule_beside_its_field_and_keeps_the_input(cas
 
 def test_the_approval_refused_for_an_open_objection_shows_the_rule(cast, make_case):
     case = make_case("noticed")
-    actions.record_objection(case, acting_user=cast.cadre, data={"text": "该户有两处住房"})
+    act_on(case, "record_objection", cast.cadre, text="该户有两处住房")
     case.refresh_from_db()
     r = page(cast.mhk_civil).post(f"/assistance/cases/{case.pk}/department_approve/", {
         "version": case.version, "decision": "approve", "on": str(TODAY)})
@@ -319,7 +320,7 @@ def test_the_builder_form_does_not_offer_an_expired_craftsman(cast, make_case, c
     body = client.get(f"/assistance/cases/{case.pk}/register_builder/").content.decode()
     assert "赵铁柱" in body and "钱过期" not in body
     r = client.post(f"/assistance/cases/{case.pk}/register_builder/", {
-        "version": case.version, "craftsman": expired.pk})
+        "version": case.version, "craftsman_id": expired.pk})
     assert r.status_code == 422
     assert f"培训合格证书已于 {days_ago(1):%Y-%m-%d} 过期" in r.content.decode()
     assert Application.objects.get(pk=case.pk).craftsman_id is None
@@ -345,7 +346,7 @@ def test_the_application_form_offers_the_grades_methods_and_refuses_above_the_ca
     r = client.post(f"/assistance/households/{household.pk}/apply/", {
         "house": house.pk, "method": "repair_reinforce", "persons": "3",
         "main_area": "60", "subsidy_amount": "9000", "applied_on": str(TODAY),
-        "document": upload("申请书.png")})
+        "document_id": upload("申请书.png")})
     case = Application.objects.get(household=household)
     assert r.status_code == 302 and r["Location"] == f"/assistance/cases/{case.pk}/"
     assert case.documents.get().kind == "application"
@@ -364,7 +365,7 @@ def test_a_department_certifies_only_its_own_categories_and_lapses_its_own(
         "category": "at_risk", "certified_on": str(TODAY)})
     assert r.status_code == 422 and not household.certifications.exists()
     r = civil.post(f"/assistance/households/{household.pk}/", {
-        "category": "tekun", "certified_on": str(TODAY), "document": upload("名册.png")})
+        "category": "tekun", "certified_on": str(TODAY), "document_id": upload("名册.png")})
     assert r.status_code == 302
     made = household.certifications.get()
     assert (made.category, made.department, made.document.title) == (

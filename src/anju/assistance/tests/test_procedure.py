@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from anju.assistance import actions, rules, transitions
+from anju.assistance import rules, transitions
+from anju.assistance.acts import ACTS
 from anju.assistance.codes import Status
 from anju.assistance.models import Application, Approval, Payment, Transition
 from anju.assistance.sweep import flag_late_cases, inspections_due
-from anju.assistance.tests.conftest import AGO, TODAY
+from anju.assistance.tests.conftest import AGO, TODAY, act, certify
+from anju.assistance.transitions import WORKFLOW
 from anju.conftest import valid_id_number
 from anju.policy.profiles import CHANGJI_2023, MEIHEKOU_2021
 from anju.registry.models import House
@@ -51,8 +53,7 @@ def test_only_the_right_department_certifies_a_category(api, cast, make_househol
 def test_a_lapsed_certification_no_longer_qualifies(api, cast, make_household, make_house):
     household = make_household()
     house = make_house(household=household, grade="D")
-    made = actions.certify(household, acting_user=cast.mhk_civil, category="dibao",
-                           certified_on=AGO[60])
+    made = certify(household, cast.mhk_civil, "dibao", AGO[60])
     response = api(cast.mhk_civil).post(f"/api/v1/certifications/{made.pk}/lapse",
                                         {"lapsed_on": str(AGO[20]), "reason": "收入超过标准"})
     assert response.status_code == 200
@@ -76,8 +77,7 @@ def _apply(api, cast, household, **body):
 def certified(cast, make_household):
     def make(**fields):
         household = make_household(**fields)
-        actions.certify(household, acting_user=cast.mhk_rural, category="at_risk",
-                        certified_on=AGO[30])
+        certify(household, cast.mhk_rural, "at_risk", AGO[30])
         return household
     return make
 
@@ -190,8 +190,7 @@ def test_no_approval_while_the_notice_is_up_or_an_objection_is_open(api, cast, n
              ends_on=AGO[10])
     Application.objects.filter(pk=flow.case.pk)  # the village notice still runs
     flow.case.notices.filter(level="village").update(ends_on=AGO[10])
-    objection = actions.record_objection(flow.case, acting_user=cast.cadre,
-                                         data={"text": "该户另有住房", "on": AGO[10]})
+    objection = act(flow.case, "record_objection", cast.cadre, text="该户另有住房", on=AGO[10])
     flow.case.refresh_from_db()
     blocked = api(cast.mhk_civil).post(url, body)
     assert (blocked.status_code, error(blocked)["code"]) == (422, "objection_open")
@@ -412,13 +411,14 @@ BODIES = {
     "add_document": {"kind": "application", "attachment_id": 1}, "waive": {"reason": "投亲"},
     "reject": {"reason": "不符合"}, "close": {},
 }
+CASE_ACTIONS = [a for a in ACTS if a != "apply"]
 ACTOR = {"assistance.apply": "cadre", "assistance.review": "shancheng",
          "assistance.build": "shancheng", "assistance.approve": "mhk_civil",
          "assistance.pay": "mhk_finance", "assistance.supervise": "mhk_housing"}
 
 
 def test_every_action_of_the_api_has_a_body_here():
-    assert set(BODIES) == set(transitions.ACTIONS)
+    assert set(BODIES) == set(CASE_ACTIONS)
 
 
 @pytest.mark.parametrize("status", Case_STEPS := [
@@ -433,10 +433,10 @@ def test_no_action_is_taken_from_a_status_it_may_not_leave(api, cast, new_case, 
         flow.to(status)
     url = f"/api/v1/applications/{flow.case.pk}/transitions"
     before = Transition.objects.filter(application=flow.case).count()
-    for action in transitions.ACTIONS:
-        if transitions.move_for(status, action) is not None:
+    for action in CASE_ACTIONS:
+        if WORKFLOW.move_for(status, action) is not None:
             continue
-        user = getattr(cast, ACTOR[transitions.capability_of(action)])
+        user = getattr(cast, ACTOR[WORKFLOW.capability_of(action)])
         response = api(user).post(url, {"action": action, **BODIES[action]})
         assert response.status_code == 409, (status, action, response.json())
         assert error(response)["rule"], (status, action)
@@ -524,8 +524,7 @@ def test_the_certification_scan_goes_on_file_with_the_application(api, cast, mak
     household = make_household(persons=3)
     house = make_house(household=household, grade="D")
     paper = scan(household, cast.mhk_civil, "低保认定表")
-    actions.certify(household, acting_user=cast.mhk_civil, category="dibao",
-                    certified_on=AGO[60], document_id=paper.pk)
+    certify(household, cast.mhk_civil, "dibao", AGO[60], document_id=paper.pk)
     response = _apply(api, cast, household, house_id=house.pk, method="rebuild",
                       main_area="50", subsidy_amount="40000",
                       document_id=scan(household, cast.cadre, "申请书").pk)

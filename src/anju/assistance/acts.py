@@ -1,0 +1,91 @@
+"""The acts of a housing-security case, one row each (ADR 0026): the command it takes, the verb
+that applies it and the moves it may make (from status, to status, the capability it needs, a
+guard of rules.py naming the condition not yet met). transitions.WORKFLOW applies them; the
+case page's buttons and the verbs' refusals read the same rows, so they cannot disagree.
+
+A move's `target` None keeps the status; `failed` is where a negative outcome leads (a review
+that does not pass); `concerns` says whether the act concerns the case at all (building records
+for a case that builds nothing, the old house of a household without one)."""
+
+from anju.assistance import actions, commands, rules
+from anju.assistance.codes import Action, Status
+from anju.kit.workflow import Act, Move, each
+
+S = Status
+APPLY, REVIEW, APPROVE, BUILD, PAY, SUPERVISE = (
+    "assistance.apply", "assistance.review", "assistance.approve", "assistance.build",
+    "assistance.pay", "assistance.supervise")
+
+BEFORE_APPROVAL = (S.APPLIED, S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED)
+AFTER_START = (S.UNDER_CONSTRUCTION, S.COMPLETED, S.ACCEPTED, S.PAID)
+# R-MH-13: documents go on file until the case has been closed or turned down
+UNTIL_ENDED = tuple(s for s in Status if s not in (S.CLOSED, S.REJECTED))
+BUILDING = (S.NOTIFIED, S.UNDER_CONSTRUCTION)
+
+ACTS: dict[str, Act] = {
+    Action.APPLY: Act(commands.Apply, actions.apply, (Move("", Action.APPLY, S.APPLIED, APPLY),)),
+    # R-MH-3: village democratic review, township initial review, joint approval
+    Action.VILLAGE_REVIEW: Act(commands.VillageReview, actions.village_review, (
+        Move(S.APPLIED, Action.VILLAGE_REVIEW, S.VILLAGE_REVIEWED, APPLY, failed=S.REJECTED),)),
+    Action.TOWNSHIP_REVIEW: Act(commands.TownshipReview, actions.township_review, (
+        Move(S.VILLAGE_REVIEWED, Action.TOWNSHIP_REVIEW, S.TOWNSHIP_REVIEWED, REVIEW,
+             failed=S.REJECTED),)),
+    # R-MH-4: notices at three levels, before approval and after it (the recipients' list)
+    Action.PUBLISH_NOTICE: Act(commands.PublishNotice, actions.publish_notice, each(
+        (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED),
+        Action.PUBLISH_NOTICE, None, APPLY)),
+    Action.RECORD_OBJECTION: Act(commands.RecordObjection, actions.record_objection, each(
+        (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED), Action.RECORD_OBJECTION, None, APPLY)),
+    Action.RESOLVE_OBJECTION: Act(commands.ResolveObjection, actions.resolve_objection, each(
+        (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED), Action.RESOLVE_OBJECTION, None, REVIEW,
+        concerns=rules.objection_open)),
+    # each department once; the third approval makes the case approved, a refusal rejects it
+    Action.DEPARTMENT_APPROVE: Act(commands.DepartmentApprove, actions.department_approve, (
+        Move(S.TOWNSHIP_REVIEWED, Action.DEPARTMENT_APPROVE, S.APPROVED, APPROVE,
+             rules.approval_unmet, failed=S.REJECTED),)),
+    Action.NOTIFY: Act(commands.Notify, actions.notify, (
+        Move(S.APPROVED, Action.NOTIFY, S.NOTIFIED, REVIEW),)),
+    # R-MH-8: what must be on file before the start (先审批后建设: only once notified)
+    Action.REGISTER_DESIGN: Act(commands.RegisterDesign, actions.register_design, each(
+        BUILDING, Action.REGISTER_DESIGN, None, BUILD, concerns=rules.builds)),
+    Action.REGISTER_BUILDER: Act(commands.RegisterBuilder, actions.register_builder, each(
+        BUILDING, Action.REGISTER_BUILDER, None, BUILD, concerns=rules.builds)),
+    Action.REGISTER_AGREEMENT: Act(commands.RegisterAgreement, actions.register_agreement, each(
+        BUILDING, Action.REGISTER_AGREEMENT, None, BUILD, concerns=rules.builds)),
+    Action.START_CONSTRUCTION: Act(commands.StartConstruction, actions.start_construction, (
+        Move(S.NOTIFIED, Action.START_CONSTRUCTION, S.UNDER_CONSTRUCTION, BUILD,
+             rules.start_unmet, concerns=rules.builds),)),
+    Action.STAGE_INSPECTION: Act(commands.StageInspect, actions.stage_inspection, (
+        Move(S.UNDER_CONSTRUCTION, Action.STAGE_INSPECTION, None, BUILD,
+             concerns=rules.builds),)),
+    Action.COMPLETE: Act(commands.Complete, actions.complete, (
+        Move(S.UNDER_CONSTRUCTION, Action.COMPLETE, S.COMPLETED, BUILD, rules.complete_unmet,
+             concerns=rules.builds),)),
+    # R-MH-10: acceptance, the city office's check, handover
+    Action.ACCEPT: Act(commands.Accept, actions.accept, (
+        Move(S.COMPLETED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.COMPLETED),
+        Move(S.NOTIFIED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.NOTIFIED,
+             concerns=rules.places))),
+    Action.CITY_CHECK: Act(commands.CityCheck, actions.city_check, each(
+        (S.ACCEPTED, S.PAID), Action.CITY_CHECK, None, SUPERVISE)),
+    Action.HANDOVER: Act(commands.Handover, actions.handover, each(
+        (S.ACCEPTED, S.PAID), Action.HANDOVER, None, BUILD)),
+    # R-MH-11: the original house
+    Action.RECORD_OLD_HOUSE: Act(commands.RecordOldHouse, actions.record_old_house, each(
+        (S.NOTIFIED, *AFTER_START, S.WAIVED), Action.RECORD_OLD_HOUSE, None, BUILD,
+        concerns=rules.old_house_replaced)),
+    # R-MH-12: payment after acceptance; the warranty retention later
+    Action.PAY: Act(commands.Pay, actions.pay, (Move(S.ACCEPTED, Action.PAY, S.PAID, PAY),)),
+    Action.RELEASE_RETENTION: Act(commands.ReleaseRetention, actions.release_retention, (
+        Move(S.PAID, Action.RELEASE_RETENTION, None, PAY, concerns=rules.retention_held),)),
+    # R-MH-13: documents go on file at any time until the case has ended
+    Action.ADD_DOCUMENT: Act(commands.AddDocument, actions.add_document, each(
+        UNTIL_ENDED, Action.ADD_DOCUMENT, None, APPLY)),
+    Action.WAIVE: Act(commands.Waive, actions.waive, each(
+        (S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED), Action.WAIVE, S.WAIVED, REVIEW)),
+    Action.REJECT: Act(commands.Reject, actions.reject, each(
+        BEFORE_APPROVAL, Action.REJECT, S.REJECTED, REVIEW)),
+    Action.CLOSE: Act(commands.Close, actions.close, (
+        *each((S.PAID, S.WAIVED), Action.CLOSE, S.CLOSED, SUPERVISE, guard=rules.close_unmet),
+        Move(S.ACCEPTED, Action.CLOSE, S.CLOSED, SUPERVISE, rules.close_unmet))),
+}
