@@ -133,6 +133,7 @@ def _import(county: str, n: int) -> dict:
     from anju.exchange.models import Job
     from anju.kit.xlsx import stream_xlsx
     from anju.registry.actions import register_household
+    from anju.registry.commands import RegisterHousehold
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "households.xlsx"
@@ -163,7 +164,7 @@ def _import(county: str, n: int) -> dict:
             started = time.perf_counter()
             for cells in itertools.islice(_rows(county, n + 5000), n, None):
                 data, _ = row_values(found, list(cells))
-                register_household(acting_user=user, data=data)
+                register_household(RegisterHousehold.model_validate(data), acting_user=user)
                 verb_rows += 1
                 if time.perf_counter() - started > 5:
                     break

@@ -1,8 +1,10 @@
-"""The verbs of the registry. Pages, the API, imports and the field app all call these."""
+"""The verbs of the registry. Pages, the API, imports and the field app all call these, each
+with its command (registry/commands.py)."""
 
 import hashlib
 from datetime import date
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,16 +15,25 @@ from anju.audit.models import Action
 from anju.crypto import lookup_hash, with_lookup_hashes
 from anju.divisions.queries import check_village
 from anju.kit.errors import (
-    AnjuError,
     Code,
     Conflict,
     Forbidden,
     RuleViolation,
-    ValidationErrors,
+    raise_if,
     version_conflict,
 )
 from anju.kit.events import records_changed
+from anju.kit.origin import Origin
 from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
+from anju.registry.commands import (
+    AttachFile,
+    HouseholdMember,
+    RegisterHouse,
+    RegisterHousehold,
+    SetResponsiblePersons,
+    UpdateHouse,
+    UpdateHousehold,
+)
 from anju.registry.models import (
     Attachment,
     House,
@@ -36,22 +47,16 @@ from anju.registry.rules import (
     check_house,
     check_household,
     derived_house_fields,
-    normalized_household,
     sniff_content_type,
 )
 
 HOUSEHOLD_FIELDS = ("division_code", "head_name", "head_id_number", "phone", "persons",
                     "bank_account", "bank_name")
-# R-MH-1: only the certifying department sets a low-income category, through a certification.
-READ_ONLY_HOUSEHOLD_FIELDS = ("low_income_category",)
 HOUSE_FIELDS = ("household_id", "division_code", "address", "lat", "lng", "structure",
                 "color_steel", "floors", "built_year", "build_method", "floor_area", "use",
                 "business_sector", "occupancy", "is_only_house", "priority_tags")
-# Set by appraisal and screening (grading.md), never typed into a house record.
-READ_ONLY_HOUSE_FIELDS = ("grade", "screening_result")
 SENSITIVE = ("head_id_number", "phone", "bank_account")
 ALLOWED_ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
-ATTACHMENT_TITLE_MAX = 100
 
 
 # (derived field, the field it follows); see rules.derived_house_fields
@@ -60,11 +65,6 @@ _DERIVED_FROM = (("storey_band", "floors"), ("build_year_band", "built_year"),
                  ("business_sector", "use"))
 _CLEARABLE_TEXT = ("build_method", "business_sector")
 _FLAGS = ("color_steel", "is_only_house")
-
-
-def _raise_if(errors: list[AnjuError]) -> None:
-    if errors:
-        raise ValidationErrors(errors)
 
 
 def _record(*, actor, action: str, division_code: str, household=None, house=None,
@@ -81,6 +81,11 @@ def _jsonable(value):
     return str(value)
 
 
+def _sent(cmd) -> dict:
+    """The fields a change names (a PATCH's body), without its version."""
+    return cmd.model_dump(include=cmd.model_fields_set - {"version"})
+
+
 def _check_head_id_free(head_id_number: str, exclude_pk=None) -> None:
     others = Household.objects.filter(head_id_hash=lookup_hash(head_id_number))
     if exclude_pk:
@@ -90,37 +95,29 @@ def _check_head_id_free(head_id_number: str, exclude_pk=None) -> None:
                             field="head_id_number", rule="R-CJ-3")
 
 
-def _refuse_read_only_household_fields(data: dict) -> None:
-    for field in READ_ONLY_HOUSEHOLD_FIELDS:
-        if data.get(field):
-            raise RuleViolation(Code.FIELD_READ_ONLY,
-                                "低收入类别由民政或乡村振兴部门认定后产生，不能直接填写",
-                                field=field, rule="R-MH-1")
+def _add_members(household: Household, members: list[HouseholdMember]) -> None:
+    Member.objects.bulk_create(
+        Member(household=household, name=m.name, id_number=m.id_number, relation=m.relation)
+        for m in members)
 
 
 @transaction.atomic
-def register_household(*, acting_user, data: dict) -> Household:
+def register_household(cmd: RegisterHousehold, *, acting_user,
+                       origin: Origin | None = None) -> Household:
     """Put a household on the register, with its members."""
     check(acting_user, "registry.edit")
-    data = normalized_household(data)
-    _refuse_read_only_household_fields(data)
-    check_village(acting_user, data.get("division_code") or "")
-    _raise_if(check_household(data))
-    _check_head_id_free(data["head_id_number"])
+    check_village(acting_user, cmd.division_code)
+    raise_if(check_household(cmd.model_dump()))
+    _check_head_id_free(cmd.head_id_number)
     try:
         with transaction.atomic():
             household = Household.objects.create(
-                **{f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"},
-                persons=data["persons"],
-            )
+                **{f: getattr(cmd, f) for f in HOUSEHOLD_FIELDS})
     except IntegrityError:
         # Another clerk registered the same head a moment ago.
         raise Conflict(Code.ID_NUMBER_DUPLICATE, "该身份证号已登记为其他农户的户主",
                        field="head_id_number", rule="R-CJ-3") from None
-    Member.objects.bulk_create(
-        Member(household=household, name=m["name"], id_number=m.get("id_number") or "",
-               relation=m["relation"]) for m in data.get("members") or []
-    )
+    _add_members(household, cmd.members)
     _record(actor=acting_user, action="household_registered", household=household,
             division_code=household.division_code,
             changes={f: _jsonable(getattr(household, f)) for f in HOUSEHOLD_FIELDS})
@@ -128,7 +125,8 @@ def register_household(*, acting_user, data: dict) -> Household:
 
 
 @transaction.atomic
-def record_full_view(household: Household, *, acting_user, request=None) -> None:
+def record_full_view(household: Household, *, acting_user,
+                     origin: Origin | None = None) -> None:
     """Allow a full view of the household's ID, phone and account numbers, and record it (in
     the household's history and in the audit log; a refusal is audited by the error handler)."""
     if not can(acting_user, "registry.reveal"):
@@ -137,46 +135,39 @@ def record_full_view(household: Household, *, acting_user, request=None) -> None
     _record(actor=acting_user, action="full_view", household=household,
             division_code=household.division_code,
             changes={"fields": list(SENSITIVE)})
-    audit.record(Action.FULL_VIEW, actor=acting_user, obj=household, request=request,
+    audit.record(Action.FULL_VIEW, actor=acting_user, obj=household, origin=origin,
                  details={"fields": list(SENSITIVE)})
 
 
 @transaction.atomic
-def update_household(household: Household, *, acting_user, version: int,
-                     changes: dict) -> Household:
-    """Change a household; `version` must be the one the caller read (else 409)."""
+def update_household(household: Household, cmd: UpdateHousehold, *, acting_user,
+                     origin: Origin | None = None) -> Household:
+    """Change the fields the command names; its `version` must be the one the caller read
+    (else 409). Members, when named, replace the household's list."""
     check(acting_user, "registry.edit")
-    changes = normalized_household(changes)
-    _refuse_read_only_household_fields(changes)
-    unknown = set(changes) - set(HOUSEHOLD_FIELDS) - {"members"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise RuleViolation(Code.FIELD_READ_ONLY, f"字段 {field} 不可修改", field=field)
+    changes = _sent(cmd)
     if "division_code" in changes:
         check_village(acting_user, changes["division_code"])
     moved_from = household.division_code
     current = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
-    _raise_if(check_household({**current, **changes}))
-    if "head_id_number" in changes:
+    raise_if(check_household({**current, **changes}))
+    if changes.get("head_id_number"):
         _check_head_id_free(changes["head_id_number"], exclude_pk=household.pk)
     values = {f: (v if v is not None else "") for f, v in changes.items() if f != "members"}
     values = with_lookup_hashes(Household, values)
-    updated = Household.objects.filter(pk=household.pk, version=version).update(
+    updated = Household.objects.filter(pk=household.pk, version=cmd.version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())
     if updated != 1:
         raise version_conflict()
     if "members" in changes:
         household.members.all().delete()
-        Member.objects.bulk_create(
-            Member(household=household, name=m["name"], id_number=m.get("id_number") or "",
-                   relation=m["relation"]) for m in changes["members"] or []
-        )
+        _add_members(household, cmd.members or [])
     household.refresh_from_db()
     moved = household.division_code != moved_from
     _record(actor=acting_user, action="household_updated", household=household,
             division_code=household.division_code,
             changes={f: _jsonable(v) for f, v in changes.items() if f != "members"}
-            | ({"members": len(changes["members"] or [])} if "members" in changes else {})
+            | ({"members": len(cmd.members or [])} if "members" in changes else {})
             | ({"moved_from": moved_from} if moved else {}))
     houses_moved = _move_houses(household, acting_user=acting_user) if moved else []
     if moved:
@@ -206,33 +197,27 @@ def _move_houses(household: Household, *, acting_user) -> list[tuple[int, str]]:
     return moved
 
 
-def _check_household_link(acting_user, data: dict) -> None:
-    household_id = data.get("household_id")
+def _check_household_link(acting_user, household_id: int | None, division_code: str) -> None:
     if household_id is None:
         return
     from anju.registry.queries import get_household_for_user
 
     household = get_household_for_user(acting_user, household_id)
-    if household.division_code != data.get("division_code"):
+    if household.division_code != division_code:
         raise RuleViolation(Code.HOUSEHOLD_ELSEWHERE, "房屋所在村应与农户所在村一致",
                             field="household_id", rule="R-CJ-3")
 
 
 @transaction.atomic
-def register_house(*, acting_user, data: dict, today: date | None = None) -> House:
+def register_house(cmd: RegisterHouse, *, acting_user, origin: Origin | None = None,
+                   today: date | None = None) -> House:
     """Put a house on the register."""
     check(acting_user, "registry.edit")
-    check_village(acting_user, data.get("division_code") or "")
-    for field in READ_ONLY_HOUSE_FIELDS:
-        if data.get(field) not in (None, "", "unrated"):
-            raise RuleViolation(Code.FIELD_READ_ONLY,
-                                "安全等级和排查结果由排查、鉴定记录产生，不能直接填写",
-                                field=field, rule="R-CJ-3")
-    today = today or timezone.localdate()
-    _raise_if(check_house(data, today=today))
-    _check_household_link(acting_user, data)
-    values = {f: data[f] for f in HOUSE_FIELDS if data.get(f) is not None}
-    values.setdefault("priority_tags", [])
+    check_village(acting_user, cmd.division_code)
+    data = cmd.model_dump()
+    raise_if(check_house(data, today=today or timezone.localdate()))
+    _check_household_link(acting_user, cmd.household_id, cmd.division_code)
+    values = {f: v for f, v in data.items() if v is not None}
     values |= derived_house_fields(values)
     house = House.objects.create(**values)
     _record(actor=acting_user, action="house_registered", house=house,
@@ -243,26 +228,23 @@ def register_house(*, acting_user, data: dict, today: date | None = None) -> Hou
 
 
 @transaction.atomic
-def update_house(house: House, *, acting_user, version: int, changes: dict,
+def update_house(house: House, cmd: UpdateHouse, *, acting_user, origin: Origin | None = None,
                  today: date | None = None) -> House:
-    """Change a house's record; `version` must be the one the caller read (else 409)."""
+    """Change the fields the command names; its `version` must be the one the caller read
+    (else 409)."""
     check(acting_user, "registry.edit")
-    for field in changes:
-        if field not in HOUSE_FIELDS:
-            raise RuleViolation(Code.FIELD_READ_ONLY, f"字段 {field} 不能直接修改", field=field,
-                                rule="R-CJ-3" if field in READ_ONLY_HOUSE_FIELDS else None)
+    changes = _sent(cmd)
     if "division_code" in changes:
         check_village(acting_user, changes["division_code"])
     # A null clears an optional text field; a yes/no field cannot be cleared.
     changes = {f: ("" if v is None and f in _CLEARABLE_TEXT else v) for f, v in changes.items()}
-    current = {f: getattr(house, f) for f in HOUSE_FIELDS}
-    merged = {**current, **changes}
+    merged = {**{f: getattr(house, f) for f in HOUSE_FIELDS}, **changes}
     errors = check_house(merged, today=today or timezone.localdate())
     errors += [RuleViolation(Code.FIELD_REQUIRED, "此项应填写“是”或“否”", field=f, rule="R-CJ-3")
                for f in _FLAGS if f in changes and changes[f] is None]
-    _raise_if(errors)
+    raise_if(errors)
     if "household_id" in changes or "division_code" in changes:
-        _check_household_link(acting_user, merged)
+        _check_household_link(acting_user, merged["household_id"], merged["division_code"])
     values = dict(changes)
     derived = derived_house_fields(merged)
     for key, source in _DERIVED_FROM:
@@ -270,7 +252,7 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
             fallback = "" if key == "build_year_band" else merged.get(key)
             values[key] = derived.get(key, fallback)
     moved_from = house.division_code
-    updated = House.objects.filter(pk=house.pk, version=version).update(
+    updated = House.objects.filter(pk=house.pk, version=cmd.version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())
     if updated != 1:
         raise version_conflict()
@@ -287,56 +269,52 @@ def update_house(house: House, *, acting_user, version: int, changes: dict,
 
 
 @transaction.atomic
-def set_responsible_persons(house: House, *, acting_user, persons: list[dict]) -> House:
+def set_responsible_persons(house: House, cmd: SetResponsiblePersons, *, acting_user,
+                            origin: Origin | None = None) -> House:
     """Name the house's responsible persons (谁拥有/谁使用/谁主管/谁审批谁负责)."""
     check(acting_user, "registry.edit")
+    persons = cmd.responsible_persons
     errors = []
     for i, person in enumerate(persons):
-        if person.get("role") not in ResponsibleRole.values:
+        if person.role not in ResponsibleRole.values:
             errors.append(RuleViolation(Code.CHOICE_INVALID, f"第 {i + 1} 位责任人的责任类型无效",
                                         field=f"responsible_persons[{i}].role", rule="R-CJ-4"))
-        if not (person.get("name") or "").strip():
+        if not person.name.strip():
             errors.append(RuleViolation(Code.FIELD_REQUIRED, f"第 {i + 1} 位责任人姓名不能为空",
                                         field=f"responsible_persons[{i}].name", rule="R-CJ-4"))
-    roles = {p.get("role") for p in persons}
+    roles = {p.role for p in persons}
     if house.use in BUSINESS_USES and persons:
         for role, label in ((ResponsibleRole.COMPETENT_DEPARTMENT, "主管部门"),
                             (ResponsibleRole.APPROVING_DEPARTMENT, "审批部门")):
             if role not in roles:
                 errors.append(RuleViolation(Code.FIELD_REQUIRED, f"经营性房屋应写明{label}",
                                             field="responsible_persons", rule="R-CJ-4"))
-    _raise_if(errors)
+    raise_if(errors)
     house.responsible_persons.all().delete()
     ResponsiblePerson.objects.bulk_create(
-        ResponsiblePerson(house=house, role=p["role"], name=p["name"].strip(),
-                          phone=p.get("phone") or "", department=p.get("department") or "")
+        ResponsiblePerson(house=house, role=p.role, name=p.name.strip(), phone=p.phone,
+                          department=p.department)
         for p in persons
     )
     _record(actor=acting_user, action="responsible_persons_set", house=house,
             division_code=house.division_code,
-            changes={"responsible_persons": [f"{p['role']}:{p['name']}" for p in persons]})
+            changes={"responsible_persons": [f"{p.role}:{p.name}" for p in persons]})
     records_changed(houses=[house.pk])
     return house
 
 
 @transaction.atomic
-def attach_file(*, acting_user, upload, kind: str, household: Household | None = None,
-                house: House | None = None, title: str = "") -> Attachment:
-    """Keep a photo or a scanned document on the household's or house's file (一户一档)."""
-    from django.conf import settings
-
+def attach_file(owner: Household | House, cmd: AttachFile, *, upload, acting_user,
+                origin: Origin | None = None) -> Attachment:
+    """Keep a photo or a scanned document (`upload`) on the household's or house's file
+    (一户一档)."""
+    house = owner if isinstance(owner, House) else None
     check(acting_user, "registry.attach" if house is not None else "registry.edit")
-    owner = house or household
-    if owner is None:
-        raise RuleViolation(Code.FIELD_REQUIRED, "附件应属于某一农户或房屋", field="house_id")
-    if kind not in AttachmentKind.values:
+    if cmd.kind not in AttachmentKind.values:
         raise RuleViolation(Code.CHOICE_INVALID,
-                            f"附件类型“{kind}”不是有效选项（photo 或 document）",
+                            f"附件类型“{cmd.kind}”不是有效选项（photo 或 document）",
                             field="kind")
-    title = (title or "").strip()
-    if len(title) > ATTACHMENT_TITLE_MAX:
-        raise RuleViolation(Code.TITLE_TOO_LONG, f"说明不能超过 {ATTACHMENT_TITLE_MAX} 个字",
-                            field="title")
+    title = cmd.title.strip()
     upload.seek(0)
     content_type = sniff_content_type(upload.read(16))
     upload.seek(0)
@@ -350,12 +328,13 @@ def attach_file(*, acting_user, upload, kind: str, household: Household | None =
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    household = house.household if house is not None else owner
     attachment = Attachment.objects.create(
-        division_code=owner.division_code, household=household or getattr(house, "household", None),
-        house=house, kind=kind, title=title, file=upload, content_type=content_type,
-        size=upload.size, sha256=digest.hexdigest(), uploaded_by=acting_user,
+        division_code=owner.division_code, household=household, house=house, kind=cmd.kind,
+        title=title, file=upload, content_type=content_type, size=upload.size,
+        sha256=digest.hexdigest(), uploaded_by=acting_user,
     )
-    _record(actor=acting_user, action="attachment_added", house=house,
-            household=attachment.household, division_code=owner.division_code,
-            changes={"attachment": attachment.pk, "kind": kind, "title": title})
+    _record(actor=acting_user, action="attachment_added", house=house, household=household,
+            division_code=owner.division_code,
+            changes={"attachment": attachment.pk, "kind": cmd.kind, "title": title})
     return attachment

@@ -1,74 +1,36 @@
 """Households and houses over HTTP (api.md): thin routes over the registry's door and verbs."""
 
-from decimal import Decimal
-
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
-from anju.kit.fields import (
-    ACCOUNT_LENGTH,
-    ID_NUMBER_LENGTH,
-    PHONE_LENGTH,
-    Id,
-    column_text,
-    free_text,
-)
+from anju.kit.fields import Id
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
-from anju.registry.models import House, Household, Member, ResponsiblePerson
+from anju.registry.commands import (
+    RegisterHouse,
+    RegisterHousehold,
+    ResponsiblePersonIn,
+    SetResponsiblePersons,
+    UpdateHouse,
+    UpdateHousehold,
+)
+from anju.registry.models import House, Household
 from anju.registry.queries import (
     get_house_for_user,
     get_household_for_user,
     households_for_user,
     houses_for_user,
 )
-from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
+from anju.web.apikit import ERRORS, PageParams, paginate
 
 households = Router(tags=["农户"])
 houses = Router(tags=["房屋"])
-
-
-HeadName = column_text(Household, "head_name")
-HeadIdNumber = column_text(Household, "head_id_number", max_length=ID_NUMBER_LENGTH)
-HouseholdPhone = column_text(Household, "phone", max_length=PHONE_LENGTH)
-BankAccount = column_text(Household, "bank_account", max_length=ACCOUNT_LENGTH)
-BankName = column_text(Household, "bank_name")
-VillageCode = column_text(Household, "division_code")
-
-
-class MemberIn(StrictSchema):
-    name: column_text(Member, "name")
-    id_number: column_text(Member, "id_number", max_length=ID_NUMBER_LENGTH) = ""
-    relation: column_text(Member, "relation")
 
 
 class MemberOut(Schema):
     name: str
     id_number: str
     relation: str
-
-
-class HouseholdIn(StrictSchema):
-    division_code: VillageCode = Field(description="所在村的 12 位区划代码")
-    head_name: HeadName
-    head_id_number: HeadIdNumber
-    phone: HouseholdPhone = ""
-    persons: int
-    members: list[MemberIn] = []
-    bank_account: BankAccount = ""
-    bank_name: BankName = ""
-
-
-class HouseholdPatch(StrictSchema):
-    version: int
-    division_code: VillageCode | None = None
-    head_name: HeadName | None = None
-    head_id_number: HeadIdNumber | None = None
-    phone: HouseholdPhone | None = None
-    persons: int | None = None
-    members: list[MemberIn] | None = None
-    bank_account: BankAccount | None = None
-    bank_name: BankName | None = None
 
 
 class HouseholdOut(Schema):
@@ -124,9 +86,9 @@ def list_households(request, filters: Query[HouseholdFilters]):
 
 @households.post("", response={201: HouseholdOut, **ERRORS}, summary="登记农户")
 @requires("registry.edit")
-def create_household(request, payload: HouseholdIn):
-    household = actions.register_household(acting_user=request.user,
-                                           data=payload.model_dump())
+def create_household(request, payload: RegisterHousehold):
+    household = actions.register_household(payload, acting_user=request.user,
+                                           origin=request.origin)
     return 201, present_household(household)
 
 
@@ -135,75 +97,25 @@ def create_household(request, payload: HouseholdIn):
 def get_household(request, household_id: int, reveal: bool = False):
     household = get_household_for_user(request.user, household_id)
     if reveal:
-        actions.record_full_view(household, acting_user=request.user, request=request)
+        actions.record_full_view(household, acting_user=request.user, origin=request.origin)
     return present_household(household, reveal=reveal)
 
 
 @households.patch("/{household_id}", response={200: HouseholdOut, **ERRORS},
                   summary="修改农户（需带上读取时的 version）")
 @requires("registry.edit")
-def patch_household(request, household_id: int, payload: HouseholdPatch):
+def patch_household(request, household_id: int, payload: UpdateHousehold):
     household = get_household_for_user(request.user, household_id)
-    changes = payload.model_dump(exclude_unset=True)
-    version = changes.pop("version")
-    household = actions.update_household(household, acting_user=request.user, version=version,
-                                         changes=changes)
+    household = actions.update_household(household, payload, acting_user=request.user,
+                                         origin=request.origin)
     return present_household(household)
 
 
-class ResponsiblePersonIO(Schema):
-    role: column_text(ResponsiblePerson, "role")
-    name: column_text(ResponsiblePerson, "name")
-    phone: column_text(ResponsiblePerson, "phone", max_length=PHONE_LENGTH) = ""
-    department: column_text(ResponsiblePerson, "department") = ""
-
-
-Address = column_text(House, "address")
-Structure = column_text(House, "structure")
-BuildMethod = column_text(House, "build_method")
-Use = column_text(House, "use")
-BusinessSector = column_text(House, "business_sector")
-Occupancy = column_text(House, "occupancy")
-PriorityTagCode = free_text(20, "重点区域")  # codes of PriorityTag, kept in a JSON list
-
-
-class HouseIn(StrictSchema):
-    household_id: Id | None = None
-    division_code: VillageCode = Field(description="所在村的 12 位区划代码")
-    address: Address
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    structure: Structure
-    color_steel: bool = False
-    floors: int
-    built_year: int | None = None
-    build_method: BuildMethod = ""
-    floor_area: Decimal
-    use: Use
-    business_sector: BusinessSector = ""
-    occupancy: Occupancy
-    is_only_house: bool = True
-    priority_tags: list[PriorityTagCode] = []
-
-
-class HousePatch(StrictSchema):
-    version: int
-    household_id: Id | None = None
-    division_code: VillageCode | None = None
-    address: Address | None = None
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    structure: Structure | None = None
-    color_steel: bool | None = None
-    floors: int | None = None
-    built_year: int | None = None
-    build_method: BuildMethod | None = None
-    floor_area: Decimal | None = None
-    use: Use | None = None
-    business_sector: BusinessSector | None = None
-    occupancy: Occupancy | None = None
-    is_only_house: bool | None = None
-    priority_tags: list[PriorityTagCode] | None = None
+class ResponsiblePersonOut(Schema):
+    role: str
+    name: str
+    phone: str
+    department: str
 
 
 class HouseOut(Schema):
@@ -233,7 +145,7 @@ class HouseOut(Schema):
 
 
 class HouseDetailOut(HouseOut):
-    responsible_persons: list[ResponsiblePersonIO]
+    responsible_persons: list[ResponsiblePersonOut]
 
 
 class HouseList(Schema):
@@ -291,8 +203,8 @@ def list_houses(request, filters: Query[HouseFilters]):
 
 @houses.post("", response={201: HouseDetailOut, **ERRORS}, summary="登记房屋")
 @requires("registry.edit")
-def create_house(request, payload: HouseIn):
-    house = actions.register_house(acting_user=request.user, data=payload.model_dump())
+def create_house(request, payload: RegisterHouse):
+    house = actions.register_house(payload, acting_user=request.user, origin=request.origin)
     return 201, present_house(house, detail=True)
 
 
@@ -305,20 +217,18 @@ def get_house(request, house_id: int):
 @houses.patch("/{house_id}", response={200: HouseDetailOut, **ERRORS},
               summary="修改房屋（需带上读取时的 version）")
 @requires("registry.edit")
-def patch_house(request, house_id: int, payload: HousePatch):
+def patch_house(request, house_id: int, payload: UpdateHouse):
     house = get_house_for_user(request.user, house_id)
-    changes = payload.model_dump(exclude_unset=True)
-    version = changes.pop("version")
-    house = actions.update_house(house, acting_user=request.user, version=version,
-                                 changes=changes)
+    house = actions.update_house(house, payload, acting_user=request.user,
+                                 origin=request.origin)
     return present_house(house, detail=True)
 
 
 @houses.put("/{house_id}/responsible-persons", response={200: HouseDetailOut, **ERRORS},
             summary="明确房屋安全责任人和安全监管责任人")
 @requires("registry.edit")
-def put_responsible_persons(request, house_id: int, payload: list[ResponsiblePersonIO]):
+def put_responsible_persons(request, house_id: int, payload: list[ResponsiblePersonIn]):
     house = get_house_for_user(request.user, house_id)
-    actions.set_responsible_persons(house, acting_user=request.user,
-                                    persons=[p.model_dump() for p in payload])
+    actions.set_responsible_persons(house, SetResponsiblePersons(responsible_persons=payload),
+                                    acting_user=request.user, origin=request.origin)
     return present_house(house, detail=True)

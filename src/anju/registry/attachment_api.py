@@ -2,7 +2,6 @@
 door (never from a public media URL, since they show people's homes and papers)."""
 
 from datetime import datetime
-from typing import Annotated
 
 from django.http import FileResponse
 from django.urls import reverse
@@ -12,8 +11,8 @@ from ninja.files import UploadedFile
 from anju.accounts.access import requires
 from anju.audit import actions as audit
 from anju.audit.models import Action
-from anju.kit.fields import column_text
 from anju.registry import actions
+from anju.registry.commands import AttachFile
 from anju.registry.models import Attachment
 from anju.registry.queries import (
     attachments_for_user,
@@ -22,10 +21,6 @@ from anju.registry.queries import (
     get_household_for_user,
 )
 from anju.web.apikit import ERRORS
-
-# Form fields of the uploads, each with its own Form marker (ninja sets its default).
-AttachmentKind = Annotated[column_text(Attachment, "kind"), Form(...)]
-AttachmentTitle = Annotated[column_text(Attachment, "title"), Form("")]
 
 house_attachments = Router(tags=["附件"])
 household_attachments = Router(tags=["附件"])
@@ -69,7 +64,7 @@ def _household_file_url(attachment: Attachment, household_id: int) -> str:
 
 def _stream(request, attachment: Attachment) -> FileResponse:
     # Every file served is audited: these are pictures of people's homes and papers.
-    audit.record(Action.DOWNLOAD, actor=request.user, obj=attachment, request=request,
+    audit.record(Action.DOWNLOAD, actor=request.user, obj=attachment, origin=request.origin,
                  details={"kind": attachment.kind, "size": attachment.size})
     extension = attachment.content_type.rsplit("/", 1)[-1]
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
@@ -83,10 +78,10 @@ def _stream(request, attachment: Attachment) -> FileResponse:
                         summary="上传房屋照片或扫描件")
 @requires("registry.attach")
 def upload_house_attachment(request, house_id: int, file: File[UploadedFile],
-                            kind: AttachmentKind, title: AttachmentTitle = ""):
+                            payload: Form[AttachFile]):
     house = get_house_for_user(request.user, house_id)
-    attachment = actions.attach_file(acting_user=request.user, upload=file, kind=kind,
-                                     house=house, title=title)
+    attachment = actions.attach_file(house, payload, upload=file, acting_user=request.user,
+                                     origin=request.origin)
     return 201, present_attachment(attachment, _house_file_url(attachment, house.pk))
 
 
@@ -114,10 +109,10 @@ def house_attachment_file(request, house_id: int, attachment_id: int):
                             summary="上传农户档案材料（一户一档）")
 @requires("registry.edit")
 def upload_household_attachment(request, household_id: int, file: File[UploadedFile],
-                                kind: AttachmentKind, title: AttachmentTitle = ""):
+                                payload: Form[AttachFile]):
     household = get_household_for_user(request.user, household_id)
-    attachment = actions.attach_file(acting_user=request.user, upload=file, kind=kind,
-                                     household=household, title=title)
+    attachment = actions.attach_file(household, payload, upload=file, acting_user=request.user,
+                                     origin=request.origin)
     return 201, present_attachment(attachment, _household_file_url(attachment, household.pk))
 
 

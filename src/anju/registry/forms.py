@@ -1,25 +1,55 @@
-"""The registry's page forms. Their cleaning calls the registry verbs, so a page enforces
-exactly the rules the API and imports do, and each AnjuError lands next to its field."""
+"""The registry's page forms, generated from the registry's commands (CommandForm): validating
+reads only, saving runs the verb, so a page enforces exactly the rules the API and imports do,
+and each error lands next to its field. Members and responsible persons are rows of a formset
+beside the form, named in errors as `members[i].field` and `responsible_persons[i].field`."""
 
 from django import forms
 from django.forms import formset_factory
 
-from anju.kit.errors import AnjuError, Forbidden
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
-from anju.registry.codes import (
-    BuildMethod,
-    BusinessSector,
-    Occupancy,
-    PriorityTag,
-    Relation,
-    ResponsibleRole,
-    Structure,
-    Use,
+from anju.registry.codes import AttachmentKind, PriorityTag, Relation, ResponsibleRole
+from anju.registry.commands import (
+    AttachFile,
+    RegisterHouse,
+    RegisterHousehold,
+    SetResponsiblePersons,
+    UpdateHouse,
+    UpdateHousehold,
 )
-from anju.web.forms import DivisionPicker, VerbForm, choice
+from anju.web.forms import CommandForm, DivisionPicker, choice
 
 KEEP = "留空则保持原值"
+
+
+def _village() -> forms.CharField:
+    return forms.CharField(label="所在村", required=False, widget=DivisionPicker(level=12))
+
+
+class _ChangeForm(CommandForm):
+    """A form that changes the record it is about (`instance`, also the verb's target): the
+    command names only the fields the clerk changed, so a record is never rewritten with what
+    it already holds, and nothing changed writes nothing."""
+
+    KEPT: tuple[str, ...] = ()  # shown masked, never as initial values
+
+    def __init__(self, data=None, files=None, *, instance, **kwargs):
+        super().__init__(data, files, instance=instance, target=instance, **kwargs)
+
+    def setup(self):
+        for field in self.specs:
+            if field not in self.KEPT and field != "version":
+                self.initial.setdefault(field, getattr(self.instance, field))
+
+    def command_data(self, values: dict) -> dict:
+        changed = {name: self.cleaned_data.get(name) for name in self.changed_data
+                   if name in self.specs and name != "version"}
+        return {"version": values.get("version"), **changed}
+
+    def act(self, cmd):
+        if cmd.model_fields_set <= {"version"}:
+            return self.instance
+        return super().act(cmd)
 
 
 class MemberForm(forms.Form):
@@ -36,34 +66,14 @@ class MemberForm(forms.Form):
 MemberFormSet = formset_factory(MemberForm, extra=2, can_delete=True)
 
 
-class HouseholdForm(VerbForm):
-    division_code = forms.CharField(label="所在村", required=False,
-                                    widget=DivisionPicker(level=12))
-    head_name = forms.CharField(label="户主姓名", max_length=40, required=False)
-    head_id_number = forms.CharField(label="户主身份证号", max_length=18, required=False)
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    persons = forms.IntegerField(label="家庭人口", required=False)
-    bank_account = forms.CharField(label="一卡通账号", max_length=32, required=False)
-    bank_name = forms.CharField(label="开户银行", max_length=60, required=False)
+class _HouseholdFields(CommandForm):
+    """The household's page, its members a formset beside it (`members`)."""
 
-    FIELDS = ("division_code", "head_name", "head_id_number", "phone", "persons",
-              "bank_account", "bank_name")
-    # Shown masked on an edit page and kept unless retyped: the full number is never put
-    # into a page for a role that may not see it.
-    SENSITIVE = {"head_id_number": mask_id_number, "phone": mask_phone,
-                 "bank_account": mask_account}
+    division_code = _village()
 
-    def __init__(self, *args, user, instance=None, members=None, **kwargs):
-        super().__init__(*args, user=user, instance=instance, **kwargs)
+    def __init__(self, *args, members=None, **kwargs):
         self.members = members
-        if instance is not None:
-            for field in self.FIELDS:
-                if field not in self.SENSITIVE:
-                    self.initial.setdefault(field, getattr(instance, field))
-            for field, mask in self.SENSITIVE.items():
-                current = getattr(instance, field)
-                self.fields[field].widget.attrs["placeholder"] = (
-                    f"{mask(current)}（{KEEP}）" if current else "")
+        super().__init__(*args, **kwargs)
 
     def subforms_valid(self) -> bool:
         return self.members is None or self.members.is_valid()
@@ -78,31 +88,49 @@ class HouseholdForm(VerbForm):
         return self.member_rows() if prefix == "members" else []
 
     def member_data(self) -> list[dict]:
+        # A member's number left empty keeps the one on the record: it is shown masked.
         existing = ({m.pk: m.id_number for m in self.instance.members.all()}
                     if self.instance is not None else {})
         out = []
         for form in self.member_rows():
             d = form.cleaned_data
-            id_number = (d.get("id_number") or "").strip().upper()
+            id_number = (d.get("id_number") or "").strip()
             if not id_number and d.get("member_id") in existing:
                 id_number = existing[d["member_id"]]
             out.append({"name": (d.get("name") or "").strip(), "relation": d.get("relation"),
                         "id_number": id_number})
         return out
 
-    def run_verb(self, cleaned):
-        cleaned = {**cleaned, "head_id_number": (cleaned.get("head_id_number") or "").upper()}
-        if self.instance is None:
-            data = {f: cleaned.get(f) for f in self.FIELDS}
-            data["members"] = self.member_data()
-            return actions.register_household(acting_user=self.user, data=data)
-        changes = self.changes(cleaned, self.FIELDS)
+
+class HouseholdForm(_HouseholdFields):
+    command = RegisterHousehold
+    verb = actions.register_household
+
+    def command_data(self, values):
+        return {**values, "members": self.member_data()}
+
+
+class HouseholdChangeForm(_HouseholdFields, _ChangeForm):
+    command = UpdateHousehold
+    verb = actions.update_household
+    # Shown masked and kept unless retyped: the full number is never put into a page for a
+    # role that may not see it.
+    SENSITIVE = {"head_id_number": mask_id_number, "phone": mask_phone,
+                 "bank_account": mask_account}
+    KEPT = tuple(SENSITIVE)
+
+    def setup(self):
+        super().setup()
+        for field, mask in self.SENSITIVE.items():
+            current = getattr(self.instance, field)
+            self.fields[field].widget.attrs["placeholder"] = (
+                f"{mask(current)}（{KEEP}）" if current else "")
+
+    def command_data(self, values):
+        values = super().command_data(values)
         if self.members is not None and self.members.has_changed():
-            changes["members"] = self.member_data()
-        if not changes:
-            return self.instance
-        return actions.update_household(self.instance, acting_user=self.user,
-                                        version=cleaned["version"], changes=changes)
+            values["members"] = self.member_data()
+        return values
 
 
 def member_formset(data=None, household=None) -> MemberFormSet:
@@ -120,52 +148,31 @@ def member_formset(data=None, household=None) -> MemberFormSet:
     return formset
 
 
-class HouseForm(VerbForm):
+class _HouseFields(CommandForm):
     household_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    division_code = forms.CharField(label="所在村", required=False,
-                                    widget=DivisionPicker(level=12))
-    address = forms.CharField(label="地址", max_length=200, required=False)
-    structure = choice(Structure.choices, "结构类型")
-    color_steel = forms.BooleanField(label="彩钢房", required=False)
-    floors = forms.IntegerField(label="层数", required=False)
-    built_year = forms.IntegerField(label="建造年份", required=False)
-    build_method = choice(BuildMethod.choices, "建造方式")
+    division_code = _village()
+    # The columns' precision, so the page steps and refuses as the record stores.
     floor_area = forms.DecimalField(label="建筑面积（㎡）", required=False, max_digits=8,
                                     decimal_places=2)
-    use = choice(Use.choices, "用途")
-    business_sector = choice(BusinessSector.choices, "经营行业",
-                             help_text="用途为经营性或住+经营时必填")
-    occupancy = choice(Occupancy.choices, "居住状态")
-    is_only_house = forms.BooleanField(label="唯一住房", required=False)
+    lat = forms.DecimalField(label="纬度", required=False, max_digits=9, decimal_places=6)
+    lng = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6)
     priority_tags = forms.MultipleChoiceField(
         label="重点区域", choices=PriorityTag.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="学校、医院、市场周边等重点区域的房屋排在清单前面")
-    lat = forms.DecimalField(label="纬度", required=False, max_digits=9, decimal_places=6)
-    lng = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6)
 
-    FIELDS = ("household_id", "division_code", "address", "lat", "lng", "structure",
-              "color_steel", "floors", "built_year", "build_method", "floor_area", "use",
-              "business_sector", "occupancy", "is_only_house", "priority_tags")
 
-    def __init__(self, *args, user, instance=None, **kwargs):
-        super().__init__(*args, user=user, instance=instance, **kwargs)
-        if instance is not None:
-            for field in self.FIELDS:
-                self.initial.setdefault(field, getattr(instance, field))
-        else:
-            self.initial.setdefault("is_only_house", True)
+class HouseForm(_HouseFields):
+    command = RegisterHouse
+    verb = actions.register_house
 
-    def run_verb(self, cleaned):
-        if self.instance is None:
-            data = {f: cleaned.get(f) for f in self.FIELDS}
-            data["address"] = (data["address"] or "").strip()
-            return actions.register_house(acting_user=self.user, data=data)
-        changes = self.changes(cleaned, self.FIELDS)
-        if not changes:
-            return self.instance
-        return actions.update_house(self.instance, acting_user=self.user,
-                                    version=cleaned["version"], changes=changes)
+    def setup(self):
+        self.initial.setdefault("is_only_house", True)
+
+
+class HouseChangeForm(_HouseFields, _ChangeForm):
+    command = UpdateHouse
+    verb = actions.update_house
 
 
 class ResponsiblePersonForm(forms.Form):
@@ -183,12 +190,16 @@ class ResponsiblePersonForm(forms.Form):
 ResponsibleFormSet = formset_factory(ResponsiblePersonForm, extra=2, can_delete=True)
 
 
-class ResponsiblePersonsForm(VerbForm):
-    """Names the house's responsible persons; the rows are a formset (prefix `persons`)."""
+class ResponsiblePersonsForm(CommandForm):
+    """Names the house's (`target`) responsible persons; the rows are a formset (prefix
+    `persons`)."""
 
-    def __init__(self, *args, user, instance, persons, **kwargs):
-        super().__init__(*args, user=user, instance=instance, **kwargs)
+    command = SetResponsiblePersons
+    verb = actions.set_responsible_persons
+
+    def __init__(self, *args, persons, **kwargs):
         self.persons = persons
+        super().__init__(*args, **kwargs)
 
     def subforms_valid(self):
         return self.persons.is_valid()
@@ -200,24 +211,17 @@ class ResponsiblePersonsForm(VerbForm):
     def row_forms(self, prefix):
         return self.rows() if prefix == "responsible_persons" else []
 
-    def clean(self):
-        cleaned = forms.Form.clean(self)
-        if self.errors:
-            return cleaned
-        if not self.subforms_valid():
-            self.add_error(None, "请修改下方标出的各行后再保存")
-            return cleaned
-        phones = {p.pk: p.phone for p in self.instance.responsible_persons.all()}
-        data = []
+    def command_data(self, values):
+        # A phone left empty keeps the one the person has: it is shown masked.
+        phones = {p.pk: p.phone for p in self.target.responsible_persons.all()}
+        rows = []
         for form in self.rows():
             row = {k: (form.cleaned_data.get(k) or "").strip()
                    for k in ("role", "name", "phone", "department")}
             if not row["phone"]:
                 row["phone"] = phones.get(form.cleaned_data.get("person_id"), "")
-            data.append(row)
-        self.saved = self.call_verb(actions.set_responsible_persons, self.instance,
-                                    acting_user=self.user, persons=data)
-        return cleaned
+            rows.append(row)
+        return {**values, "responsible_persons": rows}
 
 
 def responsible_formset(data, house) -> ResponsibleFormSet:
@@ -232,25 +236,13 @@ def responsible_formset(data, house) -> ResponsibleFormSet:
     return formset
 
 
-class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=[("photo", "照片"), ("document", "扫描件")])
-    title = forms.CharField(label="说明", max_length=100, required=False)
+class AttachmentForm(CommandForm):
+    """A photo or scan onto the house's (`target`) file."""
+
+    command = AttachFile
+    kind = forms.ChoiceField(label="类型", choices=AttachmentKind.choices)
     file = forms.FileField(label="文件")
 
-    def __init__(self, *args, user, house, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user, self.house, self.saved = user, house, None
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            self.saved = actions.attach_file(acting_user=self.user, upload=cleaned["file"],
-                                             kind=cleaned["kind"], house=self.house,
-                                             title=cleaned.get("title") or "")
-        except Forbidden:
-            raise
-        except AnjuError as e:
-            self.add_error("file" if e.field in (None, "file") else None, e.message)
-        return cleaned
+    def act(self, cmd):
+        return actions.attach_file(self.target, cmd, upload=self.cleaned_data["file"],
+                                   acting_user=self.user, origin=self.origin)

@@ -2,8 +2,9 @@
 and how sensitive numbers are masked (api.md). No database access here."""
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache, lru_cache
 from operator import mul
 
@@ -29,6 +30,7 @@ _ID_FORM = re.compile(r"\d{17}[\dX]")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _ACCOUNT = re.compile(r"^\d{12,30}$")
 MAX_RURAL_AREA = Decimal("2000")
+MAX_PERSONS = 30
 MAX_FLOORS = 10
 EARLIEST_YEAR = 1800
 # Mainland China's extent; a county's own box is the quality sweep's job (grading.md §4).
@@ -117,7 +119,8 @@ def codes_of(choices) -> frozenset:
 
 
 class Checker:
-    """Collects every field error of one record, so a form or an import row shows them all."""
+    """Collects every field error of one record, so a form or an import row shows them all.
+    The values are typed already (a command, or an import's converted cells)."""
 
     def __init__(self, today: date | None = None):
         self.errors: list[RuleViolation] = []
@@ -126,14 +129,14 @@ class Checker:
     def fail(self, code: str, field: str, message: str, rule: str | None = RULE):
         self.errors.append(RuleViolation(code, message, field=field, rule=rule))
 
-    def required(self, data: dict, field: str, label: str) -> bool:
+    def required(self, data: Mapping, field: str, label: str) -> bool:
         value = data.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             self.fail(Code.FIELD_REQUIRED, field, f"{label}不能为空")
             return False
         return True
 
-    def choice(self, data: dict, field: str, label: str, choices) -> None:
+    def choice(self, data: Mapping, field: str, label: str, choices) -> None:
         value = data.get(field)
         if value not in (None, "") and value not in codes_of(choices):
             self.fail(Code.CHOICE_INVALID, field, f"{label}“{value}”不是有效选项")
@@ -142,33 +145,24 @@ class Checker:
         if value and not id_number_valid(value, self.today):
             self.fail(Code.ID_NUMBER_INVALID, field, f"{label}不符合 GB 11643 校验规则")
 
-    def decimal(self, data: dict, field: str, label: str) -> Decimal | None:
-        value = data.get(field)
-        if value in (None, ""):
-            return None
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            self.fail(Code.NUMBER_INVALID, field, f"{label}应为数字")
-            return None
 
-
-def check_household(data: dict, *, partial: bool = False,
-                    today: date | None = None) -> list[RuleViolation]:
+def check_household(data: Mapping, *, today: date | None = None) -> list[RuleViolation]:
+    """The rules of a household record (R-CJ-3 漏填/错填): `data` as a household command
+    gives it, or the record with a change applied."""
     c = Checker(today)
-    fields = {"head_name": "户主姓名", "head_id_number": "户主身份证号", "persons": "家庭人口"}
-    for field, label in fields.items():
-        if not partial or field in data:
-            c.required(data, field, label)
+    for field, label in (("head_name", "户主姓名"), ("head_id_number", "户主身份证号"),
+                         ("persons", "家庭人口")):
+        c.required(data, field, label)
     c.id_number(data.get("head_id_number"), "head_id_number", "户主身份证号")
-    if data.get("persons") is not None and not 1 <= int(data["persons"]) <= 30:
-        c.fail(Code.PERSONS_OUT_OF_RANGE, "persons", "家庭人口应在 1 到 30 人之间")
+    if data.get("persons") is not None and not 1 <= data["persons"] <= MAX_PERSONS:
+        c.fail(Code.PERSONS_OUT_OF_RANGE, "persons", f"家庭人口应在 1 到 {MAX_PERSONS} 人之间")
     if data.get("phone") and not _PHONE.match(data["phone"]):
         c.fail(Code.PHONE_INVALID, "phone", "联系电话应为 11 位手机号或带区号的固定电话")
     if data.get("bank_account") and not _ACCOUNT.match(data["bank_account"]):
         c.fail(Code.BANK_ACCOUNT_INVALID, "bank_account", "一卡通账号应为 12 到 30 位数字")
     c.choice(data, "low_income_category", "低收入类别", LowIncomeCategory)
-    for i, member in enumerate(data.get("members") or []):
+    members = data.get("members") or []
+    for i, member in enumerate(members):
         prefix = f"members[{i}]"
         if not (member.get("name") or "").strip():
             c.fail(Code.FIELD_REQUIRED, f"{prefix}.name", f"第 {i + 1} 位成员姓名不能为空")
@@ -177,39 +171,40 @@ def check_household(data: dict, *, partial: bool = False,
                    f"第 {i + 1} 位成员与户主关系“{member.get('relation')}”不是有效选项")
         c.id_number(member.get("id_number"), f"{prefix}.id_number",
                     f"第 {i + 1} 位成员身份证号")
-    ids = [m.get("id_number") for m in data.get("members") or [] if m.get("id_number")]
+    ids = [m.get("id_number") for m in members if m.get("id_number")]
     if len(ids) != len(set(ids)):
         c.fail(Code.ID_NUMBER_DUPLICATE, "members", "家庭成员身份证号重复")
     return c.errors
 
 
-def check_house(data: dict, *, today: date, partial: bool = False) -> list[RuleViolation]:
+def check_house(data: Mapping, *, today: date) -> list[RuleViolation]:
+    """The rules of a house record (R-CJ-3): `data` as a house command gives it, or the
+    record with a change applied."""
     c = Checker(today)
     required = {"address": "地址", "structure": "结构类型", "floors": "层数",
                 "floor_area": "建筑面积", "use": "用途", "occupancy": "居住状态"}
     for field, label in required.items():
-        if not partial or field in data:
-            c.required(data, field, label)
+        c.required(data, field, label)
     c.choice(data, "structure", "结构类型", Structure)
     c.choice(data, "use", "用途", Use)
     c.choice(data, "occupancy", "居住状态", Occupancy)
     c.choice(data, "business_sector", "经营行业", BusinessSector)
     c.choice(data, "build_method", "建造方式", BuildMethod)
     floors = data.get("floors")
-    if floors is not None and not 1 <= int(floors) <= MAX_FLOORS:
+    if floors is not None and not 1 <= floors <= MAX_FLOORS:
         c.fail(Code.FLOORS_OUT_OF_RANGE, "floors", f"层数应在 1 到 {MAX_FLOORS} 层之间")
     year = data.get("built_year")
     if year is not None:
-        if int(year) > today.year:
+        if year > today.year:
             c.fail(Code.BUILT_YEAR_IN_FUTURE, "built_year", f"建造年份 {year} 晚于今年")
-        elif int(year) < EARLIEST_YEAR:
+        elif year < EARLIEST_YEAR:
             c.fail(Code.BUILT_YEAR_OUT_OF_RANGE,
                    "built_year", f"建造年份不应早于 {EARLIEST_YEAR} 年")
-    area = c.decimal(data, "floor_area", "建筑面积")
+    area = data.get("floor_area")
     if area is not None and not Decimal("0") < area <= MAX_RURAL_AREA:
         c.fail(Code.FLOOR_AREA_OUT_OF_RANGE, "floor_area",
                f"建筑面积应大于 0 且不超过 {MAX_RURAL_AREA} ㎡")
-    lat, lng = c.decimal(data, "lat", "纬度"), c.decimal(data, "lng", "经度")
+    lat, lng = data.get("lat"), data.get("lng")
     if (lat is None) != (lng is None):
         c.fail(Code.COORDINATES_INCOMPLETE, "lat" if lat is None else "lng", "经纬度应同时填写")
     if lat is not None and not CHINA_LAT[0] <= lat <= CHINA_LAT[1]:
@@ -227,13 +222,13 @@ def check_house(data: dict, *, today: date, partial: bool = False) -> list[RuleV
     return c.errors
 
 
-def derived_house_fields(data: dict) -> dict:
+def derived_house_fields(data: Mapping) -> dict:
     """Fields that follow from others: the code-list bands and the priority flag."""
     out = {}
     if data.get("floors") is not None:
-        out["storey_band"] = storey_band(int(data["floors"]))
+        out["storey_band"] = storey_band(data["floors"])
     if data.get("built_year") is not None:
-        out["build_year_band"] = build_year_band(int(data["built_year"]))
+        out["build_year_band"] = build_year_band(data["built_year"])
     if "priority_tags" in data:
         out["priority_tags"] = sorted(set(data["priority_tags"] or []))
         out["is_priority"] = bool(out["priority_tags"])

@@ -9,11 +9,12 @@ from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
-from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, Use
+from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, PriorityTag, Use
 from anju.registry.forms import (
     AttachmentForm,
-    DivisionPicker,
+    HouseChangeForm,
     HouseForm,
+    HouseholdChangeForm,
     HouseholdForm,
     ResponsiblePersonsForm,
     member_formset,
@@ -25,6 +26,7 @@ from anju.registry.queries import (
     households_for_user,
     houses_for_user,
 )
+from anju.web.forms import DivisionPicker
 from anju.web.pages import paginate, query_without_page
 
 
@@ -107,7 +109,7 @@ def household_detail(request, household_id: int):
     household = get_household_for_user(request.user, household_id)
     full = request.method == "POST"
     if full:
-        actions.record_full_view(household, acting_user=request.user, request=request)
+        actions.record_full_view(household, acting_user=request.user, origin=request.origin)
     shown = (lambda value, mask: value) if full else (lambda value, mask: mask(value))
     houses = list(household.houses.order_by("-is_priority", "id"))
     return render(request, "registry/household_detail.html", {
@@ -133,11 +135,11 @@ def house_detail(request, house_id: int):
         "household": household,
         "head_id_number": mask_id_number(household.head_id_number) if household else "",
         "place": _place_names([house.division_code])[house.division_code],
-        "tags": [label for value, label in HouseForm.base_fields["priority_tags"].choices
+        "tags": [label for value, label in PriorityTag.choices
                  if value in house.priority_tags],
         "persons": [(p, mask_phone(p.phone)) for p in house.responsible_persons.all()],
         "attachments": list(house.attachments.all()),
-        "attachment_form": AttachmentForm(user=request.user, house=house),
+        "attachment_form": AttachmentForm(user=request.user, target=house),
         "can_edit": can(request.user, "registry.edit"),
     })
 
@@ -151,8 +153,9 @@ def _render_household_form(request, form, members, household=None):
 @requires("registry.edit")
 def household_create(request):
     members = member_formset(request.POST or None)
-    form = HouseholdForm(request.POST or None, user=request.user, members=members)
-    if request.method == "POST" and form.is_valid():
+    form = HouseholdForm(request.POST or None, user=request.user, origin=request.origin,
+                         members=members)
+    if request.method == "POST" and form.submitted():
         messages.success(request, _("已登记农户：%(name)s户") % {"name": form.saved.head_name})
         return redirect("registry:household_detail", form.saved.pk)
     return _render_household_form(request, form, members)
@@ -162,9 +165,9 @@ def household_create(request):
 def household_edit(request, household_id: int):
     household = get_household_for_user(request.user, household_id)
     members = member_formset(request.POST or None, household)
-    form = HouseholdForm(request.POST or None, user=request.user, instance=household,
-                         members=members)
-    if request.method == "POST" and form.is_valid():
+    form = HouseholdChangeForm(request.POST or None, user=request.user, origin=request.origin,
+                               instance=household, members=members)
+    if request.method == "POST" and form.submitted():
         messages.success(request, _("农户信息已保存"))
         return redirect("registry:household_detail", household.pk)
     return _render_household_form(request, form, members, household)
@@ -185,8 +188,9 @@ def house_create(request):
             return redirect("registry:house_create")
         household = get_household_for_user(request.user, int(household_id))
         initial = {"household_id": household.pk, "division_code": household.division_code}
-    form = HouseForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = HouseForm(request.POST or None, user=request.user, origin=request.origin,
+                     initial=initial)
+    if request.method == "POST" and form.submitted():
         messages.success(request, _("已登记房屋：%(address)s") % {"address": form.saved.address})
         return redirect("registry:house_detail", form.saved.pk)
     return _render_house_form(request, form, household=household)
@@ -195,8 +199,9 @@ def house_create(request):
 @requires("registry.edit")
 def house_edit(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
-    form = HouseForm(request.POST or None, user=request.user, instance=house)
-    if request.method == "POST" and form.is_valid():
+    form = HouseChangeForm(request.POST or None, user=request.user, origin=request.origin,
+                           instance=house)
+    if request.method == "POST" and form.submitted():
         messages.success(request, _("房屋信息已保存"))
         return redirect("registry:house_detail", house.pk)
     return _render_house_form(request, form, house=house, household=house.household)
@@ -206,9 +211,9 @@ def house_edit(request, house_id: int):
 def house_responsible(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
     persons = responsible_formset(request.POST or None, house)
-    form = ResponsiblePersonsForm(request.POST or None, user=request.user, instance=house,
-                                  persons=persons)
-    if request.method == "POST" and form.is_valid():
+    form = ResponsiblePersonsForm(request.POST or None, user=request.user, target=house,
+                                  origin=request.origin, persons=persons)
+    if request.method == "POST" and form.submitted():
         messages.success(request, _("责任人已保存"))
         return redirect("registry:house_detail", house.pk)
     return render(request, "registry/responsible_form.html", {
@@ -221,8 +226,9 @@ def house_attach(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
     if request.method != "POST":
         return redirect("registry:house_detail", house.pk)
-    form = AttachmentForm(request.POST, request.FILES, user=request.user, house=house)
-    if form.is_valid():
+    form = AttachmentForm(request.POST, request.FILES, user=request.user, target=house,
+                          origin=request.origin)
+    if form.submitted():
         messages.success(request, _("附件已上传"))
     else:
         for errors in form.errors.values():

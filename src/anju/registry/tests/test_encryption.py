@@ -9,6 +9,7 @@ from django.db import connection
 from anju.conftest import SHANCHENG_V1, valid_id_number
 from anju.crypto import decrypt, is_encrypted, lookup_hash, new_key
 from anju.registry import actions
+from anju.registry.commands import RegisterHousehold, SetResponsiblePersons
 from anju.registry.demo_data import seed
 from anju.registry.models import Household, Member, ResponsiblePerson
 from anju.registry.sensitive import decrypt_table_columns, encrypt_table_columns
@@ -37,13 +38,15 @@ def raw(table: str, column: str, row_id: int) -> str:
 @pytest.fixture
 def registered(cast, make_house):
     head, member = valid_id_number("19600101"), valid_id_number("19650202")
-    household = actions.register_household(acting_user=cast.shancheng, data={
-        "division_code": SHANCHENG_V1, "head_name": "赵铁柱", "head_id_number": head,
-        "phone": PHONE, "persons": 2, "bank_account": ACCOUNT, "bank_name": "梅河口农商银行",
-        "members": [{"name": "钱秀英", "id_number": member, "relation": "spouse"}]})
+    household = actions.register_household(RegisterHousehold(
+        division_code=SHANCHENG_V1, head_name="赵铁柱", head_id_number=head, phone=PHONE,
+        persons=2, bank_account=ACCOUNT, bank_name="梅河口农商银行",
+        members=[{"name": "钱秀英", "id_number": member, "relation": "spouse"}]),
+        acting_user=cast.shancheng)
     house = make_house(household=household)
-    actions.set_responsible_persons(house, acting_user=cast.shancheng, persons=[
-        {"role": "supervisor", "name": "孙干事", "phone": HELPER_PHONE}])
+    actions.set_responsible_persons(house, SetResponsiblePersons(responsible_persons=[
+        {"role": "supervisor", "name": "孙干事", "phone": HELPER_PHONE}]),
+        acting_user=cast.shancheng)
     return household, head, member
 
 

@@ -117,11 +117,12 @@ def test_id_number_with_a_birth_date_in_the_future_is_invalid():
 def test_id_number_typed_with_lower_case_x_is_stored_upper_case(cast):
     from anju.conftest import SHANCHENG_V1
     from anju.registry.actions import register_household
+    from anju.registry.commands import RegisterHousehold
     from anju.registry.rules import id_check_character
 
     first17 = next(f"22058119800101{n:03d}" for n in range(1000)
                    if id_check_character(f"22058119800101{n:03d}") == "X")
-    household = register_household(acting_user=cast.shancheng, data={
-        "division_code": SHANCHENG_V1, "head_name": "李小河",
-        "head_id_number": f" {first17}x ", "persons": 2})
+    household = register_household(RegisterHousehold(
+        division_code=SHANCHENG_V1, head_name="李小河", head_id_number=f" {first17}x ",
+        persons=2), acting_user=cast.shancheng)
     assert household.head_id_number == first17 + "X"

@@ -1,0 +1,174 @@
+"""The acts of the register (一户一档), one command each: the API's body, the page form's
+fields (anju.web.forms.CommandForm), and what the field app's new houses and the imports
+validate with.
+
+Codes from a code list (a structure, a use, a member's relation) stay text here: the verb
+refuses an unknown one with `choice_invalid` and the rule it breaks, as the API always has.
+A change (PATCH) names only what it changes: every field but the version is optional, and the
+verb changes the fields sent (`model_fields_set`); a null clears an optional one."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from anju.kit.commands import Command, Ui
+from anju.kit.fields import (
+    ACCOUNT_LENGTH,
+    ID_NUMBER_LENGTH,
+    PHONE_LENGTH,
+    Id,
+    column_text,
+    free_text,
+)
+from anju.registry.codes import (
+    AttachmentKind,
+    BuildMethod,
+    BusinessSector,
+    Occupancy,
+    PriorityTag,
+    Relation,
+    ResponsibleRole,
+    Structure,
+    Use,
+)
+from anju.registry.models import Attachment, House, Household, Member, ResponsiblePerson
+from anju.registry.rules import normalize_id_number
+
+# ID numbers are typed with a lower-case x and stray spaces; they are kept one way.
+IdNumber = BeforeValidator(normalize_id_number)
+
+Village = Annotated[column_text(Household, "division_code"), Ui("所在村")]
+HeadName = Annotated[column_text(Household, "head_name"), Ui("户主姓名")]
+HeadIdNumber = Annotated[column_text(Household, "head_id_number", max_length=ID_NUMBER_LENGTH),
+                         IdNumber, Ui("户主身份证号")]
+HouseholdPhone = Annotated[column_text(Household, "phone", max_length=PHONE_LENGTH),
+                           Ui("联系电话")]
+Persons = Annotated[int, Ui("家庭人口", missing="家庭人口不能为空")]
+BankAccount = Annotated[column_text(Household, "bank_account", max_length=ACCOUNT_LENGTH),
+                        Ui("一卡通账号")]
+BankName = Annotated[column_text(Household, "bank_name"), Ui("开户银行")]
+VILLAGE_HELP = "所在村的 12 位区划代码"
+# The version of the record the clerk read: a stale one is refused with 409 version_conflict.
+Version = Annotated[int, Ui(missing="缺少版本号，请刷新页面后重试")]
+
+
+# One person of the household (domain.md §1: relation head, spouse, child, ...).
+class HouseholdMember(Command):
+    name: Annotated[column_text(Member, "name"), Ui("姓名")]
+    id_number: Annotated[column_text(Member, "id_number", max_length=ID_NUMBER_LENGTH),
+                         IdNumber, Ui("身份证号")] = ""
+    relation: Annotated[column_text(Member, "relation"), Ui("与户主关系", choices=Relation)]
+
+
+# Put a household on the register, with its members (R-CJ-3; one household per head).
+class RegisterHousehold(Command):
+    division_code: Village = Field(description=VILLAGE_HELP)
+    head_name: HeadName
+    head_id_number: HeadIdNumber
+    phone: HouseholdPhone = ""
+    persons: Persons
+    members: list[HouseholdMember] = []
+    bank_account: BankAccount = ""
+    bank_name: BankName = ""
+
+
+# Change a household: only the fields sent; `members`, when sent, replaces the list.
+class UpdateHousehold(Command):
+    version: Version
+    division_code: Village | None = Field(None, description=VILLAGE_HELP)
+    head_name: HeadName | None = None
+    head_id_number: HeadIdNumber | None = None
+    phone: HouseholdPhone | None = None
+    persons: Persons | None = None
+    members: list[HouseholdMember] | None = None
+    bank_account: BankAccount | None = None
+    bank_name: BankName | None = None
+
+
+Address = Annotated[column_text(House, "address"), Ui("地址")]
+StructureCode = Annotated[column_text(House, "structure"),
+                          Ui("结构类型", choices=Structure, missing="结构类型不能为空")]
+ColorSteel = Annotated[bool, Ui("彩钢房")]
+Floors = Annotated[int, Ui("层数", missing="层数不能为空")]
+BuiltYear = Annotated[int, Ui("建造年份")]
+BuildMethodCode = Annotated[column_text(House, "build_method"),
+                            Ui("建造方式", choices=BuildMethod)]
+FloorArea = Annotated[Decimal, Ui("建筑面积（㎡）", missing="建筑面积不能为空")]
+UseCode = Annotated[column_text(House, "use"), Ui("用途", choices=Use, missing="用途不能为空")]
+SectorCode = Annotated[column_text(House, "business_sector"),
+                       Ui("经营行业", choices=BusinessSector, help="用途为经营性或住+经营时必填")]
+OccupancyCode = Annotated[column_text(House, "occupancy"),
+                          Ui("居住状态", choices=Occupancy, missing="居住状态不能为空")]
+OnlyHouse = Annotated[bool, Ui("唯一住房")]
+# codes of PriorityTag, kept in a JSON list (R-CJ-1: houses near schools, markets ... first)
+PriorityTags = Annotated[list[free_text(20, "重点区域")],
+                         Ui("重点区域", choices=PriorityTag,
+                            help="学校、医院、市场周边等重点区域的房屋排在清单前面")]
+Latitude = Annotated[Decimal, Ui("纬度")]
+Longitude = Annotated[Decimal, Ui("经度")]
+HouseholdLink = Annotated[Id, Ui("农户")]
+
+
+# Put a house on the register (R-CJ-3); its grade comes only from screening and appraisal.
+class RegisterHouse(Command):
+    household_id: HouseholdLink | None = None
+    division_code: Village = Field(description=VILLAGE_HELP)
+    address: Address
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    structure: StructureCode
+    color_steel: ColorSteel = False
+    floors: Floors
+    built_year: BuiltYear | None = None
+    build_method: BuildMethodCode = ""
+    floor_area: FloorArea
+    use: UseCode
+    business_sector: SectorCode = ""
+    occupancy: OccupancyCode
+    is_only_house: OnlyHouse = True
+    priority_tags: PriorityTags = []
+
+
+# Change a house's record: only the fields sent.
+class UpdateHouse(Command):
+    version: Version
+    household_id: HouseholdLink | None = None
+    division_code: Village | None = Field(None, description=VILLAGE_HELP)
+    address: Address | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    structure: StructureCode | None = None
+    color_steel: ColorSteel | None = None
+    floors: Floors | None = None
+    built_year: BuiltYear | None = None
+    build_method: BuildMethodCode | None = None
+    floor_area: FloorArea | None = None
+    use: UseCode | None = None
+    business_sector: SectorCode | None = None
+    occupancy: OccupancyCode | None = None
+    is_only_house: OnlyHouse | None = None
+    priority_tags: PriorityTags | None = None
+
+
+# One of the persons responsible for a house's safety (R-CJ-4).
+class ResponsiblePersonIn(Command):
+    role: Annotated[column_text(ResponsiblePerson, "role"),
+                    Ui("责任类型", choices=ResponsibleRole)]
+    name: Annotated[column_text(ResponsiblePerson, "name"), Ui("姓名或单位")]
+    phone: Annotated[column_text(ResponsiblePerson, "phone", max_length=PHONE_LENGTH),
+                     Ui("联系电话")] = ""
+    department: Annotated[column_text(ResponsiblePerson, "department"), Ui("部门")] = ""
+
+
+# 谁拥有谁负责、谁使用谁负责、谁主管谁负责、谁审批谁负责 (R-CJ-4): the whole list, replacing the
+# one before; the API's body is the bare list.
+class SetResponsiblePersons(Command):
+    responsible_persons: list[ResponsiblePersonIn] = []
+
+
+# A photo or a scanned document kept on a household's or a house's file (一户一档); the file
+# itself comes beside the command.
+class AttachFile(Command):
+    kind: Annotated[column_text(Attachment, "kind"), Ui("类型", choices=AttachmentKind)]
+    title: Annotated[column_text(Attachment, "title"), Ui("说明")] = ""
