@@ -19,6 +19,7 @@ from anju.divisions.models import Division
 from anju.kit.commands import Ui, ui_of
 from anju.kit.errors import AnjuError, Code, Forbidden, RuleViolation, ValidationErrors
 from anju.registry import actions
+from anju.registry.commands import AttachFile
 
 BLANK = [("", "—— 请选择 ——")]
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
@@ -139,9 +140,10 @@ class KeepsFiles:
             if upload is None:
                 continue
             try:
-                attachment = actions.attach_file(acting_user=self.user, upload=upload,
-                                                 kind=kind, title=title[:100],
-                                                 **self.files_owner())
+                owner = next(iter(self.files_owner().values()))
+                attachment = actions.attach_file(
+                    owner, AttachFile(kind=kind, title=title[:100]), upload=upload,
+                    acting_user=self.user, origin=getattr(self, "origin", None))
             except RuleViolation as e:
                 errors.append(RuleViolation(e.code, f"{upload.name}：{e.message}", field=field))
                 continue
