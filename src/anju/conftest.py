@@ -1,13 +1,16 @@
 """The shared cast of the test suite: the policy roles of one county, and one outsider.
 
 Divisions of 梅河口市, 辉南县 and 昌吉州 with demo villages, and the users, are created once
-per test session; each test runs in a transaction that is rolled back.
+per test session; each test runs in a transaction that is rolled back. `nothing_written` is
+how a test says that a refused act changed nothing.
 """
 
 import itertools
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 
 from anju.accounts.actions import create_user
@@ -36,7 +39,9 @@ CAST = {
     "hongmei": (HONGMEI, "township_officer", "township_government"),
     "cadre": (SHANCHENG_V1, "village_cadre", ""),
     "appraiser1": ("220581", "appraiser", "housing"),
+    "mhk_health": ("220581", "county_officer", "health"),  # a sector department (R-CJ-2)
     "changji": ("6523", "prefecture_officer", "housing"),
+    "cj_appraiser": ("6523", "appraiser", "housing"),  # where seismic items are required
     "huinan_housing": ("220523", "county_officer", "housing"),
     "security": ("22", "security_admin", ""),
     "auditor": ("22", "audit_admin", ""),
@@ -54,15 +59,55 @@ def django_db_setup(django_db_setup, django_db_blocker):
                         check_password=False)
 
 
+class Cast:
+    """The users of CAST by name: cast.mhk_housing, cast.shancheng, ..."""
+
+    def __getattr__(self, name):
+        if name not in CAST:
+            raise AttributeError(f"{name} is not in the cast (anju.conftest.CAST)")
+        return User.objects.get(username=name)
+
+
 @pytest.fixture
 def cast(db):
-    """The users by name: cast.mhk_housing, cast.shancheng, ..."""
-
-    class Cast:
-        def __getattr__(self, name):
-            return User.objects.get(username=name)
-
     return Cast()
+
+
+def _counts(models) -> dict[str, int]:
+    from anju.audit.models import Action, AuditEvent
+
+    counts = {m._meta.label: m._base_manager.count() for m in models}
+    if AuditEvent in models:  # a refusal is recorded: that row is the refusal, not a write
+        counts[AuditEvent._meta.label] = AuditEvent.objects.exclude(
+            action=Action.ACCESS_DENIED).count()
+    return counts
+
+
+def _rows(records) -> list:
+    return [list((r if isinstance(r, QuerySet) else type(r)._base_manager.filter(pk=r.pk))
+                 .order_by("pk").values()) for r in records]
+
+
+@pytest.fixture
+def nothing_written(db):
+    """`with nothing_written(*records, but=()):` fails if a row of any model of Anju is added
+    or removed inside the block, or one of `records` (model instances or querysets) changes.
+
+    `but` names the models whose rows the refusal itself keeps (a rejected field capture, a
+    failed import job); the API tokens of the test clients and the audit rows of a refusal
+    (access_denied) are not writes either."""
+    from django.apps import apps
+
+    @contextmanager
+    def check(*records, but=()):
+        models = [m for m in apps.get_models()
+                  if m.__module__.startswith("anju.") and m is not ApiToken and m not in but]
+        before, rows = _counts(models), _rows(records)
+        yield
+        assert _counts(models) == before
+        assert _rows(records) == rows
+
+    return check
 
 
 class ApiClient:

@@ -43,8 +43,7 @@ def test_capabilities_follow_role_and_department(cast, username, capability, all
 
 
 def test_only_the_departments_of_a_housing_case_record_its_applications_and_notices(cast):
-    health = create_user("mhk_health_officer", "Cast@Test-2026", scope="220581",
-                         role="county_officer", department="health", check_password=False)
+    health = cast.mhk_health
     assert not can(health, "assistance.apply")
     assert can(health, "assistance.view")
     for username in ("cadre", "shancheng", "mhk_civil", "mhk_rural", "mhk_housing"):

@@ -2,7 +2,6 @@
 
 import pytest
 
-from anju.accounts.actions import create_user
 from anju.appraisal.models import Appraisal, ControlOrder, Hazard, Screening
 from anju.appraisal.tests.conftest import appraisal_body, components
 from anju.appraisal.tests.test_rules import GRADE_TABLE, SCREENING_TABLE
@@ -213,9 +212,8 @@ def test_a_three_storey_house_records_the_urban_report(api, cast, make_house):
     assert house.grade == "C"
 
 
-def test_seismic_items_are_required_in_changji(api, make_house, nothing_written):
-    appraiser = create_user("cj_appraiser", "x", scope="6523", role="appraiser",
-                            department="housing", check_password=False)
+def test_seismic_items_are_required_in_changji(api, cast, make_house, nothing_written):
+    appraiser = cast.cj_appraiser
     house = make_house(division_code=CHANGJI_V1)
     with nothing_written(house):
         refused = appraise(api, appraiser, house)

@@ -11,12 +11,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from anju.accounts.actions import create_user
 from anju.appraisal import actions
 from anju.appraisal.codes import DESCRIPTORS, Component
 from anju.appraisal.commands import RecordAppraisal, RecordInspection, RecordScreening
 from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
-from anju.conftest import CHANGJI_V1, PASSWORD, SHANCHENG_V1, sign_in
+from anju.conftest import CHANGJI_V1, SHANCHENG_V1, sign_in
 from anju.registry.models import Attachment, House
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -444,16 +443,9 @@ def test_preview_lists_the_rows_still_unrated(browser, cast, make_house):
     assert "至少应有一项承重构件参与评定。" in text(r)
 
 
-@pytest.fixture
-def changji_appraiser(db):
-    return create_user("cj_appraiser", PASSWORD, scope="652301", role="appraiser",
-                       department="housing", check_password=False)
-
-
-def test_seismic_items_are_asked_and_required_in_changji(browser, changji_appraiser,
-                                                         make_house):
+def test_seismic_items_are_asked_and_required_in_changji(browser, cast, make_house):
     house = make_house(division_code=CHANGJI_V1)
-    client = browser(changji_appraiser)
+    client = browser(cast.cj_appraiser)
     body = text(client.get(f"/appraisal/houses/{house.pk}/appraisals/new/"))
     assert "抗震构造措施（抗震设防烈度 8 度地区，必填）" in body
     for item in ("ring_beam", "tie_column", "ground_ring_beam"):

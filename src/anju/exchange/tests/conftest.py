@@ -1,16 +1,12 @@
 import csv
 import io
-from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from anju.audit.models import AuditEvent
 from anju.conftest import SHANCHENG_V1, valid_id_number
 from anju.kit.xlsx import stream_xlsx
-from anju.registry.models import House, Household, Member, RecordEvent
 
-REGISTRY_MODELS = (Household, Member, House, RecordEvent)
 HOUSEHOLD_HEADER = ["division_code", "head_name", "head_id_number", "phone", "persons",
                     "members", "bank_account", "bank_name"]
 
@@ -58,22 +54,6 @@ def upload(api_client, resource: str, content: bytes, name: str = "file.xlsx", *
     query = "&".join(f"{k}={v}" for k, v in params.items())
     path = f"/api/v1/imports/{resource}" + (f"?{query}" if query else "")
     return api_client.upload(path, {"file": SimpleUploadedFile(name, content)})
-
-
-@pytest.fixture
-def nothing_written(db):
-    """`with nothing_written():` fails if any household, member, house, history row or
-    import audit row appears."""
-
-    @contextmanager
-    def check():
-        before = {m.__name__: m.objects.count() for m in REGISTRY_MODELS}
-        imports = AuditEvent.objects.filter(action="import").count()
-        yield
-        assert {m.__name__: m.objects.count() for m in REGISTRY_MODELS} == before
-        assert AuditEvent.objects.filter(action="import").count() == imports
-
-    return check
 
 
 def errors_of(job_body) -> list[tuple]:

@@ -1,22 +1,17 @@
 import hashlib
 import itertools
 import uuid
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 
-from anju.appraisal.models import Inspection, Screening
 from anju.conftest import SHANCHENG_V1
 from anju.field.models import Submission
-from anju.quality.models import Verification
-from anju.registry.models import Attachment, House, RecordEvent
 
 TODAY = date.today().isoformat()
 # Inside 梅河口市's box (anju.divisions.boxes); the other is Changji's.
 IN_COUNTY = {"lat": 42.5, "lng": 125.7, "accuracy_m": 8.0}
 OUTSIDE_COUNTY = {"lat": 44.0, "lng": 87.2, "accuracy_m": 8.0}
-RECORDS = (Screening, Inspection, Verification, Attachment, RecordEvent)
 _counter = itertools.count(1)
 
 
@@ -62,22 +57,6 @@ def put_part(client, digest: str, number: int, content: bytes, **query):
     return client.client.put(f"/api/v1/field/photos/{digest}/parts/{number}?{query_string}",
                              content, content_type="application/octet-stream",
                              headers=client.headers)
-
-
-@pytest.fixture
-def nothing_applied(db):
-    """`with nothing_applied(house):` fails if a record, attachment or history row appears
-    or the house changes."""
-
-    @contextmanager
-    def check(house: House):
-        before = {m.__name__: m.objects.count() for m in RECORDS}
-        state = House.objects.values().get(pk=house.pk)
-        yield
-        assert {m.__name__: m.objects.count() for m in RECORDS} == before
-        assert House.objects.values().get(pk=house.pk) == state
-
-    return check
 
 
 def stored(client_uuid: str) -> Submission:

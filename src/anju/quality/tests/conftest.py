@@ -7,9 +7,8 @@ from django.test import Client
 from anju.appraisal.models import Appraisal
 from anju.conftest import SHANCHENG_V1, sign_in
 from anju.quality.actions import recheck_house
-from anju.quality.models import Finding, FindingEvent, Notice, SpotCheck, Verification
+from anju.quality.models import Finding
 
-QUALITY_MODELS = (Finding, FindingEvent, Verification, SpotCheck, Notice)
 # Inside 梅河口市's box (anju.divisions.boxes)
 LAT, LNG = Decimal("42.500000"), Decimal("125.700000")
 ALL_A = {"foundation": "a", "bearing_wall": "a", "timber_frame": "n/a",
@@ -47,20 +46,6 @@ def appraise(house, user, *, on=None, components=None, photos=True, **fields) ->
         appraiser="张工", components=components,
         component_photos={c: [1] for c in rated} if photos else {}, recorded_by=user,
         **values)
-
-
-@pytest.fixture
-def nothing_written(db):
-    """`with nothing_written():` fails if a quality record appears."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def check():
-        before = {m.__name__: m.objects.count() for m in QUALITY_MODELS}
-        yield
-        assert {m.__name__: m.objects.count() for m in QUALITY_MODELS} == before
-
-    return check
 
 
 @pytest.fixture

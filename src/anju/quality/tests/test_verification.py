@@ -100,8 +100,9 @@ def test_an_observed_value_the_register_cannot_hold_is_refused(
 
 
 def test_a_verification_must_compare_something(api, cast, clean_house, nothing_written):
+    house = clean_house()
     with nothing_written():
-        r = api(cast.mhk_housing).post(url(clean_house()), body())
+        r = api(cast.mhk_housing).post(url(house), body())
     assert error_of(r)[:3] == (422, "nothing_compared", "differences")
 
 

@@ -1,14 +1,11 @@
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from anju.appraisal.tests.conftest import components
-from anju.rectification.models import Acceptance, ControlCheck, LedgerEntry, Measure, Transition
+from anju.rectification.models import LedgerEntry
 from anju.registry.models import House, ResponsiblePerson
-
-LEDGER_MODELS = (LedgerEntry, Measure, ControlCheck, Acceptance, Transition)
 
 
 def days_ago(n: int) -> str:
@@ -48,20 +45,3 @@ def on_ledger(api, cast, dangerous_house):
 
     return make
 
-
-@pytest.fixture
-def nothing_written(db):
-    """`with nothing_written(entry_id):` fails if any ledger row appears or the entry or its
-    house changes."""
-
-    @contextmanager
-    def check(entry_id: int):
-        before = {m.__name__: m.objects.count() for m in LEDGER_MODELS}
-        entry = LedgerEntry.objects.values().get(pk=entry_id)
-        house = House.objects.values("occupancy", "version").get(pk=entry["house_id"])
-        yield
-        assert {m.__name__: m.objects.count() for m in LEDGER_MODELS} == before
-        assert LedgerEntry.objects.values().get(pk=entry_id) == entry
-        assert House.objects.values("occupancy", "version").get(pk=entry["house_id"]) == house
-
-    return check

@@ -27,13 +27,13 @@ def refused(response, status, code, rule=None, field=None):
 
 def test_sign_off_before_acceptance_is_refused_with_the_unmet_rule(api, cast, on_ledger,
                                                                    nothing_written):
-    _, entry_id = on_ledger("d")
-    with nothing_written(entry_id):
+    house, entry_id = on_ledger("d")
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(cast.mhk_housing).post(entry_path(entry_id, "close"),
                                            {"closed_on": days_ago(1)}),
                 409, "signoff_not_allowed", "R-CJ-8", "measures")
     done(api, cast.shancheng, entry_id, "demolish", 10, 8)
-    with nothing_written(entry_id):
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(cast.mhk_housing).post(entry_path(entry_id, "close"),
                                            {"closed_on": days_ago(1)}),
                 409, "signoff_not_allowed", "R-CJ-8", "acceptance")
@@ -41,11 +41,11 @@ def test_sign_off_before_acceptance_is_refused_with_the_unmet_rule(api, cast, on
 
 def test_acceptance_before_any_engineering_measure_is_complete_is_refused(api, cast, on_ledger,
                                                                           nothing_written):
-    _, entry_id = on_ledger("c")
+    house, entry_id = on_ledger("c")
     done(api, cast.shancheng, entry_id, "evacuate", 20, 20)
     api(cast.shancheng).post(entry_path(entry_id, "measures"),
                              {"kind": "repair_reinforce", "started_on": days_ago(5)})
-    with nothing_written(entry_id):
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(cast.shancheng).post(entry_path(entry_id, "acceptance"),
                                          {"accepted_on": days_ago(1), "passed": True,
                                           "inspectors": ["张工"]}),
@@ -53,13 +53,13 @@ def test_acceptance_before_any_engineering_measure_is_complete_is_refused(api, c
 
 
 def test_a_control_check_on_a_closed_entry_is_refused(api, cast, on_ledger, nothing_written):
-    _, entry_id = on_ledger("d")
+    house, entry_id = on_ledger("d")
     done(api, cast.shancheng, entry_id, "demolish", 10, 8)
     api(cast.shancheng).post(entry_path(entry_id, "acceptance"),
                              {"accepted_on": days_ago(5), "passed": True, "inspectors": ["张工"]})
     r = api(cast.mhk_housing).post(entry_path(entry_id, "close"), {"closed_on": days_ago(4)})
     assert r.json()["status"] == "closed"
-    with nothing_written(entry_id):
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(cast.shancheng).post(entry_path(entry_id, "checks"),
                                          {"level": "township", "checked_on": days_ago(1),
                                           "holds": True}),
@@ -73,8 +73,8 @@ def test_a_control_check_on_a_closed_entry_is_refused(api, cast, on_ledger, noth
 
 
 def test_a_measure_dated_before_the_appraisal_is_refused(api, cast, on_ledger, nothing_written):
-    _, entry_id = on_ledger("c")  # appraised 30 days ago
-    with nothing_written(entry_id):
+    house, entry_id = on_ledger("c")  # appraised 30 days ago
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(cast.shancheng).post(entry_path(entry_id, "measures"),
                                          {"kind": "evacuate", "started_on": days_ago(31),
                                           "completed_on": days_ago(31)}),
@@ -90,8 +90,8 @@ def test_a_measure_dated_before_the_appraisal_is_refused(api, cast, on_ledger, n
 @pytest.mark.parametrize("outsider", ["hongmei", "huinan_housing"])
 def test_a_check_from_a_user_outside_the_scope_is_not_found(api, cast, on_ledger,
                                                             nothing_written, outsider):
-    _, entry_id = on_ledger("c")
-    with nothing_written(entry_id):
+    house, entry_id = on_ledger("c")
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(getattr(cast, outsider)).post(entry_path(entry_id, "checks"), {
             "level": "township", "checked_on": days_ago(1), "holds": True}),
             404, "not_found")
@@ -107,15 +107,15 @@ def test_a_check_from_a_user_outside_the_scope_is_not_found(api, cast, on_ledger
 ])
 def test_a_role_without_the_step_is_forbidden(api, cast, on_ledger, nothing_written, username,
                                               step, body):
-    _, entry_id = on_ledger("c")
-    with nothing_written(entry_id):
+    house, entry_id = on_ledger("c")
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(getattr(cast, username)).post(entry_path(entry_id, step), body),
                 403, "forbidden")
 
 
 def test_a_stale_version_is_a_conflict(api, cast, on_ledger, nothing_written):
-    _, entry_id = on_ledger("c")
-    with nothing_written(entry_id):
+    house, entry_id = on_ledger("c")
+    with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
         refused(api(cast.shancheng).post(entry_path(entry_id, "checks"), {
             "level": "village", "checked_on": days_ago(1), "holds": True, "version": 99}),
             409, "version_conflict", None, "version")

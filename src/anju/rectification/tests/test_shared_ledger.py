@@ -2,7 +2,6 @@
 
 import pytest
 
-from anju.accounts.actions import create_user
 from anju.registry.models import ResponsiblePerson
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +13,7 @@ def test_a_sector_department_sees_only_the_business_houses_of_its_sector(api, ca
                        ("approving_department", "梅河口市自然资源局")):
         ResponsiblePerson.objects.create(house=shop, role=role, name=name)
     on_ledger("c")  # a dwelling
-    health = create_user("mhk_health", "Cast@Test-2026", scope="220581", role="county_officer",
-                         department="health", check_password=False)
+    health = cast.mhk_health
     listed = api(health).get("/api/v1/rectifications").json()
     assert [e["id"] for e in listed["items"]] == [shop_entry]
     assert listed["items"][0]["business_sector"] == "health"

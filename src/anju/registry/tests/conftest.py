@@ -1,18 +1,6 @@
-from contextlib import contextmanager
-
 import pytest
 
 from anju.conftest import SHANCHENG_V1, valid_id_number
-from anju.registry.models import (
-    Attachment,
-    House,
-    Household,
-    Member,
-    RecordEvent,
-    ResponsiblePerson,
-)
-
-RECORD_MODELS = (Household, Member, House, ResponsiblePerson, Attachment, RecordEvent)
 
 
 def household_body(**fields) -> dict:
@@ -38,20 +26,6 @@ def house_body(**fields) -> dict:
 def bad_checksum(id_number: str) -> str:
     wrong = "0" if id_number[-1] != "0" else "1"
     return id_number[:-1] + wrong
-
-
-@pytest.fixture
-def nothing_written(db):
-    """`with nothing_written():` fails if a registry record or history row appears."""
-
-    @contextmanager
-    def check():
-        before = {m.__name__: m.objects.count() for m in RECORD_MODELS}
-        yield
-        after = {m.__name__: m.objects.count() for m in RECORD_MODELS}
-        assert after == before
-
-    return check
 
 
 @pytest.fixture
