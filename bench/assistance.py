@@ -33,14 +33,15 @@ USERS = {"mhk_housing": ("county_officer", "housing", 6),
 
 def _users(county: str) -> dict:
     from anju.accounts.actions import create_user
+    from anju.accounts.commands import CreateUser
     from anju.accounts.models import User
 
     township = f"{county}100"
     out = {}
     for name, (role, department, width) in USERS.items():
         out[name] = User.objects.filter(username=name).first() or create_user(
-            name, "x", scope=(county if width == 6 else township), role=role,
-            department=department, check_password=False)
+            CreateUser(username=name, password="x", scope=(county if width == 6 else township),
+                       role=role, department=department), check_password=False)
     return out
 
 

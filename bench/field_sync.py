@@ -51,16 +51,18 @@ def measure(county: str) -> dict:
     from django.test import Client
 
     from anju.accounts.actions import create_user
+    from anju.accounts.commands import CreateUser
     from anju.accounts.models import ApiToken
     from anju.divisions.scope import within
     from anju.registry.models import House
 
     village = (House.objects.filter(within(county)).order_by("division_code")
                .values_list("division_code", flat=True).first())
-    cadre = create_user("bench_field_cadre", "x", scope=village, role="village_cadre",
-                        check_password=False)
-    township = create_user("bench_field_township", "x", scope=village[:9],
-                           role="township_officer", check_password=False)
+    cadre = create_user(CreateUser(username="bench_field_cadre", password="x", scope=village,
+                                   role="village_cadre"), check_password=False)
+    township = create_user(CreateUser(username="bench_field_township", password="x",
+                                      scope=village[:9], role="township_officer"),
+                           check_password=False)
     client = Client()
     headers = {"Authorization": f"Bearer {ApiToken.issue(cadre)[1]}"}
     client.get("/api/v1/field/forms", headers=headers)  # warm-up: imports, schemas, connection

@@ -44,6 +44,7 @@ def _worker(args) -> dict:
     from django.test import Client
 
     from anju.accounts.actions import create_user
+    from anju.accounts.commands import CreateUser
     from anju.accounts.models import ApiToken
     from anju.divisions.loader import load_divisions
     from anju.registry.demo_data import seed, seed_villages
@@ -64,10 +65,11 @@ def _worker(args) -> dict:
     if not args.time_requests:
         return result
 
-    township = create_user("bench_township", "x", scope=TOWNSHIP, role="township_officer",
-                           check_password=False)
-    county = create_user("bench_county", "x", scope=COUNTY, role="county_officer",
-                         department="housing", check_password=False)
+    township = create_user(CreateUser(username="bench_township", password="x", scope=TOWNSHIP,
+                                      role="township_officer"), check_password=False)
+    county = create_user(CreateUser(username="bench_county", password="x", scope=COUNTY,
+                                    role="county_officer", department="housing"),
+                         check_password=False)
     handler_times: list[float] = []
     original = BaseHandler.get_response
 

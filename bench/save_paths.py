@@ -13,12 +13,14 @@ def appraisal_save(handler_times: list, *, requests: int, county: str) -> dict:
     from django.test import Client
 
     from anju.accounts.actions import create_user
+    from anju.accounts.commands import CreateUser
     from anju.accounts.models import ApiToken
     from anju.divisions.scope import within
     from anju.registry.models import House
 
-    appraiser = create_user("bench_appraiser", "x", scope=county, role="appraiser",
-                            department="housing", check_password=False)
+    appraiser = create_user(CreateUser(username="bench_appraiser", password="x", scope=county,
+                                       role="appraiser", department="housing"),
+                            check_password=False)
     headers = {"Authorization": f"Bearer {ApiToken.issue(appraiser)[1]}"}
     client = Client()
     house_ids = list(House.objects.filter(within(county), floors__lte=2)

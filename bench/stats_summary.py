@@ -40,6 +40,7 @@ def stats_summary(handler_times: list, *, requests: int, county: str) -> dict:
     from django.test import Client
 
     from anju.accounts.actions import create_user
+    from anju.accounts.commands import CreateUser
     from anju.accounts.models import ApiToken
     from anju.reports import rollup
     from anju.reports.models import DivisionStat
@@ -54,8 +55,9 @@ def stats_summary(handler_times: list, *, requests: int, county: str) -> dict:
     rollup.refresh()
     refresh_ms = (time.perf_counter() - started) * 1000
 
-    officer = create_user("bench_stats", "x", scope=county, role="county_officer",
-                          department="housing", check_password=False)
+    officer = create_user(CreateUser(username="bench_stats", password="x", scope=county,
+                                     role="county_officer", department="housing"),
+                          check_password=False)
     headers = {"Authorization": f"Bearer {ApiToken.issue(officer)[1]}"}
     client = Client()
     summary = _timed(handler_times, client, f"/api/v1/stats/summary?division={county}",

@@ -24,6 +24,15 @@ def main(argv: list[str] | None = None) -> None:
         # them without the second factor, and says so (docs/security.md).
         os.environ.setdefault("ANJU_REQUIRE_TOTP", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    if args[:1] == ["demo"]:
+        # The demo spans every app, so it is no app's management command (anju/demo.py).
+        import django
+
+        django.setup()
+        from anju.demo import Command
+
+        Command().run_from_argv(["anju", *args])
+        return
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["anju", *args])

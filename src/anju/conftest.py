@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.test import Client
 
 from anju.accounts.actions import create_user
+from anju.accounts.commands import CreateUser
 from anju.accounts.models import ApiToken, User
 from anju.divisions.demo import ensure_demo_villages
 from anju.divisions.loader import load_divisions
@@ -55,8 +56,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_divisions(("22", "6523"))
         ensure_demo_villages([SHANCHENG, HONGMEI, "220523100", "652301100"], 3)
         for username, (scope, role, department) in CAST.items():
-            create_user(username, PASSWORD, scope=scope, role=role, department=department,
-                        check_password=False)
+            create_user(CreateUser(username=username, password=PASSWORD, scope=scope, role=role,
+                                   department=department), check_password=False)
 
 
 class Cast:

@@ -2,25 +2,17 @@ from datetime import datetime
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
 from anju.accounts import actions
 from anju.accounts.access import public, requires
-from anju.accounts.models import ApiToken, User
+from anju.accounts.commands import Credentials, VerifySecondFactor
+from anju.accounts.models import ApiToken
 from anju.accounts.rules import needs_second_factor
 from anju.kit.errors import AnjuError, Code
-from anju.kit.fields import column_text, free_text
 from anju.web.apikit import ERRORS, ErrorOut
 
 router = Router(tags=["认证"])
-
-
-class Credentials(Schema):
-    username: column_text(User, "username")
-    password: free_text(256, "密码")  # only checked; a long one costs the hasher
-    otp: free_text(8, "动态口令") | None = Field(
-        None, description="动态口令（TOTP）：管理员、可查看完整敏感信息的角色"
-                          "以及已绑定动态口令的用户必填")
 
 
 class TokenOut(Schema):
@@ -39,8 +31,8 @@ def issue_token(request, payload: Credentials):
         if not payload.otp:
             raise AnjuError(Code.OTP_REQUIRED, "请提供动态口令（双因素认证）", field="otp",
                             status=401)
-        if actions.verify_second_factor(user, payload.otp, request=request,
-                                        channel="api") is None:
+        if actions.verify_second_factor(user, VerifySecondFactor(token=payload.otp),
+                                        origin=request.origin) is None:
             raise AnjuError(Code.OTP_INVALID, "动态口令不正确、已用过或尚未在网页上绑定",
                             field="otp", status=401)
     token, key = ApiToken.issue(user)
@@ -57,5 +49,5 @@ def revoke_token(request):
     if token is None:
         raise AnjuError(Code.BEARER_REQUIRED, "请用 Authorization: Bearer 令牌调用此接口",
                         status=400)
-    actions.revoke_token(token, acting_user=request.user, request=request)
+    actions.revoke_token(token, acting_user=request.user, origin=request.origin)
     return 204, None

@@ -1,25 +1,59 @@
+"""The account pages' forms, generated from the account commands (CommandForm): validating
+reads only, saving runs the verb, each error beside its field."""
+
 from django import forms
 
-from anju.accounts.models import Department, Role
+from anju.accounts import actions
+from anju.accounts.commands import (
+    PASSWORD_HELP,
+    ChangeOwnPassword,
+    ConfirmSecondFactor,
+    CreateUser,
+    ResetPassword,
+    UpdateUser,
+    VerifySecondFactor,
+)
+from anju.web.forms import CommandForm
 
-BLANK = [("", "—— 请选择 ——")]
+
+def _password(label: str, autocomplete: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(label=label, help_text=help_text,
+                           widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}))
 
 
-class CodeForm(forms.Form):
-    token = forms.CharField(label="动态口令", max_length=8, min_length=6,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                                          "inputmode": "numeric",
-                                                          "autofocus": True}))
+def _code() -> forms.CharField:
+    return forms.CharField(label="动态口令", max_length=8, min_length=6,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "inputmode": "numeric",
+                                                         "autofocus": True}))
 
 
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}),
-        help_text="至少 8 位，含小写字母、大写字母、数字、符号中的至少 3 类，不能包含用户名")
-    new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+class VerifyCodeForm(CommandForm):
+    """The second step of a login; `saved` is the user's (`target`) authenticator when the
+    code is right, else None (the page says so)."""
+
+    command = VerifySecondFactor
+    token = _code()
+
+    def act(self, cmd):
+        return actions.verify_second_factor(self.target, cmd, origin=self.origin)
+
+
+class ConfirmCodeForm(CommandForm):
+    """The first code of a new authenticator (`target`); `saved` says whether it bound."""
+
+    command = ConfirmSecondFactor
+    verb = actions.confirm_second_factor
+    token = _code()
+
+
+class PasswordChangeForm(CommandForm):
+    command = ChangeOwnPassword
+    verb = actions.change_own_password
+    old_password = _password("原密码", "current-password")
+    new_password = _password("新密码", "new-password",
+                             f"{PASSWORD_HELP}，不能包含用户名")
+    new_password2 = _password("再次输入新密码", "new-password")
 
     def clean(self):
         cleaned = super().clean()
@@ -28,29 +62,33 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
-class UserForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=150)
-    full_name = forms.CharField(label="姓名或单位", max_length=150, required=False)
-    scope = forms.CharField(label="管辖区划代码", max_length=12,
-                            help_text="区划代码前缀：2/4/6/9/12 位")
-    role = forms.ChoiceField(label="角色", choices=BLANK + Role.choices)
-    department = forms.ChoiceField(label="部门", choices=BLANK + Department.choices,
-                                   required=False)
-    is_active = forms.BooleanField(label="启用", required=False, initial=True)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), required=False,
-        help_text="至少 8 位，含小写字母、大写字母、数字、符号中的至少 3 类")
+class UserForm(CommandForm):
+    """A new user, made by the system administrator."""
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["username"]
-            del self.fields["password"]
-        else:
-            del self.fields["is_active"]
-            self.fields["password"].required = True
+    command = CreateUser
+    verb = actions.create_user
+    password = _password("初始密码", "new-password", PASSWORD_HELP)
 
 
-class PasswordResetForm(forms.Form):
-    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+class UserChangeForm(CommandForm):
+    """The system administrator's change of a user (`target`): every field on the page is
+    sent, as the page shows them all."""
+
+    command = UpdateUser
+    verb = actions.change_user
+
+    def setup(self):
+        user = self.target
+        for name, value in (("full_name", user.first_name), ("scope", user.scope),
+                            ("role", user.role), ("department", user.department),
+                            ("is_active", user.is_active)):
+            self.initial.setdefault(name, value)
+
+    def command_data(self, values):
+        return {name: self.cleaned_data.get(name) for name in self.specs}
+
+
+class PasswordResetForm(CommandForm):
+    command = ResetPassword
+    verb = actions.reset_password
+    new_password = _password("新密码", "new-password")

@@ -13,10 +13,17 @@ from django_otp import user_has_device
 
 from anju.accounts import actions
 from anju.accounts.access import can, requires
-from anju.accounts.forms import CodeForm, PasswordChangeForm, PasswordResetForm, UserForm
+from anju.accounts.forms import (
+    ConfirmCodeForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserForm,
+    VerifyCodeForm,
+)
 from anju.accounts.models import Authenticator, User
 from anju.accounts.rules import needs_second_factor, second_factor_required
-from anju.kit.errors import AnjuError, Forbidden
+from anju.kit.errors import Forbidden
 from anju.web.pages import paginate, query_without_page
 
 
@@ -28,10 +35,6 @@ def _next(request, default="home"):
     return default
 
 
-def _show(form, error: AnjuError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @requires("accounts.self")
 def otp_verify(request):
     """The second step of a login: the code from the user's authenticator."""
@@ -40,10 +43,9 @@ def otp_verify(request):
         return redirect(_next(request))
     if not user_has_device(user, confirmed=True):
         return redirect("accounts:otp_setup")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        device = actions.verify_second_factor(user, form.cleaned_data["token"], request=request)
-        if device is not None:
+    form = VerifyCodeForm(request.POST or None, user=user, target=user, origin=request.origin)
+    if request.method == "POST" and form.submitted():
+        if (device := form.saved) is not None:
             otp_login(request, device)
             request.session.cycle_key()
             return redirect(_next(request))
@@ -61,10 +63,10 @@ def otp_setup(request):
         return redirect("accounts:otp_verify")
     device = (Authenticator.objects.filter(user=user, confirmed=False).first()
               or Authenticator.objects.create(user=user, name="身份验证器", confirmed=False))
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if actions.confirm_second_factor(device, acting_user=user,
-                                         token=form.cleaned_data["token"], request=request):
+    form = ConfirmCodeForm(request.POST or None, user=user, target=device,
+                           origin=request.origin)
+    if request.method == "POST" and form.submitted():
+        if form.saved:
             otp_login(request, device)
             messages.success(request, "动态口令已绑定，以后登录时需输入验证器上的数字")
             return redirect(_next(request))
@@ -90,19 +92,12 @@ def account(request):
 
 @requires("accounts.self")
 def password_change(request):
-    form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = actions.change_own_password(
-                acting_user=request.user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"], request=request)
-        except AnjuError as e:
-            _show(form, e)
-        else:
-            # This session stays; every other session of the user ends with the old hash.
-            update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改，您在其他地方的登录已退出")
-            return redirect("accounts:account")
+    form = PasswordChangeForm(request.POST or None, user=request.user, origin=request.origin)
+    if request.method == "POST" and form.submitted():
+        # This session stays; every other session of the user ends with the old hash.
+        update_session_auth_hash(request, form.saved)
+        messages.success(request, "密码已修改，您在其他地方的登录已退出")
+        return redirect("accounts:account")
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -120,21 +115,10 @@ def user_list(request):
 
 @requires("accounts.manage")
 def user_create(request):
-    form = UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            user = actions.create_user(d["username"], d["password"], scope=d["scope"],
-                                       role=d["role"], department=d["department"],
-                                       full_name=d["full_name"], acting_user=request.user,
-                                       request=request)
-        except Forbidden:
-            raise
-        except AnjuError as e:
-            _show(form, e)
-        else:
-            messages.success(request, f"已创建用户 {user.username}")
-            return redirect("accounts:user_detail", user.pk)
+    form = UserForm(request.POST or None, user=request.user, origin=request.origin)
+    if request.method == "POST" and form.submitted():
+        messages.success(request, f"已创建用户 {form.saved.username}")
+        return redirect("accounts:user_detail", form.saved.pk)
     return render(request, "accounts/user_form.html", {"form": form, "target": None})
 
 
@@ -143,20 +127,11 @@ def user_detail(request, user_id: int):
     target = get_object_or_404(User, pk=user_id)
     form = None
     if can(request.user, "accounts.manage"):
-        initial = {"full_name": target.first_name, "scope": target.scope, "role": target.role,
-                   "department": target.department, "is_active": target.is_active}
-        form = UserForm(request.POST or None, initial=initial, editing=True)
-        if request.method == "POST" and form.is_valid():
-            try:
-                actions.change_user(target, acting_user=request.user,
-                                    changes=dict(form.cleaned_data), request=request)
-            except Forbidden:
-                raise
-            except AnjuError as e:
-                _show(form, e)
-            else:
-                messages.success(request, "用户信息已保存")
-                return redirect("accounts:user_detail", target.pk)
+        form = UserChangeForm(request.POST or None, user=request.user, target=target,
+                              origin=request.origin)
+        if request.method == "POST" and form.submitted():
+            messages.success(request, "用户信息已保存")
+            return redirect("accounts:user_detail", target.pk)
     elif request.method == "POST":
         raise Forbidden()
     return render(request, "accounts/user_detail.html", {
@@ -164,7 +139,7 @@ def user_detail(request, user_id: int):
         "can_secure": can(request.user, "accounts.security"),
         "has_device": user_has_device(target, confirmed=True),
         "tokens": target.api_tokens.active().count(),
-        "reset_form": PasswordResetForm(),
+        "reset_form": PasswordResetForm(user=request.user, target=target),
     })
 
 
@@ -174,27 +149,23 @@ def user_security(request, user_id: int, operation: str):
     """The security administrator's operations on an account."""
     target = get_object_or_404(User, pk=user_id)
     if operation == "unlock":
-        actions.unlock(target, acting_user=request.user, request=request)
+        actions.unlock(target, acting_user=request.user, origin=request.origin)
         messages.success(request, f"已解除 {target.username} 的登录锁定")
     elif operation == "reset-otp":
-        actions.reset_second_factor(target, acting_user=request.user, request=request)
+        actions.reset_second_factor(target, acting_user=request.user, origin=request.origin)
         messages.success(request, f"已重置 {target.username} 的动态口令，其下次登录时重新绑定")
     elif operation == "revoke-tokens":
-        count = actions.revoke_tokens(target, acting_user=request.user, request=request)
+        count = actions.revoke_tokens(target, acting_user=request.user, origin=request.origin)
         messages.success(request, f"已吊销 {target.username} 的 {count} 个接口令牌")
     elif operation == "reset-password":
-        form = PasswordResetForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.reset_password(target, acting_user=request.user,
-                                       new_password=form.cleaned_data["new_password"],
-                                       request=request)
-            except Forbidden:
-                raise
-            except AnjuError as e:
-                messages.error(request, f"密码未重置：{e.message}")
-            else:
-                messages.success(request, f"已重置 {target.username} 的密码，其所有登录已退出")
+        form = PasswordResetForm(request.POST, user=request.user, target=target,
+                                 origin=request.origin)
+        if form.submitted():
+            messages.success(request, f"已重置 {target.username} 的密码，其所有登录已退出")
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, f"密码未重置：{error}")
     else:
         raise Forbidden()
     return redirect("accounts:user_detail", target.pk)

@@ -4,6 +4,7 @@ import pytest
 
 from anju.accounts.access import can
 from anju.accounts.actions import create_user
+from anju.accounts.commands import CreateUser
 from anju.kit.errors import Conflict, RuleViolation
 
 
@@ -57,8 +58,9 @@ def test_deactivated_user_may_do_nothing(cast):
 
 
 def test_user_is_created_with_scope_role_and_department(db):
-    user = create_user("mhk_housing2", "Anju@Strong-2026", scope="220581",
-                       role="county_officer", department="housing", full_name="赵工")
+    user = create_user(CreateUser(username="mhk_housing2", password="Anju@Strong-2026",
+                                  scope="220581", role="county_officer", department="housing",
+                                  full_name="赵工"))
     assert (user.scope, user.role, user.department, user.first_name) == (
         "220581", "county_officer", "housing", "赵工")
     assert user.check_password("Anju@Strong-2026")
@@ -75,5 +77,5 @@ def test_user_with_bad_details_is_refused(cast, fields, error, code, field):
     values = {"username": "newcomer", "password": "Anju@Strong-2026", "scope": "220581",
               "role": "county_officer", "department": "housing", **fields}
     with pytest.raises(error) as refused:
-        create_user(values.pop("username"), values.pop("password"), **values)
+        create_user(CreateUser(**values))
     assert (refused.value.code, refused.value.field) == (code, field)

@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from anju.accounts.actions import create_user
+from anju.accounts.commands import CreateUser
 from anju.accounts.models import User
 from anju.kit.errors import RuleViolation
 
@@ -45,7 +46,8 @@ def test_common_words_with_digits_around_them_are_refused(password):
 
 def test_creating_a_user_with_a_weak_password_is_refused_in_chinese(db):
     with pytest.raises(RuleViolation) as refused:
-        create_user("lisi", "lisi12345", scope="220581", role="township_officer")
+        create_user(CreateUser(username="lisi", password="lisi12345", scope="220581",
+                               role="township_officer"))
     assert refused.value.code == "password_weak"
     assert refused.value.field == "password"
     assert "至少 3 类" in refused.value.message and "不能包含用户名" in refused.value.message

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 
 from anju.accounts import actions
+from anju.accounts.commands import VerifySecondFactor
 from anju.accounts.models import ApiToken, Authenticator
 from anju.audit.models import AuditEvent
 from anju.conftest import PASSWORD
@@ -141,7 +142,8 @@ def test_an_authenticator_secret_is_stored_encrypted_and_still_gives_the_codes(c
     device = device_for(cast.admin)
     stored = TOTPDevice.objects.values_list("key", flat=True).get(pk=device.pk)
     assert stored.startswith("enc1:") and len(stored) <= 80  # django-otp's column
-    assert actions.verify_second_factor(cast.admin, code_of(device)) is not None
+    code = VerifySecondFactor(token=code_of(device))
+    assert actions.verify_second_factor(cast.admin, code) is not None
 
 
 def test_secrets_of_an_older_install_are_sealed_and_survive_a_key_rotation(cast, settings):
@@ -162,4 +164,5 @@ def test_secrets_of_an_older_install_are_sealed_and_survive_a_key_rotation(cast,
     call_command("rotate_keys", stdout=open("/dev/null", "w"))
     settings.FIELD_KEYS = settings.FIELD_KEYS[:1]  # the old key can go now
     assert Authenticator.objects.get(pk=old.pk).bin_key == secret
-    assert actions.verify_second_factor(cast.auditor, code_of(sealed)) is not None
+    assert actions.verify_second_factor(cast.auditor,
+                                        VerifySecondFactor(token=code_of(sealed))) is not None

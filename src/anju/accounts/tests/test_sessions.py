@@ -91,9 +91,10 @@ def test_a_caller_revokes_its_own_token(api, cast):
 
 def test_a_change_of_role_revokes_the_users_tokens(api, cast):
     from anju.accounts.actions import change_user
+    from anju.accounts.commands import UpdateUser
 
     _, key = ApiToken.issue(cast.hongmei)
-    change_user(cast.hongmei, acting_user=cast.admin, changes={"role": "village_cadre"})
+    change_user(cast.hongmei, UpdateUser(role="village_cadre"), acting_user=cast.admin)
     client = api()
     client.headers["Authorization"] = f"Bearer {key}"
     assert client.get("/api/v1/houses").status_code == 401

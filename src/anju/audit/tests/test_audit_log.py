@@ -60,11 +60,12 @@ def test_a_refused_page_is_audited(cast):
 
 def test_changes_of_users_and_roles_are_audited(cast):
     from anju.accounts.actions import change_user, create_user
+    from anju.accounts.commands import CreateUser, UpdateUser
 
-    user = create_user("lihua", "Li#Hua-2026x", scope="220581100", role="township_officer",
-                       acting_user=cast.admin)
-    change_user(user, acting_user=cast.admin, changes={"role": "village_cadre",
-                                                       "scope": "220581100001"})
+    user = create_user(CreateUser(username="lihua", password="Li#Hua-2026x", scope="220581100",
+                                  role="township_officer"), acting_user=cast.admin)
+    change_user(user, UpdateUser(role="village_cadre", scope="220581100001"),
+                acting_user=cast.admin)
     rows = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk))
     assert [(e.action, e.username) for e in rows.order_by("id")] == [
         ("user_created", "admin"), ("role_changed", "admin")]

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from anju.accounts.actions import change_user
+from anju.accounts.commands import UpdateUser
 from anju.audit.models import AuditEvent
 from anju.conftest import HONGMEI, HUINAN_V1, SHANCHENG_V1, sign_in
 from anju.exchange.models import Job, JobError
@@ -41,8 +42,8 @@ def test_an_officer_moved_to_a_village_of_another_county_cannot_download_the_old
         api, cast, full_export):
     job_id, head_id = full_export
     officer = cast.mhk_civil
-    change_user(officer, acting_user=cast.admin, changes={
-        "role": "village_cadre", "scope": HUINAN_V1, "department": ""})
+    change_user(officer, UpdateUser(role="village_cadre", scope=HUINAN_V1, department=""),
+                acting_user=cast.admin)
     officer.refresh_from_db()
 
     client = api(officer)  # logged in again: a new token
@@ -68,7 +69,7 @@ def test_a_file_with_full_numbers_is_refused_once_the_role_may_no_longer_see_the
     job_id, _ = full_export
     officer = cast.mhk_civil
     # Same county, a department that may read the houses but not their full numbers.
-    change_user(officer, acting_user=cast.admin, changes={"department": "health"})
+    change_user(officer, UpdateUser(department="health"), acting_user=cast.admin)
     officer.refresh_from_db()
     refused(api(officer).get(f"/api/v1/jobs/{job_id}/result"), job_id, officer)
 
@@ -77,7 +78,7 @@ def test_a_masked_file_stays_downloadable_to_a_role_that_still_reads_it(api, cas
     make_house(division_code=SHANCHENG_V1)
     clerk = cast.shancheng
     job_id = api(clerk).post("/api/v1/exports/houses/jobs").json()["job_id"]
-    change_user(clerk, acting_user=cast.admin, changes={"department": ""})
+    change_user(clerk, UpdateUser(department=""), acting_user=cast.admin)
     clerk.refresh_from_db()
     assert api(clerk).get(f"/api/v1/jobs/{job_id}/result").status_code == 200
 
@@ -88,7 +89,7 @@ def test_a_township_officer_moved_to_the_next_township_loses_the_old_townships_f
     clerk = cast.shancheng
     job_id = api(clerk).post("/api/v1/exports/houses/jobs").json()["job_id"]
     assert api(clerk).get(f"/api/v1/jobs/{job_id}/result").status_code == 200
-    change_user(clerk, acting_user=cast.admin, changes={"scope": HONGMEI})
+    change_user(clerk, UpdateUser(scope=HONGMEI), acting_user=cast.admin)
     clerk.refresh_from_db()
     refused(api(clerk).get(f"/api/v1/jobs/{job_id}/result"), job_id, clerk)
 
@@ -111,8 +112,8 @@ def test_an_import_error_report_is_refused_once_the_account_left_the_import_role
                             message="户主姓名必填")
     client = api(cadre)
     assert client.get(f"/api/v1/jobs/{job.pk}/errors.csv").status_code == 200
-    change_user(cadre, acting_user=cast.admin, changes={"role": "appraiser",
-                                                        "department": "housing"})
+    change_user(cadre, UpdateUser(role="appraiser", department="housing"),
+                acting_user=cast.admin)
     cadre.refresh_from_db()
     client = api(cadre)
     for report in ("errors.csv", "errors.xlsx"):

@@ -6,11 +6,11 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
 from anju.accounts.models import User
+from anju.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
 from anju.registry import bulk
 from anju.registry.demo_data import generate_demo, seed
-from anju.registry.management.commands.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_users
 from anju.registry.models import House, Household, Member, ResponsiblePerson
 from anju.registry.rules import id_number_valid
 

@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
+from pydantic import ValidationError
 
 from anju.accounts.actions import create_user
+from anju.accounts.commands import CreateUser
 from anju.accounts.models import Department, Role
 from anju.kit.errors import AnjuError
+from anju.kit.origin import COMMAND
 
 
 class Command(BaseCommand):
@@ -19,8 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            user = create_user(o["username"], o["password"], scope=o["scope"], role=o["role"],
-                               department=o["department"], full_name=o["name"])
+            cmd = CreateUser(username=o["username"], password=o["password"], scope=o["scope"],
+                             role=o["role"], department=o["department"], full_name=o["name"])
+        except ValidationError as e:
+            raise CommandError("；".join(
+                f"{'.'.join(map(str, error['loc']))} {error['msg']}" for error in e.errors()
+            )) from None
+        try:
+            user = create_user(cmd, origin=COMMAND)
         except AnjuError as e:
             raise CommandError(f"{e.field or ''} {e.message}（{e.code}）") from None
         self.stdout.write(f"已创建用户 {user.username}（{user.get_role_display()}，{user.scope}）")

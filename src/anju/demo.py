@@ -1,3 +1,7 @@
+"""`anju demo`: the demo county in one command. It spans the apps (divisions, the register,
+the ledger, housing security, data quality, statistics), so it lives above them and the
+console command runs it (anju.cli); no app's domain reaches up to the others for it."""
+
 import subprocess
 import sys
 import time
@@ -7,9 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from anju.accounts.actions import create_user
+from anju.accounts.commands import CreateUser
 from anju.accounts.models import User
 from anju.assistance.demo import seed_demo as seed_assistance_demo
 from anju.divisions.loader import load_divisions
+from anju.kit.origin import COMMAND
 from anju.registry.demo_data import generate_demo
 
 DEMO_PASSWORD = "Demo@2026!"
@@ -36,8 +42,9 @@ def ensure_demo_users() -> list[str]:
     created = []
     for username, (scope, role, department, name) in DEMO_USERS.items():
         if not User.objects.filter(username=username).exists():
-            create_user(username, DEMO_PASSWORD, scope=scope, role=role, department=department,
-                        full_name=name, check_password=False)
+            create_user(CreateUser(username=username, password=DEMO_PASSWORD, scope=scope,
+                                   role=role, department=department, full_name=name),
+                        origin=COMMAND, check_password=False)
             created.append(username)
     return created
 
