@@ -144,11 +144,12 @@ def on_not_found(request, exc):
 def on_http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, AnjuError):  # raised while the parser read the body
         return on_anju_error(request, exc.__cause__)
-    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 429: "too_many_requests"}
+    codes = {400: Code.BAD_REQUEST, 401: Code.UNAUTHORIZED, 403: Code.FORBIDDEN,
+             404: Code.NOT_FOUND, 405: Code.METHOD_NOT_ALLOWED, 409: Code.CONFLICT,
+             429: Code.TOO_MANY_REQUESTS}
     if exc.status_code == 400 and "parse" in str(exc).lower():
         return error_response(request, 400, Code.MALFORMED_JSON, "请求体不是有效的 JSON")
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"),
+    return error_response(request, exc.status_code, codes.get(exc.status_code, Code.ERROR),
                           str(exc))
 
 
