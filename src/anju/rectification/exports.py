@@ -14,6 +14,7 @@ from anju.kit.xlsx import stream_xlsx
 from anju.rectification.codes import CheckLevel, EntryStatus, MeasureKind, Programme
 from anju.rectification.models import Acceptance, ControlCheck, Measure
 from anju.rectification.queries import ledger_for_user
+from anju.rectification.transitions import checked_statuses
 from anju.registry.codes import (
     BUSINESS_USES,
     BusinessSector,
@@ -131,7 +132,7 @@ def _row(e, labels, names, today, reveal, measures, checks, acceptances, persons
     head_id, phone = e.household__head_id_number or "", e.household__phone or ""
     wanted = _SAFETY + (_BUSINESS if e.house__use in BUSINESS_USES else ())
     missing = "、".join(ResponsibleRole(r).label for r in wanted if r not in people)
-    overdue = (e.status in ("open", "controlled") and e.next_check_due is not None
+    overdue = (e.status in checked_statuses() and e.next_check_due is not None
                and e.next_check_due < today)
     return (
         f"ZZ{e.division_code[:6]}{e.id:07d}", names.get(e.division_code[:9], ""),

@@ -5,6 +5,8 @@ Pages ask `allowed(user, status, facts)`; verbs ask `refusal` and apply moves wi
 `WORKFLOW.apply` (compare-and-set, transition row, audit row on a change of status).
 """
 
+from functools import cache
+
 from anju.accounts.access import can
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
@@ -66,11 +68,13 @@ WORKFLOW = Workflow(model=LedgerEntry, transition=Transition, link="entry",
                     changed=_changed, comment_max=LONG_TEXT)
 
 
+@cache
 def open_statuses() -> tuple[str, ...]:
     """The statuses an entry is open in (not signed off), in the code list's order."""
     return tuple(s for s in EntryStatus.values if s in WORKFLOW.open)
 
 
+@cache
 def checked_statuses() -> tuple[str, ...]:
     """The statuses whose control checks fall due (R-CJ-7): those a check may be made in."""
     sources = {m.source for m in WORKFLOW.acts[Action.CHECK].moves}

@@ -15,6 +15,7 @@ from anju.rectification.commands import PlanEngineering, RecordMeasure
 from anju.rectification.models import LedgerEntry, Measure
 from anju.rectification.transitions import WORKFLOW
 from anju.registry.codes import Occupancy
+from anju.registry.commands import UpdateHouse
 from anju.registry.models import House
 
 
@@ -78,19 +79,21 @@ def record_measure(entry: LedgerEntry, cmd: RecordMeasure, *, acting_user,
     if completed and kind in OCCUPANCY_AFTER:
         # The registry's verb says the house changed; the ledger's listener then brings the
         # entry's red alert in step (R-CJ-6), once.
-        _empty_house(entry, acting_user=acting_user, occupancy=OCCUPANCY_AFTER[kind])
+        _empty_house(entry, acting_user=acting_user, origin=origin,
+                     occupancy=OCCUPANCY_AFTER[kind])
     return measure
 
 
-def _empty_house(entry: LedgerEntry, *, acting_user, occupancy: str) -> None:
+def _empty_house(entry: LedgerEntry, *, acting_user, origin: Origin | None,
+                 occupancy: str) -> None:
     from anju.registry.actions import update_house
 
     house = House.objects.get(pk=entry.house_id)
     if house.occupancy == occupancy or (occupancy == Occupancy.EVACUATED
                                         and house.occupancy == Occupancy.SEALED):
         return
-    update_house(house, acting_user=acting_user, version=house.version,
-                 changes={"occupancy": occupancy})
+    update_house(house, UpdateHouse(version=house.version, occupancy=occupancy),
+                 acting_user=acting_user, origin=origin)
 
 
 @transaction.atomic
