@@ -29,7 +29,7 @@ def test_demo_households_live_in_demo_villages_under_real_townships_of_meihekou_
     made_households, made_houses = generate_demo(80)
 
     assert made_households == 80
-    assert made_houses >= 80
+    assert made_houses == 84  # the seeded draw gives a few households a second house
     codes = set(Household.objects.values_list("division_code", flat=True))
     assert codes and all(c.startswith(("220581", "6523")) for c in codes)
     assert {c[:4] for c in codes} == {"2205", "6523"}
@@ -50,7 +50,7 @@ def test_demo_id_numbers_pass_the_gb_11643_check():
 
     heads = Household.objects.values_list("head_id_number", flat=True)
     members = Member.objects.exclude(id_number="").values_list("id_number", flat=True)
-    assert len(heads) == 60 and len(members) >= 60
+    assert len(heads) == 60 and len(members) == 176
     assert all(id_number_valid(n) for n in [*heads, *members])
     assert Member.objects.filter(relation="head").count() == 60
 

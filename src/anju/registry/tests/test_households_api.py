@@ -16,6 +16,24 @@ def masked_id(value: str) -> str:
 # --- registering --------------------------------------------------------------------------
 
 
+def test_null_for_an_optional_field_of_a_new_household_is_its_empty_value(api, cast):
+    # GET answers "" for no phone, account or bank: POST takes null for them, and for a
+    # member's number.
+    body = household_body(phone=None, bank_account=None, bank_name=None,
+                          members=[{"name": "张秀兰", "id_number": None, "relation": "spouse"}])
+    r = api(cast.shancheng).post(URL, body)
+    assert r.status_code == 201, r.json()
+    household = Household.objects.get(pk=r.json()["id"])
+    assert (household.phone, household.bank_account, household.bank_name) == ("", "", "")
+    assert list(household.members.values_list("name", "id_number")) == [("张秀兰", "")]
+
+
+def test_null_for_all_members_registers_none(api, cast):
+    r = api(cast.shancheng).post(URL, household_body(members=None))
+    assert r.status_code == 201, r.json()
+    assert Member.objects.filter(household_id=r.json()["id"]).count() == 0
+
+
 def test_township_clerk_registers_household_with_members_and_a_history_row(api, cast):
     body = household_body()
     r = api(cast.shancheng).post(URL, body)

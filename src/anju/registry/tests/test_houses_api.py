@@ -36,6 +36,27 @@ def test_township_clerk_registers_a_house_and_its_bands_are_derived(api, cast):
     assert (event.action, event.actor) == ("house_registered", cast.shancheng)
 
 
+def test_null_for_an_optional_field_of_a_new_house_is_its_empty_value(api, cast):
+    # GET answers "" for no sector and no method, [] for no tags: POST takes null for them.
+    body = house_body(business_sector=None, build_method=None, priority_tags=None,
+                      color_steel=None, is_only_house=None, household_id=None)
+    r = api(cast.shancheng).post(URL, body)
+    assert r.status_code == 201, r.json()
+    house = House.objects.get(pk=r.json()["id"])
+    assert (house.business_sector, house.build_method, house.priority_tags, house.color_steel,
+            house.is_only_house, house.household_id) == ("", "", [], False, True, None)
+
+
+def test_null_for_a_responsible_persons_phone_and_department_is_none(api, cast, make_house):
+    house = make_house()
+    r = api(cast.shancheng).put(f"{URL}/{house.pk}/responsible-persons",
+                                [{"role": "owner", "name": "王大山", "phone": None,
+                                  "department": None}])
+    assert r.status_code == 200, r.json()
+    assert [(p.role, p.name, p.phone, p.department)
+            for p in house.responsible_persons.all()] == [("owner", "王大山", "", "")]
+
+
 def test_house_is_linked_to_its_household_in_the_same_village(api, cast, make_household):
     household = make_household(SHANCHENG_V1)
     r = api(cast.shancheng).post(URL, house_body(household_id=household.pk))
