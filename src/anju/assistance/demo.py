@@ -20,6 +20,7 @@ from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.divisions.scope import within
 from anju.policy.rules import profile_for
 from anju.registry import actions as registry_actions
+from anju.registry.commands import AttachFile
 from anju.registry.models import House
 from anju.registry.rules import id_check_character
 
@@ -80,8 +81,8 @@ class Demo:
 
     def attach(self, user, household, title: str) -> int:
         upload = SimpleUploadedFile(f"{title}.jpg", self.picture(), content_type="image/jpeg")
-        return registry_actions.attach_file(acting_user=user, upload=upload, kind="photo",
-                                            household=household, title=title).pk
+        return registry_actions.attach_file(household, AttachFile(kind="photo", title=title),
+                                            upload=upload, acting_user=user).pk
 
 
 def seed_demo(county: str = COUNTY, *, certifications: int = 60, seed: int = 2026) -> dict:

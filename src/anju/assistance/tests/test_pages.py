@@ -22,6 +22,7 @@ from anju.assistance.tests.conftest import certify as certify_household
 from anju.audit.models import AuditEvent
 from anju.conftest import SHANCHENG_V1, sign_in, valid_id_number
 from anju.registry import actions as registry_actions
+from anju.registry.commands import AttachFile
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -85,9 +86,8 @@ def make_case(cast, low_income_household, craftsman):
     role does it."""
 
     def attach(user, household, name="照片.png"):
-        return registry_actions.attach_file(acting_user=user, upload=upload(name),
-                                            kind="photo", household=household,
-                                            title=name).pk
+        return registry_actions.attach_file(household, AttachFile(kind="photo", title=name),
+                                            upload=upload(name), acting_user=user).pk
 
     def act(action, case, user, **data):
         act_on(case, action, user, version=case.version, **data)
