@@ -78,7 +78,7 @@ def error_response(request, status: int, code: str, message: str, field=None, ru
 @api.exception_handler(AnjuError)
 def on_anju_error(request, exc: AnjuError):
     if exc.refusal:  # a Forbidden, or a NotFound of a record beyond the caller's scope
-        record_refusal(request, exc)
+        record_refusal(exc, actor=request.user, origin=request.origin)
     details = [e.as_dict() for e in exc.errors] if isinstance(exc, ValidationErrors) else None
     return error_response(request, exc.status, exc.code, exc.message, exc.field, exc.rule,
                           details)

@@ -44,9 +44,9 @@ def record(action: str, *, actor, obj=None, result: str = Result.OK,
     )
 
 
-def record_refusal(request, error) -> AuditEvent:
+def record_refusal(error, *, actor, origin: Origin | None) -> AuditEvent:
     """An authorisation failure that reached the API's error handler or the pages' middleware:
     an errors.Forbidden, or a NotFound for a record that exists beyond the caller's scope
     (details code `not_found`; the caller was answered 404 as for a missing id)."""
-    return record(Action.ACCESS_DENIED, actor=request.user, obj=getattr(error, "obj", None),
-                  result=Result.REFUSED, request=request, details={"code": error.code})
+    return record(Action.ACCESS_DENIED, actor=actor, obj=getattr(error, "obj", None),
+                  result=Result.REFUSED, origin=origin, details={"code": error.code})

@@ -144,7 +144,7 @@ def job_result(request, job_id: int):
     job = jobs.get_job_result_for_user(request.user, job_id)
     if job.status != JobStatus.SUCCEEDED or not job.result_file:
         raise NotFound("该任务没有可下载的文件")
-    audit.record(Action.EXPORT, actor=request.user, obj=job, request=request,
+    audit.record(Action.EXPORT, actor=request.user, obj=job, origin=request.origin,
                  division_code=job.division_code,
                  details={"export": job.params.get("resource"), "job": job.pk,
                           "rows": job.summary.get("rows"),
@@ -197,7 +197,8 @@ def export_response(request, name: str, division: str | None, fmt: str):
     check(user, exporter.capability)
     reveal = can(user, "registry.reveal")
     total, data = exporters.stream(exporter, user, division, reveal=reveal, fmt=fmt)
-    audit.record(Action.EXPORT, actor=user, request=request, division_code=division or user.scope,
+    audit.record(Action.EXPORT, actor=user, origin=request.origin,
+                 division_code=division or user.scope,
                  details={"export": name, "rows": total, "full_view": reveal})
     response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (

@@ -25,7 +25,7 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, (NotFound, Forbidden)) and exception.refusal:
-            record_refusal(request, exception)
+            record_refusal(exception, actor=request.user, origin=request.origin)
         if isinstance(exception, NotFound):
             raise Http404(exception.message)
         if isinstance(exception, Forbidden):
