@@ -10,11 +10,12 @@ import time
 
 def quality_sweep(county: str) -> dict:
     from anju.quality.actions import sweep
+    from anju.quality.commands import RunSweep
 
     runs = []
     for _ in range(2):
         started = time.perf_counter()
-        result = sweep(county)
+        result = sweep(RunSweep(division=county))
         seconds = time.perf_counter() - started
         runs.append({**result, "seconds": round(seconds, 2),
                      "houses_per_s": round(result["checked"] / seconds)})

@@ -21,9 +21,10 @@ from anju.appraisal import actions as appraisal
 from anju.audit.actions import record as audit
 from anju.audit.models import Action, Result
 from anju.field import rules
+from anju.field.commands import ResolveConflict, SubmitCapture
 from anju.field.models import Kind, Status, Submission, SubmissionPhoto
 from anju.field.queries import photos_known_to
-from anju.field.sync import note_house_changed
+from anju.kit.commands import Command
 from anju.kit.dates import date_errors
 from anju.kit.errors import (
     AnjuError,
@@ -34,11 +35,13 @@ from anju.kit.errors import (
     RuleViolation,
     ValidationErrors,
 )
+from anju.kit.origin import Origin
 from anju.quality import actions as quality
 from anju.rectification import actions as rectification
 from anju.rectification.codes import NOT_CLOSED
 from anju.rectification.queries import get_entry_for_user, ledger_for_user
 from anju.registry import actions as registry
+from anju.registry.commands import AttachFile
 from anju.registry.models import Attachment, House
 from anju.registry.queries import get_house_for_user
 
@@ -58,19 +61,18 @@ def error_body(error: AnjuError) -> dict:
     return body
 
 
-def canonical_body(envelope: dict) -> dict:
+def canonical_body(cmd: SubmitCapture) -> dict:
     """The capture as stored and hashed: the same capture sent twice gives the same body
     (times in UTC, photo hashes in lower case, fields the server does not know left out)."""
-    captured_at = envelope["captured_at"]
+    captured_at = cmd.captured_at
     if timezone.is_naive(captured_at):
         captured_at = timezone.make_aware(captured_at)
     return {
-        "client_uuid": str(envelope["client_uuid"]), "kind": envelope["kind"],
+        "client_uuid": str(cmd.client_uuid), "kind": cmd.kind,
         "captured_at": captured_at.astimezone(UTC).isoformat(),
-        "lat": envelope.get("lat"), "lng": envelope.get("lng"),
-        "accuracy_m": envelope.get("accuracy_m"), "base_version": envelope.get("base_version"),
-        "photos": [p.lower() for p in envelope.get("photos") or []],
-        "payload": envelope.get("payload") or {},
+        "lat": cmd.lat, "lng": cmd.lng, "accuracy_m": cmd.accuracy_m,
+        "base_version": cmd.base_version, "photos": [p.lower() for p in cmd.photos],
+        "payload": cmd.payload,
     }
 
 
@@ -81,19 +83,20 @@ def _degrees(value) -> Decimal | None:
 # --- taking a capture -----------------------------------------------------------------------
 
 
-def submit_capture(*, acting_user, envelope: dict) -> tuple[Submission, int]:
+def submit_capture(cmd: SubmitCapture, *, acting_user,
+                   origin: Origin | None = None) -> tuple[Submission, int]:
     """Store a capture once per client UUID and apply it when its photos are all in.
 
     Returns the submission and the HTTP status of the answer: 201 (or the refusal's status)
     the first time, 200 when the same capture arrives again. The same UUID with other
     content is refused with 409 `client_uuid_reused` and changes nothing."""
     check(acting_user, "field.sync")
-    _check_captured_at(envelope.get("captured_at"))
-    body = canonical_body(envelope)
+    _check_captured_at(cmd.captured_at)
+    body = canonical_body(cmd)
     digest = rules.content_hash(body)
     found = already_stored(body["client_uuid"])
     if found is not None:
-        return _again(found, acting_user, digest)
+        return _again(found, acting_user, digest, origin)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -102,16 +105,16 @@ def submit_capture(*, acting_user, envelope: dict) -> tuple[Submission, int]:
             # The same capture came on another connection a moment ago (a phone resending
             # on a weak signal): the unique UUID kept it to one record, whose answer stands.
             found = Submission.objects.get(client_uuid=body["client_uuid"])
-            return _again(found, acting_user, digest)
-        _take(submission, acting_user)
+            return _again(found, acting_user, digest, origin)
+        _take(submission, acting_user, origin)
     return submission, submission.http_status
 
 
-def _check_captured_at(value) -> None:
+def _check_captured_at(value: datetime) -> None:
     # A phone's clock may run a little ahead of the server's, never by more than a day; a
     # capture from before 1949 is a broken clock.
-    day = value.date() if isinstance(value, datetime) else value
-    errors = date_errors(day, "captured_at", "采集时间", timezone.localdate() + timedelta(days=1))
+    errors = date_errors(value.date(), "captured_at", "采集时间",
+                         timezone.localdate() + timedelta(days=1))
     if errors:
         raise ValidationErrors(errors)
 
@@ -120,11 +123,13 @@ def already_stored(client_uuid) -> Submission | None:
     return Submission.objects.filter(client_uuid=client_uuid).first()
 
 
-def _again(found: Submission, acting_user, digest: str) -> tuple[Submission, int]:
+def _again(found: Submission, acting_user, digest: str,
+           origin: Origin | None) -> tuple[Submission, int]:
     if found.submitted_by_id != acting_user.pk or found.content_hash != digest:
         raise _reused()
     if found.status == Status.INCOMPLETE:
-        apply_when_complete(found.pk)  # in case its last photo came while it was being stored
+        # in case its last photo came while it was being stored
+        apply_when_complete(found.pk, origin=origin)
         found.refresh_from_db()
     return found, (found.http_status if found.status == Status.REJECTED else 200)
 
@@ -148,27 +153,28 @@ def missing_photos(submission: Submission) -> list[str]:
     return [sha for sha in declared if sha not in present]
 
 
-def _take(submission: Submission, user) -> None:
+def _take(submission: Submission, user, origin: Origin | None) -> None:
     """Check the capture at once (so a phone learns of a bad one while its user is there);
     apply it now if its photos are in, else when the last one arrives."""
     try:
-        prepared = _prepare(submission, user)
+        prepared = _prepare(submission, user, origin)
     except AnjuError as error:
-        _refuse(submission, user, error)
+        _refuse(submission, user, error, origin)
         return
     if missing_photos(submission):
         # Waiting for photos: try the verb now (and roll it back), so that a capture the
         # rules refuse is refused while its user still stands at the house.
         problem = _trial(submission, user, prepared)
         if problem is not None:
-            _refuse(submission, user, problem)
+            _refuse(submission, user, problem, origin)
             return
         submission.save()
         return
     _apply(submission, user, prepared)
 
 
-def apply_when_complete(submission_id: int) -> Submission | None:
+def apply_when_complete(submission_id: int, *,
+                        origin: Origin | None = None) -> Submission | None:
     """Apply a capture that waited for its photos, once the last one is stored; as the user
     who captured it. Safe to call more than once: only the first finds it incomplete."""
     with transaction.atomic():
@@ -179,22 +185,22 @@ def apply_when_complete(submission_id: int) -> Submission | None:
             return submission
         user = submission.submitted_by
         try:
-            prepared = _prepare(submission, user)
+            prepared = _prepare(submission, user, origin)
         except AnjuError as error:
-            _refuse(submission, user, error)
+            _refuse(submission, user, error, origin)
             return submission
         _apply(submission, user, prepared)
         return submission
 
 
-def apply_waiting(sha256: str) -> int:
+def apply_waiting(sha256: str, *, origin: Origin | None = None) -> int:
     """Apply the captures that waited for this photo and now have all theirs; returns how many
     were settled (applied, rejected or held as conflicts)."""
     ids = list(Submission.objects.filter(status=Status.INCOMPLETE, photo_rows__sha256=sha256)
                .values_list("pk", flat=True))
     settled = 0
     for pk in ids:
-        submission = apply_when_complete(pk)
+        submission = apply_when_complete(pk, origin=origin)
         settled += submission is not None and submission.status != Status.INCOMPLETE
     return settled
 
@@ -205,16 +211,17 @@ def apply_waiting(sha256: str) -> int:
 @dataclass
 class Prepared:
     act: rules.Act
-    data: dict
+    cmd: Command  # the payload read as the act's command
     house: House | None
     extra: dict
+    origin: Origin | None = None
     photos: bool = True  # False while the verb is only tried
 
 
-def _prepare(submission: Submission, user) -> Prepared:
+def _prepare(submission: Submission, user, origin: Origin | None = None) -> Prepared:
     """The capture read as the web API reads its body: the role's capability, the house
-    through the scoped door, the payload through the act's Schema, the position in the
-    county. Raises the first refusal."""
+    through the scoped door, the payload as the act's command, the position in the county.
+    Raises the first refusal."""
     act = rules.ACTS[submission.kind]
     check(user, act.capability)
     payload = submission.body["payload"]
@@ -227,21 +234,21 @@ def _prepare(submission: Submission, user) -> Prepared:
         house = get_house_for_user(user, extra["house_id"])
         submission.house, submission.division_code = house, house.division_code
     try:
-        parsed = act.schema.model_validate(body)
+        cmd = act.command.model_validate(body)
     except ValidationError as error:
         raise ValidationErrors(rules.payload_errors(error)) from None
-    data = parsed.model_dump(exclude_unset=act.kind == Kind.HOUSE_UPDATE)
-    division = house.division_code if house else str(data.get("division_code") or "")
+    division = house.division_code if house else str(getattr(cmd, "division_code", "") or "")
     problem = rules.gps_outside_county(submission.lat, submission.lng, division)
     if problem is not None:
         raise problem
-    if act.kind == Kind.NEW_HOUSE and data.get("lat") is None and data.get("lng") is None:
+    if act.kind == Kind.NEW_HOUSE and cmd.lat is None and cmd.lng is None:
         # A house registered on site is where the phone stood, unless the form said otherwise.
-        data["lat"], data["lng"] = submission.lat, submission.lng
-    return Prepared(act, data, house, extra)
+        cmd = cmd.model_copy(update={"lat": submission.lat, "lng": submission.lng})
+    return Prepared(act, cmd, house, extra, origin)
 
 
-def _refuse(submission: Submission, user, error: AnjuError) -> None:
+def _refuse(submission: Submission, user, error: AnjuError,
+            origin: Origin | None = None) -> None:
     submission.status = Status.REJECTED
     submission.error = error_body(error)
     submission.http_status = error.status
@@ -249,8 +256,8 @@ def _refuse(submission: Submission, user, error: AnjuError) -> None:
     submission.save()
     if isinstance(error, Forbidden):
         audit(Action.ACCESS_DENIED, actor=user, result=Result.REFUSED, obj=submission.house,
-              details={"code": error.code, "client_uuid": str(submission.client_uuid),
-                       "kind": submission.kind})
+              origin=origin, details={"code": error.code, "kind": submission.kind,
+                                      "client_uuid": str(submission.client_uuid)})
 
 
 def _hold(submission: Submission) -> None:
@@ -263,7 +270,7 @@ def _hold(submission: Submission) -> None:
 
 def _base_version(submission: Submission, prepared: Prepared) -> int | None:
     if prepared.act.kind == Kind.HOUSE_UPDATE:
-        return prepared.data.get("version")
+        return prepared.cmd.version
     return submission.base_version
 
 
@@ -299,7 +306,7 @@ def _apply(submission: Submission, user, prepared: Prepared, *, over_newer=False
         if isinstance(error, Conflict) and error.code == "version_conflict":
             _hold(submission)
         else:
-            _refuse(submission, user, error)
+            _refuse(submission, user, error, prepared.origin)
         return
     house_id = result["house_id"]
     result["house_version"], submission.division_code = House.objects.values_list(
@@ -310,7 +317,7 @@ def _apply(submission: Submission, user, prepared: Prepared, *, over_newer=False
     submission.error = None
     submission.applied_at = timezone.now()
     submission.save()
-    audit(Action.TRANSITION, actor=user, obj=submission,
+    audit(Action.TRANSITION, actor=user, obj=submission, origin=prepared.origin,
           details={"workflow": "field", "action": "apply", "kind": submission.kind,
                    "client_uuid": str(submission.client_uuid),
                    "result": {k: v for k, v in result.items()
@@ -353,32 +360,34 @@ def _photos(submission: Submission, house: House, user, title: str, p: Prepared)
             photo = stored[sha]
             try:
                 existing[sha] = registry.attach_file(
-                    acting_user=user, upload=photo.file, kind="photo", house=house,
-                    title=f"{title}（外业采集）").pk
+                    house, AttachFile(kind="photo", title=f"{title}（外业采集）"),
+                    upload=photo.file, acting_user=user, origin=p.origin).pk
             finally:
                 photo.file.close()
         ids.append(existing[sha])
     return ids
 
 
+def _with_photos(cmd: Command, photo_ids: list[int]) -> Command:
+    """The command with the capture's photos added to those it names already."""
+    return cmd.model_copy(update={"photo_ids": list(dict.fromkeys([*cmd.photo_ids,
+                                                                     *photo_ids]))})
+
+
 def _screening(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "排查初判照片", p)
-    screening = appraisal.record_screening(p.house, p.act.schema.model_validate(p.data),
-                                           acting_user=user)
+    screening = appraisal.record_screening(p.house, p.cmd, acting_user=user, origin=p.origin)
     hazard = getattr(screening, "hazard", None)
     return {"screening_id": screening.pk, "house_id": p.house.pk, "result": screening.result,
             "hazard_number": hazard.number if hazard else None, "photo_ids": photo_ids}
 
 
 def _inspection(submission, user, p: Prepared, **_) -> dict:
-    photo_ids = _photos(submission, p.house, user, "检查照片", p)
-    data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
-                                                       *photo_ids]))}
-    inspection = appraisal.record_inspection(p.house, p.act.schema.model_validate(data),
-                                             acting_user=user)
+    cmd = _with_photos(p.cmd, _photos(submission, p.house, user, "检查照片", p))
+    inspection = appraisal.record_inspection(p.house, cmd, acting_user=user, origin=p.origin)
     hazard = inspection.hazards.first()
     return {"inspection_id": inspection.pk, "house_id": p.house.pk,
-            "hazard_number": hazard.number if hazard else None, "photo_ids": data["photo_ids"]}
+            "hazard_number": hazard.number if hazard else None, "photo_ids": cmd.photo_ids}
 
 
 def _control_check(submission, user, p: Prepared, **_) -> dict:
@@ -392,38 +401,35 @@ def _control_check(submission, user, p: Prepared, **_) -> dict:
         if entry is None:
             raise RuleViolation(Code.NOT_ON_LEDGER, "该房屋不在整治台账上或已销号，无需管控检查",
                                 field="house_id", rule="R-CJ-7")
-    photo_ids = _photos(submission, p.house, user, "管控检查照片", p)
-    data = {**p.data, "photo_ids": list(dict.fromkeys([*p.data.get("photo_ids", []),
-                                                       *photo_ids]))}
-    row = rectification.record_control_check(entry, p.act.schema.model_validate(data),
-                                             acting_user=user)
+    cmd = _with_photos(p.cmd, _photos(submission, p.house, user, "管控检查照片", p))
+    row = rectification.record_control_check(entry, cmd, acting_user=user, origin=p.origin)
     entry.refresh_from_db()
     return {"check_id": row.pk, "entry_id": entry.pk, "entry_status": entry.status,
-            "house_id": p.house.pk, "photo_ids": data["photo_ids"]}
+            "house_id": p.house.pk, "photo_ids": cmd.photo_ids}
 
 
 def _verification(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "核实比对照片", p)
-    verification = quality.record_verification(p.house, acting_user=user, data=p.data)
-    # The web verb changes findings, not the house: phones learn of it through this row.
-    note_house_changed(p.house.pk)
+    verification = quality.record_verification(p.house, p.cmd, acting_user=user,
+                                               origin=p.origin)
     return {"verification_id": verification.pk, "house_id": p.house.pk,
             "finding_ids": list(verification.findings.values_list("pk", flat=True)),
             "photo_ids": photo_ids}
 
 
 def _new_house(submission, user, p: Prepared, **_) -> dict:
-    house = registry.register_house(acting_user=user, data=p.data)
+    house = registry.register_house(p.cmd, acting_user=user, origin=p.origin)
     photo_ids = _photos(submission, house, user, "房屋照片", p)
     return {"house_id": house.pk, "photo_ids": photo_ids}
 
 
 def _house_update(submission, user, p: Prepared, *, over_newer=False) -> dict:
-    changes = dict(p.data)
-    version = changes.pop("version")
+    cmd = p.cmd
     if over_newer:
-        version = House.objects.values_list("version", flat=True).get(pk=p.house.pk)
-    house = registry.update_house(p.house, acting_user=user, version=version, changes=changes)
+        # Applied over the newer record by a reviewer's decision: against its version.
+        cmd = cmd.model_copy(update={"version": House.objects.values_list(
+            "version", flat=True).get(pk=p.house.pk)})
+    house = registry.update_house(p.house, cmd, acting_user=user, origin=p.origin)
     photo_ids = _photos(submission, house, user, "房屋照片", p)
     return {"house_id": house.pk, "photo_ids": photo_ids}
 
@@ -435,12 +441,10 @@ APPLY = {Kind.SCREENING: _screening, Kind.INSPECTION: _inspection,
 
 # --- review of conflicts --------------------------------------------------------------------
 
-NOTE_MAX = 300
-
 
 @transaction.atomic
-def resolve_conflict(submission: Submission, *, acting_user, apply: bool,
-                     note: str = "") -> Submission:
+def resolve_conflict(submission: Submission, cmd: ResolveConflict, *, acting_user,
+                     origin: Origin | None = None) -> Submission:
     """Settle a capture held because its house changed after it was captured: apply it over
     the newer record (through the same verb, as the user who captured it), or set it aside.
     The caller fetched it through queries.get_conflict_for_user (scope is settled)."""
@@ -450,17 +454,15 @@ def resolve_conflict(submission: Submission, *, acting_user, apply: bool,
     if locked.status != Status.CONFLICT:
         raise Conflict(Code.NOT_A_CONFLICT, "该采集记录已不是待审核的冲突，可能已由他人处理",
                        field="status")
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise RuleViolation(Code.TEXT_TOO_LONG, f"审核意见不能超过 {NOTE_MAX} 字", field="note")
+    note = cmd.note.strip()
     locked.resolved_by, locked.resolved_at, locked.resolution_note = (
         acting_user, timezone.now(), note)
-    if apply:
+    if cmd.apply:
         author = locked.submitted_by
         try:
-            prepared = _prepare(locked, author)
+            prepared = _prepare(locked, author, origin)
         except AnjuError as error:
-            _refuse(locked, author, error)
+            _refuse(locked, author, error, origin)
         else:
             _apply(locked, author, prepared, over_newer=True)
     else:
@@ -470,7 +472,7 @@ def resolve_conflict(submission: Submission, *, acting_user, apply: bool,
         locked.error = {"code": Code.CONFLICT_DISMISSED, "message": message, "field": None,
                         "rule": None}
         locked.save()
-    audit(Action.TRANSITION, actor=acting_user, obj=locked,
-          details={"workflow": "field", "action": "resolve_conflict", "apply": apply,
+    audit(Action.TRANSITION, actor=acting_user, obj=locked, origin=origin,
+          details={"workflow": "field", "action": "resolve_conflict", "apply": cmd.apply,
                    "client_uuid": str(locked.client_uuid), "status": locked.status})
     return locked

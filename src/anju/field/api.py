@@ -2,33 +2,28 @@
 capture verbs, the photo store and the review of conflicts."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.timezone import localtime
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from pydantic import ConfigDict, StringConstraints
 
 from anju.accounts.access import requires
 from anju.field import actions, photos, sync
+from anju.field.commands import ResolveConflict, SubmitCapture
 from anju.field.models import Photo, Status, Submission, Upload
 from anju.field.queries import (
     conflicts_for_user,
     get_conflict_for_user,
     get_submission_for_user,
 )
-from anju.field.rules import MAX_PHOTOS
 from anju.kit.errors import Code, Malformed
 from anju.kit.fields import column_text, free_text
 from anju.web.apikit import ERRORS, ErrorDetail, ErrorOut, PageParams, paginate
 
 router = Router(tags=["外业采集"])
-
-Sha256 = Annotated[column_text(Photo, "sha256", label="照片 SHA-256"),
-                   StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")]
-
 
 # --- download -------------------------------------------------------------------------------
 
@@ -138,25 +133,6 @@ def forms(request):
 # --- captures -------------------------------------------------------------------------------
 
 
-class FieldSubmissionIn(Schema):
-    # Fields a newer phone adds are ignored, not refused (api.md: extend by adding fields).
-    model_config = ConfigDict(extra="ignore")
-
-    client_uuid: UUID = Field(description="手机生成的采集编号；重发时不变")
-    kind: Literal["screening", "inspection", "control_check", "verification", "new_house",
-                  "house_update"]
-    captured_at: datetime
-    lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
-    lng: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)
-    accuracy_m: float | None = Field(None, ge=0, le=1_000_000, allow_inf_nan=False)
-    base_version: int | None = Field(None, ge=0, le=2_147_483_647,
-                                     description="采集时本机房屋记录的 version")
-    photos: list[Sha256] = Field([], max_length=MAX_PHOTOS, description="照片的 SHA-256")
-    # Its values are read by the act's own schema when the capture is applied.
-    payload: dict[free_text(60, "字段名"), Any] = Field(
-        description="对应网页接口的请求体，另加 house_id")
-
-
 class FieldErrorOut(ErrorDetail):
     details: list[ErrorDetail] | None = None
 
@@ -207,9 +183,9 @@ SUBMISSION_RESPONSES = {200: FieldSubmissionOut, 201: FieldSubmissionOut, 400: E
 @router.post("/submissions", response=SUBMISSION_RESPONSES,
              summary="提交一条外业采集（同一 client_uuid 只入库一次，重发得到首次的结果）")
 @requires("field.sync")
-def submit(request, payload: FieldSubmissionIn):
-    submission, status = actions.submit_capture(acting_user=request.user,
-                                                envelope=payload.model_dump())
+def submit(request, payload: SubmitCapture):
+    submission, status = actions.submit_capture(payload, acting_user=request.user,
+                                                origin=request.origin)
     return status, answer(submission)
 
 
@@ -257,7 +233,8 @@ WaitingCapture = Annotated[free_text(36, "采集编号"), Form("")]
 @requires("field.sync")
 def upload_photo(request, file: File[UploadedFile], sha256: PhotoSha256,
                  client_uuid: WaitingCapture = ""):
-    photo, duplicate = photos.store_photo(acting_user=request.user, upload=file, sha256=sha256)
+    photo, duplicate = photos.store_photo(acting_user=request.user, upload=file, sha256=sha256,
+                                          origin=request.origin)
     return (200 if duplicate else 201), {
         "sha256": photo.sha256, "size": photo.size, "content_type": photo.content_type,
         "stored": True, "duplicate": duplicate}
@@ -322,7 +299,8 @@ def put_part(request, sha256: str, number: int, params: Query[FieldPartParams]):
     total = total if total is not None else _int(fields.get("total_parts"), "total_parts")
     size = params.size if params.size is not None else _int(fields.get("size"), "size")
     return photos.receive_part(acting_user=request.user, sha256=sha256, number=number,
-                               content=content, size=size, total_parts=total)
+                               content=content, size=size, total_parts=total,
+                               origin=request.origin)
 
 
 @router.get("/photos/{sha256}", response={200: FieldUploadStateOut, **ERRORS},
@@ -361,13 +339,6 @@ class FieldConflictFilters(PageParams):
     division: str | None = Field(None, description="区划代码前缀，在管辖范围内进一步筛选")
 
 
-class FieldResolveIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    apply: bool = Field(description="true：按采集内容入库（覆盖较新的记录）；false：不采用")
-    note: column_text(Submission, "resolution_note") = ""
-
-
 def present_conflict(submission: Submission) -> dict:
     def number(value):
         return float(value) if value is not None else None
@@ -397,8 +368,8 @@ def list_conflicts(request, filters: Query[FieldConflictFilters]):
 @router.post("/conflicts/{submission_id}/resolve", response={200: FieldConflictOut, **ERRORS},
              summary="审核冲突采集：采用（以采集内容为准入库）或不采用")
 @requires("field.review")
-def resolve(request, submission_id: int, payload: FieldResolveIn):
+def resolve(request, submission_id: int, payload: ResolveConflict):
     submission = get_conflict_for_user(request.user, submission_id)
-    actions.resolve_conflict(submission, acting_user=request.user, apply=payload.apply,
-                             note=payload.note)
+    actions.resolve_conflict(submission, payload, acting_user=request.user,
+                             origin=request.origin)
     return present_conflict(get_conflict_for_user(request.user, submission_id))

@@ -18,6 +18,7 @@ from anju.field.actions import apply_waiting
 from anju.field.models import Photo, PhotoSender, Upload, UploadPart, photo_path
 from anju.field.queries import photos_known_to
 from anju.kit.errors import Code, RuleViolation
+from anju.kit.origin import Origin
 from anju.registry.rules import sniff_content_type
 
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -100,7 +101,8 @@ def _known(user, sha: str) -> Photo | None:
     return photos_known_to(user, [sha]).get(sha)
 
 
-def store_photo(*, acting_user, upload, sha256: str) -> tuple[Photo, bool]:
+def store_photo(*, acting_user, upload, sha256: str,
+                origin: Origin | None = None) -> tuple[Photo, bool]:
     """Store a whole photo; (photo, duplicate). Its hash must match its content."""
     check(acting_user, "field.sync")
     sha = checked_sha(sha256)
@@ -110,7 +112,7 @@ def store_photo(*, acting_user, upload, sha256: str) -> tuple[Photo, bool]:
     content_type = _content_type(head, size)
     known = _known(acting_user, sha) is not None
     photo, _ = _keep(acting_user, sha, upload, size, content_type)
-    apply_waiting(sha)
+    apply_waiting(sha, origin=origin)
     return photo, known
 
 
@@ -203,7 +205,8 @@ def _join(upload: Upload):
 
 
 def receive_part(*, acting_user, sha256: str, number: int, content: bytes,
-                 size: int | None = None, total_parts: int | None = None) -> dict:
+                 size: int | None = None, total_parts: int | None = None,
+                 origin: Origin | None = None) -> dict:
     """Keep part `number` (from 0) of a photo; the last one to arrive joins them, checks the
     hash, stores the photo and applies the captures that waited for it. A part sent again
     replaces the earlier copy. A joined photo whose hash does not match is discarded
@@ -211,7 +214,7 @@ def receive_part(*, acting_user, sha256: str, number: int, content: bytes,
     check(acting_user, "field.sync")
     sha = checked_sha(sha256)
     if _known(acting_user, sha) is not None:
-        apply_waiting(sha)
+        apply_waiting(sha, origin=origin)
         return upload_state(acting_user=acting_user, sha256=sha)
     stale, failure, stored = [], None, False
     with transaction.atomic():
@@ -257,6 +260,6 @@ def receive_part(*, acting_user, sha256: str, number: int, content: bytes,
     if failure is not None:
         raise failure
     if stored:
-        apply_waiting(sha)
+        apply_waiting(sha, origin=origin)
         return upload_state(acting_user=acting_user, sha256=sha)
     return state

@@ -1,6 +1,7 @@
-"""Pure rules of the field app: which act each capture kind is, which schema its payload
-follows (the same ninja Schema classes the web API reads), the content hash that tells a
-resend from a different capture, and the GPS check against the county's box. No database."""
+"""Pure rules of the field app: which act each capture kind is, which command its payload
+is (the same command the web API takes as its body and the page form is made from), the
+content hash that tells a resend from a different capture, and the GPS check against the
+county's box. No database."""
 
 import hashlib
 import json
@@ -9,15 +10,15 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from anju.appraisal.commands import RecordInspection as InspectionIn
-from anju.appraisal.commands import RecordScreening as ScreeningIn
+from anju.appraisal.commands import RecordInspection, RecordScreening
 from anju.divisions.boxes import county_box
+from anju.kit.commands import Command
 from anju.kit.errors import Code, RuleViolation
-from anju.quality.api import VerificationIn
+from anju.quality.commands import RecordVerification
 from anju.quality.rules import BOX_MARGIN
 from anju.quality.rules import RULE as QUALITY_RULE
-from anju.rectification.commands import RecordControlCheck as CheckIn
-from anju.registry.api import HouseIn, HousePatch
+from anju.rectification.commands import RecordControlCheck
+from anju.registry.commands import RegisterHouse, UpdateHouse
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_PHOTOS = 20
@@ -27,7 +28,7 @@ MAX_PHOTOS = 20
 class Act:
     kind: str
     label: str
-    schema: type  # the ninja Schema of the matching web API body
+    command: type[Command]  # the act's command: the web API's body
     capability: str  # the capability of the verb that applies it
     # An edit of what the phone downloaded: a stale base version is kept as a conflict.
     versioned: bool
@@ -36,15 +37,15 @@ class Act:
 
 
 ACTS = {a.kind: a for a in (
-    Act("screening", "排查初判", ScreeningIn, "appraisal.inspect", versioned=False),
-    Act("inspection", "检查", InspectionIn, "appraisal.inspect", versioned=False),
-    Act("control_check", "管控检查", CheckIn, "rectification.record", versioned=False,
-        extra=("house_id", "entry_id")),
+    Act("screening", "排查初判", RecordScreening, "appraisal.inspect", versioned=False),
+    Act("inspection", "检查", RecordInspection, "appraisal.inspect", versioned=False),
+    Act("control_check", "管控检查", RecordControlCheck, "rectification.record",
+        versioned=False, extra=("house_id", "entry_id")),
     # A comparison with the record the phone holds: against a newer record it compares the
     # wrong values, so a stale one waits for review (R-CJ-3).
-    Act("verification", "核实比对", VerificationIn, "quality.verify", versioned=True),
-    Act("new_house", "新增房屋", HouseIn, "registry.edit", versioned=False, extra=()),
-    Act("house_update", "修改房屋信息", HousePatch, "registry.edit", versioned=True),
+    Act("verification", "核实比对", RecordVerification, "quality.verify", versioned=True),
+    Act("new_house", "新增房屋", RegisterHouse, "registry.edit", versioned=False, extra=()),
+    Act("house_update", "修改房屋信息", UpdateHouse, "registry.edit", versioned=True),
 )}
 
 
@@ -87,7 +88,7 @@ _REASONS = {
 
 
 def payload_errors(error: ValidationError) -> list[RuleViolation]:
-    """A payload's schema errors with the codes of the web API (field_required,
+    """A payload's command errors with the codes of the web API (field_required,
     field_not_allowed, invalid_value) and the field named as in the form."""
     out = []
     for e in error.errors():
@@ -114,7 +115,7 @@ def house_id_error(value) -> RuleViolation | None:
 
 
 def split_payload(act: Act, payload: dict) -> tuple[dict, dict]:
-    """(the web API body, the extra fields such as house_id)."""
+    """(the act's command as the web API body holds it, the extra fields such as house_id)."""
     body = {k: v for k, v in payload.items() if k not in act.extra}
     return body, {k: payload.get(k) for k in act.extra}
 
@@ -157,9 +158,9 @@ def set_titles(schema: dict, titles: dict[str, str]) -> None:
 
 
 def form_schema(act: Act) -> dict:
-    """The JSON Schema of a capture's payload: the web body's schema plus the fields that are
-    in its URL there (house_id; the ledger entry of a control check may be named)."""
-    schema = act.schema.model_json_schema()
+    """The JSON Schema of a capture's payload: the command's schema plus the fields that are
+    in the web API's URL (house_id; the ledger entry of a control check may be named)."""
+    schema = act.command.model_json_schema()
     properties = dict(schema.get("properties", {}))
     required = list(schema.get("required", []))
     if "house_id" in act.extra:

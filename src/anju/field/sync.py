@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from anju.accounts.access import can
 from anju.appraisal.codes import ControlKind, InspectionLevel, ItemLevel
+from anju.appraisal.commands import ScreeningItem
 from anju.appraisal.models import Screening
 from anju.appraisal.queries import item_kinds_for_user
 from anju.divisions.boxes import county_box
@@ -27,6 +28,7 @@ from anju.field.models import FieldChange
 from anju.kit.errors import Code, Malformed
 from anju.kit.events import RecordsChanged
 from anju.quality import fields as verifiable
+from anju.quality.commands import Difference
 from anju.quality.models import Finding, FindingEvent, FindingStatus
 from anju.rectification.codes import NOT_CLOSED, CheckLevel
 from anju.rectification.models import LedgerEntry, Transition
@@ -257,20 +259,20 @@ HOUSE_ENUMS = ((("structure",), _choices(Structure)), (("use",), _choices(Use)),
 
 
 def form_definitions(user) -> dict:
-    """The form of each capture kind as JSON Schema, generated from the Schema classes the web
-    API reads (rules.ACTS), with the code lists as enums; what only the server can check (dates
-    not in the future, a reason for each difference, the ledger's state) stays on the server,
-    and its answer names the field."""
+    """The form of each capture kind as JSON Schema, generated from the commands the web API
+    takes as its bodies (rules.ACTS), with the code lists as enums; what only the server can
+    check (dates not in the future, a reason for each difference, the ledger's state) stays on
+    the server, and its answer names the field."""
     item_kinds = item_kinds_for_user(user)
     enums = {
         "screening": ((("level",), _choices(InspectionLevel)),
                       (("controls", "items"), _choices(ControlKind)),
-                      (("ScreeningItem", "kind"), [k["code"] for k in item_kinds]),
-                      (("ScreeningItem", "level"), _choices(ItemLevel))),
+                      ((ScreeningItem.__name__, "kind"), [k["code"] for k in item_kinds]),
+                      ((ScreeningItem.__name__, "level"), _choices(ItemLevel))),
         "inspection": ((("level",), _choices(InspectionLevel)),
                        (("controls", "items"), _choices(ControlKind))),
         "control_check": ((("level",), _choices(CheckLevel)),),
-        "verification": ((("DifferenceIn", "field"), list(verifiable.VERIFIABLE)),
+        "verification": (((Difference.__name__, "field"), list(verifiable.VERIFIABLE)),
                          (("confirmed", "items"), list(verifiable.VERIFIABLE))),
         "new_house": HOUSE_ENUMS,
         "house_update": HOUSE_ENUMS,

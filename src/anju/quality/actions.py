@@ -14,10 +14,12 @@ from anju.audit.models import Action
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, within
 from anju.kit.dates import date_errors
-from anju.kit.errors import Code, NotFound, RuleViolation, ValidationErrors
-from anju.kit.events import RecordsChanged
+from anju.kit.errors import Code, NotFound, RuleViolation, raise_if
+from anju.kit.events import RecordsChanged, records_changed
+from anju.kit.origin import Origin
 from anju.policy.rules import profile_for, profile_resolver
 from anju.quality import fields
+from anju.quality.commands import DrawSpotCheck, RecordVerification, RunSweep
 from anju.quality.facts import Chunk, chunks, context_for, context_for_house, load_facts
 from anju.quality.models import (
     EventAction,
@@ -34,15 +36,9 @@ from anju.quality.rules import CHECKS, RULE, VERIFICATION_RULE, needs_of
 from anju.registry.models import House, RecordEvent
 
 ALL_NEEDS = needs_of(CHECKS)
-REASON_MAX = 200
-NOTE_MAX = 2000
 SPOT_CHECK_MAX = 50
+SEED_LIMIT = 2**63
 SWEEP_RETRIES = 3
-
-
-def _raise_if(errors):
-    if errors:
-        raise ValidationErrors(errors)
 
 
 def _fail(code: str, message: str, field: str) -> RuleViolation:
@@ -94,8 +90,8 @@ def recheck_house(house_id: int, *, today: date | None = None) -> tuple[int, int
     return 0, 0
 
 
-def sweep(division: str, *, acting_user=None, today: date | None = None,
-          progress=None, chunk_size: int | None = None) -> dict:
+def sweep(cmd: RunSweep, *, acting_user=None, origin: Origin | None = None,
+          today: date | None = None, progress=None, chunk_size: int | None = None) -> dict:
     """Run every check on every house of `division`: open what fires, close what was fixed.
 
     Each chunk is one transaction, so a long sweep never holds the database for long, and an
@@ -104,7 +100,7 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
     """
     if acting_user is not None:
         check(acting_user, "quality.verify")
-    division = check_division(acting_user, division)
+    division = check_division(acting_user, cmd.division)
     today = today or timezone.localdate()
     ctx = context_for(division, today)
     deadline_days = deadline_resolver(today)
@@ -129,7 +125,7 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
         if progress:
             progress(result["checked"], total)
     if acting_user is not None:
-        audit(Action.TRANSITION, actor=acting_user, division_code=division,
+        audit(Action.TRANSITION, actor=acting_user, division_code=division, origin=origin,
               details={"workflow": "quality", "action": "sweep", **result})
     return result
 
@@ -139,9 +135,9 @@ def sweep(division: str, *, acting_user=None, today: date | None = None,
 
 def _check_differences(items, recorded: dict, today: date, seen: set):
     errors, differences = [], []
-    for i, item in enumerate(items or []):
+    for i, item in enumerate(items):
         where = f"differences[{i}]"
-        name = item.get("field")
+        name = item.field
         if name not in fields.VERIFIABLE:
             errors.append(_fail(Code.CHOICE_INVALID,
                                 f"第 {i + 1} 项核实字段“{name}”不是可核实的字段",
@@ -153,7 +149,7 @@ def _check_differences(items, recorded: dict, today: date, seen: set):
             continue
         seen.add(name)
         try:
-            observed = fields.parse_observed(name, item.get("observed"), today)
+            observed = fields.parse_observed(name, item.observed, today)
         except ValueError as e:
             errors.append(_fail(Code.OBSERVED_INVALID, f"{label}的实地值{e}", f"{where}.observed"))
             continue
@@ -161,12 +157,9 @@ def _check_differences(items, recorded: dict, today: date, seen: set):
             errors.append(_fail(Code.NOT_A_DIFFERENCE, f"{label}的实地值与记录一致，应列为核实一致",
                                 f"{where}.observed"))
             continue
-        reason = (item.get("reason") or "").strip()
+        reason = item.reason.strip()
         if not reason:
             errors.append(_fail(Code.REASON_REQUIRED, f"{label}与记录不一致，应写明原因",
-                                f"{where}.reason"))
-        elif len(reason) > REASON_MAX:
-            errors.append(_fail(Code.TEXT_TOO_LONG, f"{label}的原因不能超过 {REASON_MAX} 字",
                                 f"{where}.reason"))
         differences.append({"field": name, "recorded": fields.as_json(
             fields.normalized(name, recorded[name])), "observed": fields.as_json(observed),
@@ -183,22 +176,22 @@ def _finding_kind(name: str, recorded) -> str:
 
 
 @transaction.atomic
-def record_verification(house: House, *, acting_user, data: dict,
-                        today: date | None = None) -> Verification:
+def record_verification(house: House, cmd: RecordVerification, *, acting_user,
+                        origin: Origin | None = None, today: date | None = None) -> Verification:
     """Record a field-by-field comparison of the house with its record. Each difference needs
     a reason and becomes a finding for the township, due by the profile's deadline (R-CJ-3)."""
     check(acting_user, "quality.verify")
     if not covers(acting_user.scope, house.division_code):
         raise NotFound()
     today = today or timezone.localdate()
-    verified_on = data.get("verified_on")
+    verified_on = cmd.verified_on
     errors = date_errors(verified_on, "verified_on", "核实日期", today)
     recorded = fields.recorded_values(house)
     seen: set[str] = set()
-    more, differences = _check_differences(data.get("differences"), recorded, today, seen)
+    more, differences = _check_differences(cmd.differences, recorded, today, seen)
     errors += more
     confirmed = []
-    for i, name in enumerate(data.get("confirmed") or []):
+    for i, name in enumerate(cmd.confirmed):
         if name not in fields.VERIFIABLE:
             errors.append(_fail(Code.CHOICE_INVALID, f"核实一致的字段“{name}”不是可核实的字段",
                                 f"confirmed[{i}]"))
@@ -210,10 +203,8 @@ def record_verification(house: House, *, acting_user, data: dict,
             confirmed.append(name)
     if not seen and not errors:
         errors.append(_fail(Code.NOTHING_COMPARED, "至少应核实一个字段", "differences"))
-    note = (data.get("note") or "").strip()
-    if len(note) > NOTE_MAX:
-        errors.append(_fail(Code.TEXT_TOO_LONG, f"备注不能超过 {NOTE_MAX} 字", "note"))
-    _raise_if(errors)
+    note = cmd.note.strip()
+    raise_if(errors)
 
     verification = Verification.objects.create(
         house=house, division_code=house.division_code, verified_on=verified_on,
@@ -227,7 +218,7 @@ def record_verification(house: House, *, acting_user, data: dict,
              or any(d["field"] == name and not fields.same(name, d["observed"], f.expected)
                     for d in differences)]
     close_findings(stale, today=today, actor=acting_user, action=EventAction.SUPERSEDED,
-                   note=f"被 {verified_on:%Y-%m-%d} 的核实取代")
+                   note=f"被 {verified_on:%Y-%m-%d} 的核实取代", announce=False)
     deadline = profile_for(house.division_code, today).finding_deadline_days
     for d in differences:
         name = d["field"]
@@ -241,15 +232,19 @@ def record_verification(house: House, *, acting_user, data: dict,
                                   message)],
                       source=FindingSource.VERIFICATION, today=today,
                       deadline_days=lambda _code: deadline, actor=acting_user,
-                      note=d["reason"], verification=verification, expected=d["observed"])
+                      note=d["reason"], verification=verification, expected=d["observed"],
+                      announce=False)
     RecordEvent.objects.create(
         actor=acting_user, action="verification_recorded", house=house,
         division_code=house.division_code,
         changes={"verification": verification.pk, "verified_on": str(verified_on),
                  "differences": [d["field"] for d in differences], "confirmed": confirmed})
-    audit(Action.TRANSITION, actor=acting_user, obj=verification,
+    audit(Action.TRANSITION, actor=acting_user, obj=verification, origin=origin,
           details={"workflow": "quality", "action": "verify",
                    "differences": [d["field"] for d in differences], "superseded": len(stale)})
+    # Once: the house's file gained a verification and its open findings changed, so the
+    # phones and the statistics read it again.
+    records_changed(houses=[house.pk])
     return verification
 
 
@@ -257,19 +252,19 @@ def record_verification(house: House, *, acting_user, data: dict,
 
 
 @transaction.atomic
-def draw_spot_check(*, acting_user, division: str, per_township: int,
-                    seed: int | None = None, today: date | None = None) -> SpotCheck:
+def draw_spot_check(cmd: DrawSpotCheck, *, acting_user, origin: Origin | None = None,
+                    today: date | None = None) -> SpotCheck:
     """Draw `per_township` houses at random from each township of `division` for a face-to-face
     check. The same seed over the same houses draws the same sample."""
     check(acting_user, "quality.verify")
-    division = check_division(acting_user, division)
-    if isinstance(per_township, bool) or not isinstance(per_township, int) or not (
-            1 <= per_township <= SPOT_CHECK_MAX):
+    division = check_division(acting_user, cmd.division)
+    per_township, seed = cmd.per_township, cmd.seed
+    if not 1 <= per_township <= SPOT_CHECK_MAX:
         raise _fail(Code.PER_TOWNSHIP_OUT_OF_RANGE,
                     f"每个乡镇抽取的房屋应在 1 到 {SPOT_CHECK_MAX} 栋之间", "per_township")
     if seed is None:
         seed = secrets.randbelow(2**31)
-    elif isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+    elif not 0 <= seed < SEED_LIMIT:
         raise _fail(Code.SEED_INVALID, "随机种子应为非负整数", "seed")
     by_township: dict[str, list[int]] = {}
     for pk, code in House.objects.filter(within(division)).order_by("id").values_list(
@@ -287,7 +282,7 @@ def draw_spot_check(*, acting_user, division: str, per_township: int,
         rows += [SpotCheckHouse(spot_check=spot_check, house_id=pk, township_code=township)
                  for pk in sorted(sample)]
     SpotCheckHouse.objects.bulk_create(rows)
-    audit(Action.TRANSITION, actor=acting_user, obj=spot_check,
+    audit(Action.TRANSITION, actor=acting_user, obj=spot_check, origin=origin,
           details={"workflow": "quality", "action": "spot_check", "houses": len(rows),
                    "seed": seed})
     return spot_check

@@ -7,10 +7,10 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
-from anju.divisions.models import Division
 from anju.kit.errors import Code, RuleViolation
-from anju.kit.fields import Id, column_text, free_text
+from anju.kit.fields import Id
 from anju.quality import actions, similar
+from anju.quality.commands import DrawSpotCheck, RecordVerification, RunSweep
 from anju.quality.models import Finding, Notice, SpotCheck, Verification
 from anju.quality.queries import (
     findings_for_user,
@@ -22,7 +22,7 @@ from anju.quality.queries import (
     verifications_for_house,
 )
 from anju.registry.queries import get_house_for_user
-from anju.web.apikit import ERRORS, PageParams, StrictSchema, paginate
+from anju.web.apikit import ERRORS, PageParams, paginate
 
 router = Router(tags=["数据质量"])
 house_verifications = Router(tags=["数据质量"])
@@ -147,10 +147,6 @@ def get_summary(request, division: str | None = None):
     return summary_for_user(request.user, division=division)
 
 
-class SweepIn(StrictSchema):
-    division: column_text(Division, "code") = Field(description="区划代码，如县级 220581")
-
-
 class SweepOut(Schema):
     checked: int
     opened: int
@@ -160,31 +156,11 @@ class SweepOut(Schema):
 @router.post("/sweeps", response={200: SweepOut, **ERRORS},
              summary="对一个区划的全部房屋运行数据质量核查（同步执行）")
 @requires("quality.verify")
-def run_sweep(request, payload: SweepIn):
-    return actions.sweep(payload.division, acting_user=request.user)
+def run_sweep(request, payload: RunSweep):
+    return actions.sweep(payload, acting_user=request.user, origin=request.origin)
 
 
 # --- 点对点核实比对 ------------------------------------------------------------------------
-
-
-FieldName = column_text(Finding, "field")
-
-
-class DifferenceIn(StrictSchema):
-    field: FieldName = Field(description="structure、floors、built_year、floor_area、use、"
-                                         "occupancy、lat、lng、grade、is_only_house、head_name")
-    # The observed value and the reason are kept in the verification's JSON differences.
-    observed: free_text(200, "实地所见的值") | int | float | bool | None = Field(
-        description="实地所见的值")
-    reason: free_text(actions.REASON_MAX, "不一致的原因") = Field(
-        "", description="不一致的原因（必填）")
-
-
-class VerificationIn(StrictSchema):
-    verified_on: date
-    differences: list[DifferenceIn] = Field([], description="与记录不一致的字段")
-    confirmed: list[FieldName] = Field([], description="核实与记录一致的字段")
-    note: column_text(Verification, "note", max_length=actions.NOTE_MAX) = ""
 
 
 class DifferenceOut(Schema):
@@ -217,10 +193,10 @@ def present_verification(verification: Verification) -> dict:
 @house_verifications.post("/{house_id}/verifications", response={201: VerificationOut, **ERRORS},
                           summary="点对点核实比对：逐项比对记录与实地，不一致的生成问题交乡镇整改")
 @requires("quality.verify")
-def create_verification(request, house_id: int, payload: VerificationIn):
+def create_verification(request, house_id: int, payload: RecordVerification):
     house = get_house_for_user(request.user, house_id)
-    data = payload.model_dump()
-    verification = actions.record_verification(house, acting_user=request.user, data=data)
+    verification = actions.record_verification(house, payload, acting_user=request.user,
+                                               origin=request.origin)
     return 201, present_verification(verification)
 
 
@@ -234,12 +210,6 @@ def list_verifications(request, house_id: int):
 
 
 # --- 面对面抽查 ---------------------------------------------------------------------------
-
-
-class SpotCheckIn(StrictSchema):
-    division: column_text(SpotCheck, "division_code")
-    per_township: int = Field(description="每个乡镇抽取的房屋栋数（1–50）")
-    seed: int | None = Field(None, description="随机种子；省略则随机生成，并记录以便复核")
 
 
 class SpotCheckHouseOut(Schema):
@@ -270,9 +240,9 @@ def present_spot_check(user, spot_check: SpotCheck) -> dict:
 @router.post("/spot-checks", response={201: SpotCheckOut, **ERRORS},
              summary="面对面抽查：每个乡镇随机抽取房屋")
 @requires("quality.verify")
-def create_spot_check(request, payload: SpotCheckIn):
-    spot_check = actions.draw_spot_check(acting_user=request.user, division=payload.division,
-                                         per_township=payload.per_township, seed=payload.seed)
+def create_spot_check(request, payload: DrawSpotCheck):
+    spot_check = actions.draw_spot_check(payload, acting_user=request.user,
+                                         origin=request.origin)
     return 201, present_spot_check(request.user, spot_check)
 
 
@@ -363,7 +333,7 @@ def present_notice(notice: Notice) -> dict:
 @requires("quality.verify")
 def notify(request, finding_id: int):
     finding = get_finding_for_user(request.user, finding_id)
-    result = similar.notify_similar(finding, acting_user=request.user)
+    result = similar.notify_similar(finding, acting_user=request.user, origin=request.origin)
     return {"created": result["created"], "opened": result["opened"],
             "notices": [present_notice(n) for n in result["notices"]]}
 

@@ -44,9 +44,10 @@ def _record_events(finding_ids, action: str, *, actor=None, note: str = "") -> N
 
 def open_findings(new: list[NewFinding], *, source: str, today: date,
                   deadline_days: Callable[[str], int], actor=None, note: str = "",
-                  verification=None, expected=None) -> list[int]:
+                  verification=None, expected=None, announce: bool = True) -> list[int]:
     """Create findings, each due `deadline_days` after today, with an "opened" event; returns
-    their ids. A sweep opens thousands at once: the rows go through the bulk-insert seam."""
+    their ids. A sweep opens thousands at once: the rows go through the bulk-insert seam.
+    `announce` False: the caller tells "records changed" once for all it did."""
     if not new:
         return []
     ids = bulk.reserve_ids(Finding, len(new))
@@ -59,12 +60,13 @@ def open_findings(new: list[NewFinding], *, source: str, today: date,
          now)
         for pk, n in zip(ids, new, strict=True)))
     _record_events(ids, EventAction.OPENED, actor=actor, note=note)
-    records_changed(divisions={n.division_code for n in new})
+    if announce:
+        records_changed(divisions={n.division_code for n in new})
     return ids
 
 
 def close_findings(ids: list[int], *, today: date, note: str, actor=None,
-                   action: str = EventAction.CLOSED) -> int:
+                   action: str = EventAction.CLOSED, announce: bool = True) -> int:
     """Close the open ones among `ids`; returns how many were closed."""
     if not ids:
         return 0
@@ -73,7 +75,8 @@ def close_findings(ids: list[int], *, today: date, note: str, actor=None,
     closed = Finding.objects.filter(pk__in=still_open, status=FindingStatus.OPEN).update(
         status=FindingStatus.CLOSED, closed_on=today)
     _record_events(still_open, action, actor=actor, note=note)
-    records_changed(divisions=still_open.values())
+    if announce:
+        records_changed(divisions=still_open.values())
     return closed
 
 

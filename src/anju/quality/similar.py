@@ -13,6 +13,7 @@ from anju.audit.models import Action
 from anju.divisions.models import Level
 from anju.divisions.queries import names_for
 from anju.divisions.scope import covers, within
+from anju.kit.origin import Origin
 from anju.quality import fields
 from anju.quality.actions import deadline_resolver, townships_of
 from anju.quality.facts import chunks, context_for, load_facts
@@ -99,19 +100,20 @@ def by_township(matches: list[Match]) -> dict[str, list[Match]]:
     return grouped
 
 
-def _notice_text(finding: Finding, origin: str, count: int) -> str:
+def _notice_text(finding: Finding, found_in: str, count: int) -> str:
     if finding.rule == VERIFICATION_RULE:
         label = fields.field_label(finding.field)
-        return (f"{origin}点对点核实发现房屋“{label}”与实际不符（{finding.message}）。"
+        return (f"{found_in}点对点核实发现房屋“{label}”与实际不符（{finding.message}）。"
                 f"请举一反三，核对本乡镇房屋的{label}；"
                 f"目前本乡镇已有 {count} 栋房屋的该项存在问题。")
-    return (f"{origin}发现“{RULE_LABELS.get(finding.rule, finding.rule)}”问题"
+    return (f"{found_in}发现“{RULE_LABELS.get(finding.rule, finding.rule)}”问题"
             f"（{finding.message}）。请举一反三，排查本乡镇同类问题；系统核查发现本乡镇有 {count} "
             "栋房屋存在同一问题，已列入问题清单。")
 
 
 @transaction.atomic
-def notify_similar(finding: Finding, *, acting_user, today: date | None = None) -> dict:
+def notify_similar(finding: Finding, *, acting_user, origin: Origin | None = None,
+                   today: date | None = None) -> dict:
     """Tell the other townships of the county about the finding's problem: one notice per
     township, and a finding (source "similar") for each of their houses where the rule fires.
     Calling it again adds nothing already there. Returns {notices, created, opened}."""
@@ -134,13 +136,13 @@ def notify_similar(finding: Finding, *, acting_user, today: date | None = None) 
         source=FindingSource.SIMILAR, today=today, deadline_days=deadline_resolver(today),
         actor=acting_user, note=f"举一反三：由问题 #{finding.pk} 发现")
     told = set(Notice.objects.filter(finding=finding).values_list("township_code", flat=True))
-    origin = names_for([finding.township_code]).get(finding.township_code, "")
+    found_in = names_for([finding.township_code]).get(finding.township_code, "")
     notices = Notice.objects.bulk_create([
         Notice(township_code=t, finding=finding, rule=finding.rule,
-               message=_notice_text(finding, origin, len(grouped.get(t, [])))[:400],
+               message=_notice_text(finding, found_in, len(grouped.get(t, [])))[:400],
                house_count=len(grouped.get(t, [])), created_by=acting_user)
         for t in townships if t not in told])
-    audit(Action.TRANSITION, actor=acting_user, obj=finding,
+    audit(Action.TRANSITION, actor=acting_user, obj=finding, origin=origin,
           details={"workflow": "quality", "action": "notify_similar",
                    "notices": len(notices), "opened": len(opened)})
     if notices:

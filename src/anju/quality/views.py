@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError
 
 from anju.accounts.access import can, requires
 from anju.appraisal.queries import houses_awaiting_appraisal, houses_awaiting_screening
 from anju.divisions.queries import names_for
 from anju.kit.errors import AnjuError, Forbidden
 from anju.quality import actions, fields, similar
+from anju.quality.commands import RunSweep
 from anju.quality.forms import SpotCheckForm, VerificationForm
 from anju.quality.models import FindingKind, FindingStatus
 from anju.quality.queries import (
@@ -141,7 +143,7 @@ def finding_similar(request, finding_id: int):
 @require_POST
 def finding_notify(request, finding_id: int):
     finding = get_finding_for_user(request.user, finding_id)
-    result = similar.notify_similar(finding, acting_user=request.user)
+    result = similar.notify_similar(finding, acting_user=request.user, origin=request.origin)
     if result["created"] or result["opened"]:
         messages.success(request, _("已通知 %(notices)s 个乡镇，新建问题 %(opened)s 个") % {
             "notices": result["created"], "opened": result["opened"]})
@@ -155,11 +157,15 @@ def finding_notify(request, finding_id: int):
 def sweep_run(request):
     division = request.POST.get("division") or request.user.scope
     try:
-        result = actions.sweep(division, acting_user=request.user)
+        result = actions.sweep(RunSweep(division=division), acting_user=request.user,
+                               origin=request.origin)
     except Forbidden:
         raise
     except AnjuError as e:
         messages.error(request, e.message)
+        return redirect("quality:page")
+    except ValidationError as e:
+        messages.error(request, e.errors(include_url=False)[0]["msg"])
         return redirect("quality:page")
     messages.success(request, _("核查房屋 %(checked)s 栋：新发现问题 %(opened)s 个，已整改销号 "
                                 "%(closed)s 个") % result)
@@ -169,8 +175,8 @@ def sweep_run(request):
 @requires("quality.verify")
 @require_POST
 def spot_check_create(request):
-    form = SpotCheckForm(request.POST, user=request.user)
-    if form.is_valid():
+    form = SpotCheckForm(request.POST, user=request.user, origin=request.origin)
+    if form.submitted():
         messages.success(request, _("已抽取 %(n)s 栋房屋") % {"n": form.saved.houses.count()})
         return redirect("quality:spot_check_detail", form.saved.pk)
     for errors in form.errors.values():
@@ -256,8 +262,9 @@ def house_panel(request, house_id: int):
 def verify_house(request, house_id: int):
     """点对点核实比对 of one house: each difference needs a reason and becomes a finding."""
     house = get_house_for_user(request.user, house_id)
-    form = VerificationForm(request.POST or None, user=request.user, house=house)
-    if request.method == "POST" and form.is_valid():
+    form = VerificationForm(request.POST or None, user=request.user, target=house,
+                            origin=request.origin)
+    if request.method == "POST" and form.submitted():
         verification = form.saved
         found = verification.findings.count()
         if found:

@@ -47,7 +47,7 @@ def input_schemas() -> dict[str, type]:
             if model.__ninja_param_source__ in ("body", "form"):
                 found[f"{'/'.join(operation.methods)} {path}"] = model
     found |= {f"action {name}": act.command for name, act in CASE_ACTS.items()}
-    found |= {f"field capture {kind}": act.schema for kind, act in ACTS.items()}
+    found |= {f"field capture {kind}": act.command for kind, act in ACTS.items()}
     found |= {f"{s.__module__}.{s.__name__}": s for s in _subclasses(StrictSchema)}
     return found
 

@@ -12,6 +12,7 @@ from anju.conftest import HONGMEI_V1, SHANCHENG_V1, SHANCHENG_V2
 from anju.field.models import FieldChange
 from anju.field.tests.conftest import capture, screening
 from anju.quality.actions import sweep
+from anju.quality.commands import RunSweep
 from anju.quality.models import Finding
 from anju.registry.models import House
 
@@ -116,7 +117,7 @@ def test_findings_opened_by_a_sweep_reach_the_phone_in_the_next_download(api, ca
     house = make_house(SHANCHENG_V1, lat=None, lng=None)
     first = download(api(cast.cadre))
     assert not any(f["field"] == "lat" for f in first["houses"][0]["open_findings"])
-    sweep(SHANCHENG_V1, acting_user=cast.mhk_housing)
+    sweep(RunSweep(division=SHANCHENG_V1), acting_user=cast.mhk_housing)
     later = download(api(cast.cadre), since=first["cursor"])
     assert ids(later) == {house.pk}
     assert any(f["field"] == "lat" for f in later["houses"][0]["open_findings"])

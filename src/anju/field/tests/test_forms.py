@@ -1,25 +1,26 @@
 """The phone validates a capture with the server's own rule definitions: JSON Schemas generated
-from the Schema classes the web API reads, with the code lists of the user's region."""
+from the commands the web API takes as its bodies, with the code lists of the user's region."""
 
-from anju.appraisal.commands import RecordInspection as InspectionIn
-from anju.appraisal.commands import RecordScreening as ScreeningIn
 from anju.appraisal.codes import InspectionLevel
+from anju.appraisal.commands import RecordInspection, RecordScreening
 from anju.field.rules import ACTS
-from anju.quality.api import VerificationIn
-from anju.rectification.commands import RecordControlCheck as CheckIn
-from anju.registry.api import HouseIn, HousePatch
+from anju.quality.commands import RecordVerification
+from anju.rectification.commands import RecordControlCheck
 from anju.registry.codes import Structure
+from anju.registry.commands import RegisterHouse, UpdateHouse
 
 URL = "/api/v1/field/forms"
 
 
 def test_each_capture_kind_has_the_schema_of_its_web_body_plus_the_house(api, cast):
     forms = api(cast.cadre).get(URL).json()
-    web = {"screening": ScreeningIn, "inspection": InspectionIn, "control_check": CheckIn,
-           "verification": VerificationIn, "new_house": HouseIn, "house_update": HousePatch}
+    web = {"screening": RecordScreening, "inspection": RecordInspection,
+           "control_check": RecordControlCheck, "verification": RecordVerification,
+           "new_house": RegisterHouse, "house_update": UpdateHouse}
     assert set(forms["kinds"]) == set(web)
-    for kind, schema_class in web.items():
-        generated = schema_class.model_json_schema()
+    assert {kind: act.command for kind, act in ACTS.items()} == web
+    for kind, command in web.items():
+        generated = command.model_json_schema()
         schema = forms["kinds"][kind]["schema"]
         assert set(schema["properties"]) - {"house_id", "entry_id"} == set(
             generated["properties"]), kind
@@ -33,7 +34,8 @@ def test_code_lists_are_enums_of_the_schema_and_fields_have_chinese_titles(api, 
     screening = kinds["screening"]["schema"]
     assert screening["properties"]["level"]["enum"] == list(InspectionLevel.values)
     assert screening["properties"]["checked_on"]["title"] == "排查日期"
-    item = screening["$defs"]["ScreeningItem"]["properties"]
+    ref = screening["properties"]["items"]["items"]["$ref"]  # "#/$defs/<the item's name>"
+    item = screening["$defs"][ref.rsplit("/", 1)[1]]["properties"]
     assert "wall_vertical_crack" in item["kind"]["enum"]
     assert item["level"]["enum"] == ["serious", "general"]
     assert kinds["new_house"]["schema"]["properties"]["structure"]["enum"] == list(

@@ -248,3 +248,16 @@ def test_a_house_edit_against_the_version_it_read_is_applied(api, cast, house):
     house.refresh_from_db()
     assert (out["status"], house.occupancy, out["result"]["house_version"]) == (
         "applied", "vacant", house.version)
+
+
+def test_a_capture_is_noted_once_in_the_phones_change_sequence(api, cast, house):
+    from anju.field.models import FieldChange
+
+    verification = {"house_id": house.pk, "verified_on": TODAY, "confirmed": ["structure"],
+                    "differences": [{"field": "floors", "observed": 3, "reason": "加盖两层"}]}
+    for user, kind, payload in ((cast.cadre, "screening", screening(house)),
+                                (cast.mhk_housing, "verification", verification)):
+        before = FieldChange.objects.filter(house_id=house.pk).count()
+        r = api(user).post(URL, capture(kind, payload))
+        assert (r.status_code, r.json()["status"]) == (201, "applied"), kind
+        assert FieldChange.objects.filter(house_id=house.pk).count() == before + 1, kind

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from anju.conftest import HONGMEI_V1, SHANCHENG_V1, SHANCHENG_V2
 from anju.kit.errors import Forbidden, NotFound
 from anju.quality.actions import sweep
+from anju.quality.commands import RunSweep
 from anju.quality.models import Finding, FindingEvent
 from anju.quality.tests.conftest import open_problems
 from anju.registry.models import House
@@ -30,7 +31,7 @@ def test_sweep_opens_what_fires_and_closes_what_was_fixed(cast, clean_house):
     broken(tall, floors=12)
     broken(lost, lat=None, lng=None)
 
-    assert sweep("220581100", acting_user=cast.mhk_housing) == {
+    assert sweep(RunSweep(division="220581100"), acting_user=cast.mhk_housing) == {
         "checked": 3, "opened": 2, "closed": 0}
     assert open_problems(fine) == set()
     assert open_problems(tall) == {("wrong_field", "floors_out_of_range", "floors")}
@@ -42,7 +43,7 @@ def test_sweep_opens_what_fires_and_closes_what_was_fixed(cast, clean_house):
         ("opened", "mhk_housing")]
 
     broken(tall, floors=2)
-    assert sweep("220581100") == {"checked": 3, "opened": 0, "closed": 1}
+    assert sweep(RunSweep(division="220581100")) == {"checked": 3, "opened": 0, "closed": 1}
     opened.refresh_from_db()
     assert (opened.status, opened.closed_on) == ("closed", TODAY)
     assert opened.events.last().note == "已整改：规则复核通过"
@@ -51,10 +52,10 @@ def test_sweep_opens_what_fires_and_closes_what_was_fixed(cast, clean_house):
 def test_a_second_sweep_over_unchanged_records_changes_nothing(clean_house):
     house = clean_house()
     broken(house, built_year=TODAY.year + 3)
-    sweep("220581")
+    sweep(RunSweep(division="220581"))
     findings, events = Finding.objects.count(), FindingEvent.objects.count()
 
-    assert sweep("220581") == {"checked": 1, "opened": 0, "closed": 0}
+    assert sweep(RunSweep(division="220581")) == {"checked": 1, "opened": 0, "closed": 0}
     assert (Finding.objects.count(), FindingEvent.objects.count()) == (findings, events)
 
 
@@ -63,7 +64,7 @@ def test_sweep_of_a_township_leaves_the_other_townships_alone(clean_house):
     broken(here, floor_area=0)
     broken(there, floor_area=0)
 
-    assert sweep("220581100")["checked"] == 1
+    assert sweep(RunSweep(division="220581100"))["checked"] == 1
     assert open_problems(here) == {("wrong_field", "floor_area_out_of_range", "floor_area")}
     assert open_problems(there) == set()
 
@@ -73,19 +74,19 @@ def test_a_township_officer_may_not_sweep_and_nothing_is_written(cast, clean_hou
     house = clean_house()
     broken(house, floors=11)
     with nothing_written(), pytest.raises(Forbidden):
-        sweep("220581100", acting_user=cast.shancheng)
+        sweep(RunSweep(division="220581100"), acting_user=cast.shancheng)
 
 
 def test_a_county_officer_cannot_sweep_another_county(cast, clean_house, nothing_written):
     clean_house("220523100001")
     with nothing_written(), pytest.raises(NotFound) as refused:
-        sweep("220523", acting_user=cast.mhk_housing)
+        sweep(RunSweep(division="220523"), acting_user=cast.mhk_housing)
     assert refused.value.field == "division"
 
 
 def _queries(division, **kwargs) -> int:
     with CaptureQueriesContext(connection) as captured:
-        sweep(division, **kwargs)
+        sweep(RunSweep(division=division), **kwargs)
     return len(captured)
 
 
@@ -114,9 +115,9 @@ def test_sweep_queries_grow_with_chunks_not_houses(clean_house):
 def test_findings_follow_a_house_that_moves_to_another_village(clean_house):
     house = clean_house(SHANCHENG_V1)
     broken(house, floors=11)
-    sweep("220581100")
+    sweep(RunSweep(division="220581100"))
     broken(house, division_code=HONGMEI_V1)
-    sweep("220581")
+    sweep(RunSweep(division="220581"))
     assert Finding.objects.get(house=house).division_code == HONGMEI_V1
 
 
@@ -151,7 +152,7 @@ def test_a_township_scattered_among_other_houses_is_swept_village_by_village(cle
     for house in mine:
         broken(house, floors=11)
     with CaptureQueriesContext(connection) as captured:
-        result = sweep("220581100", chunk_size=8)
+        result = sweep(RunSweep(division="220581100"), chunk_size=8)
     assert result == {"checked": 15, "opened": 15, "closed": 0}
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert '"registry_house"."division_code" IN' in sql
@@ -173,5 +174,5 @@ def test_a_chunk_that_races_with_a_save_is_read_again(clean_house, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(actions, "reconcile", racing)
-    assert sweep("220581100") == {"checked": 1, "opened": 1, "closed": 0}
+    assert sweep(RunSweep(division="220581100")) == {"checked": 1, "opened": 1, "closed": 0}
     assert len(calls) == 2

@@ -8,6 +8,7 @@ import pytest
 
 from anju.conftest import HUINAN_V1
 from anju.quality.actions import recheck_house, sweep
+from anju.quality.commands import RunSweep
 from anju.quality.models import Finding, FindingEvent, Verification
 from anju.registry.models import House, RecordEvent
 
@@ -139,7 +140,7 @@ def test_the_finding_closes_when_the_record_comes_to_equal_what_was_seen(
     assert Finding.objects.get(house=house, field="lat").status == "open"
 
     House.objects.filter(pk=house.pk).update(lat="42.512345")
-    assert sweep("220581100")["closed"] == 1
+    assert sweep(RunSweep(division="220581100"))["closed"] == 1
     assert not Finding.objects.filter(house=house, status="open").exists()
 
 
@@ -148,7 +149,7 @@ def test_a_rule_check_never_closes_a_verification_finding(api, cast, clean_house
     api(cast.mhk_housing).post(url(house), body(
         {"field": "occupancy", "observed": "vacant", "reason": "人已外出务工"}))
     recheck_house(house.pk)
-    sweep("220581")
+    sweep(RunSweep(division="220581"))
     assert Finding.objects.get(house=house).status == "open"
 
 
@@ -181,11 +182,15 @@ def test_the_verifications_of_a_house_are_listed_newest_first(api, cast, clean_h
     assert r.json()[0]["verifier"] == "mhk_housing"
 
 
-def test_no_finding_event_is_written_for_a_refused_verification(api, cast, clean_house):
+def test_no_finding_event_is_written_for_a_refused_verification(api, cast, clean_house,
+                                                                nothing_written):
     house = clean_house()
-    api(cast.mhk_housing).post(url(house), body(
-        {"field": "floors", "observed": 2, "reason": ""}))
+    with nothing_written():
+        r = api(cast.mhk_housing).post(url(house), body(
+            {"field": "floors", "observed": 2, "reason": ""}))
+    assert error_of(r) == (422, "reason_required", "differences[0].reason", "R-CJ-3")
     assert FindingEvent.objects.count() == 0
+    assert not RecordEvent.objects.filter(house=house, action="verification_recorded").exists()
 
 
 def test_a_verification_is_on_the_audit_log_without_personal_data(api, cast, clean_house):
@@ -198,4 +203,5 @@ def test_a_verification_is_on_the_audit_log_without_personal_data(api, cast, cle
     assert (event.action, event.username, event.division_code) == (
         "transition", "mhk_housing", house.division_code)
     assert event.details == {"workflow": "quality", "action": "verify",
-                             "differences": ["head_name"], "superseded": 0}
+                             "differences": ["head_name"], "superseded": 0,
+                             "path": url(house), "method": "POST"}

@@ -1,9 +1,12 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from pydantic import ValidationError
 
 from anju.kit.errors import AnjuError
+from anju.kit.origin import COMMAND
 from anju.quality.actions import sweep
+from anju.quality.commands import RunSweep
 
 
 class Command(BaseCommand):
@@ -23,9 +26,12 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
             try:
-                result = sweep(code, progress=None if quiet else progress)
+                result = sweep(RunSweep(division=code), origin=COMMAND,
+                               progress=None if quiet else progress)
             except AnjuError as e:
                 raise CommandError(f"{code}：{e.message}") from None
+            except ValidationError as e:
+                raise CommandError(f"{code}：{e.errors(include_url=False)[0]['msg']}") from None
             elapsed = time.monotonic() - started
             if not quiet:
                 self.stdout.write("")
