@@ -9,17 +9,23 @@ from django.db.models import Count, Min, Q
 
 from anju.reports.figures import BY_NAME
 
-# R-MH-12: no payment is due any more once the case is paid, waived, rejected or closed.
-PAYMENT_SETTLED = ("paid", "waived", "rejected", "closed")
-
 
 def installed() -> bool:
     return apps.is_installed("anju.assistance")
 
 
+def payment_settled() -> frozenset[str]:
+    """R-MH-12: no payment is due any more once the subsidy is paid or waived, or the case
+    has ended (the statuses the case workflow ends in)."""
+    from anju.assistance.codes import Status
+    from anju.assistance.transitions import WORKFLOW
+
+    return WORKFLOW.ended | {Status.PAID, Status.WAIVED}
+
+
 def _payment_open() -> Q:
     return Q(payment_due_on__isnull=False, paid_on__isnull=True) \
-        & ~Q(status__in=PAYMENT_SETTLED)
+        & ~Q(status__in=payment_settled())
 
 
 def counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:

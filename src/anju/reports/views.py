@@ -12,6 +12,7 @@ from anju.accounts.access import requires
 from anju.divisions.models import Level
 from anju.divisions.queries import ancestors, names_for
 from anju.divisions.scope import covers
+from anju.rectification.codes import NOT_CLOSED
 from anju.reports import applications, queries
 from anju.reports.figures import BY_NAME, DAILY
 from anju.reports.present import mask_name
@@ -97,7 +98,7 @@ def dashboard(request, code: str | None = None):
         "division": division, "summary": summary, "figures": f, "today": today,
         "crumbs": _crumbs(user, division.code),
         "level_label": Level(division.level).label,
-        "ledger_not_closed": f["ledger_open"] + f["ledger_controlled"] + f["ledger_accepted"],
+        "ledger_not_closed": sum(f[f"ledger_{status}"] for status in NOT_CLOSED),
         "with_applications": applications.installed(),
         "columns": [(c, SHORT_LABELS[c], BY_NAME[c].label) for c in columns],
         "children": [(c, [(n, values[n]) for n in columns])
