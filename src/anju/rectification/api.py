@@ -3,6 +3,7 @@ each act's body is its command (commands.py)."""
 
 from datetime import date, datetime
 
+from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import can, requires
@@ -23,6 +24,7 @@ from anju.rectification.queries import counts_by_child, get_entry_for_user, ledg
 from anju.web.apikit import ERRORS, PageParams, paginate
 
 rectifications = Router(tags=["整治台账"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LedgerFilters(Schema):
@@ -232,15 +234,21 @@ exports = Router(tags=["导出"])
              response={200: None, **ERRORS})
 @requires("rectification.view")
 def ledger_xlsx(request, division: str | None = None):
-    from anju.rectification.documents import ledger_xlsx_response
+    from anju.rectification.documents import ledger_xlsx
 
-    return ledger_xlsx_response(request, division)
+    name, chunks = ledger_xlsx(request.user, division, origin=request.origin)
+    response = StreamingHttpResponse(chunks, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @exports.get("/rectification-summary.pdf", summary="排查整治工作总结（PDF，报送州市）",
              response={200: None, **ERRORS})
 @requires("rectification.view")
 def summary_pdf(request, division: str | None = None):
-    from anju.rectification.documents import summary_pdf_response
+    from anju.rectification.documents import summary_pdf
 
-    return summary_pdf_response(request, division)
+    name, pdf = summary_pdf(request.user, division, origin=request.origin)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

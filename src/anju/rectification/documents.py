@@ -1,8 +1,9 @@
 """The ledger's outputs as files: the Excel ledger and the county's work summary (工作总结) as PDF.
 Both are exports: each is written to the audit log."""
 
+from collections.abc import Iterator
+
 from django.db.models import Count, Q
-from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed
+from anju.kit.origin import Origin
 from anju.rectification.codes import EntryStatus, MeasureKind
 from anju.rectification.exports import stream_ledger_xlsx
 from anju.rectification.models import LedgerEntry, Measure, Transition
@@ -23,23 +25,19 @@ from anju.rectification.queries import (
 from anju.registry.codes import Grade
 from anju.registry.queries import houses_for_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def ledger_xlsx_response(request, division: str | None):
-    """The ledger streamed as it is written: nothing is held but the rows of one chunk."""
-    user = request.user
+def ledger_xlsx(user, division: str | None, *,
+                origin: Origin | None = None) -> tuple[str, Iterator[bytes]]:
+    """The ledger's file name and its .xlsx bytes, streamed as they are written: nothing is
+    held but the rows of one chunk. The export is audited."""
     entries = ledger_for_user(user, division=division)  # 404 for a division out of scope
     reveal = can(user, "registry.reveal")
-    audit.record(AuditAction.EXPORT, actor=user, request=request,
+    audit.record(AuditAction.EXPORT, actor=user, origin=origin,
                  division_code=division or user.scope,
                  details={"export": "rectification-ledger", "rows": entries.count(),
                           "full_view": reveal})
     name = f"rectification-ledger-{division or user.scope}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = StreamingHttpResponse(stream_ledger_xlsx(user, division=division, reveal=reveal),
-                                     content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return name, stream_ledger_xlsx(user, division=division, reveal=reveal)
 
 
 def summary_figures(user, division: str | None, *, today=None) -> dict:
@@ -80,13 +78,11 @@ def render_summary_pdf(figures: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def summary_pdf_response(request, division: str | None):
-    user = request.user
+def summary_pdf(user, division: str | None, *,
+                origin: Origin | None = None) -> tuple[str, bytes]:
+    """The work summary's file name and PDF; the export is audited."""
     figures = summary_figures(user, division)
     pdf = render_summary_pdf(figures)
-    audit.record(AuditAction.EXPORT, actor=user, request=request,
+    audit.record(AuditAction.EXPORT, actor=user, origin=origin,
                  division_code=figures["code"], details={"export": "rectification-summary"})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="rectification-summary-{figures["code"]}.pdf"')
-    return response
+    return f"rectification-summary-{figures['code']}.pdf", pdf
