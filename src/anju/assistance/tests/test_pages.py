@@ -494,3 +494,28 @@ def test_the_lists_cost_the_same_queries_for_two_cases_or_twelve(
         township.get("/assistance/")
     with django_assert_max_num_queries(few_queue):
         civil.get("/assistance/queue/")
+
+
+def test_every_act_form_renders_its_commands_fields(cast, make_case):
+    from anju.assistance.acts import ACTS
+    from anju.assistance.forms import case_form
+    from anju.assistance.transitions import WORKFLOW
+
+    actor = {"assistance.apply": cast.cadre, "assistance.review": cast.shancheng,
+             "assistance.build": cast.shancheng, "assistance.approve": cast.mhk_civil,
+             "assistance.pay": cast.mhk_finance, "assistance.supervise": cast.mhk_housing}
+    case = make_case("completed")
+    for action in ACTS:
+        form = case_form(action)
+        if form is None:
+            assert action == "apply"
+            continue
+        client = page(actor[WORKFLOW.capability_of(action)])
+        response = client.get(f"/assistance/cases/{case.pk}/{action}/")
+        assert response.status_code == 200, action
+        body = response.content.decode()
+        for name in form.base_fields:
+            if name not in ("retention", "warranty_until"):  # township-built cases only
+                assert f'name="{name}"' in body, (action, name)
+    body = page(cast.shancheng).get(f"/assistance/cases/{case.pk}/accept/").content.decode()
+    assert 'name="member_technical"' in body and 'name="report_ids"' in body
