@@ -171,6 +171,20 @@ def api(db):
     return ApiClient
 
 
+@pytest.fixture
+def browser(db):
+    """browser(user) -> a test client signed in as `user` (a session with the second factor
+    passed where the role needs one, like a clerk after the login pages)."""
+    return lambda user: sign_in(Client(), user)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and generated files go to a folder of this test only."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 _serial = itertools.count(1)
 
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,29 +14,12 @@ from anju.appraisal import actions
 from anju.appraisal.codes import DESCRIPTORS, Component
 from anju.appraisal.commands import RecordAppraisal, RecordInspection, RecordScreening
 from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
-from anju.conftest import CHANGJI_V1, SHANCHENG_V1, sign_in
+from anju.conftest import CHANGJI_V1, SHANCHENG_V1
 from anju.registry.models import Attachment, House
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 PDF = b"%PDF-1.4\n" + b"0" * 40
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def browser(db):
-    """browser(user) -> a test client signed in as `user` (a session with the second factor
-    passed where the role needs one, like a clerk after the login pages)."""
-
-    def make(user):
-        return sign_in(Client(), user)
-
-    return make
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def text(response) -> str:

@@ -25,11 +25,6 @@ PERSONAL = ("王外县", "13700001111", "6217009999888877")
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
 def foreign_household(make_household):
     """A household of 辉南县, the neighbouring county."""
     return make_household(division_code=HUINAN_V1, head_name=PERSONAL[0], phone=PERSONAL[1],

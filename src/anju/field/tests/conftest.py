@@ -16,9 +16,9 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media(media):
+    """Every field test keeps its photos apart (anju.conftest.media)."""
+    return media
 
 
 def jpeg(size: int = 3000) -> bytes:

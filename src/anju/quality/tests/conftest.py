@@ -2,10 +2,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from anju.appraisal.models import Appraisal
-from anju.conftest import SHANCHENG_V1, sign_in
+from anju.conftest import SHANCHENG_V1
 from anju.quality.actions import recheck_house
 from anju.quality.models import Finding
 
@@ -46,9 +45,3 @@ def appraise(house, user, *, on=None, components=None, photos=True, **fields) ->
         appraiser="张工", components=components,
         component_photos={c: [1] for c in rated} if photos else {}, recorded_by=user,
         **values)
-
-
-@pytest.fixture
-def browser(db):
-    """browser(user) -> a test client signed in as `user` (a session, like a clerk)."""
-    return lambda user: sign_in(Client(), user)

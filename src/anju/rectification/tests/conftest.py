@@ -44,4 +44,3 @@ def on_ledger(api, cast, dangerous_house):
         return house, LedgerEntry.objects.get(house=house).pk
 
     return make
-

@@ -1,4 +1,3 @@
-import pytest
 
 from anju.conftest import SHANCHENG_V1, valid_id_number
 
@@ -26,10 +25,3 @@ def house_body(**fields) -> dict:
 def bad_checksum(id_number: str) -> str:
     wrong = "0" if id_number[-1] != "0" else "1"
     return id_number[:-1] + wrong
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Uploaded files go to a folder of this test only."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT

@@ -11,21 +11,10 @@ from anju.conftest import (
     HUINAN_V1,
     SHANCHENG_V1,
     SHANCHENG_V2,
-    sign_in,
     valid_id_number,
 )
 from anju.crypto import lookup_hash
 from anju.registry.models import House, Household, RecordEvent
-
-
-@pytest.fixture
-def browser(db):
-    """browser(user) -> a test client signed in as `user` (as a session, like a clerk)."""
-
-    def make(user):
-        return sign_in(Client(), user)
-
-    return make
 
 
 def text(response) -> str:
