@@ -304,16 +304,22 @@ def _form_field(name: str, info) -> tuple[forms.Field, str] | None:
         pairs = _choices(ui, allowed)
         if ui.widget == "radio":
             return forms.ChoiceField(choices=pairs, widget=forms.RadioSelect, **common), "choice"
+        if not info.is_required() and info.default in dict(pairs):
+            # a field with a default among the choices starts there, with no blank
+            return forms.ChoiceField(choices=pairs, initial=info.default, **common), "choice"
         return forms.ChoiceField(choices=BLANK + pairs, **common), "choice"
     if kind is int and name.endswith("_id"):
         return forms.TypedChoiceField(choices=BLANK, coerce=int, empty_value=None,
                                       **common), "id"
+    bounds = {"min_value": _bound(metadata, "ge"), "max_value": _bound(metadata, "le")}
+    if bounds["min_value"] is None and (above := _bound(metadata, "gt")) is not None:
+        bounds["min_value"] = above  # the command refuses the bound itself
     if kind is int:
-        return forms.IntegerField(**common), "number"
+        return forms.IntegerField(**bounds, **common), "number"
     if kind is Decimal:
         return forms.DecimalField(max_digits=_bound(metadata, "max_digits"),
                                   decimal_places=_bound(metadata, "decimal_places"),
-                                  **common), "number"
+                                  **bounds, **common), "number"
     if kind is str:
         widget = forms.Textarea(attrs={"rows": ui.rows}) if ui.widget == "textarea" else None
         return forms.CharField(max_length=_bound(metadata, "max_length"), widget=widget,
