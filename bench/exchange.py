@@ -132,6 +132,7 @@ def _import(county: str, n: int) -> dict:
 
     from anju.exchange import jobs, runner, workers
     from anju.exchange.columns import HOUSEHOLD_COLUMNS, row_values
+    from anju.exchange.commands import StartImport
     from anju.exchange.models import Job
     from anju.kit.xlsx import stream_xlsx
     from anju.registry.actions import register_household
@@ -145,7 +146,8 @@ def _import(county: str, n: int) -> dict:
         size = path.stat().st_size
         started = time.perf_counter()
         with open(path, "rb") as f:
-            job = jobs.start_import(acting_user=user, resource="households", upload=File(f))
+            job = jobs.start_import(StartImport(resource="households"), upload=File(f),
+                                    acting_user=user)
         upload_s = time.perf_counter() - started
     before = status_mb("VmRSS")
     started = time.perf_counter()

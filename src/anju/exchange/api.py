@@ -12,6 +12,7 @@ from anju.accounts.access import can, check, requires
 from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.exchange import exporters, jobs
+from anju.exchange.commands import StartExport, StartImport
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.models import Job, JobStatus
 from anju.exchange.template import template_xlsx
@@ -101,8 +102,9 @@ def _import_route(resource: str, title: str):
                   "mode=all（默认）有任何错误就不写入，mode=good_rows 只写入正确的行。")
     @requires("exchange.import")
     def start(request, file: File[UploadedFile], dry_run: bool = False, mode: str = "all"):
-        job = jobs.start_import(acting_user=request.user, resource=resource, upload=file,
-                                dry_run=dry_run, mode=mode)
+        cmd = StartImport(resource=resource, dry_run=dry_run, mode=mode)
+        job = jobs.start_import(cmd, upload=file, acting_user=request.user,
+                                origin=request.origin)
         return _started(job)
 
     @imports.get(f"/{resource}/template.xlsx", response={200: None, **ERRORS},
@@ -228,5 +230,6 @@ for _exporter in exporters.exporters().values():
                     "payments；format：xlsx（默认）或 csv")
 @requires("exchange.export")
 def start_export(request, kind: str, division: str | None = None, format: str = "xlsx"):
-    job = jobs.start_export(acting_user=request.user, name=kind, division=division, fmt=format)
+    job = jobs.start_export(StartExport(kind=kind, division=division, format=format),
+                            acting_user=request.user, origin=request.origin)
     return _started(job)

@@ -3,6 +3,7 @@ once), read only by their owner, and their files and reports only while the owne
 rights still cover them; queued again after a restart. runner.py runs them."""
 
 import tempfile
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,11 +16,13 @@ from anju.accounts.access import can, check
 from anju.divisions.scope import covers, not_found
 from anju.exchange import exporters
 from anju.exchange.columns import match_header
+from anju.exchange.commands import RunCheckedImport, StartExport, StartImport
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.liveness import worker_gone
 from anju.exchange.models import Job, JobError, JobStatus
 from anju.exchange.reading import open_table
 from anju.kit.errors import Code, Forbidden, NotFound, RuleViolation, ValidationErrors
+from anju.kit.origin import Origin
 
 MODES = ("all", "good_rows")
 ERRORS_SHOWN = 1000  # in GET /jobs/{id}; the error report has them all
@@ -120,11 +123,17 @@ def read_header(resource: str, path: Path):
     return table, found, ignored
 
 
-def start_import(*, acting_user, resource: str, upload, dry_run: bool = False,
-                 mode: str = "all") -> Job:
+def _origin(origin: Origin | None) -> dict:
+    # Kept on the job for the audit row its run writes.
+    return {"origin": asdict(origin)} if origin is not None else {}
+
+
+def start_import(cmd: StartImport, *, upload, acting_user,
+                 origin: Origin | None = None) -> Job:
     """Check the file's kind and header now (415/422), then import it in the background."""
     check(acting_user, "exchange.import")
     check(acting_user, "registry.edit")
+    resource, mode = cmd.resource, cmd.mode
     if mode not in MODES:
         raise RuleViolation(Code.MODE_INVALID, "导入方式应为 all（全部成功才写入）或 good_rows"
                             "（只写入正确的行）", field="mode")
@@ -140,8 +149,8 @@ def start_import(*, acting_user, resource: str, upload, dry_run: bool = False,
                                 f"本文件有 {total:,} 行，请分成几个文件导入", field="file")
         job = Job(owner=acting_user, kind=f"import_{resource}", total=total,
                   division_code=acting_user.scope, input_name=(upload.name or "")[:200],
-                  params={"resource": resource, "dry_run": bool(dry_run), "mode": mode,
-                          "ignored_columns": ignored})
+                  params={"resource": resource, "dry_run": cmd.dry_run, "mode": mode,
+                          "ignored_columns": ignored, **_origin(origin)})
         with open(path, "rb") as f:
             job.input_file.save(f"{resource}-{timezone.now():%Y%m%d%H%M%S}.{table.kind}",
                                 File(f), save=False)
@@ -152,28 +161,31 @@ def start_import(*, acting_user, resource: str, upload, dry_run: bool = False,
     return job
 
 
-def start_import_after_check(checked: Job, *, acting_user, mode: str = "all") -> Job:
+def start_import_after_check(checked: Job, cmd: RunCheckedImport, *, acting_user,
+                             origin: Origin | None = None) -> Job:
     """Import for real the file a dry run checked (the import page's second step)."""
     if checked.owner_id != acting_user.pk or not checked.is_import:
         raise NotFound()
     if not checked.input_file:
         raise RuleViolation(Code.FILE_GONE, "该文件已导入或已清理，请重新上传", field="file")
     check(acting_user, "exchange.import")
+    mode = cmd.mode
     if mode not in MODES:
         raise RuleViolation(Code.MODE_INVALID, "导入方式无效", field="mode")
     job = Job.objects.create(
         owner=acting_user, kind=checked.kind, total=checked.total,
         division_code=checked.division_code, input_name=checked.input_name,
         input_file=checked.input_file.name,
-        params={**checked.params, "dry_run": False, "mode": mode, "checked_by": checked.pk})
+        params={**checked.params, "dry_run": False, "mode": mode, "checked_by": checked.pk,
+                **_origin(origin)})
     _enqueue(job)
     return job
 
 
-def start_export(*, acting_user, name: str, division: str | None = None,
-                 fmt: str = "xlsx") -> Job:
+def start_export(cmd: StartExport, *, acting_user, origin: Origin | None = None) -> Job:
     """Write an export in the background; its owner downloads it from result_url."""
     check(acting_user, "exchange.export")
+    name, division, fmt = cmd.kind, cmd.division or None, cmd.format
     exporter = exporters.get_exporter(name)
     check(acting_user, exporter.capability)
     if fmt not in exporters.FORMATS:
@@ -184,7 +196,8 @@ def start_export(*, acting_user, name: str, division: str | None = None,
     job = Job.objects.create(
         owner=acting_user, kind=f"export_{name.replace('-', '_')}",
         division_code=exported or acting_user.scope,
-        params={"resource": name, "division": division or "", "format": fmt})
+        params={"resource": name, "division": division or "", "format": fmt,
+                **_origin(origin)})
     _enqueue(job)
     return job
 

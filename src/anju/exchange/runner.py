@@ -45,6 +45,7 @@ from anju.exchange.jobs import read_header
 from anju.exchange.liveness import this_worker
 from anju.exchange.models import Job, JobError, JobStage, JobStatus
 from anju.kit.errors import AnjuError, Code
+from anju.kit.origin import IMPORT, Origin
 from anju.registry.bulk import large_cache
 
 logger = logging.getLogger(__name__)
@@ -371,7 +372,9 @@ def _take_back(job: Job, importer) -> None:
 
 
 def _audit(job: Job, counts: dict) -> None:
+    origin = job.params.get("origin")
     audit.record(Action.IMPORT, actor=job.owner, obj=job, division_code=job.division_code,
+                 origin=Origin(**origin) if origin else IMPORT,
                  details={"job": job.pk, "what": job.params.get("resource"),
                           "rows": counts["created"], "errors": job.error_count,
                           "mode": job.params.get("mode")})

@@ -8,14 +8,20 @@ from django.urls import reverse
 
 from anju.accounts.access import can, requires
 from anju.exchange import exporters, jobs
+from anju.exchange.commands import RESOURCES
+from anju.exchange.forms import ExportForm, ImportForm, RunCheckedImportForm
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.models import Job
-from anju.kit.errors import AnjuError
 from anju.web.forms import DivisionPicker
 from anju.web.pages import paginate, query_without_page
 
-RESOURCES = (("households", "农户"), ("houses", "房屋"))
 ERRORS_ON_PAGE = 200
+
+
+def _first_error(form) -> str:
+    """The one message the exchange pages show of a refused form."""
+    return next(iter(form.non_field_errors() + [e for errors in form.errors.values()
+                                                for e in errors]), "")
 
 
 def _row(job: Job, user) -> dict:
@@ -86,10 +92,13 @@ def job_run(request, job_id: int):
     if request.method != "POST":
         return redirect("exchange:job_detail", job_id)
     checked = jobs.get_job_for_user(request.user, job_id)
-    job = jobs.start_import_after_check(checked, acting_user=request.user,
-                                        mode=request.POST.get("mode", "all"))
+    form = RunCheckedImportForm(request.POST, user=request.user, target=checked,
+                                origin=request.origin)
+    if not form.submitted():
+        messages.error(request, _first_error(form))
+        return redirect("exchange:job_detail", checked.pk)
     messages.success(request, "已开始导入，可在本页查看进度")
-    return redirect("exchange:job_detail", job.pk)
+    return redirect("exchange:job_detail", form.saved.pk)
 
 
 @requires("exchange.import")
@@ -98,18 +107,11 @@ def import_page(request):
     resource = resource if resource in dict(RESOURCES) else "households"
     error = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = "请选择要导入的文件"
-        else:
-            try:
-                job = jobs.start_import(acting_user=request.user, resource=resource,
-                                        upload=upload,
-                                        dry_run=request.POST.get("step") != "import",
-                                        mode=request.POST.get("mode", "all"))
-                return redirect("exchange:job_detail", job.pk)
-            except AnjuError as refused:
-                error = refused.message
+        form = ImportForm({**request.POST.dict(), "resource": resource}, request.FILES,
+                          user=request.user, origin=request.origin)
+        if form.submitted():
+            return redirect("exchange:job_detail", form.saved.pk)
+        error = _first_error(form)
     return render(request, "exchange/import.html", {
         "resources": RESOURCES, "resource": resource, "error": error,
         "template_url": reverse(f"api:import_{resource}_template"),
@@ -122,12 +124,9 @@ def import_page(request):
 def export_start(request):
     if request.method != "POST":
         return redirect("exchange:jobs")
-    try:
-        job = jobs.start_export(acting_user=request.user, name=request.POST.get("kind", ""),
-                                division=request.POST.get("division") or None,
-                                fmt=request.POST.get("format", "xlsx"))
-    except AnjuError as refused:
-        messages.error(request, refused.message)
+    form = ExportForm(request.POST, user=request.user, origin=request.origin)
+    if not form.submitted():
+        messages.error(request, _first_error(form))
         return redirect("exchange:jobs")
-    messages.success(request, f"已开始{jobs.kind_label(job.kind)}，完成后可在下表下载")
+    messages.success(request, f"已开始{jobs.kind_label(form.saved.kind)}，完成后可在下表下载")
     return redirect("exchange:jobs")

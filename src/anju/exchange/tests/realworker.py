@@ -144,12 +144,13 @@ def _queue_imports(runs: int, rows: int, dry_run: bool, resource: str) -> list[i
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from anju.accounts.models import User
+    from anju.exchange.commands import StartImport
     from anju.exchange.jobs import _enqueue, start_import
     from anju.exchange.models import Job
 
     user = User.objects.get(username="shancheng")
     content = household_file(rows) if resource == "households" else house_file(rows)
-    first = start_import(acting_user=user, resource=resource, dry_run=dry_run,
+    first = start_import(StartImport(resource=resource, dry_run=dry_run), acting_user=user,
                          upload=SimpleUploadedFile(f"{resource}.xlsx", content))
     jobs = [first.pk]
     for _ in range(runs - 1):  # dry runs keep their file: the same one, checked again

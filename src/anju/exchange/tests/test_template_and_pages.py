@@ -132,3 +132,26 @@ def test_the_household_list_and_the_menu_lead_to_the_exchange_pages(cast):
     assert 'href="/exchange/import/"' in body and 'href="/exchange/jobs/"' in body
     viewer = page(cast.appraiser1).get("/registry/households/").content.decode()
     assert 'href="/exchange/import/"' not in viewer
+
+
+def test_checking_the_import_form_starts_no_job_until_it_is_saved(cast, nothing_written):
+    from anju.exchange.forms import ImportForm
+    from anju.kit.origin import Origin
+
+    content = xlsx(HOUSEHOLD_HEADER, [household_row(phone="13900000001")])
+    form = ImportForm({"resource": "households", "step": "check"},
+                      {"file": SimpleUploadedFile("农户.xlsx", content)},
+                      user=cast.shancheng, origin=Origin("page", "10.0.0.7"))
+    with nothing_written():
+        assert form.is_valid()
+    assert form.save()
+    job = Job.objects.get()
+    assert (job.pk, job.kind, job.params["dry_run"]) == (form.saved.pk, "import_households", True)
+    assert job.params["origin"]["address"] == "10.0.0.7"  # for the audit row of its run
+
+
+def test_the_import_page_asks_for_a_file(cast):
+    r = page(cast.shancheng).post("/exchange/import/", {"resource": "houses", "step": "check"})
+    assert r.status_code == 422
+    assert "请选择要导入的文件" in r.content.decode()
+    assert Job.objects.count() == 0

@@ -177,3 +177,17 @@ def test_quality_templates_carry_no_inline_script_or_event_handler():
         source = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", source), path
         assert not re.search(r"\son[a-z]+\s*=", source), path
+
+
+def test_checking_the_verification_form_writes_nothing_until_it_is_saved(
+        cast, clean_house, nothing_written):
+    from anju.quality.forms import VerificationForm
+
+    house = clean_house(floors=1)
+    form = VerificationForm({"verified_on": TODAY.isoformat(), "floors-observed": "2",
+                             "floors-reason": "二层为后加"}, user=cast.mhk_housing, target=house)
+    with nothing_written():
+        assert form.is_valid()
+    assert form.save()
+    assert Verification.objects.get() == form.saved
+    assert [d["field"] for d in form.saved.differences] == ["floors"]

@@ -1,0 +1,35 @@
+"""The acts of imports and exports, one command each: what the API's routes and the exchange
+pages start a job with. The file itself comes beside the command.
+
+The mode, the export's kind and format stay text here: the verbs (jobs.py) refuse an unknown
+one with its own code (mode_invalid, format_invalid, not_found), as the API always has."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from anju.kit.commands import Command, Ui
+
+RESOURCES = (("households", "农户"), ("houses", "房屋"))
+MODE_HELP = "all：全部正确才写入（有错误就一行也不写）；good_rows：只写入正确的行"
+
+
+# Households or houses from a spreadsheet (api.md "Imports"): its kind and header checked at
+# once, its rows in the background; a dry run only checks.
+class StartImport(Command):
+    resource: Annotated[Literal["households", "houses"], Ui("导入内容", choices=RESOURCES)]
+    dry_run: Annotated[bool, Ui(page=False)] = Field(False, description="只检查，不写入")
+    mode: Annotated[str, Ui(page=False)] = Field("all", description=MODE_HELP)
+
+
+# The import page's second step: import for real the file a dry run checked.
+class RunCheckedImport(Command):
+    mode: Annotated[str, Ui("导入方式")] = Field("all", description=MODE_HELP)
+
+
+# An export written in the background; its owner downloads it once done.
+class StartExport(Command):
+    kind: Annotated[str, Ui("导出内容")] = Field(
+        description="houses、rectification-ledger、findings、applications、payments")
+    division: Annotated[str | None, Ui("区划（不选为全部管辖范围）")] = None
+    format: Annotated[str, Ui("格式")] = Field("xlsx", description="xlsx 或 csv")
