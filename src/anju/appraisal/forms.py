@@ -228,7 +228,7 @@ class AppraisalForm(HouseForm):
         self.initial.setdefault("appraised_on", self.today)
         self.initial.setdefault("appraiser", actor_name(self.user))
         if self.urban:
-            self.drop(*RURAL)
+            self.drop(*RURAL, "organization")  # the institution is the report's
             self.add_urban_fields()
         else:
             self.add_rural_fields()
@@ -250,7 +250,6 @@ class AppraisalForm(HouseForm):
 
     def add_rural_fields(self):
         f = self.fields
-        f["site"].choices = SiteHazard.choices  # safe by default: no empty choice
         self.initial.setdefault("site", SiteHazard.SAFE)
         for component in Component.values:
             f[f"components_{component}"] = component_field(component)

@@ -1,6 +1,8 @@
 """Each act of investigation and appraisal says once what it changed ("records changed"), and its
 command is the one the API, the page and the field app read."""
 
+import re
+
 import pytest
 
 from anju.appraisal import commands
@@ -8,6 +10,7 @@ from anju.appraisal.models import Appraisal
 from anju.appraisal.tests.test_api import appraise, screen
 from anju.kit import events
 from anju.kit.commands import Command
+from anju.web.forms import CommandForm
 
 
 @pytest.fixture
@@ -61,3 +64,16 @@ def test_every_command_refuses_a_field_it_does_not_know():
         command = getattr(commands, name)
         assert issubclass(command, Command)
         assert command.model_config["extra"] == "forbid", name
+
+
+@pytest.mark.parametrize(("path", "floors"), [
+    ("screenings/new/", 2), ("appraisals/new/", 2), ("appraisals/new/", 3),
+    ("inspections/new/", 2)])
+def test_every_field_of_a_page_form_is_on_its_page(browser, cast, make_house, path, floors):
+    house = make_house(floors=floors)
+    r = browser(cast.mhk_housing).get(f"/appraisal/houses/{house.pk}/{path}")
+    assert r.status_code == 200
+    form = r.context["form"]
+    assert isinstance(form, CommandForm)
+    shown = set(re.findall(r'name="([^"]+)"', r.content.decode()))
+    assert [name for name in form.fields if name not in shown] == []

@@ -118,3 +118,12 @@ def test_a_measure_that_leaves_the_house_as_it_is_does_not_sync_it(api, cast, on
         "kind": "warning_sign", "started_on": days_ago(3), "completed_on": days_ago(2)})
     assert r.status_code == 201, r.json()
     assert calls == []
+
+
+@pytest.mark.parametrize("step", ["measure", "check", "plan", "acceptance"])
+def test_every_field_of_a_step_form_is_on_its_page(browser, cast, on_ledger, step):
+    _, entry_id = on_ledger("c")
+    r = browser(cast.mhk_housing).get(f"/rectification/{entry_id}/{step}")
+    assert r.status_code == 200
+    shown = set(re.findall(r'name="([^"]+)"', r.content.decode()))
+    assert [name for name in r.context["form"].fields if name not in shown] == []
