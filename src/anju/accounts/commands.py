@@ -14,11 +14,11 @@ from anju.kit.fields import column_text, free_text
 # Only checked, never stored as typed: a long one merely costs the hasher.
 Password = free_text(256, "密码")
 PASSWORD_HELP = "至少 8 位，含小写字母、大写字母、数字、符号中的至少 3 类"
-FullName = Annotated[column_text(User, "first_name", label="姓名或单位"), Ui("姓名或单位")]
-Scope = Annotated[column_text(User, "scope"),
-                  Ui("管辖区划代码", help="区划代码前缀：2/4/6/9/12 位")]
-RoleCode = Annotated[column_text(User, "role"), Ui("角色", choices=Role)]
-DepartmentCode = Annotated[column_text(User, "department"), Ui("部门", choices=Department)]
+# Each a type and its page marker, so that a change may take the type or null.
+FullName, FULL_NAME = column_text(User, "first_name", label="姓名或单位"), Ui("姓名或单位")
+Scope, SCOPE = column_text(User, "scope"), Ui("管辖区划代码", help="区划代码前缀：2/4/6/9/12 位")
+RoleCode, ROLE = column_text(User, "role"), Ui("角色", choices=Role)
+DepartmentCode, DEPARTMENT = column_text(User, "department"), Ui("部门", choices=Department)
 # What an authenticator app shows (TOTP): six digits, eight for some apps.
 OneTimeCode = Annotated[free_text(8, "动态口令"), Ui("动态口令")]
 
@@ -38,20 +38,20 @@ class Credentials(Command):
 # A new user (the system administrator, or `anju adduser`): scope, role, department.
 class CreateUser(Command):
     username: Annotated[column_text(User, "username"), Ui("用户名")]
-    full_name: FullName = ""
-    scope: Scope
-    role: RoleCode
-    department: DepartmentCode = ""
+    full_name: Annotated[FullName, FULL_NAME] = ""
+    scope: Annotated[Scope, SCOPE]
+    role: Annotated[RoleCode, ROLE]
+    department: Annotated[DepartmentCode, DEPARTMENT] = ""
     password: Annotated[Password, Ui("初始密码", help=PASSWORD_HELP)]
 
 
 # A change of a user's scope, role, department, name or active flag: the fields sent.
 class UpdateUser(Command):
-    full_name: FullName | None = None
-    scope: Scope | None = None
-    role: RoleCode | None = None
-    department: DepartmentCode | None = None
-    is_active: Annotated[bool, Ui("启用")] | None = None
+    full_name: Annotated[FullName | None, FULL_NAME] = None
+    scope: Annotated[Scope | None, SCOPE] = None
+    role: Annotated[RoleCode | None, ROLE] = None
+    department: Annotated[DepartmentCode | None, DEPARTMENT] = None
+    is_active: Annotated[bool | None, Ui("启用")] = None
 
 
 # One's own password, knowing the old one.

@@ -8,7 +8,7 @@ A change (PATCH) names only what it changes: every field but the version is opti
 verb changes the fields sent (`model_fields_set`); a null clears an optional one."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, get_args
 
 from pydantic import BeforeValidator, Field
 
@@ -34,6 +34,16 @@ from anju.registry.codes import (
 )
 from anju.registry.models import Attachment, House, Household, Member, ResponsiblePerson
 from anju.registry.rules import normalize_id_number
+
+
+def optional(field):
+    """The field, which may be left out or be null. `Annotated[T, Ui(...)] | None` would hide
+    the Ui inside the union, where the page form does not look for it."""
+    base, *meta = get_args(field)
+    rest = [m for m in meta if not isinstance(m, Ui)]
+    inner = Annotated[(base, *rest)] if rest else base
+    return Annotated[(inner | None, *[m for m in meta if isinstance(m, Ui)])]
+
 
 # ID numbers are typed with a lower-case x and stray spaces; they are kept one way.
 IdNumber = BeforeValidator(normalize_id_number)
@@ -76,14 +86,14 @@ class RegisterHousehold(Command):
 # Change a household: only the fields sent; `members`, when sent, replaces the list.
 class UpdateHousehold(Command):
     version: Version
-    division_code: Village | None = Field(None, description=VILLAGE_HELP)
-    head_name: HeadName | None = None
-    head_id_number: HeadIdNumber | None = None
-    phone: HouseholdPhone | None = None
-    persons: Persons | None = None
+    division_code: optional(Village) = Field(None, description=VILLAGE_HELP)
+    head_name: optional(HeadName) = None
+    head_id_number: optional(HeadIdNumber) = None
+    phone: optional(HouseholdPhone) = None
+    persons: optional(Persons) = None
     members: list[HouseholdMember] | None = None
-    bank_account: BankAccount | None = None
-    bank_name: BankName | None = None
+    bank_account: optional(BankAccount) = None
+    bank_name: optional(BankName) = None
 
 
 Address = Annotated[column_text(House, "address"), Ui("地址")]
@@ -112,15 +122,15 @@ HouseholdLink = Annotated[Id, Ui("农户")]
 
 # Put a house on the register (R-CJ-3); its grade comes only from screening and appraisal.
 class RegisterHouse(Command):
-    household_id: HouseholdLink | None = None
+    household_id: optional(HouseholdLink) = None
     division_code: Village = Field(description=VILLAGE_HELP)
     address: Address
-    lat: Latitude | None = None
-    lng: Longitude | None = None
+    lat: optional(Latitude) = None
+    lng: optional(Longitude) = None
     structure: StructureCode
     color_steel: ColorSteel = False
     floors: Floors
-    built_year: BuiltYear | None = None
+    built_year: optional(BuiltYear) = None
     build_method: BuildMethodCode = ""
     floor_area: FloorArea
     use: UseCode
@@ -133,22 +143,22 @@ class RegisterHouse(Command):
 # Change a house's record: only the fields sent.
 class UpdateHouse(Command):
     version: Version
-    household_id: HouseholdLink | None = None
-    division_code: Village | None = Field(None, description=VILLAGE_HELP)
-    address: Address | None = None
-    lat: Latitude | None = None
-    lng: Longitude | None = None
-    structure: StructureCode | None = None
-    color_steel: ColorSteel | None = None
-    floors: Floors | None = None
-    built_year: BuiltYear | None = None
-    build_method: BuildMethodCode | None = None
-    floor_area: FloorArea | None = None
-    use: UseCode | None = None
-    business_sector: SectorCode | None = None
-    occupancy: OccupancyCode | None = None
-    is_only_house: OnlyHouse | None = None
-    priority_tags: PriorityTags | None = None
+    household_id: optional(HouseholdLink) = None
+    division_code: optional(Village) = Field(None, description=VILLAGE_HELP)
+    address: optional(Address) = None
+    lat: optional(Latitude) = None
+    lng: optional(Longitude) = None
+    structure: optional(StructureCode) = None
+    color_steel: optional(ColorSteel) = None
+    floors: optional(Floors) = None
+    built_year: optional(BuiltYear) = None
+    build_method: optional(BuildMethodCode) = None
+    floor_area: optional(FloorArea) = None
+    use: optional(UseCode) = None
+    business_sector: optional(SectorCode) = None
+    occupancy: optional(OccupancyCode) = None
+    is_only_house: optional(OnlyHouse) = None
+    priority_tags: optional(PriorityTags) = None
 
 
 # One of the persons responsible for a house's safety (R-CJ-4).

@@ -380,3 +380,15 @@ def test_division_picker_searches_within_the_scope_only(browser, cast):
     assert SHANCHENG_V1 in body and HONGMEI_V1 not in body
     assert "山城镇" in body
     assert "没有找到" in text(client.get("/divisions/search", {"q": "红梅"}))
+
+
+def test_the_edit_forms_show_the_fields_of_the_register_forms():
+    from anju.registry.forms import HouseChangeForm, HouseForm, HouseholdChangeForm, HouseholdForm
+
+    def shown(form):
+        return {name: (str(field.label), type(field), getattr(field, "choices", None))
+                for name, field in form.base_fields.items() if name != "version"}
+
+    assert shown(HouseChangeForm) == shown(HouseForm)
+    assert shown(HouseholdChangeForm) == shown(HouseholdForm)
+    assert shown(HouseForm)["built_year"][0] == "建造年份"
