@@ -183,7 +183,8 @@ class Application(models.Model):
             models.Index(fields=["status", "division_code"], name="application_status_idx"),
         ]
         constraints = [
-            # One open case per household at a time.
+            # One open case per household at a time; the ended statuses are the workflow's
+            # (transitions.WORKFLOW.ended), kept literal here for the migration.
             models.UniqueConstraint(fields=["household"],
                                     condition=~Q(status__in=["closed", "rejected"]),
                                     name="application_one_open_per_household"),

@@ -585,6 +585,10 @@ def test_every_act_has_one_command_one_verb_and_its_moves():
     assert len({row.verb for row in ACTS.values()}) == len(ACTS)
     assert WORKFLOW.ended == {Status.CLOSED, Status.REJECTED}
     assert WORKFLOW.open == set(Status.values) - {Status.CLOSED, Status.REJECTED}
+    # the database's "one open case per household" ends where the workflow does
+    one_open = next(c for c in Application._meta.constraints
+                    if c.name == "application_one_open_per_household")
+    assert set(one_open.condition.children[0][1]) == WORKFLOW.ended
 
 
 def test_every_act_but_the_application_is_reached_through_the_transitions_route(
