@@ -7,11 +7,12 @@ from anju.kit.origin import Origin
 
 
 def record(action: str, *, actor, obj=None, result: str = Result.OK,
-           origin: Origin | None = None, request=None, division_code: str = "",
+           origin: Origin | None = None, division_code: str = "",
            details: dict | None = None, username: str = "") -> AuditEvent:
     """Append one audit row. Call it inside the verb's transaction for a change (so that the
     row and the change commit together), and outside any rolled-back transaction for a refusal.
 
+    `origin` says where the act came from (its client address and path are kept);
     `obj` is any model instance (its type and primary key are kept, never its content);
     `details` must not hold personal data: no ID, phone or account numbers, no names.
     """
@@ -22,9 +23,6 @@ def record(action: str, *, actor, obj=None, result: str = Result.OK,
     details = dict(details or {})
     if not getattr(actor, "is_authenticated", False):
         actor = None
-    if origin is None and request is not None:  # shim: callers are moving to `origin`
-        origin = getattr(request, "origin", None) or Origin(
-            "page", request.META.get("REMOTE_ADDR"), request.path[:200], request.method)
     if origin is not None and origin.path:
         # The path, never the query string: a search may carry an ID number.
         details.setdefault("path", origin.path)
