@@ -25,6 +25,7 @@ from anju.assistance.queries import (
     get_case_for_user,
 )
 from anju.divisions.scope import not_found
+from anju.kit.commands import Command
 from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
 from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
@@ -359,8 +360,9 @@ Comment = column_text(Transition, "comment", label="说明")
 CASE_ACTS = {action: act for action, act in ACTS.items() if action != Action.APPLY}
 
 
-class TransitionIn(Schema):
-    # Each action's own fields are its command's (assistance.commands), checked by the route.
+class TransitionIn(Command):
+    # Each action's own fields are its command's (assistance.commands), checked by the route;
+    # as a Command, null for `on` or `comment` means none, as in every act's own command.
     model_config = ConfigDict(extra="allow")
     action: ActionName = Field(description="、".join(CASE_ACTS))
     on: date | None = None

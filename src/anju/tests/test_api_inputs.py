@@ -402,9 +402,6 @@ def optional_fields_not_nullable() -> list[tuple[str, str, str, bool]]:
 
 NULLABLE_CASES = optional_fields_not_nullable()
 # Routes whose body is not a command yet: their null is still refused.
-NULL_REFUSED_FOR_NOW = {("post", "/applications/{case_id}/transitions", "comment")}
-
-
 def test_the_optional_fields_are_found():
     assert {(m, p, f) for m, p, f, _ in NULLABLE_CASES} >= {
         ("post", "/houses", "business_sector"), ("post", "/households", "phone"),
@@ -412,8 +409,7 @@ def test_the_optional_fields_are_found():
 
 
 @pytest.mark.parametrize(("method", "path", "field", "listed"), [
-    pytest.param(*case, id=" ".join(case[:3]), marks=[pytest.mark.xfail(strict=True)]
-                 if case[:3] in NULL_REFUSED_FOR_NOW else []) for case in NULLABLE_CASES])
+    pytest.param(*case, id=" ".join(case[:3])) for case in NULLABLE_CASES])
 def test_null_for_an_optional_field_is_not_refused_as_an_invalid_value(
         api, cast, make_house, method, path, field, listed):
     house = make_house()
