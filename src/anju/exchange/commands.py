@@ -9,6 +9,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from anju.kit.commands import Command, Ui
+from anju.kit.fields import free_text
+
+Mode = free_text(20, "导入方式")
 
 RESOURCES = (("households", "农户"), ("houses", "房屋"))
 MODE_HELP = "all：全部正确才写入（有错误就一行也不写）；good_rows：只写入正确的行"
@@ -19,17 +22,17 @@ MODE_HELP = "all：全部正确才写入（有错误就一行也不写）；good
 class StartImport(Command):
     resource: Annotated[Literal["households", "houses"], Ui("导入内容", choices=RESOURCES)]
     dry_run: Annotated[bool, Ui(page=False)] = Field(False, description="只检查，不写入")
-    mode: Annotated[str, Ui(page=False)] = Field("all", description=MODE_HELP)
+    mode: Annotated[Mode, Ui(page=False)] = Field("all", description=MODE_HELP)
 
 
 # The import page's second step: import for real the file a dry run checked.
 class RunCheckedImport(Command):
-    mode: Annotated[str, Ui("导入方式")] = Field("all", description=MODE_HELP)
+    mode: Annotated[Mode, Ui("导入方式")] = Field("all", description=MODE_HELP)
 
 
 # An export written in the background; its owner downloads it once done.
 class StartExport(Command):
-    kind: Annotated[str, Ui("导出内容")] = Field(
+    kind: Annotated[free_text(40, "导出内容"), Ui("导出内容")] = Field(
         description="houses、rectification-ledger、findings、applications、payments")
-    division: Annotated[str | None, Ui("区划（不选为全部管辖范围）")] = None
-    format: Annotated[str, Ui("格式")] = Field("xlsx", description="xlsx 或 csv")
+    division: Annotated[free_text(12, "区划") | None, Ui("区划（不选为全部管辖范围）")] = None
+    format: Annotated[free_text(10, "格式"), Ui("格式")] = Field("xlsx", description="xlsx 或 csv")

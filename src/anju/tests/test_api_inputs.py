@@ -13,11 +13,11 @@ from anju.assistance.forms import ContractorForm
 from anju.assistance.models import Contractor
 from anju.field.models import Submission
 from anju.field.rules import ACTS
+from anju.kit.commands import Command
 from anju.kit.fields import MAX_ID, TextBound
 from anju.registry.forms import HouseForm, HouseholdForm, ResponsiblePersonForm
 from anju.registry.models import House, Household, ResponsiblePerson
 from anju.registry.tests.conftest import house_body, household_body
-from anju.web.apikit import StrictSchema
 
 PREFIX = "/api/v1"
 
@@ -40,7 +40,7 @@ def operations():
 
 def input_schemas() -> dict[str, type]:
     """Every model a request body or form is read with: those of the routes, the bodies of
-    the application's actions and of the field captures, and every StrictSchema."""
+    the application's actions and of the field captures, and every command."""
     found = {}
     for path, operation in operations():
         for model in operation.models:
@@ -48,7 +48,7 @@ def input_schemas() -> dict[str, type]:
                 found[f"{'/'.join(operation.methods)} {path}"] = model
     found |= {f"action {name}": act.command for name, act in CASE_ACTS.items()}
     found |= {f"field capture {kind}": act.command for kind, act in ACTS.items()}
-    found |= {f"{s.__module__}.{s.__name__}": s for s in _subclasses(StrictSchema)}
+    found |= {f"{s.__module__}.{s.__name__}": s for s in _subclasses(Command)}
     return found
 
 

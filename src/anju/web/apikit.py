@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.parser import Parser
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
 
 from anju.accounts.models import ApiToken
 from anju.kit.errors import Code, Malformed
@@ -35,12 +34,6 @@ class ErrorOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           422: ErrorOut}
 MAX_PAGE_SIZE = 200
-
-
-class StrictSchema(Schema):
-    """A request body: a field the API does not know is refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class PageParams(Schema):
