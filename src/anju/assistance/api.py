@@ -8,9 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
-from pydantic import ValidationError as PydanticError
 
 from anju.accounts.access import requires
 from anju.assistance import actions, commands
@@ -30,7 +28,7 @@ from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
 from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.registry.queries import get_household_for_user
-from anju.web.apikit import ERRORS, PageParams, paginate
+from anju.web.apikit import ERRORS, PageParams, command_of, paginate
 
 certifications = Router(tags=["住房安全保障"])
 craftsmen = Router(tags=["住房安全保障"])
@@ -380,10 +378,7 @@ def transition(request, case_id: int, payload: TransitionIn):
     if act is None:
         raise RuleViolation(Code.UNKNOWN_ACTION, f"未知的操作 {body.get('action')!r}",
                             field="action")
-    try:
-        cmd = act.command.model_validate({k: v for k, v in body.items() if k != "action"})
-    except PydanticError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    cmd = command_of(act.command, {k: v for k, v in body.items() if k != "action"})
     act.verb(case, cmd, acting_user=request.user, origin=request.origin)
     return _detail(request, case_id)
 

@@ -17,7 +17,7 @@ from anju.exchange.importers import IMPORTERS
 from anju.exchange.models import Job, JobStatus
 from anju.exchange.template import template_xlsx
 from anju.kit.errors import NotFound
-from anju.web.apikit import ERRORS, ErrorOut, PageParams, paginate
+from anju.web.apikit import ERRORS, ErrorOut, PageParams, command_of, paginate
 
 imports = Router(tags=["导入"])
 job_routes = Router(tags=["导入导出任务"])
@@ -102,7 +102,7 @@ def _import_route(resource: str, title: str):
                   "mode=all（默认）有任何错误就不写入，mode=good_rows 只写入正确的行。")
     @requires("exchange.import")
     def start(request, file: File[UploadedFile], dry_run: bool = False, mode: str = "all"):
-        cmd = StartImport(resource=resource, dry_run=dry_run, mode=mode)
+        cmd = command_of(StartImport, {"resource": resource, "dry_run": dry_run, "mode": mode})
         job = jobs.start_import(cmd, upload=file, acting_user=request.user,
                                 origin=request.origin)
         return _started(job)
@@ -230,6 +230,7 @@ for _exporter in exporters.exporters().values():
                     "payments；format：xlsx（默认）或 csv")
 @requires("exchange.export")
 def start_export(request, kind: str, division: str | None = None, format: str = "xlsx"):
-    job = jobs.start_export(StartExport(kind=kind, division=division, format=format),
+    job = jobs.start_export(command_of(StartExport, {"kind": kind, "division": division,
+                                                   "format": format}),
                             acting_user=request.user, origin=request.origin)
     return _started(job)

@@ -3,8 +3,10 @@ and the refusal of text no column can hold. Typed inputs are in anju.kit.fields.
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
+from pydantic import ValidationError as PydanticError
 
 from anju.accounts.models import ApiToken
 from anju.kit.errors import Code, Malformed
@@ -96,3 +98,12 @@ class InputParser(Parser):
         result = super().parse_querydict(data, list_fields, request)
         refuse_unstorable(result)
         return result
+
+
+def command_of(command: type, values: dict):
+    """A command read from what a route gathered (path, query, a body read by hand); a value
+    the command refuses answers 400/422 like a body would, never 500."""
+    try:
+        return command.model_validate(values)
+    except PydanticError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False)) from None
