@@ -55,6 +55,12 @@ class MeasureCategory(models.TextChoices):
     CONTROL = "control", "管控措施"
 
 
+class Source(models.TextChoices):
+    # R-CJ-8a: where a measure or acceptance on the entry was recorded
+    LEDGER = "ledger", "整治台账"
+    APPLICATION = "application", "危房改造"
+
+
 class CheckLevel(models.TextChoices):
     # R-CJ-7: 农户自查、村级检查、乡镇巡查、县市核查、村民监督
     HOUSEHOLD_SELF = "household_self", "农户自查"

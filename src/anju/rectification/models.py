@@ -13,6 +13,7 @@ from anju.rectification.codes import (
     MeasureCategory,
     MeasureKind,
     Programme,
+    Source,
 )
 from anju.registry.models import Attachment, House, Household
 from anju.registry.village import VillageCopy
@@ -94,6 +95,11 @@ class Measure(models.Model):
     completed_on = models.DateField("完成日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
     photos = models.ManyToManyField(Attachment, blank=True, related_name="+")
+    # R-CJ-8a: a renovation case of the house is this entry's engineering measure; the case
+    # (assistance, a sibling app) is named by id only.
+    source = models.CharField("来源", max_length=12, choices=Source.choices,
+                              default=Source.LEDGER)
+    application_id = models.PositiveIntegerField("危房改造申请", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
                                     related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -141,6 +147,11 @@ class Acceptance(models.Model):
     inspectors = models.JSONField("验收人员", default=list)
     note = models.TextField("说明", blank=True)
     photos = models.ManyToManyField(Attachment, blank=True, related_name="+")
+    # R-CJ-8a: a renovation case of the house is this entry's engineering measure; the case
+    # (assistance, a sibling app) is named by id only.
+    source = models.CharField("来源", max_length=12, choices=Source.choices,
+                              default=Source.LEDGER)
+    application_id = models.PositiveIntegerField("危房改造申请", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

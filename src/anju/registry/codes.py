@@ -77,6 +77,12 @@ class BusinessSector(models.TextChoices):
     OTHER = "other", "其它"
 
 
+class HouseStatus(models.TextChoices):
+    # R-CJ-8a: a demolished house leaves the counts of standing houses but keeps its history.
+    STANDING = "standing", "现存"
+    DEMOLISHED = "demolished", "已拆除"
+
+
 class Occupancy(models.TextChoices):
     OCCUPIED = "occupied", "有人居住"
     VACANT = "vacant", "无人居住"

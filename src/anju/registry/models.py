@@ -8,6 +8,7 @@ from anju.registry.codes import (
     BuildYearBand,
     BusinessSector,
     Grade,
+    HouseStatus,
     LowIncomeCategory,
     Occupancy,
     Relation,
@@ -63,6 +64,12 @@ class Member(models.Model):
         indexes = [models.Index(fields=["id_number_hash"], name="member_id_hash_idx")]
 
 
+class HouseQuerySet(models.QuerySet):
+    def standing(self):
+        """The houses that count (R-CJ-8a): lists, counts and dashboards start here."""
+        return self.filter(status=HouseStatus.STANDING)
+
+
 class House(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True,
                                   related_name="houses", verbose_name="农户")
@@ -96,9 +103,19 @@ class House(models.Model):
     # R-CJ-1: kept beside the tags so that every work list can sort priority houses first
     # through an index; the registry verbs keep the two in step.
     is_priority = models.BooleanField("重点房屋", default=False)
+    # R-CJ-8a: one house, one life. A demolished house stays on record (its ledger entry and
+    # case point at it); a house built in its place is a new record naming it.
+    status = models.CharField("房屋状态", max_length=12, choices=HouseStatus.choices,
+                              default=HouseStatus.STANDING)
+    demolished_on = models.DateField("拆除日期", null=True, blank=True)
+    demolition_note = models.CharField("拆除依据", max_length=200, blank=True)
+    replaces_house = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
+                                       related_name="replaced_by", verbose_name="原房屋")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "房屋"
