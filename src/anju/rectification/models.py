@@ -98,7 +98,7 @@ class Measure(models.Model):
     # R-CJ-8a: a renovation case of the house is this entry's engineering measure; the case
     # (assistance, a sibling app) is named by id only.
     source = models.CharField("来源", max_length=12, choices=Source.choices,
-                              default=Source.LEDGER)
+                              default=Source.LEDGER, db_default=Source.LEDGER)
     application_id = models.PositiveIntegerField("危房改造申请", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
                                     related_name="+")
@@ -150,7 +150,7 @@ class Acceptance(models.Model):
     # R-CJ-8a: a renovation case of the house is this entry's engineering measure; the case
     # (assistance, a sibling app) is named by id only.
     source = models.CharField("来源", max_length=12, choices=Source.choices,
-                              default=Source.LEDGER)
+                              default=Source.LEDGER, db_default=Source.LEDGER)
     application_id = models.PositiveIntegerField("危房改造申请", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

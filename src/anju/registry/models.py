@@ -106,9 +106,9 @@ class House(models.Model):
     # R-CJ-8a: one house, one life. A demolished house stays on record (its ledger entry and
     # case point at it); a house built in its place is a new record naming it.
     status = models.CharField("房屋状态", max_length=12, choices=HouseStatus.choices,
-                              default=HouseStatus.STANDING)
+                              default=HouseStatus.STANDING, db_default=HouseStatus.STANDING)
     demolished_on = models.DateField("拆除日期", null=True, blank=True)
-    demolition_note = models.CharField("拆除依据", max_length=200, blank=True)
+    demolition_note = models.CharField("拆除依据", max_length=200, blank=True, db_default="")
     replaces_house = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
                                        related_name="replaced_by", verbose_name="原房屋")
     version = models.PositiveIntegerField(default=1)
