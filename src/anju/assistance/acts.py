@@ -64,8 +64,8 @@ ACTS: dict[str, Act] = {
     # R-MH-10: acceptance, the city office's check, handover
     Action.ACCEPT: Act(commands.Accept, actions.accept, (
         Move(S.COMPLETED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.COMPLETED),
-        Move(S.NOTIFIED, Action.ACCEPT, S.ACCEPTED, BUILD, failed=S.NOTIFIED,
-             concerns=rules.places))),
+        Move(S.NOTIFIED, Action.ACCEPT, S.ACCEPTED, BUILD, rules.placement_safe,
+             failed=S.NOTIFIED, concerns=rules.places))),
     Action.CITY_CHECK: Act(commands.CityCheck, actions.city_check, each(
         (S.ACCEPTED, S.PAID), Action.CITY_CHECK, None, SUPERVISE)),
     Action.HANDOVER: Act(commands.Handover, actions.handover, each(
@@ -81,6 +81,16 @@ ACTS: dict[str, Act] = {
     # R-MH-13: documents go on file at any time until the case has ended
     Action.ADD_DOCUMENT: Act(commands.AddDocument, actions.add_document, each(
         UNTIL_ENDED, Action.ADD_DOCUMENT, None, APPLY)),
+    # R-MH-5: the host's renovation of a C/D host house before the placement counts as safe;
+    # the yearly rent of a public-rental lease (a closed case ends the workflow, so the years
+    # are recorded while the case is open)
+    Action.RECORD_HOST_RENOVATION: Act(
+        commands.RecordHostRenovation, actions.record_host_renovation, each(
+            (S.APPROVED, S.NOTIFIED), Action.RECORD_HOST_RENOVATION, None, BUILD,
+            concerns=rules.host_renovation_due)),
+    Action.RECORD_RENT: Act(commands.RecordRent, actions.record_rent, each(
+        (S.NOTIFIED, S.ACCEPTED, S.PAID), Action.RECORD_RENT, None, BUILD,
+        concerns=rules.rents)),
     Action.WAIVE: Act(commands.Waive, actions.waive, each(
         (S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED), Action.WAIVE, S.WAIVED, REVIEW)),
     Action.REJECT: Act(commands.Reject, actions.reject, each(

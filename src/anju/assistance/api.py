@@ -214,6 +214,13 @@ class PaymentOut(Schema):
     retention_released_on: date | None
 
 
+class RentYearOut(Schema):
+    year_no: int
+    amount: Decimal
+    paid_on: date
+    voucher: str
+
+
 class CaseTransitionOut(Schema):
     from_status: str
     action: str
@@ -268,6 +275,16 @@ class ApplicationOut(Schema):
     old_house_overdue: bool
     window_late: bool
     rejected_reason: str
+    # R-MH-5/7: what the chosen route recorded
+    area_reason: str
+    reinforcement_parts: list[str]
+    reinforcement_plan: str
+    host_house_id: int | None
+    host_renovation_due_on: date | None
+    host_renovated_on: date | None
+    lease_years: int | None
+    annual_rent: Decimal | None
+    rent_years: list[RentYearOut]
     approvals: list[ApprovalOut]
     notices: list[PublicityNoticeOut]
     objections: list[ObjectionOut]
@@ -297,7 +314,8 @@ class ApplicationFilters(Schema):
 
 def _with_records(queryset):
     return queryset.select_related("household").prefetch_related(
-        "approvals", "notices", "objections", "inspections", "acceptances", "payments")
+        "approvals", "notices", "objections", "inspections", "acceptances", "payments",
+        "rent_years")
 
 
 def _present(case: Application, *, transitions: bool = False) -> dict:
@@ -305,13 +323,13 @@ def _present(case: Application, *, transitions: bool = False) -> dict:
     body = {field: getattr(case, field) for field in ApplicationOut.model_fields
             if hasattr(case, field) and field not in (
                 "approvals", "notices", "objections", "inspections", "acceptance",
-                "payments")}
+                "payments", "rent_years")}
     body.update(
         number=case.number, head_name=case.household.head_name,
         approvals=list(case.approvals.all()), notices=list(case.notices.all()),
         objections=list(case.objections.all()), inspections=list(case.inspections.all()),
         acceptance=acceptances[-1] if acceptances else None,
-        payments=list(case.payments.all()))
+        payments=list(case.payments.all()), rent_years=list(case.rent_years.all()))
     if transitions:
         body["transitions"] = [
             {"from_status": t.from_status, "action": t.action, "to_status": t.to_status,

@@ -44,6 +44,7 @@ class Method(models.TextChoices):
     PUBLIC_RENTAL = "public_rental", "租赁公租房"
     RELATIVES = "relatives", "投亲靠友/子女接养"
     NURSING_HOME = "nursing_home", "敬老院集中供养"
+    TURNOVER = "turnover", "周转房安置"
     WAIVER = "waiver", "放弃改造"
 
 
@@ -53,9 +54,12 @@ BUILDING_METHODS = frozenset({Method.REPAIR_REINFORCE, Method.REBUILD, Method.NE
 # A new house whose area the standards bound (R-MH-7).
 NEW_HOUSE_METHODS = frozenset({Method.REBUILD, Method.NEW_BUILD})
 PUBLIC_HOUSING_METHODS = frozenset({Method.COLLECTIVE_BUILD, Method.BUY_IDLE,
-                                    Method.RENOVATE_IDLE})
-NO_HOUSE_METHODS = frozenset({Method.NEW_BUILD, *PUBLIC_HOUSING_METHODS, Method.PUBLIC_RENTAL,
-                              Method.RELATIVES, Method.NURSING_HOME, Method.WAIVER})
+                                    Method.RENOVATE_IDLE, Method.TURNOVER})
+# R-MH-5: the plan's other routes, open to the houseless and to a household whose only house
+# is C/D alike ("无独立生活能力…的危房户", "置换安置、提供保障性公有住房、养老院安置").
+OTHER_ROUTES = frozenset({*PUBLIC_HOUSING_METHODS, Method.PUBLIC_RENTAL, Method.RELATIVES,
+                          Method.NURSING_HOME, Method.WAIVER})
+NO_HOUSE_METHODS = frozenset({Method.NEW_BUILD, *OTHER_ROUTES})
 
 
 class Action(models.TextChoices):
@@ -81,6 +85,8 @@ class Action(models.TextChoices):
     RELEASE_RETENTION = "release_retention", "返还质保金"
     ADD_DOCUMENT = "add_document", "归档材料"
     WAIVE = "waive", "放弃改造"
+    RECORD_HOST_RENOVATION = "record_host_renovation", "接养人房屋改造"
+    RECORD_RENT = "record_rent", "登记年度租金"
     REJECT = "reject", "不予通过"
     CLOSE = "close", "结案归档"
 
@@ -165,6 +171,29 @@ class DocumentKind(models.TextChoices):
     CASH_REQUEST = "cash_request", "现金发放申请"
     WAIVER_LETTER = "waiver_letter", "放弃改造申请书"
     WAIVER_PROOF = "waiver_proof", "其他安全住房证明"
+    WAIVER_AGREEMENT = "waiver_agreement", "乡镇与农户签订的保障协议"
+    WAIVER_IMAGES = "waiver_images", "放弃改造影像资料"
+    HOST_RENOVATION = "host_renovation", "接养人房屋改造记录"
+    RENT_VOUCHER = "rent_voucher", "年度租金支付凭证"
     LEASE = "lease", "租赁合同"
     HOST_APPRAISAL = "host_appraisal", "投靠房屋鉴定"
     OLD_HOUSE = "old_house", "原房处置照片"
+
+
+class RepairPart(models.TextChoices):
+    # R-MH-5 加固方案: the parts a C repair reinforces, named as the appraisal names its
+    # components (appraisal.codes.Component), "依据住房安全等级鉴定的危险部位"
+    FOUNDATION = "foundation", "地基基础"
+    BEARING_WALL = "bearing_wall", "承重墙"
+    TIMBER_FRAME = "timber_frame", "木柱、梁、檩"
+    TIMBER_TRUSS = "timber_truss", "木屋架"
+    CONCRETE_FRAME = "concrete_frame", "混凝土柱、梁"
+    ROOF = "roof", "屋面（椽、瓦）"
+    # "禁止单独进行粉刷、装饰，更换门窗等与提升住房安全性无关的改造行为"
+    PAINTING = "painting", "粉刷"
+    DECORATION = "decoration", "装饰"
+    DOORS_WINDOWS = "doors_windows", "更换门窗"
+
+
+COSMETIC_PARTS = frozenset({RepairPart.PAINTING, RepairPart.DECORATION,
+                            RepairPart.DOORS_WINDOWS})

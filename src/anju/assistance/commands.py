@@ -20,6 +20,7 @@ from anju.assistance.codes import (
     DocumentKind,
     NoticeLevel,
     OldHouseTreatment,
+    RepairPart,
     Stage,
 )
 from anju.assistance.models import (
@@ -32,6 +33,7 @@ from anju.assistance.models import (
     Notice,
     Objection,
     Payment,
+    RentYear,
     StageInspection,
     Transition,
 )
@@ -125,6 +127,21 @@ class Apply(Command):
     document_id: Annotated[Id | None, Ui(
         "申请书", upload="one", help="农户签字的申请书扫描件", title="改造申请书")] = Field(
         None, description="申请书扫描件：农户档案中的附件 id")
+    # R-MH-7 the 60 m² recommendation for households of <= 3 persons
+    area_reason: Annotated[column_text(Application, "area_reason"), Ui(
+        "超出建议面积的理由", help="3 人（含）以下农户主房超过 60 ㎡ 时须说明")] = ""
+    # R-MH-5 what each route asks
+    reinforcement_parts: Annotated[list[Literal[tuple(RepairPart.values)]], Ui(
+        "加固的危险部位", choices=RepairPart,
+        help="维修加固时填写：依据鉴定的危险部位；只粉刷、装饰、换门窗不属于维修加固")] = []
+    reinforcement_plan: Annotated[column_text(Application, "reinforcement_plan"), Ui(
+        "加固方案", widget="textarea", help="维修加固时填写加固措施")] = ""
+    host_house_id: Annotated[Id | None, Ui(
+        "接养人房屋编号", help="投亲靠友、子女接养时填写：接养人在册房屋的编号（须已鉴定）")] = None
+    lease_years: Annotated[int | None, Ui("租赁期限（年）", help="租赁公租房时填写")] = Field(
+        None, ge=1, le=70)
+    annual_rent: Annotated[Money | None, Ui(
+        "年租金（元）", help="租赁公租房时填写，由乡镇按年度支付")] = None
 
 
 # ---------------------------------------------------------------- the acts on a case
@@ -341,12 +358,40 @@ class Waive(CaseAct):
                                       title="其他安全住房证明")] = None
     proof: Annotated[Id | None, Ui(page=False)] = Field(
         None, description="其他安全住房证明：附件 id（同 proof_id）")
+    agreement_id: Annotated[Id | None, Ui("乡镇与农户签订的协议", upload="one",
+                                          help="保障农户利益的协议，作为其权益证明",
+                                          title="放弃改造保障协议")] = None
+    image_ids: Annotated[list[Id], Ui("影像资料", upload="many", kind="photo",
+                                      help="原房及签订协议的影像资料",
+                                      title="放弃改造影像资料")] = []
 
     @model_validator(mode="after")
     def _alias(self):
         if self.proof_id is None:
             self.proof_id = self.proof
         return self
+
+
+class RecordHostRenovation(CaseAct):
+    """R-MH-5: the host has renovated a C/D host house ("限期自行对房屋进行安全改造")."""
+
+    on: _date("改造完成日期") = None
+    comment: Annotated[Comment, Ui("改造内容", widget="textarea")] = ""
+    report_ids: Annotated[list[Id], Ui("改造后鉴定或验收材料", upload="many",
+                                       title="接养人房屋改造记录")] = []
+
+
+class RecordRent(CaseAct):
+    """R-MH-5/6: one year's rent of a public-rental lease, paid by the township."""
+
+    on: Annotated[date | None, Ui(page=False)] = None
+    year_no: Annotated[int, Ui("租赁年度（第几年）", missing="须填写第几年")] = Field(ge=1, le=70)
+    amount: Annotated[Decimal, Ui("租金（元）", missing="租金不能为空"), Field(
+        gt=0, max_digits=10, decimal_places=2)]
+    paid_on: _date("支付日期") = None
+    voucher: Annotated[column_text(RentYear, "voucher"), Ui("凭证号")]
+    voucher_id: Annotated[Id | None, Ui("支付凭证扫描件", upload="one",
+                                        title="年度租金支付凭证")] = None
 
 
 class Reject(CaseAct):

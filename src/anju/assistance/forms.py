@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from anju.assistance import actions, commands
 from anju.assistance.acts import ACTS
-from anju.assistance.codes import Account, Action, DocumentKind, MemberRole, NoticeLevel, Stage
+from anju.assistance.codes import (
+    Account,
+    Action,
+    DocumentKind,
+    MemberRole,
+    NoticeLevel,
+    RepairPart,
+    Stage,
+)
 from anju.assistance.queries import contractors_for_user, craftsmen_for_user
 from anju.kit.masks import mask_account
 from anju.web.forms import BLANK, CommandForm
@@ -207,9 +215,18 @@ class ApplicationForm(HouseholdFiles, CommandForm):
     command = commands.Apply
     exclude = ("household_id", "house_id", "year")
     field_order = ["applied_on", "method", "persons", "main_area", "auxiliary_area",
-                   "subsidy_amount", "fully_subsidised", "co_owned", "township_built",
-                   "document_id"]
+                   "area_reason", "subsidy_amount", "fully_subsidised", "co_owned",
+                   "township_built", "reinforcement_parts", "reinforcement_plan",
+                   "host_house_id", "lease_years", "annual_rent", "document_id"]
     verb = actions.apply
+    # R-MH-5: the host house is any house of the register, typed by its number
+    host_house_id = forms.IntegerField(
+        label="接养人房屋编号", required=False, min_value=1,
+        help_text="投亲靠友、子女接养时填写：接养人在册房屋的编号（须已鉴定）")
+    reinforcement_parts = forms.MultipleChoiceField(
+        label="加固的危险部位", required=False, choices=RepairPart.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="维修加固时填写：依据鉴定的危险部位；只粉刷、装饰、换门窗不属于维修加固")
 
     def __init__(self, *args, household, house, methods, **kwargs):
         self.household, self.house, self.methods = household, house, methods
@@ -219,7 +236,7 @@ class ApplicationForm(HouseholdFiles, CommandForm):
         self.fields["method"].choices = BLANK + [(m, label) for m, label, _ in self.methods]
         self.initial.setdefault("applied_on", timezone.localdate())
         self.initial.setdefault("persons", self.household.persons)
-        if len(self.methods) == 2:  # the grade's method and the waiver: the first is meant
+        if self.house is not None and self.methods:  # the grade's own method comes first
             self.initial.setdefault("method", self.methods[0][0])
 
     def command_data(self, values):

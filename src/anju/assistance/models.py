@@ -169,6 +169,22 @@ class Application(models.Model):
     old_house_overdue = models.BooleanField("原房处置逾期", default=False)
     window_late = models.BooleanField("未按年度时限完成", default=False)
     rejected_reason = models.CharField("不予通过原因", max_length=500, blank=True)
+    # R-MH-7: why a household of <= 3 persons builds above the recommended 60 m²
+    area_reason = models.CharField("超出建议面积的理由", max_length=200, blank=True,
+                                   db_default="")
+    # R-MH-5 加固方案 of a C repair: the dangerous parts it reinforces and how
+    reinforcement_parts = models.JSONField("加固部位", default=list, blank=True)
+    reinforcement_plan = models.CharField("加固方案", max_length=500, blank=True,
+                                          db_default="")
+    # R-MH-5 投亲靠友: the host's house, and for a C/D one the host's renovation
+    host_house = models.ForeignKey(House, models.PROTECT, null=True, blank=True,
+                                   related_name="hosted_cases", verbose_name="接养人房屋")
+    host_renovation_due_on = models.DateField("接养人房屋改造期限", null=True, blank=True)
+    host_renovated_on = models.DateField("接养人房屋改造完成日期", null=True, blank=True)
+    # R-MH-5 租赁公租房: the lease term and the yearly rent the township pays
+    lease_years = models.PositiveSmallIntegerField("租赁期限（年）", null=True, blank=True)
+    annual_rent = models.DecimalField("年租金（元）", max_digits=10, decimal_places=2,
+                                      null=True, blank=True)
     created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -302,6 +318,24 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["paid_on", "id"]
+
+
+class RentYear(models.Model):
+    """R-MH-5/R-MH-6: one year's rent of a public-rental lease, paid by the township
+    ("租赁补助由各乡镇（街）自行承担，可按年度分期支付")."""
+
+    application = models.ForeignKey(Application, models.PROTECT, related_name="rent_years")
+    year_no = models.PositiveSmallIntegerField("租赁年度（第几年）")
+    amount = models.DecimalField("租金（元）", max_digits=10, decimal_places=2)
+    paid_on = models.DateField("支付日期")
+    voucher = models.CharField("凭证号", max_length=60)
+    paid_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year_no"]
+        constraints = [models.UniqueConstraint(fields=["application", "year_no"],
+                                               name="rent_year_once")]
 
 
 class CaseDocument(models.Model):

@@ -215,8 +215,7 @@ def standards(division_code: str, *, house, persons: int, on=None) -> Standards:
     on = on or timezone.localdate()
     profile = profile_for(division_code, on)
     grade = house.grade if house else ""
-    allowed = rules.methods_for(has_house=house is not None, grade=grade,
-                                color_steel=bool(house and house.color_steel))
+    allowed = rules.methods_for(has_house=house is not None, grade=grade)
     methods = [(m.value, m.label, rules.subsidy_cap(profile, m.value, grade))
                for m in Method if m.value in allowed]
     low, high = profile.main_area_bounds(max(persons or 1, 1))

@@ -12,14 +12,17 @@ from anju.assistance.codes import (
     APPROVERS,
     BUILDING_METHODS,
     CERTIFIER,
+    COSMETIC_PARTS,
     NEW_HOUSE_METHODS,
     NO_HOUSE_METHODS,
+    OTHER_ROUTES,
     PUBLIC_HOUSING_METHODS,
     Account,
     DocumentKind,
     MemberRole,
     Method,
     OldHouseTreatment,
+    RepairPart,
     Stage,
 )
 from anju.kit.errors import Code, Unmet
@@ -43,52 +46,141 @@ def certifier_unmet(category: str, department: str) -> Unmet | None:
     return None
 
 
-def eligibility_unmet(*, has_house: bool, grade: str, color_steel: bool,
-                      is_only_house: bool) -> Unmet | None:
-    """R-MH-2: the only house is C or D (or a graded color-steel house), or no house at all."""
-    if not has_house:
-        return None
-    if not is_only_house:
+@dataclass(frozen=True)
+class Register:
+    """What the register says of a household for R-MH-2: its standing houses as
+    (id, grade, colour steel), and what its earlier cases gave it."""
+
+    standing: tuple = ()
+    secured_before: bool = False  # an earlier case ended with a new or repaired house
+    supported_before: bool = False  # an earlier case got past the joint approval
+
+
+def eligibility_unmet(register: Register, *, house_id: int | None,
+                      category: str) -> Unmet | None:
+    """R-MH-2: the household's only standing house is C or D (a colour-steel house too, by
+    its grade), or it has none standing; never a household with a safe house, nor one whose
+    earlier case gave it a safe house; `other_lifted` only without earlier support."""
+    if register.secured_before:
+        return Unmet(Code.EARLIER_CASE_SECURED, "R-MH-2", "household_id",
+                     "该农户此前已通过危房改造获得安全住房，不再属于住房安全保障对象")
+    if category == "other_lifted" and register.supported_before:
+        return Unmet(Code.SUPPORTED_BEFORE, "R-MH-2", "household_id",
+                     "其他脱贫户须未享受过农村住房保障政策支持，该农户此前已获保障")
+    safe = [(pk, grade, steel) for pk, grade, steel in register.standing
+            if grade in ("A", "B")]
+    if safe:
+        _, grade, steel = safe[0]
+        what = "彩钢房" if steel else "住房"
         return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
-                     "该房屋不是农户唯一住房，不属于住房安全保障对象")
-    if grade in DANGEROUS or (color_steel and grade in ("A", "B")):
+                     f"该农户在册有鉴定为 {grade} 级的{what}，已有安全住房，不属于住房安全保障对象"
+                     + ("（彩钢房须鉴定为 C 级或 D 级方可申请）" if steel else ""))
+    ids = [pk for pk, _, _ in register.standing]
+    if house_id is None:
+        if ids:
+            return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
+                         f"该农户在册有 {len(ids)} 处现存住房，不是无房户；须选择其住房申请")
         return None
-    if grade == "unrated" or not grade:
+    if house_id not in ids:
         return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
-                     "房屋尚未鉴定，须经安全鉴定为 C 级或 D 级方可申请")
+                     "该房屋已不是在册的现存住房（已拆除或灭失），不能据此申请")
+    if len(ids) > 1:
+        return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
+                     f"该农户在册有 {len(ids)} 处现存住房，该房屋不是唯一住房")
+    grade = next(g for pk, g, _ in register.standing if pk == house_id)
+    if grade in DANGEROUS:
+        return None
     return Unmet(Code.NOT_ELIGIBLE, "R-MH-2", "house_id",
-                 f"房屋鉴定为 {grade} 级，不属于危房，不能申请危房改造")
+                 "房屋尚未鉴定，须经安全鉴定为 C 级或 D 级方可申请")
 
 
 # ---------------------------------------------------------------- R-MH-5..7
 
 
-def methods_for(*, has_house: bool, grade: str, color_steel: bool = False) -> frozenset:
-    """R-MH-5: the methods a house's grade allows (the waiver is open to everyone)."""
+def methods_for(*, has_house: bool, grade: str) -> frozenset:
+    """R-MH-5: the methods a house's grade allows. The plan's other routes (public housing,
+    rental, relatives, nursing home, waiver) are open to a C/D household as to the houseless."""
     if not has_house:
         return NO_HOUSE_METHODS
     if grade == "D":
-        return frozenset({Method.REBUILD, Method.WAIVER})
+        return frozenset({Method.REBUILD, *OTHER_ROUTES})
     if grade == "C":
-        return frozenset({Method.REPAIR_REINFORCE, Method.WAIVER})
-    if color_steel:
-        return frozenset({Method.REPAIR_REINFORCE, Method.REBUILD, Method.WAIVER})
+        return frozenset({Method.REPAIR_REINFORCE, *OTHER_ROUTES})
     return frozenset()
 
 
-def method_unmet(method: str, *, has_house: bool, grade: str,
-                 color_steel: bool = False) -> Unmet | None:
-    if method in methods_for(has_house=has_house, grade=grade, color_steel=color_steel):
+def method_unmet(method: str, *, has_house: bool, grade: str) -> Unmet | None:
+    if method in methods_for(has_house=has_house, grade=grade):
         return None
     if has_house and grade == "C":
-        why = "C 级房屋只能维修加固，不能拆除重建"
+        why = "C 级房屋只能维修加固（或选择公有住房、租赁、投亲靠友、敬老院等方式），不能拆除重建"
     elif has_house and grade == "D":
-        why = "D 级房屋须拆除重建"
+        why = "D 级房屋须拆除重建（或选择公有住房、租赁、投亲靠友、敬老院等方式）"
     elif has_house:
         why = "有房农户不能选择无房户的保障方式"
     else:
-        why = "无房户须选择新建、公租房、投亲靠友、敬老院或放弃改造等方式"
+        why = "无房户须选择新建、公有住房、公租房、投亲靠友、敬老院或放弃改造等方式"
     return Unmet(Code.METHOD_NOT_ALLOWED, "R-MH-5", "method", why)
+
+
+def age_on(id_number: str, on: date) -> int | None:
+    """Age in whole years by the birth date of an 18-digit ID number (GB 11643)."""
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def route_problems(profile: Profile, method: str, *, persons: int, head_age: int | None,
+                   lease_years: int | None, annual_rent: Decimal | None,
+                   reinforcement_parts: list[str], reinforcement_plan: str,
+                   dangerous_parts: frozenset = frozenset()) -> list[Unmet]:
+    """R-MH-5: what each route asks of the application itself (the host house of a
+    relatives placement is the register's and is checked by the verb)."""
+    problems = []
+    if method == Method.NURSING_HOME and (
+            persons != 1 or head_age is None or head_age < profile.nursing_home_min_age):
+        problems.append(Unmet(Code.NOT_ALONE_ELDERLY, "R-MH-5", "method",
+                              f"敬老院安置只适用于孤寡老人：一人户、年满 "
+                              f"{profile.nursing_home_min_age} 周岁且无赡养人"))
+    if method == Method.PUBLIC_RENTAL:
+        if lease_years is None:
+            problems.append(Unmet(Code.FIELD_REQUIRED, "R-MH-5", "lease_years",
+                                  "租赁公租房须填写租赁期限"))
+        elif lease_years < profile.rental_min_years:
+            problems.append(Unmet(Code.LEASE_TOO_SHORT, "R-MH-5", "lease_years",
+                                  f"租赁期限不少于 {profile.rental_min_years} 年"))
+        if annual_rent is None:
+            problems.append(Unmet(Code.FIELD_REQUIRED, "R-MH-5", "annual_rent",
+                                  "租赁公租房须填写年租金（由乡镇按年度支付）"))
+    if method == Method.REPAIR_REINFORCE:
+        parts = set(reinforcement_parts)
+        structural = parts - COSMETIC_PARTS
+        if not parts or not reinforcement_plan.strip():
+            problems.append(Unmet(Code.FIELD_REQUIRED, "R-MH-5", "reinforcement_parts",
+                                  "维修加固须有加固方案：写明加固的危险部位和措施"))
+        elif not structural:
+            problems.append(Unmet(Code.REPAIR_COSMETIC_ONLY, "R-MH-5", "reinforcement_parts",
+                                  "只粉刷、装饰或更换门窗不属于维修加固，加固方案须针对鉴定的危险部位"))
+        elif dangerous_parts - structural:
+            missing = "、".join(RepairPart(p).label for p in sorted(dangerous_parts - structural))
+            problems.append(Unmet(Code.REINFORCEMENT_PARTS_MISSING, "R-MH-5",
+                                  "reinforcement_parts",
+                                  f"加固方案未包含鉴定的危险部位：{missing}"))
+    return problems
+
+
+def host_house_unmet(host_grade: str | None) -> Unmet | None:
+    """R-MH-5 投亲靠友: "要对接养人住房进行安全性鉴定" — the host house is on the register
+    with its appraisal."""
+    if host_grade is None:
+        return Unmet(Code.FIELD_REQUIRED, "R-MH-5", "host_house_id",
+                     "投亲靠友、子女接养须登记接养人的房屋（在册房屋编号）")
+    if host_grade not in ("A", "B", "C", "D"):
+        return Unmet(Code.HOST_HOUSE_NOT_APPRAISED, "R-MH-5", "host_house_id",
+                     "接养人房屋须先经安全性鉴定")
+    return None
 
 
 def subsidy_cap(profile: Profile, method: str, grade: str, *, co_owned: bool = False
@@ -118,35 +210,56 @@ def subsidy_unmet(amount: Decimal, cap: Decimal) -> Unmet | None:
 
 def area_problems(profile: Profile, method: str, *, persons: int, main_area: Decimal | None,
                   auxiliary_area: Decimal, fully_subsidised: bool = False,
-                  existing_area: Decimal | None = None, measured: bool = False) -> list[Unmet]:
-    """R-MH-7: the main house within the standard for the household's size, auxiliary rooms
-    at most half of it. `measured` words the message for the acceptance's measured areas."""
+                  existing_area: Decimal | None = None, measured: bool = False,
+                  area_reason: str = "") -> list[Unmet]:
+    """R-MH-7 by the strength of each bound: "不低于", "不得超过" and "50%" are limits;
+    "3人（含）以下…宜控制在60平方米以内" is a recommendation that a recorded reason may exceed;
+    public and turnover housing "按下限标准控制" at most the lower bound; a renovated existing
+    building by the space it gives each person. `measured` words the message for the
+    acceptance's measured areas."""
     prefix = "实测" if measured else "申请"
     fields = ("main_area", "auxiliary_area")  # the request's own names at both acts
-    if method not in BUILDING_METHODS:
+    if method not in BUILDING_METHODS and method not in PUBLIC_HOUSING_METHODS:
         return []
     if main_area is None:
         return [Unmet(Code.FIELD_REQUIRED, "R-MH-7", fields[0], f"须填写{prefix}主房面积")]
-    low, high = profile.main_area_bounds(max(persons, 1))
-    problems = []
-    if fully_subsidised and method in NEW_HOUSE_METHODS:
-        # 兜底 households: one area per household, whatever its size
-        low = min(low, profile.fully_subsidised_area)
-        high = profile.fully_subsidised_area
-    if method in PUBLIC_HOUSING_METHODS:
-        high = low  # public and turnover housing at the lower bound
-    if method == Method.REPAIR_REINFORCE:
+    persons = max(persons, 1)
+    low, high = profile.main_area_bounds(persons)
+    recommended = None
+    what = f"{persons} 口之家的"
+    if method in NEW_HOUSE_METHODS:
+        if fully_subsidised:
+            # 兜底 households: "按照每户 40 平方米控制", whatever its size
+            low = min(low, profile.fully_subsidised_area)
+            high = profile.fully_subsidised_area
+        elif persons <= profile.small_household_persons:
+            recommended, high = high, None
+    elif method == Method.RENOVATE_IDLE:
+        # an existing building cannot be cut to the lower bound: judged by the space per
+        # person, from the per-person minimum to the per-person maximum
+        high = profile.main_area_max_per_person * persons
+        what = f"{persons} 人（人均 {(main_area / persons).quantize(Decimal('0.1'))} ㎡）的"
+    elif method in PUBLIC_HOUSING_METHODS:
+        low, high = Decimal("0"), low  # at most the lower bound, not exactly it
+        what = f"{persons} 口之家公有住房、周转房按下限控制的"
+    elif method == Method.REPAIR_REINFORCE:
         # repaired houses keep their area and may be extended up to the minimum
         high = max(existing_area or Decimal("0"), low)
         low = Decimal("0")
-    if main_area > high:
+    problems = []
+    if high is not None and main_area > high:
         problems.append(Unmet(Code.AREA_ABOVE_STANDARD, "R-MH-7", fields[0],
-                              f"{prefix}主房面积 {main_area} ㎡ 超过 {persons} 口之家的上限 "
-                              f"{high} ㎡"))
+                              f"{prefix}主房面积 {main_area} ㎡ 超过{what}上限 {high} ㎡"))
     elif main_area < low:
         problems.append(Unmet(Code.AREA_BELOW_STANDARD, "R-MH-7", fields[0],
-                              f"{prefix}主房面积 {main_area} ㎡ 低于 {persons} 口之家的标准 "
-                              f"{low} ㎡"))
+                              f"{prefix}主房面积 {main_area} ㎡ 低于{what}标准 {low} ㎡"))
+    elif recommended is not None and main_area > recommended and not area_reason.strip():
+        # at the acceptance the reason is the application's: the measured area is named
+        problems.append(Unmet(Code.AREA_REASON_REQUIRED, "R-MH-7",
+                              fields[0] if measured else "area_reason",
+                              f"{profile.small_household_persons} 人（含）以下农户主房面积宜控制在 "
+                              f"{recommended} ㎡ 以内；{prefix} {main_area} ㎡ 须说明理由"
+                              + ("（申请时未说明）" if measured else "")))
     if auxiliary_area > main_area * profile.auxiliary_ratio_max:
         problems.append(Unmet(Code.AUXILIARY_ABOVE_STANDARD, "R-MH-7", fields[1],
                               f"{prefix}辅房面积 {auxiliary_area} ㎡ 超过主房面积的 "
@@ -179,6 +292,8 @@ class Facts:
     documents: frozenset = frozenset()
     account: str = ""  # the account kind of the payments made
     township_built: bool = False
+    host_grade: str = ""  # R-MH-5 the host house of a relatives placement, as graded now
+    host_renovated: bool = False
 
 
 # Whether an act concerns a case at all (acts.ACTS, a move's `concerns`): one that does not is
@@ -203,6 +318,32 @@ def old_house_replaced(facts: Facts) -> Unmet | None:
     if facts.method == Method.REPAIR_REINFORCE:
         return Unmet(Code.NO_OLD_HOUSE, "R-MH-11", "treatment",
                      "维修加固的是原房本身，没有需要处置的原房")
+    return None
+
+
+def host_renovation_due(facts: Facts) -> Unmet | None:
+    """R-MH-5: only a relatives placement whose host house is C/D waits for the host's
+    renovation."""
+    if facts.method != Method.RELATIVES or facts.host_grade not in DANGEROUS:
+        return Unmet(Code.HOST_RENOVATION_NOT_NEEDED, "R-MH-5", "method",
+                     "只有接养人房屋为 C、D 级危房的投亲靠友安置须登记接养人房屋改造")
+    return None
+
+
+def placement_safe(facts: Facts) -> Unmet | None:
+    """R-MH-5: a relatives placement counts as safe once the host house is safe: graded A/B,
+    or renovated by the host ("动员接养人限期自行对房屋进行安全改造")."""
+    if (facts.method == Method.RELATIVES and facts.host_grade in DANGEROUS
+            and not facts.host_renovated):
+        return Unmet(Code.HOST_HOUSE_UNSAFE, "R-MH-5", "host_house_id",
+                     f"接养人房屋为 {facts.host_grade} 级危房，须由接养人完成安全改造并登记后"
+                     "方可验收安置")
+    return None
+
+
+def rents(facts: Facts) -> Unmet | None:
+    if facts.method != Method.PUBLIC_RENTAL:
+        return Unmet(Code.NOT_RENTAL, "R-MH-5", "method", "只有租赁公租房安置登记年度租金")
     return None
 
 
@@ -328,11 +469,15 @@ def old_house_unmet(*, grade: str, method: str, treatment: str) -> Unmet | None:
 
 def old_house_due(started_or_waived: date, profile: Profile) -> date:
     """R-MH-11: within `old_house_demolition_months` of the start or the waiver."""
-    months = profile.old_house_demolition_months
-    month = started_or_waived.month - 1 + months
-    year = started_or_waived.year + month // 12
+    return months_after(started_or_waived, profile.old_house_demolition_months)
+
+
+def months_after(start: date, months: int) -> date:
+    """The same day `months` later (the month's last day where it has none)."""
+    month = start.month - 1 + months
+    year = start.year + month // 12
     month = month % 12 + 1
-    for day in (started_or_waived.day, 30, 29, 28):
+    for day in (start.day, 30, 29, 28):
         try:
             return date(year, month, day)
         except ValueError:

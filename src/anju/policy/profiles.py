@@ -36,6 +36,12 @@ class Profile:
     payment_days: int = 30  # R-MH-12
     old_house_demolition_months: int = 1  # R-MH-11
     rental_min_years: int = 5  # R-MH-5
+    # R-MH-5: the plan asks the host to renovate a dangerous house "限期" without naming the
+    # period; three months is Anju's default until a region enters its own.
+    relatives_host_renovation_months: int = 3
+    # R-MH-5 孤寡: the plan names no age; 60 is the age of an elderly person in law
+    # (老年人权益保障法 第二条).
+    nursing_home_min_age: int = 60
     control_check_interval_days: int = 30  # R-CJ-7
     periodic_inspection_interval_days: int = 365  # R-MH-14
     finding_deadline_days: int = 15  # R-CJ-3

@@ -24,10 +24,11 @@ from anju.kit.errors import (
 )
 from anju.kit.events import records_changed
 from anju.kit.origin import Origin
-from anju.registry.codes import BUSINESS_USES, AttachmentKind, ResponsibleRole
+from anju.registry.codes import BUSINESS_USES, AttachmentKind, HouseStatus, ResponsibleRole
 from anju.registry.commands import (
     AttachFile,
     HouseholdMember,
+    MarkDemolished,
     RegisterHouse,
     RegisterHousehold,
     SetResponsiblePersons,
@@ -265,6 +266,29 @@ def update_house(house: House, cmd: UpdateHouse, *, acting_user, origin: Origin 
     if moved:
         move_records(house.division_code, house_ids=[house.pk])
     records_changed(houses=[house.pk], divisions=[moved_from] if moved else [])
+    return house
+
+
+@transaction.atomic
+def mark_demolished(house: House, cmd: MarkDemolished, *, acting_user,
+                    origin: Origin | None = None) -> House:
+    """R-CJ-8a: the house is demolished; it stays on record and leaves the standing counts."""
+    check(acting_user, "registry.edit")
+    if house.status == HouseStatus.DEMOLISHED:
+        raise Conflict(Code.TRANSITION_NOT_ALLOWED, "该房屋已登记为拆除", field="status",
+                       rule="R-CJ-8a")
+    on = cmd.on
+    if on > timezone.localdate():
+        raise RuleViolation(Code.DATE_IN_FUTURE, "拆除日期不能晚于今天", field="on")
+    note = cmd.note.strip()
+    House.objects.filter(pk=house.pk).update(
+        status=HouseStatus.DEMOLISHED, demolished_on=on, demolition_note=note,
+        version=F("version") + 1, updated_at=timezone.now())
+    house.refresh_from_db()
+    _record(actor=acting_user, action="house_demolished", house=house,
+            division_code=house.division_code,
+            changes={"demolished_on": on.isoformat(), "demolition_note": note})
+    records_changed(houses=[house.pk], divisions=[house.division_code])
     return house
 
 

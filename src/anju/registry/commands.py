@@ -7,6 +7,7 @@ refuses an unknown one with `choice_invalid` and the rule it breaks, as the API 
 A change (PATCH) names only what it changes: every field but the version is optional, and the
 verb changes the fields sent (`model_fields_set`); a null clears an optional one."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, get_args
 
@@ -182,3 +183,11 @@ class SetResponsiblePersons(Command):
 class AttachFile(Command):
     kind: Annotated[column_text(Attachment, "kind"), Ui("类型", choices=AttachmentKind)]
     title: Annotated[column_text(Attachment, "title"), Ui("说明")] = ""
+
+
+class MarkDemolished(Command):
+    """R-CJ-8a: a house demolished (or lost) stays on record as such, with its date and what
+    shows it (R-MH-2: "原住房自然灭失" is recorded, not taken from the clerk)."""
+
+    on: Annotated[date, Ui("拆除日期", missing="拆除日期不能为空")]
+    note: Annotated[column_text(House, "demolition_note"), Ui("拆除依据")] = ""

@@ -41,12 +41,14 @@ from anju.assistance.actions.review import (
     village_review,
     waive,
 )
+from anju.assistance.actions.routes import record_host_renovation, record_rent
 
 __all__ = [
     "accept", "add_document", "apply", "archive_of", "certify", "check_approver", "city_check",
     "close", "complete", "current_certification", "department_approve", "facts_of",
     "handover", "lapse", "notify", "pay", "publish_notice", "record_objection",
-    "record_old_house", "register_agreement", "register_builder", "register_contractor",
+    "record_host_renovation", "record_old_house", "record_rent", "register_agreement",
+    "register_builder", "register_contractor",
     "register_craftsman", "register_design", "reject", "release_retention",
     "resolve_objection", "stage_inspection", "start_construction", "township_review",
     "village_review", "waive",

@@ -44,7 +44,9 @@ def facts_of(case: Application, today: date | None = None) -> rules.Facts:
         paid_amount=case.paid_amount, old_house_treatment=case.old_house_treatment,
         documents=frozenset(case.documents.values_list("kind", flat=True)),
         account=Account.CASH if Account.CASH in payments else (payments[0] if payments else ""),
-        township_built=case.township_built)
+        township_built=case.township_built,
+        host_grade=case.host_house.grade if case.host_house_id else "",
+        host_renovated=case.host_renovated_on is not None)
 
 
 def open_move(case: Application, action: str, *, acting_user, facts: rules.Facts | None = None,

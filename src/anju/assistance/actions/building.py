@@ -32,6 +32,9 @@ from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, raise_if
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
+from anju.registry.actions import mark_demolished
+from anju.registry.codes import HouseStatus
+from anju.registry.commands import MarkDemolished
 
 SAFE_SITE = "safe"
 
@@ -214,7 +217,8 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
         errors += [violation(u) for u in rules.area_problems(
             profile, case.method, persons=case.persons, main_area=cmd.main_area,
             auxiliary_area=cmd.auxiliary_area, fully_subsidised=case.fully_subsidised,
-            existing_area=case.house.floor_area if case.house_id else None, measured=True)]
+            existing_area=case.house.floor_area if case.house_id else None, measured=True,
+            area_reason=case.area_reason)]
         # C repairs are paid on the audited final account: never above it
         if case.method == "repair_reinforce" and case.subsidy_amount > final_cost:
             errors.append(RuleViolation(
@@ -286,6 +290,12 @@ def record_old_house(case: Application, cmd: commands.RecordOldHouse, *, acting_
     raise_if(errors)
     with transaction.atomic():
         file_documents(case, DocumentKind.OLD_HOUSE, photos, acting_user)
+        if cmd.treatment == OldHouseTreatment.DEMOLISHED and case.house.status == \
+                HouseStatus.STANDING:
+            # R-CJ-8a: the register shows the house demolished, out of the standing counts
+            mark_demolished(case.house, MarkDemolished(
+                on=on, note=f"危房改造 {case.number} 原房拆除"), acting_user=acting_user,
+                origin=origin)
         WORKFLOW.apply(case, Action.RECORD_OLD_HOUSE, acting_user=acting_user, on=on,
                        origin=origin, details={"treatment": cmd.treatment},
                        old_house_treatment=cmd.treatment, old_house_done_on=on,

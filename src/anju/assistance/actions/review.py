@@ -16,7 +16,16 @@ from anju.assistance.actions._case import (
     violation,
 )
 from anju.assistance.actions.certify import current_certification
-from anju.assistance.codes import APPROVERS, Action, DocumentKind, Method, NoticeLevel
+from anju.assistance.codes import (
+    APPROVERS,
+    BUILDING_METHODS,
+    Action,
+    DocumentKind,
+    Method,
+    NoticeLevel,
+    RepairPart,
+    Status,
+)
 from anju.assistance.commands import TEXT_MAX
 from anju.assistance.models import Application, Approval, CaseDocument, Notice, Objection
 from anju.assistance.transitions import WORKFLOW
@@ -30,15 +39,14 @@ from anju.registry.models import House, Household
 def case_problems(*, division_code: str, on: date, method: str, persons: int,
                   main_area: Decimal | None, auxiliary_area: Decimal, subsidy: Decimal,
                   grade: str, house: House | None, fully_subsidised: bool,
-                  co_owned: bool) -> list[RuleViolation]:
+                  co_owned: bool, area_reason: str = "") -> list[RuleViolation]:
     """R-MH-5..7 for a case as applied for: method, subsidy cap, area standard."""
     profile = profile_for(division_code, on)
     errors = []
     if method not in Method.values:
         return [RuleViolation(Code.CHOICE_INVALID, f"改造方式 {method!r} 不在代码表中",
                               field="method", rule="R-MH-5")]
-    unmet = rules.method_unmet(method, has_house=house is not None, grade=grade,
-                               color_steel=bool(house and house.color_steel))
+    unmet = rules.method_unmet(method, has_house=house is not None, grade=grade)
     if unmet:
         errors.append(violation(unmet))
     unmet = rules.subsidy_unmet(subsidy, rules.subsidy_cap(profile, method, grade,
@@ -48,13 +56,60 @@ def case_problems(*, division_code: str, on: date, method: str, persons: int,
     errors += [violation(u) for u in rules.area_problems(
         profile, method, persons=persons, main_area=main_area, auxiliary_area=auxiliary_area,
         fully_subsidised=fully_subsidised,
-        existing_area=house.floor_area if house else None)]
+        existing_area=house.floor_area if house else None, area_reason=area_reason)]
     return errors
+
+
+def register_of(household: Household) -> rules.Register:
+    """R-MH-2 from the register: the household's standing houses and its earlier cases."""
+    earlier = household.applications.filter(status=Status.CLOSED)
+    return rules.Register(
+        standing=tuple(House.objects.standing().filter(household=household)
+                       .order_by("id").values_list("id", "grade", "color_steel")),
+        secured_before=earlier.filter(accepted_on__isnull=False,
+                                      method__in=BUILDING_METHODS).exists(),
+        supported_before=household.applications.filter(approved_on__isnull=False).exists())
+
+
+def dangerous_parts(house: House | None) -> frozenset:
+    """The components the house's latest appraisal rated c or d (its 危险部位)."""
+    latest = house.appraisals.first() if house else None
+    if latest is None:
+        return frozenset()
+    return frozenset(c for c, rating in (latest.components or {}).items()
+                     if rating in ("c", "d") and c in RepairPart.values)
+
+
+def route_errors(household: Household, cmd: commands.Apply, *, on: date, persons: int,
+                 house: House | None) -> tuple[list[RuleViolation], House | None]:
+    """R-MH-5: what the chosen route asks; answers the host house of a relatives placement."""
+    profile = profile_for(household.division_code, on)
+    errors = [violation(u) for u in rules.route_problems(
+        profile, cmd.method, persons=persons,
+        head_age=rules.age_on(household.head_id_number or "", on),
+        lease_years=cmd.lease_years, annual_rent=cmd.annual_rent,
+        reinforcement_parts=list(cmd.reinforcement_parts),
+        reinforcement_plan=cmd.reinforcement_plan, dangerous_parts=dangerous_parts(house))]
+    host = None
+    if cmd.method == Method.RELATIVES:
+        if cmd.host_house_id is not None:
+            host = House.objects.standing().filter(pk=cmd.host_house_id).exclude(
+                household=household).first()
+            if host is None:
+                errors.append(RuleViolation(
+                    Code.NOT_FOUND, "接养人房屋须是他人在册的现存房屋", field="host_house_id",
+                    rule="R-MH-5"))
+                return errors, None
+        unmet = rules.host_house_unmet(host.grade if host else None)
+        if unmet:
+            errors.append(violation(unmet))
+    return errors, host
 
 
 def apply(household: Household, cmd: commands.Apply, *, acting_user,
           origin: Origin | None = None) -> Application:
-    """R-MH-3: the household's application, recorded by the village (or township)."""
+    """R-MH-3: the household's application, recorded by the village (or township); R-MH-2
+    read from the register."""
     check(acting_user, WORKFLOW.capability_of(Action.APPLY))
     today = timezone.localdate()
     on = cmd.applied_on or today
@@ -73,17 +128,32 @@ def apply(household: Household, cmd: commands.Apply, *, acting_user,
                                         field="house_id"))
     grade = house.grade if house else ""
     if house is not None or cmd.house_id is None:
-        unmet = rules.eligibility_unmet(has_house=house is not None, grade=grade,
-                                        color_steel=bool(house and house.color_steel),
-                                        is_only_house=bool(house is None or house.is_only_house))
+        unmet = rules.eligibility_unmet(
+            register_of(household), house_id=house.pk if house else None,
+            category=certification.category if certification else "")
         if unmet:
             errors.append(violation(unmet))
     persons = cmd.persons or household.persons
     errors += case_problems(
         division_code=household.division_code, on=on, method=cmd.method, persons=persons,
         main_area=cmd.main_area, auxiliary_area=cmd.auxiliary_area, subsidy=cmd.subsidy_amount,
-        grade=grade, house=house, fully_subsidised=cmd.fully_subsidised, co_owned=cmd.co_owned)
+        grade=grade, house=house, fully_subsidised=cmd.fully_subsidised, co_owned=cmd.co_owned,
+        area_reason=cmd.area_reason)
+    problems, host = route_errors(household, cmd, on=on, persons=persons, house=house)
+    errors += problems
     raise_if(errors)
+    # What each route keeps (R-MH-5, R-MH-7); the rest of the routes' fields stay empty.
+    route = {"area_reason": text(cmd.area_reason, 200)}
+    if cmd.method == Method.REPAIR_REINFORCE:
+        route |= {"reinforcement_parts": sorted(set(cmd.reinforcement_parts)),
+                  "reinforcement_plan": text(cmd.reinforcement_plan, TEXT_MAX)}
+    if host is not None:
+        route["host_house"] = host
+        if host.grade in rules.DANGEROUS:
+            route["host_renovation_due_on"] = rules.months_after(
+                on, profile_for(household.division_code, on).relatives_host_renovation_months)
+    if cmd.method == Method.PUBLIC_RENTAL:
+        route |= {"lease_years": cmd.lease_years, "annual_rent": cmd.annual_rent}
     try:
         with transaction.atomic():
             case = Application(
@@ -93,7 +163,7 @@ def apply(household: Household, cmd: commands.Apply, *, acting_user,
                 main_area=cmd.main_area, auxiliary_area=cmd.auxiliary_area,
                 subsidy_amount=cmd.subsidy_amount, fully_subsidised=cmd.fully_subsidised,
                 co_owned=cmd.co_owned, township_built=cmd.township_built, applied_on=on,
-                created_by=acting_user)
+                created_by=acting_user, **route)
             WORKFLOW.create(case, Action.APPLY, acting_user=acting_user, on=on, origin=origin,
                             details={"method": case.method,
                                      "subsidy_amount": str(cmd.subsidy_amount)})
@@ -292,11 +362,18 @@ def notify(case: Application, cmd: commands.Notify, *, acting_user,
     on = cmd.on or timezone.localdate()
     raise_if(date_errors(on, "on", "告知日期", timezone.localdate(),
                          not_before=case.approved_on, before_label="审批日期"))
+    changes = {}
+    if case.house_id and case.grade == "D" and case.method not in BUILDING_METHODS \
+            and case.method != Method.WAIVER:
+        # R-MH-11: a household placed elsewhere (置换安置、公有住房、养老院、投亲靠友) leaves its
+        # D house, which is demolished within the month of the notice that places it
+        changes["old_house_due_on"] = rules.old_house_due(
+            on, profile_for(case.division_code, on))
     with transaction.atomic():
         CaseDocument.objects.create(application=case, kind=DocumentKind.NOTICE, generated=True,
                                     added_by=acting_user)
         WORKFLOW.apply(case, Action.NOTIFY, acting_user=acting_user, on=on, origin=origin,
-                       notified_on=on)
+                       notified_on=on, **changes)
     return case
 
 
@@ -317,6 +394,16 @@ def waive(case: Application, cmd: commands.Waive, *, acting_user,
     if not proof:
         errors.append(RuleViolation(Code.WAIVER_PROOF_REQUIRED, "须上传有其他安全住房的证明",
                                     field="proof_id", rule="R-MH-5"))
+    # "各乡镇（街）政府与农户签订保障其利益的协议并建立档案，保留相应的影像资料"
+    agreement = attachments_of(case, [cmd.agreement_id], "agreement_id")
+    images = attachments_of(case, cmd.image_ids, "image_ids")
+    if not agreement:
+        errors.append(RuleViolation(Code.WAIVER_AGREEMENT_REQUIRED,
+                                    "须上传乡镇与农户签订的保障其利益的协议",
+                                    field="agreement_id", rule="R-MH-5"))
+    if not images:
+        errors.append(RuleViolation(Code.WAIVER_IMAGES_REQUIRED, "须上传放弃改造的影像资料",
+                                    field="image_ids", rule="R-MH-5"))
     raise_if(errors)
     changes = {"waived_on": on, "method": Method.WAIVER, "subsidy_amount": Decimal("0")}
     if case.house_id and case.grade == "D":
@@ -325,6 +412,8 @@ def waive(case: Application, cmd: commands.Waive, *, acting_user,
     with transaction.atomic():
         file_documents(case, DocumentKind.WAIVER_LETTER, [letter[0]], acting_user)
         file_documents(case, DocumentKind.WAIVER_PROOF, [proof[0]], acting_user)
+        file_documents(case, DocumentKind.WAIVER_AGREEMENT, agreement, acting_user)
+        file_documents(case, DocumentKind.WAIVER_IMAGES, images, acting_user)
         WORKFLOW.apply(case, Action.WAIVE, acting_user=acting_user, on=on, origin=origin,
                        comment=reason, details={"was": case.method}, **changes)
     return case

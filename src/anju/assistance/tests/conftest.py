@@ -50,7 +50,9 @@ class Case:
             method="rebuild" if self.house.grade == "D" else "repair_reinforce",
             main_area=Decimal("50"), auxiliary_area=Decimal("10"),
             subsidy_amount=Decimal("40000") if self.house.grade == "D" else Decimal("10000"),
-            applied_on=AGO[40]), acting_user=cast.cadre)
+            applied_on=AGO[40], **({} if self.house.grade == "D" else {
+                "reinforcement_parts": ["bearing_wall", "roof"],
+                "reinforcement_plan": "承重墙加设构造柱，屋架更换"})), acting_user=cast.cadre)
 
     def doc(self, title="扫描件"):
         return scan(self.household, self.cast.shancheng, title).pk

@@ -346,6 +346,7 @@ def test_the_application_form_offers_the_grades_methods_and_refuses_above_the_ca
     r = client.post(f"/assistance/households/{household.pk}/apply/", {
         "house": house.pk, "method": "repair_reinforce", "persons": "3",
         "main_area": "60", "subsidy_amount": "9000", "applied_on": str(TODAY),
+        "reinforcement_parts": ["bearing_wall"], "reinforcement_plan": "承重墙加设圈梁、构造柱",
         "document_id": upload("申请书.png")})
     case = Application.objects.get(household=household)
     assert r.status_code == 302 and r["Location"] == f"/assistance/cases/{case.pk}/"
