@@ -10,10 +10,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.utils import timezone
 
 from anju.accounts.models import Department, User
 from anju.assistance import actions, commands
+from anju.assistance.actions.review import dangerous_parts
 from anju.assistance.acts import ACTS
 from anju.assistance.codes import CERTIFIER
 from anju.assistance.models import Certification, Contractor, Craftsman
@@ -95,9 +97,13 @@ def seed_demo(county: str = COUNTY, *, certifications: int = 60, seed: int = 202
         return {"certified": 0, "cases": 0, "craftsmen": 0}
     craftsmen = register_craftsmen(demo)
     certified = _certify(demo, county, certifications)
-    houses = list(House.objects.filter(within(county), household_id__in=[
+    # R-MH-2 from the register: the household's one standing house
+    single = (House.objects.standing().filter(within(county)).values("household_id")
+              .annotate(n=Count("id")).filter(n=1).values("household_id"))
+    houses = list(House.objects.standing().filter(within(county), household_id__in=[
         c.household_id for c in certified], is_only_house=True, grade__in=("C", "D"),
-        color_steel=False).select_related("household").order_by("id"))
+        color_steel=False).filter(household_id__in=single).select_related("household")
+        .order_by("id"))
     for index, house in enumerate(houses):
         stage = STAGES[index % len(STAGES)]
         if stage in ("paid", "closed") and not house.household.bank_account:
@@ -184,7 +190,11 @@ def build_case(demo: Demo, house, stage: str, craftsman):
         household_id=household.pk, house_id=house.pk,
         method="repair_reinforce" if repair else "rebuild", persons=persons, main_area=main,
         auxiliary_area=auxiliary, subsidy_amount=subsidy, applied_on=today - timedelta(days=45),
-        document_id=files(village, "申请书")), acting_user=village)
+        document_id=files(village, "申请书"), **({
+            # R-MH-5 加固方案: the appraisal's dangerous parts, and the bearing walls
+            "reinforcement_parts": sorted(dangerous_parts(house) | {"bearing_wall"}),
+            "reinforcement_plan": "依据鉴定的危险部位加固：承重墙加设构造柱和圈梁"}
+            if repair else {})), acting_user=village)
     final = "noticed" if stage == "notice_running" else (
         "township_reviewed" if stage == "rejected" else stage)
     reached = ORDER.index(final)

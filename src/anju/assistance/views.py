@@ -305,7 +305,7 @@ def apply(request, household_id: int):
     """The application form; the house is chosen first (?house=ID or none), since its grade
     decides the methods offered (R-MH-5)."""
     found = get_household_for_user(request.user, household_id)
-    houses = list(found.houses.order_by("-is_only_house", "id"))
+    houses = list(found.houses.standing().order_by("-is_only_house", "id"))
     source = request.POST if request.method == "POST" else request.GET
     choice = source.get("house", str(houses[0].pk) if houses else "none")
     house = next((h for h in houses if str(h.pk) == choice), None)
