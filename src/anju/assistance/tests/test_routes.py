@@ -496,3 +496,33 @@ def test_the_old_house_of_a_placement_is_marked_demolished_in_the_register(
     own.refresh_from_db()
     assert (own.status, own.demolished_on) == ("demolished", TODAY)
     assert not House.objects.standing().filter(household=family).exists()
+
+
+def test_the_application_page_asks_a_c_repair_for_its_reinforcement_plan(
+        cast, household, make_house, settings, tmp_path):
+    """The page offers the dangerous parts as boxes and refuses cosmetic work alone, beside the
+    field, keeping what the clerk typed."""
+    from anju.assistance.tests.test_pages import page, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    family = household()
+    house = make_house(household=family, grade="C")
+    client = page(cast.cadre)
+    url = f"/assistance/households/{family.pk}/apply/"
+    body = client.get(url).content.decode()
+    assert 'type="checkbox" name="reinforcement_parts" value="bearing_wall"' in body
+    form = {"house": house.pk, "method": "repair_reinforce", "persons": "3",
+            "main_area": "60", "subsidy_amount": "9000", "applied_on": str(TODAY),
+            "reinforcement_parts": ["painting", "doors_windows"],
+            "reinforcement_plan": "外墙粉刷，更换门窗", "document_id": upload("申请书.png")}
+    r = client.post(url, form)
+    text = r.content.decode()
+    assert r.status_code == 422
+    assert "只粉刷、装饰或更换门窗不属于维修加固" in text and "外墙粉刷，更换门窗" in text
+    assert not Application.objects.filter(household=family).exists()
+    r = client.post(url, {**form, "reinforcement_parts": ["bearing_wall", "painting"],
+                          "reinforcement_plan": "承重墙加设构造柱，外墙粉刷",
+                          "document_id": upload("申请书.png")})
+    assert r.status_code == 302
+    case = Application.objects.get(household=family)
+    assert case.reinforcement_parts == ["bearing_wall", "painting"]
