@@ -111,8 +111,9 @@ class Apply(Command):
     household_id: Id
     house_id: Id | None = Field(None, description="原住房；无房户不填")
     method: Annotated[column_text(Application, "method"), Ui("改造方式", choices=())] = Field(
-        description="C：repair_reinforce；D：rebuild；无房：new_build、collective_build、buy_idle、"
-                    "renovate_idle、public_rental、relatives、nursing_home；waiver")
+        description="C：repair_reinforce；D：rebuild；无房：new_build；无房及 C/D 唯一住房："
+                    "collective_build、buy_idle、renovate_idle、turnover、public_rental、"
+                    "relatives、nursing_home、waiver")
     persons: Annotated[int | None, Ui("家庭人口")] = Field(None, ge=1, le=30,
                                                        description="默认取农户家庭人口")
     main_area: Annotated[Area | None, Ui(
