@@ -88,6 +88,7 @@ class Code(StrEnum):
     FORMAT_INVALID = "format_invalid"
     FORMULA_NOT_CALCULATED = "formula_not_calculated"
     GRADE_INCONSISTENT = "grade_inconsistent"
+    HOUSE_DEMOLISHED = "house_demolished"
     HOUSE_NOT_OF_HOUSEHOLD = "house_not_of_household"
     HOUSE_ON_LEDGER = "house_on_ledger"
     HOUSEHOLD_ELSEWHERE = "household_elsewhere"

@@ -52,6 +52,8 @@ class MeasureOut(Schema):
     started_on: date | None
     completed_on: date | None
     note: str
+    source: str = Field(description="R-CJ-8a：ledger（台账登记）或 application（危房改造）")
+    application_id: int | None
 
 
 class CheckOut(Schema):
@@ -68,6 +70,8 @@ class LedgerAcceptanceOut(Schema):
     passed: bool
     inspectors: list[str]
     note: str
+    source: str = Field(description="R-CJ-8a：ledger（台账登记）或 application（危房改造验收）")
+    application_id: int | None
 
 
 class LedgerTransitionOut(Schema):
@@ -110,6 +114,9 @@ class EntryOut(Schema):
     broken_alert: bool
     next_check_due: date | None
     closed_on: date | None
+    signoff_proposed_on: date | None = Field(
+        description="R-CJ-8a：销号条件均已满足、提请乡镇销号的日期")
+    applications: list[int] = Field(description="R-CJ-8a：该房屋的危房改造申请")
 
 
 class EntryDetailOut(EntryOut):

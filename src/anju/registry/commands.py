@@ -7,6 +7,7 @@ refuses an unknown one with `choice_invalid` and the rule it breaks, as the API 
 A change (PATCH) names only what it changes: every field but the version is optional, and the
 verb changes the fields sent (`model_fields_set`); a null clears an optional one."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, get_args
 
@@ -159,6 +160,16 @@ class UpdateHouse(Command):
     occupancy: optional(OccupancyCode) = None
     is_only_house: optional(OnlyHouse) = None
     priority_tags: optional(PriorityTags) = None
+
+
+# R-CJ-8a, R-MH-11: a house pulled down leaves the standing houses; its record stays, with the
+# date and the evidence (a note, photos or papers already on its file).
+class DemolishHouse(Command):
+    version: Version
+    demolished_on: Annotated[date, Ui("拆除日期")]
+    note: Annotated[column_text(House, "demolition_note"),
+                    Ui("拆除依据", help="如拆除协议、现场照片说明")] = ""
+    attachment_ids: Annotated[list[Id], Ui("拆除照片或材料", page=False)] = []
 
 
 # One of the persons responsible for a house's safety (R-CJ-4).
