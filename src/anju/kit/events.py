@@ -87,17 +87,3 @@ def records_changed(*, houses: Iterable[int] = (), divisions: Iterable[str] = ()
             listener(change)
     return change
 
-
-# Questions a lower or sibling app may ask of an app it may not import (R-CJ-8a: the case page
-# shows the ledger entry of its house). The answering app registers in its AppConfig.ready; an
-# unanswered question answers None.
-_answers: dict[str, Callable[..., Any]] = {}
-
-
-def answer(name: str, fn: Callable[..., Any]) -> None:
-    _answers[name] = fn
-
-
-def ask(name: str, *args, **kwargs) -> Any:
-    fn = _answers.get(name)
-    return fn(*args, **kwargs) if fn is not None else None

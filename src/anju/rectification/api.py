@@ -34,6 +34,7 @@ class LedgerFilters(Schema):
     division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
     overdue: bool | None = Field(None, description="管控检查已逾期")
     alert: bool | None = Field(None, description="危房住人（R-CJ-6）或管控失效（R-CJ-7）")
+    proposed: bool | None = Field(None, description="R-CJ-8a：销号条件均已满足、提请销号")
 
 
 class PersonOut(Schema):

@@ -154,3 +154,45 @@ def test_a_d_house_rebuilt_through_a_case_ends_demolished_with_a_new_house_and_a
     every = api(cast.mhk_housing).get("/api/v1/houses", {"grade": "D", "status": "all"}).json()
     assert [h["id"] for h in every["items"]] == [old.pk]
     assert timezone.localdate() == TODAY
+
+
+def test_the_case_shows_the_entry_it_is_the_measure_of(api, browser, cast, case_on_ledger):
+    """R-CJ-8a "one record, seen from both sides": the case shows the entry's number and
+    state, the entry links the case."""
+    case, entry_id = case_on_ledger("c")
+    case.to("under_construction")
+    entry = LedgerEntry.objects.get(pk=entry_id)
+    body = api(cast.mhk_housing).get(f"/api/v1/applications/{case.case.pk}").json()
+    assert body["ledger_entry"] == {"id": entry_id, "number": entry.number, "status": "open",
+                                    "signoff_proposed_on": None}
+    page = browser(cast.shancheng).get(f"/assistance/cases/{case.case.pk}/").content.decode()
+    assert entry.number in page
+    ledger_page = browser(cast.shancheng).get(f"/rectification/{entry_id}/").content.decode()
+    assert f"/assistance/cases/{case.case.pk}/" in ledger_page
+
+
+def _second_application(case):
+    return case_actions.apply(case.household, case_commands.Apply(
+        household_id=case.household.pk, document_id=case.doc("申请书"), method="new_build",
+        main_area=Decimal("50"), auxiliary_area=Decimal("10"), subsidy_amount=Decimal("40000"),
+        applied_on=TODAY), acting_user=case.cast.cadre)
+
+
+@pytest.mark.xfail(strict=True, reason="eligibility from the register")
+def test_a_household_whose_rebuilt_house_is_safe_does_not_qualify_again(api, cast,
+                                                                        case_on_ledger):
+    """R-MH-2: "A household that has a safe (A/B) standing house, or whose earlier case ended
+    with a new or repaired house, does not qualify.\""""
+    from anju.kit.errors import RuleViolation
+
+    case, _ = case_on_ledger("d")
+    case.to("accepted")
+    case.act("record_old_house", cast.shancheng, treatment="demolished", on=TODAY,
+             photo_ids=[case.doc("原房拆除")])
+    new = House.objects.get(replaces_house=case.house)
+    assert api(cast.appraiser1).post(f"/api/v1/houses/{new.pk}/appraisals",
+                                     appraisal_body("a", on=0)).status_code == 201
+    case.to("closed")
+    with pytest.raises(RuleViolation) as refused:
+        _second_application(case)
+    assert refused.value.rule == "R-MH-2"
