@@ -25,9 +25,9 @@ from anju.assistance.queries import (
 from anju.divisions.scope import not_found
 from anju.kit.commands import Command
 from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
-from anju.rectification.queries import entry_ref_of_case
 from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
+from anju.rectification.queries import entry_ref_of_case
 from anju.registry.queries import get_household_for_user
 from anju.web.apikit import ERRORS, PageParams, command_of, paginate
 
