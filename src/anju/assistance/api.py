@@ -282,6 +282,8 @@ class LedgerEntryRefOut(Schema):
     number: str
     status: str
     signoff_proposed_on: date | None
+    waiting_for: str | None = Field(
+        None, description="已验收的台账销号前尚缺什么（如维修加固后重新鉴定）")
 
 
 class ApplicationDetailOut(ApplicationOut):

@@ -74,11 +74,19 @@ def entry_of_case(user, *, house_id: int | None, application_id: int) -> LedgerE
 
 def entry_ref_of_case(user, *, house_id: int | None, application_id: int) -> dict | None:
     """The entry of `entry_of_case` as the case's page and API show it."""
+    from anju.rectification import rules
+    from anju.rectification.actions import facts_of
+
     entry = entry_of_case(user, house_id=house_id, application_id=application_id)
-    return None if entry is None else {
-        "id": entry.pk, "number": entry.number, "status": entry.status,
-        "status_label": entry.get_status_display(),
-        "signoff_proposed_on": entry.signoff_proposed_on}
+    if entry is None:
+        return None
+    # what the entry still waits for (after a repair: the re-appraisal A/B, R-CJ-8)
+    unmet = (rules.signoff_unmet(facts_of(entry)) if entry.status == EntryStatus.ACCEPTED
+             else None)
+    return {"id": entry.pk, "number": entry.number, "status": entry.status,
+            "status_label": entry.get_status_display(),
+            "signoff_proposed_on": entry.signoff_proposed_on,
+            "waiting_for": unmet.message if unmet else None}
 
 
 def red_alerts_for_user(user, *, division: str | None = None):

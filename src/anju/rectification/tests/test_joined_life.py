@@ -75,8 +75,10 @@ def test_a_c_repair_cases_acceptance_appears_on_the_ledger_entry_without_re_entr
     assert body["acceptance"]["passed"] is True
     assert {m["source"] for m in body["measures"] if m["kind"] == "repair_reinforce"} == \
         {"application"}
-    # the re-appraisal is still wanted: no proposal, and sign-off says why
+    # the re-appraisal is still wanted: no proposal, the case and the sign-off say why
     assert body["signoff_proposed_on"] is None
+    on_case = api(cast.shancheng).get(f"/api/v1/applications/{case.case.pk}").json()
+    assert on_case["ledger_entry"]["waiting_for"] == "维修加固后须重新鉴定为 A 级或 B 级方可销号"
     refused = api(cast.mhk_housing).post(f"/api/v1/rectifications/{entry_id}/close",
                                          {"closed_on": str(TODAY)})
     assert refused.status_code == 409
@@ -164,7 +166,7 @@ def test_the_case_shows_the_entry_it_is_the_measure_of(api, browser, cast, case_
     entry = LedgerEntry.objects.get(pk=entry_id)
     body = api(cast.mhk_housing).get(f"/api/v1/applications/{case.case.pk}").json()
     assert body["ledger_entry"] == {"id": entry_id, "number": entry.number, "status": "open",
-                                    "signoff_proposed_on": None}
+                                    "signoff_proposed_on": None, "waiting_for": None}
     page = browser(cast.shancheng).get(f"/assistance/cases/{case.case.pk}/").content.decode()
     assert entry.number in page
     ledger_page = browser(cast.shancheng).get(f"/rectification/{entry_id}/").content.decode()
