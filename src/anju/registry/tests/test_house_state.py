@@ -85,3 +85,14 @@ def test_the_house_page_shows_the_old_and_the_new_house_linked(browser, cast, ma
     old_page = client.get(f"/registry/houses/{old.pk}/").content.decode()
     assert f'href="/registry/houses/{new.pk}/"' in old_page and "原址新建房屋" in old_page
     assert RecordEvent.objects.filter(house=old, action="house_replaced").exists()
+
+
+def test_the_house_list_page_shows_standing_houses_unless_asked(api, browser, cast, make_house):
+    standing = make_house(address="演示一村 现存 1 号")
+    gone = make_house(address="演示一村 旧房 2 号")
+    assert _demolish(api, cast.shancheng, gone, note="现场拆除").status_code == 200
+    client = browser(cast.shancheng)
+    page = client.get("/registry/houses/").content.decode()
+    assert standing.address in page and gone.address not in page
+    page = client.get("/registry/houses/", {"status": "demolished"}).content.decode()
+    assert gone.address in page and standing.address not in page
