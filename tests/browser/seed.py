@@ -22,6 +22,12 @@ SHANCHENG = "220581100"
 VILLAGE = SHANCHENG + "001"
 ADDRESS = "山城镇演示一村试验路 9 号"
 HEAD = "韩冬梅"
+# test_one_house_one_life: a D house of 红梅镇 with its rebuild case approved and notified, not
+# yet appraised by Anju's appraiser (so not yet on the ledger)
+HONGMEI = "220581101"
+REBUILD_VILLAGE = HONGMEI + "001"
+REBUILD_ADDRESS = "红梅镇演示一村后街 5 号"
+REBUILD_HEAD = "鲍秀兰"
 
 
 def main():
@@ -42,6 +48,82 @@ def main():
     House.objects.filter(pk=house.pk).update(grade="D")
     call_command("ledger_backfill", SHANCHENG)  # and onto the ledger, as `anju demo` does
     print(f"seeded house {house.pk}")
+    seed_rebuild_case()
+
+
+def _scan(household, user, title):
+    from anju.registry.models import Attachment
+
+    return Attachment.objects.create(
+        division_code=household.division_code, household=household, kind="document",
+        title=title, file="attachments/scan.pdf", content_type="application/pdf", size=10,
+        sha256="0" * 64, uploaded_by=user).pk
+
+
+def seed_rebuild_case():
+    """The procedure before building (R-MH-1, R-MH-3, R-MH-4, R-MH-8) through its verbs."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from anju.assistance import actions as cases
+    from anju.assistance import commands
+    from anju.assistance.acts import ACTS
+    from anju.assistance.models import Craftsman
+
+    ensure_demo_villages([HONGMEI], 3)
+    users = {u.username: u for u in User.objects.filter(username__in=(
+        "mhk_civil", "mhk_rural", "mhk_housing", "hongmei"))}
+    housing, township = users["mhk_housing"], users["hongmei"]
+    today = timezone.localdate()
+    ago = {n: today - timedelta(days=n) for n in (200, 60, 40, 30, 20, 10, 5)}
+    first17 = "22058119581106" + "224"
+    household = actions.register_household(RegisterHousehold(
+        division_code=REBUILD_VILLAGE, head_name=REBUILD_HEAD,
+        head_id_number=first17 + id_check_character(first17), phone="13900005678",
+        persons=2, bank_account="6217000011223344", bank_name="梅河口农商银行"),
+        acting_user=township)
+    house = actions.register_house(RegisterHouse(
+        household_id=household.pk, division_code=REBUILD_VILLAGE, address=REBUILD_ADDRESS,
+        structure="earth_wood", floors=1, built_year=1969, floor_area="58", use="residence",
+        occupancy="occupied", is_only_house=True), acting_user=township)
+    House.objects.filter(pk=house.pk).update(grade="D")  # the county's earlier survey
+    house.refresh_from_db()
+    cases.certify(household, commands.Certify(
+        household_id=household.pk, category="dibao", certified_on=ago[60]),
+        acting_user=users["mhk_civil"])
+    case = cases.apply(household, commands.Apply(
+        household_id=household.pk, document_id=_scan(household, township, "申请书"),
+        house_id=house.pk, method="rebuild", main_area=Decimal("40"),
+        auxiliary_area=Decimal("10"), subsidy_amount=Decimal("40000"), applied_on=ago[40]),
+        acting_user=township)
+
+    def act(action, user, **data):
+        row = ACTS[action]
+        row.verb(case, row.command.model_validate(data), acting_user=user)
+        case.refresh_from_db()
+
+    act("village_review", housing, passed=True, on=ago[30], attendance=28,
+        minutes_id=_scan(household, township, "会议记录"))
+    act("township_review", township, passed=True, on=ago[30])
+    for level in ("village", "township", "county"):
+        act("publish_notice", township, level=level, starts_on=ago[20], ends_on=ago[10],
+            photo_id=_scan(household, township, "公示照片"))
+    for officer in ("mhk_civil", "mhk_rural", "mhk_housing"):
+        act("department_approve", users[officer], decision="approve", on=ago[5])
+    act("notify", township, on=ago[5])
+    craftsman = Craftsman.objects.create(
+        name="鲁长海", id_number="220581197505050017", division_code=HONGMEI,
+        certificate_no="JL-MHK-GJ-2026-207", trained_on=ago[200],
+        valid_until=today + timedelta(days=500), created_by=township)
+    act("register_design", township, kind="standard", reference="吉林省农房图集 A-3",
+        document_ids=[_scan(household, township, "图集")])
+    act("register_builder", township, craftsman_id=craftsman.pk,
+        document_ids=[_scan(household, township, "工匠证书")])
+    act("register_agreement", township, kind="contract",
+        document_ids=[_scan(household, township, "施工协议")])
+    print(f"seeded rebuild case {case.pk} ({case.status}) of house {house.pk}")
 
 
 if __name__ == "__main__":

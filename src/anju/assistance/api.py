@@ -27,6 +27,7 @@ from anju.kit.commands import Command
 from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
 from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
+from anju.rectification.queries import entry_ref_of_case
 from anju.registry.queries import get_household_for_user
 from anju.web.apikit import ERRORS, PageParams, command_of, paginate
 
@@ -293,8 +294,19 @@ class ApplicationOut(Schema):
     payments: list[PaymentOut]
 
 
+class LedgerEntryRefOut(Schema):
+    id: int
+    number: str
+    status: str
+    signoff_proposed_on: date | None
+    waiting_for: str | None = Field(
+        None, description="已验收的台账销号前尚缺什么（如维修加固后重新鉴定）")
+
+
 class ApplicationDetailOut(ApplicationOut):
     transitions: list[CaseTransitionOut]
+    ledger_entry: LedgerEntryRefOut | None = Field(
+        None, description="R-CJ-8a：本案即该房屋整治台账的工程措施（台账编号和状态）")
 
 
 class ApplicationPage(Schema):
@@ -344,7 +356,9 @@ def _detail(request, case_id: int) -> dict:
     case = _with_records(cases_for_user(request.user)).filter(pk=case_id).first()
     if case is None:
         raise not_found(Application, pk=case_id)
-    return _present(case, transitions=True)
+    # R-CJ-8a: one record seen from both sides; the case shows its house's ledger entry
+    return _present(case, transitions=True) | {"ledger_entry": entry_ref_of_case(
+        request.user, house_id=case.house_id, application_id=case.pk)}
 
 
 @applications.post("", response={201: ApplicationDetailOut, **ERRORS},

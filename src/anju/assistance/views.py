@@ -29,6 +29,7 @@ from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
 from anju.kit.errors import Code, Forbidden
 from anju.kit.masks import mask_id_number, mask_phone
+from anju.rectification.queries import entry_ref_of_case
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.queries import get_household_for_user
 from anju.web.forms import DivisionPicker
@@ -121,6 +122,9 @@ def case_detail(request, case_id: int):
         "missing": [line.label for line in archive if line.required and not line.present],
         "remaining": case.subsidy_amount - case.paid_amount,
         "has_notice_pdf": case.notified_on is not None or case.approved_on is not None,
+        # R-CJ-8a: the ledger entry this case is the engineering measure of
+        "ledger_entry": entry_ref_of_case(request.user, house_id=case.house_id,
+                                          application_id=case.pk),
     })
 
 

@@ -202,7 +202,8 @@ def file_name(exporter: Exporter, user, division: str | None, fmt: str) -> str:
 def _houses(user, division):
     from anju.registry.models import House
 
-    return narrowed(user, House.objects.all(), division)
+    # R-CJ-8a: the exports list standing houses
+    return narrowed(user, House.objects.standing(), division)
 
 
 def _registry_codes(name):

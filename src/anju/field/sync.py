@@ -153,7 +153,8 @@ def _next_url(since: int, cursor: int, after: str, limit: int) -> str:
 
 
 def _full_page(user, after: str | None, limit: int):
-    houses = scoped(user, House.objects.all()).order_by("division_code", "id")
+    # R-CJ-8a: phones keep standing houses; a demolished one is dropped like a moved one
+    houses = scoped(user, House.objects.standing()).order_by("division_code", "id")
     if after:
         code, _, last_id = after.partition(":")
         if not (code.isdigit() and last_id.isdigit()):
@@ -190,10 +191,11 @@ def _changed_page(user, since: int, cursor: int, anchor, after: str | None, limi
     after_id = int(after or 0)
     ids = sorted(i for i in changed_house_ids(user, since, cursor, anchor) if i > after_id)
     page, more = ids[:limit], len(ids) > limit
-    rows = list(scoped(user, House.objects.filter(pk__in=page)).order_by("id")
+    rows = list(scoped(user, House.objects.standing().filter(pk__in=page)).order_by("id")
                 .values(*HOUSE_COLUMNS))
     present = {r["id"] for r in rows}
-    # Gone from the user's scope (moved to another village, or deleted): the phone drops it.
+    # Gone from the user's scope (moved to another village, demolished or deleted): the
+    # phone drops it.
     removed = [i for i in page if i not in present]
     return rows, removed, str(page[-1]) if more else None
 

@@ -93,6 +93,7 @@ class Code(StrEnum):
     HOST_HOUSE_NOT_APPRAISED = "host_house_not_appraised"
     HOST_HOUSE_UNSAFE = "host_house_unsafe"
     HOST_RENOVATION_NOT_NEEDED = "host_renovation_not_needed"
+    HOUSE_DEMOLISHED = "house_demolished"
     HOUSE_NOT_OF_HOUSEHOLD = "house_not_of_household"
     HOUSE_ON_LEDGER = "house_on_ledger"
     HOUSEHOLD_ELSEWHERE = "household_elsewhere"

@@ -10,21 +10,47 @@ firing is an explicit call in the verb, the listening an explicit line in `ready
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """A fact of a renovation case about its house (R-CJ-8a, ADR 0027), told by the case and
+    recorded once by the ledger on the house's open entry: `started` (the engineering
+    `measure` begun), `completed`, `accepted` (`passed`, `inspectors`) and `demolished` (the
+    old house pulled down). `number` is the case's number as the clerk reads it."""
+
+    kind: str
+    application_id: int
+    house_id: int
+    on: date
+    number: str = ""
+    measure: str = ""
+    passed: bool | None = None
+    inspectors: tuple[str, ...] = ()
+    note: str = ""
+    actor: Any = None
+
+
+STARTED, COMPLETED, ACCEPTED, DEMOLISHED = "started", "completed", "accepted", "demolished"
 
 
 @dataclass(frozen=True)
 class RecordsChanged:
     """What changed: houses whose own record, grade or occupants changed (they are re-read),
     divisions whose counts change (a village, or a larger division for bulk work; a house that
-    moved names the village it left here), and appraisals just recorded (R-CJ-4: the ledger
-    takes a C/D house on in the same transaction)."""
+    moved names the village it left here), appraisals just recorded (R-CJ-4: the ledger
+    takes a C/D house on in the same transaction), and facts of renovation cases about their
+    houses (R-CJ-8a: the ledger records them on the house's entry)."""
 
     houses: frozenset[int] = frozenset()
     divisions: frozenset[str] = frozenset()
     appraisals: tuple = field(default=())
+    case_facts: tuple[CaseFact, ...] = field(default=())
 
     def __bool__(self) -> bool:
-        return bool(self.houses or self.divisions or self.appraisals)
+        return bool(self.houses or self.divisions or self.appraisals or self.case_facts)
 
 
 Listener = Callable[[RecordsChanged], None]
@@ -49,12 +75,15 @@ def listeners() -> tuple[str, ...]:
 
 
 def records_changed(*, houses: Iterable[int] = (), divisions: Iterable[str] = (),
-                    appraisals: Iterable = ()) -> RecordsChanged:
+                    appraisals: Iterable = (),
+                    case_facts: Iterable[CaseFact] = ()) -> RecordsChanged:
     """Tell every listener, in order, inside the caller's transaction; an empty change is not
     told. Answers the change as told."""
     change = RecordsChanged(frozenset(h for h in houses if h),
-                            frozenset(d for d in divisions if d), tuple(appraisals))
+                            frozenset(d for d in divisions if d), tuple(appraisals),
+                            tuple(case_facts))
     if change:
         for listener in _listeners.values():
             listener(change)
     return change
+

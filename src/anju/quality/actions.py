@@ -267,7 +267,8 @@ def draw_spot_check(cmd: DrawSpotCheck, *, acting_user, origin: Origin | None = 
     elif not 0 <= seed < SEED_LIMIT:
         raise _fail(Code.SEED_INVALID, "随机种子应为非负整数", "seed")
     by_township: dict[str, list[int]] = {}
-    for pk, code in House.objects.filter(within(division)).order_by("id").values_list(
+    # R-CJ-8a: a house pulled down is not visited
+    for pk, code in House.objects.standing().filter(within(division)).order_by("id").values_list(
             "id", "division_code"):
         by_township.setdefault(code[:Level.TOWNSHIP], []).append(pk)
     if not by_township:

@@ -34,6 +34,7 @@ class LedgerFilters(Schema):
     division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
     overdue: bool | None = Field(None, description="管控检查已逾期")
     alert: bool | None = Field(None, description="危房住人（R-CJ-6）或管控失效（R-CJ-7）")
+    proposed: bool | None = Field(None, description="R-CJ-8a：销号条件均已满足、提请销号")
 
 
 class PersonOut(Schema):
@@ -52,6 +53,8 @@ class MeasureOut(Schema):
     started_on: date | None
     completed_on: date | None
     note: str
+    source: str = Field(description="R-CJ-8a：ledger（台账登记）或 application（危房改造）")
+    application_id: int | None
 
 
 class CheckOut(Schema):
@@ -68,6 +71,8 @@ class LedgerAcceptanceOut(Schema):
     passed: bool
     inspectors: list[str]
     note: str
+    source: str = Field(description="R-CJ-8a：ledger（台账登记）或 application（危房改造验收）")
+    application_id: int | None
 
 
 class LedgerTransitionOut(Schema):
@@ -110,6 +115,9 @@ class EntryOut(Schema):
     broken_alert: bool
     next_check_due: date | None
     closed_on: date | None
+    signoff_proposed_on: date | None = Field(
+        description="R-CJ-8a：销号条件均已满足、提请乡镇销号的日期")
+    applications: list[int] = Field(description="R-CJ-8a：该房屋的危房改造申请")
 
 
 class EntryDetailOut(EntryOut):

@@ -53,6 +53,9 @@ class LedgerEntry(models.Model):
     next_check_due = models.DateField("下次检查日期", null=True, blank=True)
     check_overdue = models.BooleanField("检查逾期", default=False)
     closed_on = models.DateField("销号日期", null=True, blank=True)
+    # R-CJ-8a: every condition of sign-off holds (kept by the ledger when the renovation case
+    # or a re-appraisal completes them): the township is asked to sign off
+    signoff_proposed_on = models.DateField("提请销号日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

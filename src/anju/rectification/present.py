@@ -44,7 +44,8 @@ def present_entry(entry, *, reveal: bool = False, transitions: bool = False) -> 
         "measures": [
             {"id": m.pk, "kind": m.kind, "category": m.category, "planned": m.planned,
              "ordered_on": m.ordered_on, "started_on": m.started_on,
-             "completed_on": m.completed_on, "note": m.note} for m in entry.measures.all()],
+             "completed_on": m.completed_on, "note": m.note, "source": m.source,
+             "application_id": m.application_id} for m in entry.measures.all()],
         "engineering_plan": entry.engineering_plan,
         "engineering_due_on": entry.engineering_due_on,
         "checks": [
@@ -56,6 +57,10 @@ def present_entry(entry, *, reveal: bool = False, transitions: bool = False) -> 
         "low_income_category": entry.low_income_category or None,
         "red_alert": entry.red_alert, "broken_alert": entry.broken_alert,
         "next_check_due": entry.next_check_due, "closed_on": entry.closed_on,
+        "signoff_proposed_on": entry.signoff_proposed_on,
+        # R-CJ-8a: the renovation cases whose facts are on this entry
+        "applications": sorted({r.application_id for r in [*entry.measures.all(), *acceptances]
+                                if r.application_id}),
     }
     if transitions:
         body["transitions"] = [
@@ -67,4 +72,5 @@ def present_entry(entry, *, reveal: bool = False, transitions: bool = False) -> 
 
 def _acceptance(a) -> dict:
     return {"id": a.pk, "accepted_on": a.accepted_on, "passed": a.passed,
-            "inspectors": a.inspectors, "note": a.note}
+            "inspectors": a.inspectors, "note": a.note, "source": a.source,
+            "application_id": a.application_id}

@@ -26,7 +26,7 @@ def overdue_q(today: date) -> Q:
 def ledger_for_user(user, *, division: str | None = None, status: str | None = None,
                     grade: str | None = None, house_id: int | None = None,
                     overdue: bool | None = None, alert: bool | None = None,
-                    today: date | None = None):
+                    proposed: bool | None = None, today: date | None = None):
     """Ledger entries in scope, newest first; `alert` means a red alert (R-CJ-6) or a broken
     control measure (R-CJ-7); `overdue` a control check past its date."""
     queryset = _sector_narrowed(user, narrowed(user, LedgerEntry.objects.all(), division))
@@ -45,6 +45,10 @@ def ledger_for_user(user, *, division: str | None = None, status: str | None = N
         queryset = queryset.filter(Q(red_alert=True) | Q(broken_alert=True))
     elif alert is False:
         queryset = queryset.filter(red_alert=False, broken_alert=False)
+    if proposed is not None:
+        # R-CJ-8a: every condition of sign-off holds; the township is asked to sign off
+        queryset = queryset.filter(status=EntryStatus.ACCEPTED,
+                                   signoff_proposed_on__isnull=not proposed)
     return queryset.order_by("-red_alert", "division_code", "-id")
 
 
@@ -54,6 +58,35 @@ def get_entry_for_user(user, entry_id: int) -> LedgerEntry:
     if entry is None:
         raise not_found(LedgerEntry, pk=entry_id)
     return entry
+
+
+def entry_of_case(user, *, house_id: int | None, application_id: int) -> LedgerEntry | None:
+    """R-CJ-8a: the ledger entry a renovation case is the engineering measure of: the one its
+    facts were recorded on, else its house's open entry; None outside the user's scope."""
+    if not house_id:
+        return None
+    entries = ledger_for_user(user, house_id=house_id)
+    told = entries.filter(Q(measures__application_id=application_id)
+                          | Q(acceptances__application_id=application_id)).distinct()
+    return told.order_by("-id").first() or entries.filter(
+        status__in=open_statuses()).first()
+
+
+def entry_ref_of_case(user, *, house_id: int | None, application_id: int) -> dict | None:
+    """The entry of `entry_of_case` as the case's page and API show it."""
+    from anju.rectification import rules
+    from anju.rectification.actions import facts_of
+
+    entry = entry_of_case(user, house_id=house_id, application_id=application_id)
+    if entry is None:
+        return None
+    # what the entry still waits for (after a repair: the re-appraisal A/B, R-CJ-8)
+    unmet = (rules.signoff_unmet(facts_of(entry)) if entry.status == EntryStatus.ACCEPTED
+             else None)
+    return {"id": entry.pk, "number": entry.number, "status": entry.status,
+            "status_label": entry.get_status_display(),
+            "signoff_proposed_on": entry.signoff_proposed_on,
+            "waiting_for": unmet.message if unmet else None}
 
 
 def red_alerts_for_user(user, *, division: str | None = None):

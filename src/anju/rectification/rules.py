@@ -23,6 +23,10 @@ class Facts:
     accepted_on: date | None
     # the latest appraisal of the house dated on or after the last engineering completion
     reappraisal_grade: str | None
+    # R-CJ-8a: the latest acceptance of the entry came from the renovation case and failed
+    case_acceptance_failed: bool = False
+    # R-CJ-8a: the house is to be rebuilt (a rebuild measure) and still stands
+    old_house_standing: bool = False
 
 
 def repaired_only(facts: Facts) -> bool:
@@ -41,6 +45,10 @@ def acceptance_unmet(facts: Facts) -> Unmet | None:
 
 def signoff_unmet(facts: Facts) -> Unmet | None:
     """The first condition of 销号 not yet met, or None when the entry may be signed off."""
+    # R-CJ-8a: the case's acceptance is the entry's; a failed one is not signed off over
+    if facts.case_acceptance_failed:
+        return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8a", "acceptance",
+                     "危房改造竣工验收不合格，须整改后重新验收，不能销号")
     if not facts.engineering_completed:
         return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8", "measures",
                      "尚未完成拆除、重建或维修加固等工程措施，不能销号")
@@ -52,4 +60,8 @@ def signoff_unmet(facts: Facts) -> Unmet | None:
     if repaired_only(facts) and facts.reappraisal_grade not in SAFE_GRADES:
         return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8", "appraisal",
                      "维修加固后须重新鉴定为 A 级或 B 级方可销号")
+    # R-CJ-8a, R-MH-11: a house rebuilt elsewhere on its plot: the old one comes down first
+    if facts.old_house_standing:
+        return Unmet(Code.SIGNOFF_NOT_ALLOWED, "R-CJ-8a", "house",
+                     "拆除重建的原房屋尚未登记拆除，不能销号")
     return None

@@ -32,8 +32,10 @@ def ledger_list(request):
     grade = g.get("grade") if g.get("grade") in ("C", "D") else None
     division = g.get("division") or None
     overdue, alert = FLAGS.get(g.get("overdue", "")), FLAGS.get(g.get("alert", ""))
+    proposed = FLAGS.get(g.get("proposed", ""))
     entries = ledger_for_user(request.user, division=division, status=status, grade=grade,
-                              overdue=overdue, alert=alert).select_related("house", "household")
+                              overdue=overdue, alert=alert, proposed=proposed,
+                              ).select_related("house", "household")
     page = paginate(request, entries)
     places = _place_names(e.division_code for e in page)
     scope = request.user.scope
@@ -51,7 +53,8 @@ def ledger_list(request):
                   bool(e.next_check_due and e.next_check_due < today and e.status in checked))
                  for e in page],
         "filters": {"status": status or "", "grade": grade or "", "division": division or "",
-                    "overdue": g.get("overdue", ""), "alert": g.get("alert", "")},
+                    "overdue": g.get("overdue", ""), "alert": g.get("alert", ""),
+                    "proposed": g.get("proposed", "")},
         "statuses": EntryStatus.choices, "grades": [Grade.C, Grade.D],
         "by_child": by_child, "red_alerts": sum(r["red_alerts"] for _, _, r in by_child),
     })

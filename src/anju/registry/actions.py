@@ -24,11 +24,18 @@ from anju.kit.errors import (
 )
 from anju.kit.events import records_changed
 from anju.kit.origin import Origin
-from anju.registry.codes import BUSINESS_USES, AttachmentKind, HouseStatus, ResponsibleRole
+from anju.registry.codes import (
+    BUSINESS_USES,
+    AttachmentKind,
+    HouseStatus,
+    Occupancy,
+    ResponsibleRole,
+    Use,
+)
 from anju.registry.commands import (
     AttachFile,
+    DemolishHouse,
     HouseholdMember,
-    MarkDemolished,
     RegisterHouse,
     RegisterHousehold,
     SetResponsiblePersons,
@@ -270,25 +277,70 @@ def update_house(house: House, cmd: UpdateHouse, *, acting_user, origin: Origin 
 
 
 @transaction.atomic
-def mark_demolished(house: House, cmd: MarkDemolished, *, acting_user,
-                    origin: Origin | None = None) -> House:
-    """R-CJ-8a: the house is demolished; it stays on record and leaves the standing counts."""
+def demolish_house(house: House, cmd: DemolishHouse, *, acting_user,
+                   origin: Origin | None = None, today: date | None = None) -> House:
+    """R-CJ-8a, R-MH-11: the house is pulled down. Its record stays, marked `demolished` with
+    the date and the evidence, and leaves every count of standing houses."""
+    from anju.kit.dates import date_errors
+
     check(acting_user, "registry.edit")
     if house.status == HouseStatus.DEMOLISHED:
-        raise Conflict(Code.TRANSITION_NOT_ALLOWED, "该房屋已登记为拆除", field="status",
-                       rule="R-CJ-8a")
-    on = cmd.on
-    if on > timezone.localdate():
-        raise RuleViolation(Code.DATE_IN_FUTURE, "拆除日期不能晚于今天", field="on")
+        raise Conflict(Code.HOUSE_DEMOLISHED,
+                       f"该房屋已于 {house.demolished_on:%Y-%m-%d} 登记为已拆除",
+                       field="demolished_on", rule="R-CJ-8a")
+    errors = date_errors(cmd.demolished_on, "demolished_on", "拆除日期",
+                         today or timezone.localdate())
     note = cmd.note.strip()
-    House.objects.filter(pk=house.pk).update(
-        status=HouseStatus.DEMOLISHED, demolished_on=on, demolition_note=note,
+    papers = list(Attachment.objects.filter(house_id=house.pk, pk__in=cmd.attachment_ids)
+                  .values_list("pk", flat=True))
+    if len(papers) != len(set(cmd.attachment_ids)):
+        errors.append(RuleViolation(Code.PHOTO_NOT_FOUND, "所选材料不是本房屋的附件",
+                                    field="attachment_ids", rule="R-CJ-8a"))
+    if not note and not papers:
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "请写明拆除依据或附上拆除照片",
+                                    field="note", rule="R-CJ-8a"))
+    raise_if(errors)
+    updated = House.objects.filter(pk=house.pk, version=cmd.version).update(
+        status=HouseStatus.DEMOLISHED, demolished_on=cmd.demolished_on,
+        demolition_note=note or f"附件 {', '.join(map(str, papers))}",
         version=F("version") + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise version_conflict()
     house.refresh_from_db()
     _record(actor=acting_user, action="house_demolished", house=house,
             division_code=house.division_code,
-            changes={"demolished_on": on.isoformat(), "demolition_note": note})
+            changes={"status": house.status, "demolished_on": str(house.demolished_on),
+                     "demolition_note": house.demolition_note, "attachments": papers})
     records_changed(houses=[house.pk], divisions=[house.division_code])
+    return house
+
+
+@transaction.atomic
+def register_replacement_house(old: House, *, built_on: date, floor_area=None,
+                               build_method: str = "", acting_user,
+                               origin: Origin | None = None) -> House:
+    """R-CJ-8a: the house built in place of `old` is a new record of the same household, at
+    the same place, naming the house it replaces. It is registered unrated: a grade comes from
+    an appraisal (grading.md §1), which the ledger and the case then ask for."""
+    check(acting_user, "registry.edit")
+    made = old.replaced_by.first()
+    if made is not None:
+        return made
+    values = {f: getattr(old, f) for f in ("household_id", "division_code", "address", "lat",
+                                           "lng", "structure", "floors", "priority_tags")}
+    values |= {"built_year": built_on.year, "build_method": build_method or "",
+               "floor_area": floor_area or old.floor_area, "use": Use.RESIDENCE,
+               "business_sector": "", "occupancy": Occupancy.OCCUPIED, "color_steel": False,
+               "is_only_house": True}
+    values |= derived_house_fields(values)
+    house = House.objects.create(**values, replaces_house=old)
+    _record(actor=acting_user, action="house_registered", house=house,
+            division_code=house.division_code,
+            changes={f: _jsonable(getattr(house, f)) for f in HOUSE_FIELDS}
+            | {"replaces_house_id": old.pk})
+    _record(actor=acting_user, action="house_replaced", house=old,
+            division_code=old.division_code, changes={"replaced_by_house_id": house.pk})
+    records_changed(houses=[house.pk, old.pk], divisions=[house.division_code])
     return house
 
 

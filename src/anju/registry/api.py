@@ -1,5 +1,8 @@
 """Households and houses over HTTP (api.md): thin routes over the registry's door and verbs."""
 
+from datetime import date
+from typing import Literal
+
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
@@ -7,6 +10,7 @@ from anju.kit.fields import Id
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
 from anju.registry.commands import (
+    DemolishHouse,
     RegisterHouse,
     RegisterHousehold,
     ResponsiblePersonIn,
@@ -141,11 +145,16 @@ class HouseOut(Schema):
     screening_result: str | None
     awaiting_appraisal: bool = Field(description="排查为严重或一定隐患且其后未鉴定：待鉴定")
     priority_tags: list[str]
+    status: str = Field(description="R-CJ-8a：standing（现存）或 demolished（已拆除）")
+    demolished_on: date | None
+    replaces_house_id: int | None = Field(description="R-CJ-8a：本房屋替代的原房屋")
     version: int
 
 
 class HouseDetailOut(HouseOut):
     responsible_persons: list[ResponsiblePersonOut]
+    demolition_note: str
+    replaced_by_house_ids: list[int] = Field(description="R-CJ-8a：在原址新建的房屋")
 
 
 class HouseList(Schema):
@@ -162,6 +171,8 @@ class HouseFilters(PageParams):
     use: str | None = None
     household_id: Id | None = None
     q: str | None = Field(None, description="地址关键词或户主姓名")
+    status: Literal["standing", "demolished", "all"] = Field(
+        "standing", description="R-CJ-8a：默认只列现存房屋；demolished 已拆除，all 全部")
 
 
 def _number(value):
@@ -181,9 +192,14 @@ def present_house(house: House, *, detail: bool = False) -> dict:
         "is_only_house": house.is_only_house, "grade": house.grade,
         "screening_result": house.screening_result or None,
         "awaiting_appraisal": house.awaiting_appraisal,
-        "priority_tags": house.priority_tags, "version": house.version,
+        "priority_tags": house.priority_tags, "status": house.status,
+        "demolished_on": house.demolished_on, "replaces_house_id": house.replaces_house_id,
+        "version": house.version,
     }
     if detail:
+        out["demolition_note"] = house.demolition_note
+        out["replaced_by_house_ids"] = list(house.replaced_by.order_by("id")
+                                            .values_list("id", flat=True))
         out["responsible_persons"] = [
             {"role": p.role, "name": p.name, "phone": mask_phone(p.phone),
              "department": p.department} for p in house.responsible_persons.all()
@@ -197,7 +213,7 @@ def list_houses(request, filters: Query[HouseFilters]):
     queryset = houses_for_user(
         request.user, division=filters.division, grade=filters.grade,
         occupancy=filters.occupancy, use=filters.use, household_id=filters.household_id,
-        q=filters.q)
+        q=filters.q, status=filters.status)
     return paginate(queryset, filters, present_house)
 
 
@@ -221,6 +237,16 @@ def patch_house(request, house_id: int, payload: UpdateHouse):
     house = get_house_for_user(request.user, house_id)
     house = actions.update_house(house, payload, acting_user=request.user,
                                  origin=request.origin)
+    return present_house(house, detail=True)
+
+
+@houses.post("/{house_id}/demolition", response={200: HouseDetailOut, **ERRORS},
+             summary="登记房屋已拆除（日期和依据）")
+@requires("registry.edit")
+def demolish_house(request, house_id: int, payload: DemolishHouse):
+    house = get_house_for_user(request.user, house_id)
+    house = actions.demolish_house(house, payload, acting_user=request.user,
+                                   origin=request.origin)
     return present_house(house, detail=True)
 
 

@@ -162,6 +162,16 @@ class UpdateHouse(Command):
     priority_tags: optional(PriorityTags) = None
 
 
+# R-CJ-8a, R-MH-11: a house pulled down leaves the standing houses; its record stays, with the
+# date and the evidence (a note, photos or papers already on its file).
+class DemolishHouse(Command):
+    version: Version
+    demolished_on: Annotated[date, Ui("拆除日期")]
+    note: Annotated[column_text(House, "demolition_note"),
+                    Ui("拆除依据", help="如拆除协议、现场照片说明")] = ""
+    attachment_ids: Annotated[list[Id], Ui("拆除照片或材料", page=False)] = []
+
+
 # One of the persons responsible for a house's safety (R-CJ-4).
 class ResponsiblePersonIn(Command):
     role: Annotated[column_text(ResponsiblePerson, "role"),
@@ -183,11 +193,3 @@ class SetResponsiblePersons(Command):
 class AttachFile(Command):
     kind: Annotated[column_text(Attachment, "kind"), Ui("类型", choices=AttachmentKind)]
     title: Annotated[column_text(Attachment, "title"), Ui("说明")] = ""
-
-
-class MarkDemolished(Command):
-    """R-CJ-8a: a house demolished (or lost) stays on record as such, with its date and what
-    shows it (R-MH-2: "原住房自然灭失" is recorded, not taken from the clerk)."""
-
-    on: Annotated[date, Ui("拆除日期", missing="拆除日期不能为空")]
-    note: Annotated[column_text(House, "demolition_note"), Ui("拆除依据")] = ""

@@ -11,6 +11,7 @@ from anju.registry import actions
 from anju.registry.codes import AttachmentKind, PriorityTag, Relation, ResponsibleRole
 from anju.registry.commands import (
     AttachFile,
+    DemolishHouse,
     RegisterHouse,
     RegisterHousehold,
     SetResponsiblePersons,
@@ -173,6 +174,16 @@ class HouseForm(_HouseFields):
 class HouseChangeForm(_HouseFields, _ChangeForm):
     command = UpdateHouse
     verb = actions.update_house
+
+
+class DemolitionForm(CommandForm):
+    """R-CJ-8a, R-MH-11: the house (`instance`) is pulled down, with the date and evidence."""
+
+    command = DemolishHouse
+    verb = actions.demolish_house
+
+    def __init__(self, data=None, files=None, *, instance, **kwargs):
+        super().__init__(data, files, instance=instance, target=instance, **kwargs)
 
 
 class ResponsiblePersonForm(forms.Form):

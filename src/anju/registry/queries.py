@@ -40,9 +40,13 @@ def get_household_for_user(user, household_id: int) -> Household:
 def houses_for_user(user, *, division: str | None = None,
                     grade: str | list[str] | None = None,
                     occupancy: str | None = None, use: str | None = None,
-                    household_id: int | None = None, q: str | None = None):
-    """Houses in scope, priority houses first (R-CJ-1), then by village and record."""
+                    household_id: int | None = None, q: str | None = None,
+                    status: str = "standing"):
+    """Houses in scope, priority houses first (R-CJ-1), then by village and record; standing
+    houses only unless `status` says `demolished` or `all` (R-CJ-8a)."""
     queryset = narrowed(user, House.objects.all(), division)
+    if status != "all":
+        queryset = queryset.filter(status=status)
     if isinstance(grade, (list, tuple, set, frozenset)):
         queryset = queryset.filter(grade__in=grade)
     elif grade:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("houses/<int:house_id>/responsible", views.house_responsible,
          name="house_responsible"),
     path("houses/<int:house_id>/attachments", views.house_attach, name="house_attach"),
+    path("houses/<int:house_id>/demolition", views.house_demolish, name="house_demolish"),
 ]

@@ -12,6 +12,7 @@ from anju.registry import actions
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, PriorityTag, Use
 from anju.registry.forms import (
     AttachmentForm,
+    DemolitionForm,
     HouseChangeForm,
     HouseForm,
     HouseholdChangeForm,
@@ -83,6 +84,7 @@ def house_list(request):
     filters = {
         "grade": _grade_filter(g.get("grade")),
         "occupancy": _choice(g.get("occupancy"), Occupancy),
+        "status": g.get("status") if g.get("status") in ("demolished", "all") else "standing",
         "use": _choice(g.get("use"), Use),
         "division": g.get("division") or None,
         "q": g.get("q", "").strip() or None,
@@ -140,6 +142,9 @@ def house_detail(request, house_id: int):
         "persons": [(p, mask_phone(p.phone)) for p in house.responsible_persons.all()],
         "attachments": list(house.attachments.all()),
         "attachment_form": AttachmentForm(user=request.user, target=house),
+        # R-CJ-8a: the house it replaces and the houses built in its place
+        "replaces": house.replaces_house,
+        "replaced_by": list(house.replaced_by.order_by("id")),
         "can_edit": can(request.user, "registry.edit"),
     })
 
@@ -219,6 +224,19 @@ def house_responsible(request, house_id: int):
     return render(request, "registry/responsible_form.html", {
         "form": form, "persons": persons, "house": house,
     }, status=200 if not form.is_bound or form.is_valid() else 422)
+
+
+@requires("registry.edit")
+def house_demolish(request, house_id: int):
+    """R-CJ-8a, R-MH-11: record that the house was pulled down."""
+    house = get_house_for_user(request.user, house_id)
+    form = DemolitionForm(request.POST or None, user=request.user, origin=request.origin,
+                          instance=house)
+    if request.method == "POST" and form.submitted():
+        messages.success(request, _("已登记房屋拆除"))
+        return redirect("registry:house_detail", house.pk)
+    return render(request, "registry/demolition_form.html", {"form": form, "house": house},
+                  status=200 if not form.is_bound or form.is_valid() else 422)
 
 
 @requires("registry.edit")

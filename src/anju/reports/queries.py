@@ -123,7 +123,7 @@ def map_points(user, division: Division, *, dangerous_only: bool = False,
     [id, lat, lng, grade, red alert (0/1)]; `dangerous_only` keeps the C/D houses."""
     if division.level not in MAP_LEVELS:
         raise NotFound("地图只显示县级、乡镇或村的房屋", field="division")
-    houses = narrowed(user, House.objects.all(), division.code).filter(
+    houses = narrowed(user, House.objects.standing(), division.code).filter(
         lat__isnull=False, lng__isnull=False)
     if dangerous_only:
         houses = houses.filter(grade__in=("C", "D"))

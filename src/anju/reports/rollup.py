@@ -52,7 +52,9 @@ def _house_counts(where: Q) -> dict[str, dict]:
         if f.group in _HOUSE_GROUPS:
             field, codes = _HOUSE_GROUPS[f.group]
             counts[f.name] = Count("id", filter=Q(**{field: codes.get(f.key, f.key)}))
-    rows = House.objects.filter(where).order_by().values("division_code").annotate(**counts)
+    # R-CJ-8a: a demolished house leaves the counts (a rebuilt D house is no standing D house)
+    rows = (House.objects.standing().filter(where).order_by().values("division_code")
+            .annotate(**counts))
     return {row.pop("division_code"): row for row in rows}
 
 

@@ -195,10 +195,14 @@ def test_the_new_township_reads_the_file_and_the_old_one_gets_404(api, cast, mov
 def test_the_move_is_written_in_the_history_of_the_household_and_its_houses(api, cast, moved):
     flow, _, _ = moved
     moves = RecordEvent.objects.filter(changes__has_key="moved_from").order_by("id")
+    # the rebuilt house, a new record of the household since its acceptance (R-CJ-8a), moves
+    # along with the old one
+    rebuilt = House.objects.get(replaces_house=flow.house)
     assert [(e.action, e.household_id, e.house_id, e.changes["moved_from"], e.division_code)
             for e in moves] == [
         ("household_updated", flow.household.pk, None, OLD, NEW),
-        ("house_updated", flow.household.pk, flow.house.pk, OLD, NEW)]
+        ("house_updated", flow.household.pk, flow.house.pk, OLD, NEW),
+        ("house_updated", flow.household.pk, rebuilt.pk, OLD, NEW)]
     house = House.objects.get(pk=flow.house.pk)
     assert house.version == flow.house.version + 1  # a clerk's stale edit of it is a 409
 

@@ -28,15 +28,29 @@ from anju.assistance.models import (
     StageInspection,
 )
 from anju.assistance.transitions import WORKFLOW
+from anju.kit import events
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, raise_if
+from anju.kit.events import CaseFact, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
-from anju.registry.actions import mark_demolished
 from anju.registry.codes import HouseStatus
-from anju.registry.commands import MarkDemolished
+from anju.registry.models import House
 
 SAFE_SITE = "safe"
+# R-CJ-8a: the engineering measure on the house's ledger entry that a case of this method is
+ENTRY_MEASURE = {"repair_reinforce": "repair_reinforce", "rebuild": "rebuild"}
+
+
+def _tell(case: Application, kind: str, on, *, acting_user, **more) -> None:
+    """R-CJ-8a: tell the ledger a fact of the case about its house (ADR 0027); the ledger
+    records it once on the house's open entry. Inside the verb's transaction."""
+    measure = ENTRY_MEASURE.get(case.method, "")
+    if not case.house_id or (kind != events.DEMOLISHED and not measure):
+        return
+    records_changed(case_facts=[CaseFact(
+        kind=kind, application_id=case.pk, house_id=case.house_id, on=on,
+        number=case.number, measure=measure, actor=acting_user, **more)])
 
 
 def _dated(case: Application, on, label: str) -> list:
@@ -144,6 +158,7 @@ def start_construction(case: Application, cmd: commands.StartConstruction, *, ac
         file_documents(case, DocumentKind.PHOTO_BEFORE, files, acting_user)
         WORKFLOW.apply(case, Action.START_CONSTRUCTION, acting_user=acting_user, on=on,
                        origin=origin, **changes)
+        _tell(case, events.STARTED, on, acting_user=acting_user)
     return case
 
 
@@ -188,6 +203,7 @@ def complete(case: Application, cmd: commands.Complete, *, acting_user,
         file_documents(case, DocumentKind.PHOTO_AFTER, files, acting_user)
         WORKFLOW.apply(case, Action.COMPLETE, acting_user=acting_user, on=on, origin=origin,
                        completed_on=on)
+        _tell(case, events.COMPLETED, on, acting_user=acting_user)
     return case
 
 
@@ -241,7 +257,26 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
         WORKFLOW.apply(case, Action.ACCEPT, acting_user=acting_user, on=on, failed=not passed,
                        origin=origin, details={"passed": passed, "acceptance": made.pk,
                                                "final_cost": str(final_cost)}, **changes)
+        _tell(case, events.ACCEPTED, on, acting_user=acting_user, passed=bool(passed),
+              inspectors=tuple(f"{MemberRole(m['role']).label}：{m['name']}"
+                               if m["role"] in MemberRole.values else m["name"]
+                               for m in members))
+        if passed and case.method == "rebuild" and case.house_id:
+            _register_new_house(case, made, on, acting_user=acting_user, origin=origin)
     return made
+
+
+def _register_new_house(case: Application, made: CompletionAcceptance, on, *, acting_user,
+                        origin) -> None:
+    """R-CJ-8a: the rebuilt house is a new record of the household naming the old one; it is
+    graded by its own appraisal after acceptance (grading.md §1, ADR 0027)."""
+    from anju.registry.actions import register_replacement_house
+
+    area = (made.main_area or 0) + (made.auxiliary_area or 0)
+    register_replacement_house(
+        House.objects.get(pk=case.house_id), built_on=on, floor_area=area or None,
+        build_method="contractor" if case.contractor_id else "craftsman",
+        acting_user=acting_user, origin=origin)
 
 
 def city_check(case: Application, cmd: commands.CityCheck, *, acting_user,
@@ -290,14 +325,28 @@ def record_old_house(case: Application, cmd: commands.RecordOldHouse, *, acting_
     raise_if(errors)
     with transaction.atomic():
         file_documents(case, DocumentKind.OLD_HOUSE, photos, acting_user)
-        if cmd.treatment == OldHouseTreatment.DEMOLISHED and case.house.status == \
-                HouseStatus.STANDING:
-            # R-CJ-8a: the register shows the house demolished, out of the standing counts
-            mark_demolished(case.house, MarkDemolished(
-                on=on, note=f"危房改造 {case.number} 原房拆除"), acting_user=acting_user,
-                origin=origin)
         WORKFLOW.apply(case, Action.RECORD_OLD_HOUSE, acting_user=acting_user, on=on,
                        origin=origin, details={"treatment": cmd.treatment},
                        old_house_treatment=cmd.treatment, old_house_done_on=on,
                        old_house_overdue=False)
+        if cmd.treatment == OldHouseTreatment.DEMOLISHED and case.house_id:
+            _demolish_old_house(case, on, photos, acting_user=acting_user, origin=origin)
     return case
+
+
+def _demolish_old_house(case: Application, on, photos, *, acting_user, origin) -> None:
+    """R-MH-11 through the registry's own verb: the old house is marked demolished, with the
+    date and the photos as evidence; the ledger records the demolition on its entry first
+    (R-CJ-8a), so the registry's change finds it there."""
+    from anju.registry.actions import demolish_house
+    from anju.registry.commands import DemolishHouse
+
+    house = House.objects.get(pk=case.house_id)
+    if house.status == HouseStatus.DEMOLISHED:
+        return
+    note = f"危房改造 {case.number} 原房拆除"
+    _tell(case, events.DEMOLISHED, on, acting_user=acting_user, note=note)
+    demolish_house(house, DemolishHouse(
+        version=house.version, demolished_on=on, note=note,
+        attachment_ids=[p.pk for p in photos if p.house_id == house.pk]),
+        acting_user=acting_user, origin=origin)

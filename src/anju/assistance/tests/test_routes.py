@@ -16,7 +16,7 @@ from anju.assistance.tests.conftest import AGO, TODAY, Case, certify
 from anju.conftest import valid_id_number
 from anju.policy.profiles import CHANGJI_2023, MEIHEKOU_2021
 from anju.registry import actions as registry
-from anju.registry.commands import MarkDemolished
+from anju.registry.commands import DemolishHouse
 from anju.registry.models import House
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +106,9 @@ def test_no_house_means_none_standing_a_demolished_original_recorded_as_such(
         response = apply(api, cast, family, method="new_build", main_area="45",
                          subsidy_amount="40000")
     refused(response, 422, "not_eligible", "house_id", "R-MH-2")
-    registry.mark_demolished(lost, MarkDemolished(on=AGO[30], note="2026 年雨季倒塌，村委会证明"),
-                             acting_user=cast.shancheng)
+    registry.demolish_house(lost, DemolishHouse(version=lost.version, demolished_on=AGO[30],
+                                                note="2026 年雨季倒塌，村委会证明"),
+                            acting_user=cast.shancheng)
     with nothing_written(family):
         response = apply(api, cast, family, house_id=lost.pk, method="rebuild",
                          main_area="45", subsidy_amount="40000")

@@ -68,6 +68,18 @@ def test_a_county_department_that_may_see_numbers_in_full_exports_them_in_full(a
     assert AuditEvent.objects.get(action="export").details["full_view"] is True
 
 
+def test_the_house_export_lists_standing_houses(api, cast, county):
+    """R-CJ-8a: a demolished house leaves the exported lists of houses."""
+    from datetime import date
+
+    gone = county["s2"]
+    r = api(cast.shancheng).post(f"/api/v1/houses/{gone.pk}/demolition", {
+        "version": gone.version, "demolished_on": str(date.today()), "note": "现场拆除"})
+    assert r.status_code == 200, r.content
+    rows = sheets_of(body(api(cast.shancheng).get("/api/v1/exports/houses.xlsx")))["房屋清单"]
+    assert [int(r[0]) for r in rows[1:]] == [county["s1"].pk]
+
+
 def test_the_csv_export_has_the_same_rows(api, cast, county):
     data = body(api(cast.shancheng).get("/api/v1/exports/houses.csv", {"division": SHANCHENG_V2}))
     assert data.startswith("\ufeff".encode())

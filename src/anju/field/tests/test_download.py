@@ -112,6 +112,21 @@ def test_a_house_that_moved_to_another_village_is_removed_from_the_phone(api, ca
     assert house.pk in ids(download(api(cast.shancheng), since=first["cursor"]))
 
 
+def test_a_demolished_house_leaves_the_phone_and_its_next_full_download(api, cast):
+    """R-CJ-8a: the field app keeps standing houses; a house pulled down is dropped."""
+    house = House.objects.get(pk=api(cast.cadre).post("/api/v1/houses", {
+        "division_code": SHANCHENG_V1, "address": "演示一村 3 组", "structure": "earth_wood",
+        "floors": 1, "floor_area": "60", "use": "residence", "occupancy": "vacant"}).json()["id"])
+    first = download(api(cast.cadre))
+    assert house.pk in ids(first)
+    r = api(cast.shancheng).post(f"/api/v1/houses/{house.pk}/demolition", {
+        "version": house.version, "demolished_on": str(date.today()), "note": "现场拆除"})
+    assert r.status_code == 200, r.content
+    later = download(api(cast.cadre), since=first["cursor"])
+    assert (later["houses"], later["removed"]) == ([], [house.pk])
+    assert house.pk not in ids(download(api(cast.cadre)))
+
+
 def test_findings_opened_by_a_sweep_reach_the_phone_in_the_next_download(api, cast,
                                                                           make_house):
     house = make_house(SHANCHENG_V1, lat=None, lng=None)

@@ -9,9 +9,9 @@ from anju.kit.errors import Code, RuleViolation
 from anju.kit.fields import LONG_TEXT
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
-from anju.rectification.codes import ENGINEERING, EntryStatus
+from anju.rectification.codes import ENGINEERING, EntryStatus, MeasureKind, Source
 from anju.rectification.models import LedgerEntry
-from anju.registry.codes import Occupancy
+from anju.registry.codes import HouseStatus, Occupancy
 from anju.registry.models import Attachment, House
 
 NOTE_MAX = LONG_TEXT
@@ -30,9 +30,11 @@ def _programme(house: House, on: date) -> tuple[str, str]:
     return profile_for(house.division_code, on).low_income_programme, category
 
 
-def _alert(occupancy: str, status: str) -> bool:
-    # R-CJ-6 住人不危房、危房不住人: occupied and not signed off
-    return occupancy == Occupancy.OCCUPIED and status in transitions.WORKFLOW.open
+def _alert(occupancy: str, status: str, house_status: str = HouseStatus.STANDING) -> bool:
+    # R-CJ-6 住人不危房、危房不住人: occupied and not signed off; a house pulled down is no
+    # longer lived in (R-CJ-8a)
+    return (occupancy == Occupancy.OCCUPIED and status in transitions.WORKFLOW.open
+            and house_status == HouseStatus.STANDING)
 
 
 def _note(text: str) -> str:
@@ -51,10 +53,21 @@ def facts_of(entry: LedgerEntry) -> rules.Facts:
         latest = (Appraisal.objects.filter(house_id=entry.house_id, appraised_on__gte=last_done)
                   .order_by("-appraised_on", "-id").values_list("grade", flat=True).first())
         reappraisal = latest
+    last_acceptance = entry.acceptances.order_by("-accepted_on", "-id").values_list(
+        "source", "passed").first()
+    # A case's rebuild replaces the house: the old one must be recorded pulled down first.
+    rebuilt = entry.measures.filter(kind=MeasureKind.REBUILD, source=Source.APPLICATION,
+                                    completed_on__isnull=False).exists()
+    standing = rebuilt and House.objects.filter(
+        pk=entry.house_id, status=HouseStatus.STANDING).exists()
     return rules.Facts(
         engineering_completed=frozenset(k for k, _ in done), last_engineering_on=last_done,
         accepted=entry.status in (EntryStatus.ACCEPTED, EntryStatus.CLOSED),
-        accepted_on=accepted_on, reappraisal_grade=reappraisal)
+        accepted_on=accepted_on, reappraisal_grade=reappraisal,
+        case_acceptance_failed=(last_acceptance == (Source.APPLICATION, False)
+                                and entry.status not in (EntryStatus.ACCEPTED,
+                                                         EntryStatus.CLOSED)),
+        old_house_standing=standing)
 
 
 def _refuse_if_blocked(entry: LedgerEntry, action: str, facts: rules.Facts | None = None):

@@ -12,10 +12,11 @@ from anju.kit.events import RecordsChanged, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_resolver
 from anju.rectification.actions._entry import _alert, _interval, _programme
-from anju.rectification.codes import Action, EntryStatus, MeasureCategory
+from anju.rectification.actions.joined import propose_sign_off, record_case_fact
+from anju.rectification.codes import Action, EntryStatus, MeasureCategory, MeasureKind
 from anju.rectification.models import LedgerEntry, Measure, Transition
 from anju.rectification.transitions import WORKFLOW, open_statuses
-from anju.registry.codes import BUSINESS_USES, DANGEROUS_GRADES
+from anju.registry.codes import BUSINESS_USES, DANGEROUS_GRADES, HouseStatus
 from anju.registry.models import House
 
 
@@ -33,6 +34,7 @@ def enter_on_ledger(appraisal: Appraisal, *, acting_user,
             WORKFLOW.apply(entry, Action.REAPPRAISE, acting_user=acting_user, on=on,
                            origin=origin,
                            details={"appraisal": appraisal.pk, "grade": appraisal.grade})
+            propose_sign_off(entry, on=on)
         return entry
     if entry is not None:
         WORKFLOW.apply(entry, Action.REGRADE, acting_user=acting_user, on=on, origin=origin,
@@ -67,6 +69,8 @@ def on_records_changed(change: RecordsChanged) -> None:
     derived fields follow its house."""
     for appraisal in change.appraisals:
         enter_on_ledger(appraisal, acting_user=appraisal.recorded_by)
+    for fact in change.case_facts:
+        record_case_fact(fact)
     for house_id in sorted(change.houses):
         sync_house_entries(house_id)
 
@@ -81,15 +85,37 @@ def sync_house_entries(house_id: int) -> None:
         return
     house = entry.house
     programme, category = _programme(house, timezone.localdate())
-    values = {"red_alert": _alert(house.occupancy, entry.status),
+    values = {"red_alert": _alert(house.occupancy, entry.status, house.status),
               "business_sector": house.business_sector if house.use in BUSINESS_USES else "",
               "programme": programme or entry.programme,
               "low_income_category": category or entry.low_income_category,
               "household_id": house.household_id, "division_code": house.division_code}
     if any(getattr(entry, k) != v for k, v in values.items()):
         LedgerEntry.objects.filter(pk=entry.pk).update(**values)
+    if house.status == HouseStatus.DEMOLISHED:
+        _house_demolished(entry, house)
     if entry.division_code != house.division_code:
         records_changed(divisions=[entry.division_code, house.division_code])
+
+
+def _house_demolished(entry: LedgerEntry, house: House) -> None:
+    """R-CJ-8a: a house pulled down (the registry's verb) has its demolition on its entry:
+    recorded once, by the case that told it first or here from the register."""
+    if not entry.measures.filter(kind=MeasureKind.DEMOLISH, completed_on__isnull=False).exists():
+        planned = entry.measures.filter(kind=MeasureKind.DEMOLISH).first()
+        measure = planned or Measure(entry=entry, division_code=entry.division_code,
+                                     kind=MeasureKind.DEMOLISH,
+                                     category=MeasureCategory.ENGINEERING)
+        measure.started_on = measure.started_on or house.demolished_on
+        measure.completed_on = house.demolished_on
+        measure.note = measure.note or house.demolition_note
+        measure.save()
+        if WORKFLOW.move_for(entry.status, Action.RECORD_ENGINEERING) is not None:
+            WORKFLOW.apply(entry, Action.RECORD_ENGINEERING, acting_user=None,
+                           on=house.demolished_on,
+                           details={"measure": measure.pk, "kind": measure.kind,
+                                    "completed_on": str(house.demolished_on)})
+    propose_sign_off(entry, on=house.demolished_on)
 
 
 def backfill_ledger(division: str, *, today: date | None = None) -> int:

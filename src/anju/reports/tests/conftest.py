@@ -26,7 +26,7 @@ def settled(settings, django_capture_on_commit_callbacks):
 def counted_from_records(code: str, today: date | None = None) -> dict:
     """The summary's figures of `code`, counted directly from the records (no rollup)."""
     today = today or date.today()
-    houses = House.objects.filter(division_code__startswith=code)
+    houses = House.objects.standing().filter(division_code__startswith=code)
     ledger = LedgerEntry.objects.filter(division_code__startswith=code)
     findings = Finding.objects.filter(division_code__startswith=code, status="open")
     out = {

@@ -138,3 +138,20 @@ def test_payments_overdue_are_counted_from_the_applications(api, cast, county, m
     body = api(cast.mhk_housing).get(SUMMARY, {"division": SHANCHENG}).json()
     assert body["applications"]["accepted"] == 1
     assert body["overdue"]["payments"] == 1
+
+
+def test_a_demolished_house_leaves_the_counts_of_standing_houses(api, cast, county):
+    """R-CJ-8a: "A D house rebuilt or a house demolished is marked `demolished` (it leaves the
+    counts of standing houses)"; its red alert ends with it."""
+    house = county["occupied_d"]
+    r = api(cast.shancheng).post(f"/api/v1/houses/{house.pk}/demolition", {
+        "version": house.version, "demolished_on": str(date.today()),
+        "note": "农户自行拆除，村委会现场确认"})
+    assert r.status_code == 200, r.json()
+    rollup.refresh()
+    body = api(cast.mhk_housing).get(SUMMARY, {"division": "220581"}).json()
+    assert body["houses"] == 4
+    assert body["grades"]["D"] == 1
+    assert body["red_alerts"] == 1
+    points = api(cast.mhk_housing).get(MAP, {"division": "220581"}).json()
+    assert house.pk not in [p[0] for p in points["points"]]
