@@ -148,7 +148,8 @@ class CampaignHouseOut(Schema):
     house_id: int
     division_code: str
     address: str
-    reason: str = Field(description="signed_off 已销号、controlled 已管控、priority 重点区域未发现隐患")
+    reason: str = Field(description="signed_off 已销号、controlled 已管控、"
+                                    "priority 重点区域未发现隐患")
     revisited_on: date | None
     inspection_id: int | None
     found_danger: bool
@@ -301,7 +302,7 @@ def submit_summary(request, summary_id: int, payload: SubmitSummary | None = Non
                                            acting_user=request.user, origin=request.origin))
 
 
-@summaries.get("/{summary_id}.pdf", response={200: None, **ERRORS}, summary="工作总结 PDF")
+@summaries.get("/{summary_id}/summary.pdf", response={200: None, **ERRORS}, summary="工作总结 PDF")
 @requires("supervision.view")
 def summary_pdf(request, summary_id: int):
     summary = queries.get_summary_for_user(request.user, summary_id)

@@ -47,18 +47,24 @@ class RecordRevisit(Command):
     house_id: Annotated[Id, Ui("房屋编号", page=False)]
     inspected_on: Annotated[date, Ui("回访日期", missing="回访日期不能为空")]
     inspector: Annotated[column_text(Inspection, "inspector"), Ui("回访人")] = ""
-    findings: Annotated[column_text(Inspection, "findings", max_length=LONG_TEXT), Ui("发现情况", widget="textarea", rows=4)] = ""
+    findings: Annotated[column_text(Inspection, "findings", max_length=LONG_TEXT),
+                        Ui("发现情况", widget="textarea", rows=4)] = ""
     major_hazard: Annotated[bool, Ui("发现重大安全隐患（立即编号并采取管控措施）")] = False
     controls: Annotated[list[str] | None, Ui("管控措施", choices=ControlKind)] = None
-    photo_ids: Annotated[list[Id], Ui("照片", upload="many", kind="photo", title="回头看照片")] = []
+    photo_ids: Annotated[list[Id], Ui("照片", upload="many", kind="photo",
+                                      title="回头看照片")] = []
+
+
+def _section(label: str):
+    return Annotated[free_text(SECTION_MAX, label), Ui(label, widget="textarea", rows=5)]
 
 
 class Sections(Command):
-    situation: Annotated[free_text(SECTION_MAX, "基本情况"), Ui("基本情况", widget="textarea", rows=5)] = ""
-    measures: Annotated[free_text(SECTION_MAX, "主要措施"), Ui("主要措施", widget="textarea", rows=5)] = ""
-    lookback: Annotated[free_text(SECTION_MAX, "回头看情况"), Ui("回头看情况", widget="textarea", rows=5)] = ""
-    problems: Annotated[free_text(SECTION_MAX, "存在问题"), Ui("存在问题", widget="textarea", rows=5)] = ""
-    next_steps: Annotated[free_text(SECTION_MAX, "下一步工作"), Ui("下一步工作", widget="textarea", rows=5)] = ""
+    situation: _section("基本情况") = ""
+    measures: _section("主要措施") = ""
+    lookback: _section("回头看情况") = ""
+    problems: _section("存在问题") = ""
+    next_steps: _section("下一步工作") = ""
 
 
 # §6 工作总结: the county writes it; the figures are filled in from the records.

@@ -31,7 +31,8 @@ def plan_xlsx(user, programme: str, division: str | None, year: int | None, *,
              labels[states[r.pk]], r.get_source_display(), r.listed_on.isoformat())
             for r in rows)
     name = f"programme-plan-{programme}-{division or user.scope}-{year or 'all'}.xlsx"
-    return name, stream_xlsx(PLAN_HEADER, data, sheet_name=str(dict(Programme.choices)[programme])[:31])
+    sheet = str(dict(Programme.choices)[programme])[:31]
+    return name, stream_xlsx(PLAN_HEADER, data, sheet_name=sheet)
 
 
 def render_summary_pdf(summary: WorkSummary) -> bytes:

@@ -12,7 +12,7 @@ from anju.registry.codes import HouseStatus
 from anju.registry.models import House
 from anju.supervision import rules
 from anju.supervision.codes import Receipt, SummaryStatus
-from anju.supervision.models import Campaign, CampaignHouse, PlanRow, WorkSummary
+from anju.supervision.models import Campaign, PlanRow, WorkSummary
 
 
 def current_certifications(on: date):
