@@ -234,7 +234,7 @@ class SectionsOut(Schema):
     next_steps: str = ""
 
 
-class SummaryOut(Schema):
+class WorkSummaryOut(Schema):
     id: int
     division_code: str
     period: str
@@ -264,7 +264,7 @@ def _summary(s: WorkSummary) -> dict:
             "late": s.late, "version": s.version, "sections": s.sections, "figures": s.figures}
 
 
-@summaries.post("", response={201: SummaryOut, **ERRORS}, summary="县级撰写工作总结（草稿）")
+@summaries.post("", response={201: WorkSummaryOut, **ERRORS}, summary="县级撰写工作总结（草稿）")
 @requires("supervision.county")
 def write_summary(request, payload: WriteSummary):
     summary = actions.write_summary(payload, acting_user=request.user, origin=request.origin)
@@ -278,13 +278,13 @@ def list_summaries(request, division: str | None = None, period: str | None = No
     return queries.receipts(request.user, division or request.user.scope, period)
 
 
-@summaries.get("/{summary_id}", response={200: SummaryOut, **ERRORS}, summary="工作总结")
+@summaries.get("/{summary_id}", response={200: WorkSummaryOut, **ERRORS}, summary="工作总结")
 @requires("supervision.view")
 def get_summary(request, summary_id: int):
     return _summary(queries.get_summary_for_user(request.user, summary_id))
 
 
-@summaries.patch("/{summary_id}", response={200: SummaryOut, **ERRORS},
+@summaries.patch("/{summary_id}", response={200: WorkSummaryOut, **ERRORS},
                  summary="保存工作总结草稿（数据重新从记录填入）")
 @requires("supervision.county")
 def edit_summary(request, summary_id: int, payload: EditSummary):
@@ -293,7 +293,7 @@ def edit_summary(request, summary_id: int, payload: EditSummary):
                                          origin=request.origin))
 
 
-@summaries.post("/{summary_id}/submit", response={200: SummaryOut, **ERRORS},
+@summaries.post("/{summary_id}/submit", response={200: WorkSummaryOut, **ERRORS},
                 summary="报送工作总结（逾期报送标记为逾期）")
 @requires("supervision.county")
 def submit_summary(request, summary_id: int, payload: SubmitSummary | None = None):

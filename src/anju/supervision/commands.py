@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from anju.appraisal.codes import ControlKind
+from anju.appraisal.commands import Control
 from anju.appraisal.models import Inspection
 from anju.divisions.models import Division
 from anju.kit.commands import Command, Ui
@@ -50,7 +51,7 @@ class RecordRevisit(Command):
     findings: Annotated[column_text(Inspection, "findings", max_length=LONG_TEXT),
                         Ui("发现情况", widget="textarea", rows=4)] = ""
     major_hazard: Annotated[bool, Ui("发现重大安全隐患（立即编号并采取管控措施）")] = False
-    controls: Annotated[list[str] | None, Ui("管控措施", choices=ControlKind)] = None
+    controls: Annotated[list[Control] | None, Ui("管控措施", choices=ControlKind)] = None
     photo_ids: Annotated[list[Id], Ui("照片", upload="many", kind="photo",
                                       title="回头看照片")] = []
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from anju.rectification.codes import Programme
 from anju.registry.models import House, Household
+from anju.registry.village import VillageCopy
 from anju.supervision.codes import LookbackReason, PlanAction, PlanSource, SummaryStatus
 
 User = settings.AUTH_USER_MODEL
@@ -31,6 +32,8 @@ class PlanRow(models.Model):
     removed_on = models.DateField("移出日期", null=True, blank=True)
     removal_reason = models.CharField("移出原因", max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "年度建设计划"
@@ -86,6 +89,8 @@ class CampaignHouse(models.Model):
     revisited_on = models.DateField("回访日期", null=True, blank=True)
     inspection_id = models.BigIntegerField(null=True, blank=True)
     found_danger = models.BooleanField("发现隐患", default=False, db_default=False)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         ordering = ["division_code", "house_id"]

@@ -79,11 +79,12 @@ def plan_states(rows) -> dict[int, str]:
 def campaigns_for_user(user, division: str | None = None):
     # A campaign is seen by whoever sees part of its division: a township sees its county's.
     campaigns = Campaign.objects.all()
-    if division:
-        campaigns = campaigns.filter(within(division[:Level.COUNTY]))
     scope = getattr(user, "scope", "")
     if not scope:
         return campaigns.none()
+    if division:
+        narrowed(user, Campaign.objects.none(), division)  # refuses a malformed or foreign code
+        campaigns = campaigns.filter(within(division[:Level.COUNTY]))
     return campaigns.filter(Q(within(scope)) | Q(division_code__in=[
         scope[:n] for n in (2, 4, 6, 9) if n <= len(scope)]))
 
