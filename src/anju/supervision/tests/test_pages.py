@@ -70,3 +70,19 @@ def test_the_county_writes_saves_and_submits_its_summary(cast):
     assert (summary.status, summary.submitted_on, summary.late) == ("submitted", TODAY, False)
     listing = page.get("/supervision/summaries/").content.decode()
     assert "已按时报送" in listing
+
+
+def test_the_county_dashboard_counts_the_look_backs_coverage_and_findings(cast, on_ledger):
+    house, entry = on_ledger("c")
+    LedgerEntry.objects.filter(pk=entry).update(status="controlled")
+    county = sign_in(Client(), cast.mhk_housing)
+    county.post("/supervision/lookbacks/", {"division": "220581", "title": "回头看",
+                                            "deadline": TODAY + timedelta(days=20)})
+    campaign = Campaign.objects.get()
+    sign_in(Client(), cast.shancheng).post(
+        f"/supervision/lookbacks/{campaign.pk}/houses/{house.pk}/revisit",
+        {"inspected_on": TODAY, "findings": "墙体新裂缝", "major_hazard": "on"})
+    page = county.get("/reports/220581/").content.decode()
+    section = page[page.index('id="lookback"'):]
+    assert "已回访 <strong>1</strong> / 列入 1 栋" in section
+    assert "发现隐患 <strong>1</strong>" in section
