@@ -1,8 +1,10 @@
 """The page forms of supervision, each made from its act's command."""
 
 from django import forms
+from django.utils import timezone
 
 from anju.appraisal.codes import ControlKind
+from anju.policy.rules import profile_for
 from anju.supervision import actions
 from anju.supervision.commands import (
     SECTION_MAX,
@@ -103,7 +105,12 @@ class WriteSummaryForm(_SectionsForm):
 
     def setup(self) -> None:
         self.fields["division_code"].widget = DivisionPicker()
-        self.initial.setdefault("division_code", self.user.scope[:6])
+        county = self.user.scope[:6]
+        self.initial.setdefault("division_code", county)
+        # The region's own due date where its profile names one (Changji: 2023-09-12).
+        due = getattr(profile_for(county, timezone.localdate()), "summary_due_on", None)
+        if due:
+            self.initial.setdefault("due_on", due)
 
 
 class EditSummaryForm(_SectionsForm):

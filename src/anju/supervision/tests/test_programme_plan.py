@@ -134,3 +134,22 @@ def test_a_township_may_read_the_plan_but_not_draw_it(api, cast):
     township = api(cast.shancheng)
     assert township.get(PLAN).status_code == 200
     assert township.post(f"{PLAN}/draw", {"division": "220581", "year": 2026}).status_code == 403
+
+
+def test_in_changji_the_plan_is_the_seismic_programmes(api, cast, make_household, make_house):
+    """"农房抗震防灾工程 in Xinjiang, the renovation procedure of section 4 elsewhere"."""
+    from anju.accounts.models import User
+
+    county = User.objects.create_user(username="cj_county", password="x", scope="652301",
+                                      role="county_officer", department="housing")
+    household = make_household(division_code="652301100001")
+    house = make_house(division_code="652301100001", household=household, grade="D")
+    certify(household, cast.mhk_civil, "dibao", TODAY - timedelta(days=30))
+    refused = api(county).post(f"{PLAN}/draw", {"division": "652301", "year": 2026})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "programme_not_of_region"
+    drawn = api(county).post("/api/v1/programmes/seismic/plan/draw",
+                             {"division": "652301", "year": 2026})
+    assert drawn.json() == {"listed": 1}
+    rows = api(county).get("/api/v1/programmes/seismic/plan", {"year": 2026}).json()["items"]
+    assert [r["house_id"] for r in rows] == [house.pk]
