@@ -48,3 +48,34 @@ def measure(county: str, runs: int = 5) -> dict:
             "seconds_runs": [round(t, 3) for t in times],
             "seconds_median": round(statistics.median(times), 3),
             "target_seconds": TARGET_SECONDS}
+
+
+def main() -> None:
+    """`python bench/lookback.py [houses]` with DATABASE_URL and ANJU_DATA_DIR set: seeds a
+    county, backfills its ledger and times the look-back alone (make bench runs it with the
+    others)."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from anju.divisions.loader import load_divisions
+    from anju.rectification.actions import backfill_ledger
+    from anju.registry.demo_data import seed, seed_villages
+
+    county, houses = "220581", int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
+    call_command("migrate", verbosity=0, interactive=False)
+    load_divisions((county,))
+    seed_villages(county, houses)
+    seed(county, houses, batch_size=20_000)
+    backfill_ledger(county)
+    print(json.dumps(measure(county), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
