@@ -110,3 +110,8 @@ def test_the_summary_is_rendered_as_a_pdf_with_its_sections_and_figures(api, cas
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "工作总结" in text and "回头看覆盖全部已销号房屋" in text and "危房住人" in text
+
+
+def test_the_summaries_of_a_division_outside_the_scope_are_not_shown(api, cast):
+    response = api(cast.changji).get("/api/v1/summaries", {"division": "2205"})
+    assert response.status_code == 404
