@@ -131,7 +131,10 @@ def _worker(args) -> dict:
     result["assistance"] = assistance(handler_times, requests=args.requests, county=COUNTY)
     from exchange import measure as exchange
 
-    result["exchange"] = exchange(COUNTY, args.import_rows)  # last: it adds households
+    result["exchange"] = exchange(COUNTY, args.import_rows)  # it adds households
+    from lookback import measure as lookback
+
+    result["lookback"] = lookback(COUNTY)  # last: it changes ledger statuses
     return result
 
 
@@ -205,6 +208,7 @@ def _bench_engine(args, engine: str) -> dict:
         "field_sync": runs[-1]["field_sync"],
         "exchange": runs[-1]["exchange"],
         "assistance": runs[-1]["assistance"],
+        "lookback": runs[-1]["lookback"],
     }
     return summary
 
@@ -339,6 +343,16 @@ def _markdown(summaries: list[dict]) -> str:
         lines += [f"Plan of the township list query on {s['engine']} "
                   f"({s['township_houses']:,} houses in the township):", "", "```",
                   *s["plan_township"], "```", ""]
+    lines += ["回头看 list drawn for the county (bench/lookback.py): a campaign opened over all "
+              "its houses, one entry in three of the ledger signed off and one in three "
+              "controlled; the list is one INSERT … SELECT. Seconds, median of the runs.", "",
+              "| engine | houses | listed | seconds (median) | runs |", "|---|---|---|---|---|"]
+    for s in summaries:
+        x = s["lookback"]
+        lines.append(f"| {s['engine']} | {x['houses']:,} | {x['listed']:,} "
+                     f"| {x['seconds_median']} s (target ≤ {x['target_seconds']} s) "
+                     f"| {', '.join(str(t) for t in x['seconds_runs'])} |")
+    lines.append("")
     machine = summaries[0]["machine"]
     lines.append(f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, "
                  f"{machine['platform']}.")

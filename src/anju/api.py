@@ -28,6 +28,7 @@ from anju.rectification.api import rectifications
 from anju.registry.api import households, houses
 from anju.registry.attachment_api import house_attachments, household_attachments
 from anju.reports.api import router as stats_router
+from anju.supervision.api import lookbacks, programmes, summaries
 from anju.web.apikit import BearerAuth, InputParser
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ api.add_router("/exports", exchange_exports)
 api.add_router("/imports", exchange_imports)
 api.add_router("/jobs", exchange_jobs)
 api.add_router("/stats", stats_router)
+api.add_router("/programmes", programmes)
+api.add_router("/lookbacks", lookbacks)
+api.add_router("/summaries", summaries)
 
 
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,

@@ -24,5 +24,6 @@ urlpatterns = [
     path("reports/", include("anju.reports.urls")),
     path("field/", include("anju.field.urls")),
     path("assistance/", include("anju.assistance.urls")),
+    path("supervision/", include("anju.supervision.urls")),
     path("api/v1/", api.urls),
 ]

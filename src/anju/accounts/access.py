@@ -104,6 +104,11 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     "field.sync": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
                               Role.APPRAISER}), None),
     "field.review": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}), None),
+    # Supervision (domain.md R-CJ-9, §6): every official reads the programme plan, the
+    # look-back and the work summaries; the county keeps its plan, opens its look-back and
+    # writes its summary (townships record the revisits with appraisal.inspect).
+    "supervision.view": (OFFICIALS, None),
+    "supervision.county": (frozenset({Role.COUNTY_OFFICER}), None),
 }
 
 

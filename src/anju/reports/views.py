@@ -17,6 +17,7 @@ from anju.reports import applications, queries
 from anju.reports.figures import BY_NAME, DAILY
 from anju.reports.present import mask_name
 from anju.security import CONTENT_SECURITY_POLICY
+from anju.supervision.figures import lookback_counts
 
 # The child table's columns, each sortable; the payments column only with housing security.
 COLUMNS = ("houses", "grade_unrated", "grade_c", "grade_d", "ledger_open", "ledger_controlled",
@@ -111,6 +112,8 @@ def dashboard(request, code: str | None = None):
         "child_progress": _child_series(history, summary.children) if with_child_history
         else None,
         "can_map": division.level in queries.MAP_LEVELS,
+        # §6: the look-back's coverage and findings, counted by supervision
+        "lookback": lookback_counts(division.code),
         **_list_rows(lists, today),
     })
 

@@ -294,7 +294,16 @@ def path_values(make_household, make_house):
         recheck_house(house.pk)
         return Finding.objects.filter(house=house).first().pk
 
-    makers = {"finding_id": finding_id, "household_id": lambda: make_household().pk,
+    def campaign_id():
+        from anju.accounts.models import User
+        from anju.supervision.models import Campaign
+
+        return Campaign.objects.create(
+            division_code="220581", opened_on="2026-01-01", deadline="2026-02-01",
+            opened_by=User.objects.get(username="mhk_housing")).pk
+
+    makers = {"finding_id": finding_id, "campaign_id": campaign_id,
+              "household_id": lambda: make_household().pk,
               "house_id": lambda: make_house().pk, "sha256": lambda: "a" * 64,
               "number": lambda: 0}
 

@@ -89,6 +89,7 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
     """A household of 山城镇 with a record of every kind that belongs to it."""
     from anju.field.tests.conftest import capture, screening
     from anju.rectification.models import LedgerEntry
+    from anju.supervision.models import Campaign, CampaignHouse
 
     flow = Case(cast, make_household, make_house, lat=42.5, lng=125.7)
     house = flow.house
@@ -120,6 +121,12 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
         "kind": "demolish", "started_on": str(AGO[40]), "completed_on": str(AGO[30])}))
     ok(clerk.post(f"/api/v1/rectifications/{entry}/acceptance", {
         "accepted_on": str(AGO[30]), "passed": True, "inspectors": ["张工"]}))
+    ok(api(cast.mhk_housing).post("/api/v1/programmes/renovation/plan/rows",
+                                  {"year": AGO[60].year, "house_id": house.pk}))
+    campaign = Campaign.objects.create(division_code="220581", opened_on=AGO[40],
+                                       deadline=AGO[5], opened_by=cast.mhk_housing)
+    CampaignHouse.objects.create(campaign=campaign, house=house, reason="signed_off",
+                                 division_code=house.division_code)
     flow.to(until)
     flow.entry_id = entry
     return flow
