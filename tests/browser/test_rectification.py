@@ -21,8 +21,9 @@ def test_clerk_evacuates_and_seals_an_occupied_d_house_and_the_alert_leaves_the_
         page, log_in, shot, chromium, server):
     log_in(page, "mhk_housing")
     before = shancheng_alerts(page)
-    # seed.py's house; test_assistance's was rebuilt and its old house pulled down (R-CJ-8a)
-    assert before == 1
+    # seed.py's house at least (test_assistance's was rebuilt and its old house pulled down,
+    # R-CJ-8a; test_placement's C host house is occupied on the ledger)
+    assert before >= 1
     shot(page, "ledger-county-before")
 
     clerk = chromium.new_context(base_url=server, locale="zh-CN",
