@@ -94,14 +94,17 @@ def method_unmet(method: str, *, has_house: bool, grade: str,
 def subsidy_cap(profile: Profile, method: str, grade: str, *, co_owned: bool = False
                 ) -> Decimal:
     """R-MH-6: the most a household may get for its method (yuan)."""
+    # A cap the region's policy does not give is refused (profile_value_unknown), not borrowed.
     if method == Method.REPAIR_REINFORCE:
-        return profile.cap_co_owned_c if co_owned else profile.cap_c_repair
+        return profile.need("cap_co_owned_c" if co_owned else "cap_c_repair",
+                            field="subsidy_amount")
     if method == Method.REBUILD:
-        return profile.cap_co_owned_d if co_owned else profile.cap_d_rebuild
+        return profile.need("cap_co_owned_d" if co_owned else "cap_d_rebuild",
+                            field="subsidy_amount")
     if method == Method.NEW_BUILD:
-        return profile.cap_new_build
+        return profile.need("cap_new_build", field="subsidy_amount")
     if method in PUBLIC_HOUSING_METHODS:
-        return profile.cap_public_housing
+        return profile.need("cap_public_housing", field="subsidy_amount")
     # Public rental is paid yearly by the township; relatives, nursing home and waiver get no
     # renovation subsidy from this programme.
     return Decimal("0")
@@ -131,7 +134,7 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
     problems = []
     if fully_subsidised and method in NEW_HOUSE_METHODS:
         # 兜底 households: one area per household, whatever its size
-        low = min(low, profile.fully_subsidised_area)
+        low = min(low, profile.need("fully_subsidised_area", field=fields[0]))
         high = profile.fully_subsidised_area
     if method in PUBLIC_HOUSING_METHODS:
         high = low  # public and turnover housing at the lower bound
@@ -147,7 +150,7 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
         problems.append(Unmet(Code.AREA_BELOW_STANDARD, "R-MH-7", fields[0],
                               f"{prefix}主房面积 {main_area} ㎡ 低于 {persons} 口之家的标准 "
                               f"{low} ㎡"))
-    if auxiliary_area > main_area * profile.auxiliary_ratio_max:
+    if auxiliary_area > main_area * profile.need("auxiliary_ratio_max", field=fields[1]):
         problems.append(Unmet(Code.AUXILIARY_ABOVE_STANDARD, "R-MH-7", fields[1],
                               f"{prefix}辅房面积 {auxiliary_area} ㎡ 超过主房面积的 "
                               f"{profile.auxiliary_ratio_max:.0%}"))
@@ -328,7 +331,7 @@ def old_house_unmet(*, grade: str, method: str, treatment: str) -> Unmet | None:
 
 def old_house_due(started_or_waived: date, profile: Profile) -> date:
     """R-MH-11: within `old_house_demolition_months` of the start or the waiver."""
-    months = profile.old_house_demolition_months
+    months = profile.need("old_house_demolition_months")
     month = started_or_waived.month - 1 + months
     year = started_or_waived.year + month // 12
     month = month % 12 + 1
@@ -341,7 +344,7 @@ def old_house_due(started_or_waived: date, profile: Profile) -> date:
 
 
 def payment_due(accepted_on: date, profile: Profile) -> date:
-    return accepted_on + timedelta(days=profile.payment_days)
+    return accepted_on + timedelta(days=profile.need("payment_days"))
 
 
 # ---------------------------------------------------------------- R-MH-13 archive
@@ -407,6 +410,8 @@ def late_against_windows(profile: Profile, year: int, *, completed: bool, accept
                          today: date) -> bool:
     """R-MH-15: not completed by the end of the implementation window, or not accepted by the
     end of the acceptance window."""
+    if profile.implementation_window is None or profile.acceptance_window is None:
+        return False  # the region's policy sets no yearly windows: nothing is late against them
     (_, build_end), (_, accept_end) = windows(profile, year)
     return (today > build_end and not completed) or (today > accept_end and not accepted)
 
