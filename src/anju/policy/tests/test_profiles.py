@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from anju.policy.models import PolicyProfile
 from anju.kit.errors import RuleViolation
+from anju.policy.models import PolicyProfile
 from anju.policy.profiles import CHANGJI_2023, MEIHEKOU_2021, NATIONAL_2022
 from anju.policy.rules import profile_for
 
