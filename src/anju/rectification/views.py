@@ -11,12 +11,19 @@ from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus
 from anju.rectification.models import LedgerEntry
 from anju.rectification.present import missing_roles, with_records
-from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
+from anju.rectification.queries import (
+    counts_by_child,
+    get_entry_for_user,
+    hazard_alerts_for_user,
+    ledger_for_user,
+    with_overdue_flags,
+)
 from anju.registry.codes import Grade
 from anju.web.pages import paginate, query_without_page
 
 CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}
 FLAGS = {"": None, "1": True, "0": False}
+HAZARD_ROWS = 50
 
 
 def _place_names(codes) -> dict[str, str]:
@@ -32,9 +39,21 @@ def ledger_list(request):
     grade = g.get("grade") if g.get("grade") in ("C", "D") else None
     division = g.get("division") or None
     overdue, alert = FLAGS.get(g.get("overdue", "")), FLAGS.get(g.get("alert", ""))
+    priority = FLAGS.get(g.get("priority", ""))
+    control_overdue = FLAGS.get(g.get("control_overdue", ""))
+    engineering_overdue = FLAGS.get(g.get("engineering_overdue", ""))
     entries = ledger_for_user(request.user, division=division, status=status, grade=grade,
-                              overdue=overdue, alert=alert).select_related("house", "household")
-    page = paginate(request, entries)
+                              overdue=overdue, alert=alert, priority=priority,
+                              control_overdue=control_overdue,
+                              engineering_overdue=engineering_overdue)
+    page = paginate(request, with_overdue_flags(entries.select_related("house", "household"),
+                                                request.user, division=division))
+    hazards = []
+    if alert is not False and not (status or grade or overdue or priority is False
+                                   or control_overdue or engineering_overdue):
+        # R-CJ-2: occupied houses with a major hazard, red alerts before their appraisal
+        hazards = list(hazard_alerts_for_user(request.user, division=division)
+                       .select_related("house", "house__household")[:HAZARD_ROWS])
     places = _place_names(e.division_code for e in page)
     scope = request.user.scope
     width = CHILD_WIDTH.get(len(scope))
@@ -51,7 +70,11 @@ def ledger_list(request):
                   bool(e.next_check_due and e.next_check_due < today and e.status in checked))
                  for e in page],
         "filters": {"status": status or "", "grade": grade or "", "division": division or "",
-                    "overdue": g.get("overdue", ""), "alert": g.get("alert", "")},
+                    "overdue": g.get("overdue", ""), "alert": g.get("alert", ""),
+                    "priority": g.get("priority", ""),
+                    "control_overdue": g.get("control_overdue", ""),
+                    "engineering_overdue": g.get("engineering_overdue", "")},
+        "hazards": [(h, _place_names([h.division_code])[h.division_code]) for h in hazards],
         "statuses": EntryStatus.choices, "grades": [Grade.C, Grade.D],
         "by_child": by_child, "red_alerts": sum(r["red_alerts"] for _, _, r in by_child),
     })
