@@ -151,6 +151,8 @@ class Hazard(models.Model):
         verbose_name = "新增隐患"
         verbose_name_plural = "新增隐患"
         ordering = ["-found_on", "-id"]
+        # R-CJ-2: the hazards awaiting appraisal of a division (red alerts before the ledger)
+        indexes = [models.Index(fields=["status", "division_code"], name="hazard_status_idx")]
 
 
 class ControlOrder(models.Model):

@@ -73,6 +73,10 @@ class LedgerEntry(models.Model):
             # the ledger page's order (R-CJ-6 alerts, then R-CJ-1 priority areas, newest)
             models.Index(fields=["-red_alert", "-priority", "division_code", "-id"],
                          name="ledger_list_idx"),
+            # counts_by_child reads only these: an index-only scan of a county's entries
+            models.Index(fields=["division_code", "status", "red_alert", "broken_alert",
+                                 "priority", "business_alert", "next_check_due"],
+                         name="ledger_counts_idx"),
         ]
         constraints = [
             # 一户一档: one entry per house and hazard episode

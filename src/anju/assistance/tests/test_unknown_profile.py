@@ -55,3 +55,15 @@ def test_pages_show_unknown_instead_of_a_number():
         is None
     assert present.shown(lambda: rules.subsidy_cap(MEIHEKOU_2021, "repair_reinforce", "C")) \
         == Decimal("10000")
+
+
+@pytest.mark.django_db
+def test_a_changji_application_page_is_told_the_numbers_are_not_set_there():
+    """Where a number is unknown the page says so instead of using Meihekou's."""
+    from anju.conftest import CHANGJI_V1, SHANCHENG_V1
+
+    changji = present.standards(CHANGJI_V1, house=None, persons=2, on=date(2026, 6, 1))
+    assert (changji.area_low, changji.area_high, changji.auxiliary_ratio) == (None, None, None)
+    assert {cap for _, _, cap in changji.methods} <= {None, Decimal("0")}
+    meihekou = present.standards(SHANCHENG_V1, house=None, persons=2, on=date(2026, 6, 1))
+    assert (meihekou.area_low, meihekou.area_high) == (Decimal("26"), Decimal("60"))

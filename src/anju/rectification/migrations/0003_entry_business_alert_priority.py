@@ -31,5 +31,9 @@ class Migration(migrations.Migration):
             model_name='ledgerentry',
             index=models.Index(fields=['-red_alert', '-priority', 'division_code', '-id'], name='ledger_list_idx'),
         ),
+        migrations.AddIndex(
+            model_name='ledgerentry',
+            index=models.Index(fields=['division_code', 'status', 'red_alert', 'broken_alert', 'priority', 'business_alert', 'next_check_due'], name='ledger_counts_idx'),
+        ),
         migrations.RunPython(priority_from_houses, migrations.RunPython.noop),
     ]
