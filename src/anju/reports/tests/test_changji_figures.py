@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 SUMMARY = "/api/v1/stats/summary"
 
 
-def test_an_occupied_house_with_a_major_hazard_counts_as_a_red_alert_at_once(api, cast,
+def test_an_occupied_house_with_a_major_hazard_counts_as_a_red_alert_at_once(api, browser, cast,
                                                                             make_house,
                                                                             settled):
     """R-CJ-2: "a red alert (R-CJ-6) from the moment the hazard is recorded, not from its
@@ -32,6 +32,9 @@ def test_an_occupied_house_with_a_major_hazard_counts_as_a_red_alert_at_once(api
     body = api(cast.mhk_housing).get(SUMMARY, {"division": "220581"}).json()
     assert (body["red_alerts"], body["hazard_alerts"]) == (1, 1)
     assert body["priority"]["red_alerts"] == 1
+    page = browser(cast.mhk_housing).get("/reports/220581/").content.decode()
+    assert 'id="hazard-alerts"' in page and house.address in page
+    assert 'data-figure="overdue_controls"' in page and 'data-figure="priority_ledger"' in page
 
 
 def test_overdue_controls_and_engineering_plans_are_counted_from_their_dates(api, cast,
