@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from anju.appraisal.tests.conftest import components
+from anju.rectification.documents import summary_figures
 from anju.rectification.models import LedgerEntry, Measure
 from anju.rectification.tests.conftest import days_ago
 from anju.registry.models import House, RecordEvent
@@ -121,6 +122,8 @@ def test_an_occupied_house_with_a_major_hazard_is_a_red_alert_when_recorded(api,
     assert (rows[0]["red_alerts"], rows[0]["hazard_alerts"]) == (1, 1)
     page = browser(cast.shancheng).get("/rectification/").content.decode()
     assert 'id="hazard-alerts"' in page and house.address in page
+    summary = summary_figures(cast.mhk_housing, None)["status"]  # the county's work summary
+    assert (summary["red_alerts"], summary["hazard_alerts"]) == (1, 1)
     # appraised D: the entry carries the alert, counted once
     response = api(cast.appraiser1).post(f"/api/v1/houses/{house.pk}/appraisals", {
         "appraised_on": days_ago(0), "appraiser": "张工", "site": "safe",
