@@ -3,6 +3,7 @@ business found in it is a red alert (R-CJ-8, R-CJ-10); a major hazard in an occu
 red alert from the moment it is recorded, and ordered controls and engineering plans fall
 overdue by their dates (R-CJ-2, R-CJ-5); priority areas sort first and are counted (R-CJ-1)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -159,6 +160,8 @@ def test_an_ordered_control_not_carried_out_within_the_profile_days_is_overdue(a
     assert api(cast.mhk_housing).get(LIST, {"control_overdue": True}).json()["total"] == 1
     page = browser(cast.shancheng).get("/quality/worklist/", {"tab": "control_overdue"})
     assert house.address in page.content.decode()
+    home = browser(cast.shancheng).get("/").content.decode()  # 今日待办
+    assert re.search(r'id="todo-controls">.*?<strong class="alert-text">1</strong>', home)
     # carried out: no longer overdue
     Measure.objects.filter(pk=measure.pk).update(completed_on=ordered)
     assert client.get(f"{LIST}/{entry}").json()["control_overdue"] is False
