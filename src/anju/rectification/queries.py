@@ -130,8 +130,10 @@ def counts_by_child(user, parent_code: str, child_width: int, *, today: date | N
     from django.db.models.functions import Substr
 
     today = today or timezone.localdate()
+    # Grouped by village in the order of the covering index (ledger_counts_idx), then summed
+    # per child here: cheaper than grouping the county's rows by a prefix in the database.
     rows = (_sector_narrowed(user, narrowed(user, LedgerEntry.objects.all(), parent_code))
-            .annotate(child=Substr("division_code", 1, child_width)).values("child")
+            .order_by().values("division_code")
             .annotate(total=Count("id"),
                       open=Count("id", filter=Q(status=EntryStatus.OPEN)),
                       controlled=Count("id", filter=Q(status=EntryStatus.CONTROLLED)),
@@ -141,9 +143,15 @@ def counts_by_child(user, parent_code: str, child_width: int, *, today: date | N
                       broken=Count("id", filter=Q(broken_alert=True)),
                       overdue=Count("id", filter=overdue_q(today)),
                       priority=Count("id", filter=Q(priority=True, status__in=open_statuses())),
-                      business_alerts=Count("id", filter=Q(business_alert=True)))
-            .order_by("child"))
-    out = {row.pop("child"): row | {"hazard_alerts": 0} for row in rows}
+                      business_alerts=Count("id", filter=Q(business_alert=True))))
+    out: dict[str, dict] = {}
+    for row in rows:
+        child = row.pop("division_code")[:child_width]
+        if (counts := out.get(child)) is None:
+            out[child] = row | {"hazard_alerts": 0}
+        else:
+            for key, n in row.items():
+                counts[key] += n
     # R-CJ-2: an occupied house with a major hazard is a red alert before it is on the ledger
     zero = dict.fromkeys(("total", "open", "controlled", "accepted", "closed", "red_alerts",
                           "broken", "overdue", "priority", "business_alerts"), 0)
