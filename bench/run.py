@@ -132,6 +132,10 @@ def _worker(args) -> dict:
     from exchange import measure as exchange
 
     result["exchange"] = exchange(COUNTY, args.import_rows)  # it adds households
+    from ledger_page import measure as ledger_page
+
+    # last: it grades more houses C where the county has fewer than 30,000 entries
+    result["ledger_page"] = ledger_page(handler_times, requests=args.requests, county=COUNTY)
     from lookback import measure as lookback
 
     result["lookback"] = lookback(COUNTY)  # last: it changes ledger statuses
@@ -208,6 +212,7 @@ def _bench_engine(args, engine: str) -> dict:
         "field_sync": runs[-1]["field_sync"],
         "exchange": runs[-1]["exchange"],
         "assistance": runs[-1]["assistance"],
+        "ledger_page": runs[-1]["ledger_page"],
         "lookback": runs[-1]["lookback"],
     }
     return summary
@@ -338,6 +343,28 @@ def _markdown(summaries: list[dict]) -> str:
                      f"| {c['median_ms']} / {c['p90_ms']} ms | {t['median_ms']} / "
                      f"{t['p90_ms']} ms | {p['seconds_median']} s, {p['files']} files "
                      f"({p['files_mb']} MB) → {p['pdf_mb']} MB |")
+    lines.append("")
+    lines += ["整治台账 page (bench/ledger_page.py): the first page of the ledger of a county "
+              "with 30,000 entries (more houses graded C where the seed gave fewer), as a "
+              "township officer and as a county housing officer, and the ledger API's first "
+              "page, timed inside Django's handler; beside them the raw-SQL floor of the same "
+              "rows (the page's rows in its order, and their count) in the same run.", "",
+              "| engine | entries | township page median / p90 | county page median / p90 "
+              "| API county median | SQL floor township / county |",
+              "|---|---|---|---|---|---|"]
+    for s in summaries:
+        x = s["ledger_page"]
+        lines.append(f"| {s['engine']} | {x['entries']:,} "
+                     f"| {x['page_township']['median_ms']} / {x['page_township']['p90_ms']} ms "
+                     f"(target ≤ {x['target_ms']} ms) | {x['page_county']['median_ms']} / "
+                     f"{x['page_county']['p90_ms']} ms | {x['api_county']['median_ms']} ms "
+                     f"| {x['floor_township']['median_ms']} / "
+                     f"{x['floor_county']['median_ms']} ms |")
+        lines.append(f"| (CPU time) | | {x['page_township']['cpu_median_ms']} ms "
+                     f"| {x['page_county']['cpu_median_ms']} ms "
+                     f"| {x['api_county']['cpu_median_ms']} ms "
+                     f"| {x['floor_township']['cpu_median_ms']} / "
+                     f"{x['floor_county']['cpu_median_ms']} ms |")
     lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "

@@ -50,4 +50,19 @@ def home(request):
         "grades": [(g, by_grade.get(g.value, 0)) for g in Grade],
         "occupied_dangerous": alert,
         "children": [(c, per_child[c.code]) for c in children],
+        "todo": _todo(user),
     })
+
+
+def _todo(user) -> dict | None:
+    """今日待办 of the ledger, from the dates now: occupied houses with a major hazard awaiting
+    appraisal (R-CJ-2), ordered controls not carried out in time (R-CJ-2), engineering plans
+    past their date (R-CJ-5)."""
+    if not can(user, "rectification.view"):
+        return None
+    from anju.rectification.queries import hazard_alerts_for_user, overdue_measure_counts
+
+    counts = overdue_measure_counts(user)
+    counts["hazard_alerts"] = (hazard_alerts_for_user(user).order_by().values("house_id")
+                               .distinct().count())
+    return counts

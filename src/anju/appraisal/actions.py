@@ -154,14 +154,16 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
         house=house, division_code=house.division_code, level=cmd.level,
         inspected_on=cmd.inspected_on,
         inspector=cmd.inspector.strip() or _actor_name(acting_user),
-        findings=findings, major_hazard=cmd.major_hazard, recorded_by=acting_user)
+        findings=findings, major_hazard=cmd.major_hazard,
+        business_in_use=cmd.business_in_use, recorded_by=acting_user)
     inspection.photos.set(photos)
     RecordEvent.objects.create(
         actor=acting_user, action="inspection_recorded", house=house,
         division_code=house.division_code,
         changes={"inspection": inspection.pk, "level": inspection.level,
                  "inspected_on": str(inspection.inspected_on),
-                 "major_hazard": inspection.major_hazard})
+                 "major_hazard": inspection.major_hazard,
+                 "business_in_use": inspection.business_in_use})
     if inspection.major_hazard:
         _report_hazard(house, acting_user=acting_user, origin=origin,
                        found_on=inspection.inspected_on, source=HazardSource.INSPECTION,

@@ -88,6 +88,7 @@ class InspectionOut(Schema):
     inspector: str
     findings: str
     major_hazard: bool
+    business_in_use: bool
     photo_ids: list[int]
     hazard: HazardOut | None
     recorded_at: datetime
@@ -139,6 +140,7 @@ def present_inspection(inspection: Inspection) -> dict:
     return {"id": inspection.pk, "house_id": inspection.house_id, "level": inspection.level,
             "inspected_on": inspection.inspected_on, "inspector": inspection.inspector,
             "findings": inspection.findings, "major_hazard": inspection.major_hazard,
+            "business_in_use": inspection.business_in_use,
             "photo_ids": [p.pk for p in inspection.photos.all()],
             "hazard": present_hazard(next(iter(inspection.hazards.all()), None)),
             "recorded_at": localtime(inspection.recorded_at)}

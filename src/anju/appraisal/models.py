@@ -48,6 +48,8 @@ class Inspection(models.Model):
     inspector = models.CharField("检查人", max_length=80)
     findings = models.TextField("发现情况", blank=True)
     major_hazard = models.BooleanField("发现重大安全隐患", default=False)
+    # R-CJ-8: a house on the ledger may not be used for business until signed off
+    business_in_use = models.BooleanField("发现经营活动", default=False, db_default=False)
     photos = models.ManyToManyField(Attachment, blank=True, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -149,6 +151,8 @@ class Hazard(models.Model):
         verbose_name = "新增隐患"
         verbose_name_plural = "新增隐患"
         ordering = ["-found_on", "-id"]
+        # R-CJ-2: the hazards awaiting appraisal of a division (red alerts before the ledger)
+        indexes = [models.Index(fields=["status", "division_code"], name="hazard_status_idx")]
 
 
 class ControlOrder(models.Model):

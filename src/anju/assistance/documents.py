@@ -36,11 +36,13 @@ def notice_pdf(case) -> bytes:
     """R-MH-3: what the joint approval decided, what the household must do, when it is paid."""
     on = case.notified_on or case.approved_on or timezone.localdate()
     profile = profile_for(case.division_code, on)
-    low, high = profile.main_area_bounds(max(case.persons, 1))
+    low, high = present.shown(lambda: profile.main_area_bounds(max(case.persons, 1)),
+                              (None, None))
     return _write_pdf("assistance/documents/notice.html", {
         "case": case, "household": case.household, "on": on, **_places(case.division_code),
         "id_number": _masked(case.household.head_id_number),
-        "cap": rules.subsidy_cap(profile, case.method, case.grade, co_owned=case.co_owned),
+        "cap": present.shown(lambda: rules.subsidy_cap(profile, case.method, case.grade,
+                                                       co_owned=case.co_owned)),
         "area_low": low, "area_high": high, "profile": profile,
         "building": case.method in BUILDING_METHODS,
         "new_house": case.method in (Method.REBUILD, Method.NEW_BUILD),

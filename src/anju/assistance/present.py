@@ -204,11 +204,24 @@ class Standards:
     bounds for the household's size."""
 
     methods: list  # [(method, label, cap)]
-    area_low: Decimal
-    area_high: Decimal
-    auxiliary_ratio: Decimal
-    fully_subsidised_area: Decimal
+    area_low: Decimal | None  # None: the region's policy gives no number
+    area_high: Decimal | None
+    auxiliary_ratio: Decimal | None
+    fully_subsidised_area: Decimal | None
     notice_days: int
+
+
+def shown(read, unknown=None):
+    """A profile value for a page: what `read` answers, or `unknown` (the page then says
+    "本地区政策未规定") where the region's policy does not give it (R-CJ-9)."""
+    from anju.kit.errors import Code, RuleViolation
+
+    try:
+        return read()
+    except RuleViolation as error:
+        if error.code != Code.PROFILE_VALUE_UNKNOWN:
+            raise
+        return unknown
 
 
 def standards(division_code: str, *, house, persons: int, on=None) -> Standards:
@@ -216,9 +229,9 @@ def standards(division_code: str, *, house, persons: int, on=None) -> Standards:
     profile = profile_for(division_code, on)
     grade = house.grade if house else ""
     allowed = rules.methods_for(has_house=house is not None, grade=grade)
-    methods = [(m.value, m.label, rules.subsidy_cap(profile, m.value, grade))
+    methods = [(m.value, m.label, shown(lambda m=m: rules.subsidy_cap(profile, m.value, grade)))
                for m in Method if m.value in allowed]
-    low, high = profile.main_area_bounds(max(persons or 1, 1))
+    low, high = shown(lambda: profile.main_area_bounds(max(persons or 1, 1)), (None, None))
     return Standards(methods, low, high, profile.auxiliary_ratio_max,
                      profile.fully_subsidised_area, profile.notice_days)
 

@@ -186,14 +186,17 @@ def host_house_unmet(host_grade: str | None) -> Unmet | None:
 def subsidy_cap(profile: Profile, method: str, grade: str, *, co_owned: bool = False
                 ) -> Decimal:
     """R-MH-6: the most a household may get for its method (yuan)."""
+    # A cap the region's policy does not give is refused (profile_value_unknown), not borrowed.
     if method == Method.REPAIR_REINFORCE:
-        return profile.cap_co_owned_c if co_owned else profile.cap_c_repair
+        return profile.need("cap_co_owned_c" if co_owned else "cap_c_repair",
+                            field="subsidy_amount")
     if method == Method.REBUILD:
-        return profile.cap_co_owned_d if co_owned else profile.cap_d_rebuild
+        return profile.need("cap_co_owned_d" if co_owned else "cap_d_rebuild",
+                            field="subsidy_amount")
     if method == Method.NEW_BUILD:
-        return profile.cap_new_build
+        return profile.need("cap_new_build", field="subsidy_amount")
     if method in PUBLIC_HOUSING_METHODS:
-        return profile.cap_public_housing
+        return profile.need("cap_public_housing", field="subsidy_amount")
     # Public rental is paid yearly by the township; relatives, nursing home and waiver get no
     # renovation subsidy from this programme.
     return Decimal("0")
@@ -230,14 +233,14 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
     if method in NEW_HOUSE_METHODS:
         if fully_subsidised:
             # 兜底 households: "按照每户 40 平方米控制", whatever its size
-            low = min(low, profile.fully_subsidised_area)
+            low = min(low, profile.need("fully_subsidised_area", field=fields[0]))
             high = profile.fully_subsidised_area
         elif persons <= profile.small_household_persons:
             recommended, high = high, None
     elif method == Method.RENOVATE_IDLE:
         # an existing building cannot be cut to the lower bound: judged by the space per
         # person, from the per-person minimum to the per-person maximum
-        high = profile.main_area_max_per_person * persons
+        high = profile.need("main_area_max_per_person", field=fields[0]) * persons
         what = f"{persons} 人（人均 {(main_area / persons).quantize(Decimal('0.1'))} ㎡）的"
     elif method in PUBLIC_HOUSING_METHODS:
         low, high = Decimal("0"), low  # at most the lower bound, not exactly it
@@ -260,7 +263,7 @@ def area_problems(profile: Profile, method: str, *, persons: int, main_area: Dec
                               f"{profile.small_household_persons} 人（含）以下农户主房面积宜控制在 "
                               f"{recommended} ㎡ 以内；{prefix} {main_area} ㎡ 须说明理由"
                               + ("（申请时未说明）" if measured else "")))
-    if auxiliary_area > main_area * profile.auxiliary_ratio_max:
+    if auxiliary_area > main_area * profile.need("auxiliary_ratio_max", field=fields[1]):
         problems.append(Unmet(Code.AUXILIARY_ABOVE_STANDARD, "R-MH-7", fields[1],
                               f"{prefix}辅房面积 {auxiliary_area} ㎡ 超过主房面积的 "
                               f"{profile.auxiliary_ratio_max:.0%}"))
@@ -469,7 +472,7 @@ def old_house_unmet(*, grade: str, method: str, treatment: str) -> Unmet | None:
 
 def old_house_due(started_or_waived: date, profile: Profile) -> date:
     """R-MH-11: within `old_house_demolition_months` of the start or the waiver."""
-    return months_after(started_or_waived, profile.old_house_demolition_months)
+    return months_after(started_or_waived, profile.need("old_house_demolition_months"))
 
 
 def months_after(start: date, months: int) -> date:
@@ -486,7 +489,7 @@ def months_after(start: date, months: int) -> date:
 
 
 def payment_due(accepted_on: date, profile: Profile) -> date:
-    return accepted_on + timedelta(days=profile.payment_days)
+    return accepted_on + timedelta(days=profile.need("payment_days"))
 
 
 # ---------------------------------------------------------------- R-MH-13 archive
@@ -552,6 +555,8 @@ def late_against_windows(profile: Profile, year: int, *, completed: bool, accept
                          today: date) -> bool:
     """R-MH-15: not completed by the end of the implementation window, or not accepted by the
     end of the acceptance window."""
+    if profile.implementation_window is None or profile.acceptance_window is None:
+        return False  # the region's policy sets no yearly windows: nothing is late against them
     (_, build_end), (_, accept_end) = windows(profile, year)
     return (today > build_end and not completed) or (today > accept_end and not accepted)
 

@@ -8,33 +8,59 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 
+from anju.kit.errors import Code, RuleViolation
+
+UNKNOWN = "本地区政策未规定"
+
+# What a value is called where a page or a refusal names it, and the rule that asks for it.
+LABELS: dict[str, tuple[str, str]] = {
+    "cap_c_repair": ("C 级危房维修加固补助上限", "R-MH-6"),
+    "cap_d_rebuild": ("D 级危房拆除重建补助上限", "R-MH-6"),
+    "cap_new_build": ("无房户新建补助上限", "R-MH-6"),
+    "cap_public_housing": ("保障性公有住房补助上限", "R-MH-6"),
+    "cap_co_owned_c": ("共有产权 C 级房屋补助上限", "R-MH-6"),
+    "cap_co_owned_d": ("共有产权 D 级房屋补助上限", "R-MH-6"),
+    "main_area_min_per_person": ("主房人均面积下限", "R-MH-7"),
+    "main_area_max_small_household": ("3 人及以下农户主房面积上限", "R-MH-7"),
+    "main_area_max_per_person": ("3 人以上农户主房人均面积上限", "R-MH-7"),
+    "auxiliary_ratio_max": ("辅助用房面积占主房比例上限", "R-MH-7"),
+    "fully_subsidised_area": ("兜底保障户建筑面积", "R-MH-7"),
+    "payment_days": ("竣工验收后补助资金拨付期限", "R-MH-12"),
+    "old_house_demolition_months": ("原有 D 级住房拆除期限", "R-MH-11"),
+    "implementation_window": ("年度实施期", "R-MH-15"),
+    "acceptance_window": ("年度验收期", "R-MH-15"),
+}
+
 
 @dataclass(frozen=True)
 class Profile:
+    """None is a number the region's own policy does not give (R-CJ-9): it is never borrowed
+    from another region; a reader that needs it to decide asks `need`."""
+
     code: str
     name: str
     # R-MH-6 subsidy caps, yuan per household
-    cap_c_repair: Decimal = Decimal("10000")
-    cap_d_rebuild: Decimal = Decimal("40000")
-    cap_new_build: Decimal = Decimal("40000")
-    cap_public_housing: Decimal = Decimal("40000")
-    cap_co_owned_c: Decimal = Decimal("10000")
-    cap_co_owned_d: Decimal = Decimal("40000")
+    cap_c_repair: Decimal | None = Decimal("10000")
+    cap_d_rebuild: Decimal | None = Decimal("40000")
+    cap_new_build: Decimal | None = Decimal("40000")
+    cap_public_housing: Decimal | None = Decimal("40000")
+    cap_co_owned_c: Decimal | None = Decimal("10000")
+    cap_co_owned_d: Decimal | None = Decimal("40000")
     # R-MH-7 area standards, m²
-    main_area_min_per_person: Decimal = Decimal("13")
-    main_area_max_small_household: Decimal = Decimal("60")  # households of <= 3 persons
+    main_area_min_per_person: Decimal | None = Decimal("13")
+    main_area_max_small_household: Decimal | None = Decimal("60")  # households of <= 3 persons
     small_household_persons: int = 3
-    main_area_max_per_person: Decimal = Decimal("18")  # households of > 3 persons
-    auxiliary_ratio_max: Decimal = Decimal("0.5")
-    fully_subsidised_area: Decimal = Decimal("40")
+    main_area_max_per_person: Decimal | None = Decimal("18")  # households of > 3 persons
+    auxiliary_ratio_max: Decimal | None = Decimal("0.5")
+    fully_subsidised_area: Decimal | None = Decimal("40")
     # §8 national minimums for rebuilt houses by persons (1, 2, 3), then per person above
     national_minimums: tuple = (Decimal("20"), Decimal("30"), Decimal("40"))
     national_min_per_person_above: Decimal = Decimal("13")
     use_national_minimums: bool = False
     # intervals and deadlines, days unless named otherwise
     notice_days: int = 7  # R-MH-4
-    payment_days: int = 30  # R-MH-12
-    old_house_demolition_months: int = 1  # R-MH-11
+    payment_days: int | None = 30  # R-MH-12
+    old_house_demolition_months: int | None = 1  # R-MH-11
     rental_min_years: int = 5  # R-MH-5
     # R-MH-5: the plan asks the host to renovate a dangerous house "限期" without naming the
     # period; three months is Anju's default until a region enters its own.
@@ -43,28 +69,44 @@ class Profile:
     # (老年人权益保障法 第二条).
     nursing_home_min_age: int = 60
     control_check_interval_days: int = 30  # R-CJ-7
+    control_order_days: int = 3  # R-CJ-2: an ordered control not carried out by then is overdue
     periodic_inspection_interval_days: int = 365  # R-MH-14
     finding_deadline_days: int = 15  # R-CJ-3
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"
     seismic_intensity: int = 7  # >= 8 makes the seismic appraisal items required
     # R-MH-15 yearly windows as (month, day) pairs
-    implementation_window: tuple = ((7, 15), (9, 30))
-    acceptance_window: tuple = ((10, 1), (10, 30))
+    implementation_window: tuple | None = ((7, 15), (9, 30))
+    acceptance_window: tuple | None = ((10, 1), (10, 30))
+    # R-CJ-9 / §6: the region's own deadlines, where its notice sets them
+    tasks_due_on: date | None = None
+    summary_due_on: date | None = None
     sources: tuple = field(default=())
 
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def need(self, name: str, *, field: str | None = None):
+        """The value `name`, or the refusal that says the region's policy does not give it."""
+        value = getattr(self, name)
+        if value is None:
+            label, rule = LABELS.get(name, (name, None))
+            raise RuleViolation(Code.PROFILE_VALUE_UNKNOWN,
+                                f"{UNKNOWN}{label}（请由县级录入本地标准）",
+                                field=field, rule=rule)
+        return value
+
     def with_overrides(self, overrides: dict) -> "Profile":
+        # The type of a value is the shipped default's (a region's None has no type).
         known = {f.name: f for f in fields(self)}
         clean = {}
         for key, value in overrides.items():
             if key not in known:
                 raise KeyError(f"unknown policy parameter {key!r}")
-            default = getattr(self, key)
-            # Overrides come from JSON: numbers may arrive as strings, tuples as lists.
-            if isinstance(default, Decimal):
+            default = known[key].default
+            if value is None:
+                pass
+            elif isinstance(default, Decimal):
                 value = Decimal(str(value))
             elif isinstance(default, tuple) and default and isinstance(default[0], Decimal):
                 value = tuple(Decimal(str(v)) for v in value)
@@ -72,22 +114,25 @@ class Profile:
                 value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
             elif isinstance(default, int) and not isinstance(default, bool):
                 value = int(value)
+            elif key.endswith("_on") and isinstance(value, str):
+                value = date.fromisoformat(value)
             clean[key] = value
         return replace(self, **clean)
 
     def main_area_bounds(self, persons: int) -> tuple[Decimal, Decimal]:
-        """R-MH-7: (minimum, maximum) main-house area for a household of `persons`."""
+        """R-MH-7: (minimum, maximum) main-house area for a household of `persons`; a bound
+        the region's policy does not give is refused by `need`."""
         if self.use_national_minimums:
             if persons <= len(self.national_minimums):
                 low = self.national_minimums[persons - 1]
             else:
                 low = self.national_min_per_person_above * persons
         else:
-            low = self.main_area_min_per_person * persons
+            low = self.need("main_area_min_per_person", field="main_area") * persons
         if persons <= self.small_household_persons:
-            high = self.main_area_max_small_household
+            high = self.need("main_area_max_small_household", field="main_area")
         else:
-            high = self.main_area_max_per_person * persons
+            high = self.need("main_area_max_per_person", field="main_area") * persons
         return low, max(low, high)
 
 
@@ -97,20 +142,37 @@ MEIHEKOU_2021 = Profile(
     sources=("梅政办发〔2021〕17号",),
 )
 
-CHANGJI_2023 = replace(
+# §8: the national wording (2022 county texts) for rebuilt houses, for a region that adopts it.
+NATIONAL_2022 = replace(
     MEIHEKOU_2021,
+    code="national-2022",
+    name="农村危房改造面积标准（全国县级文本 2022）",
+    use_national_minimums=True,
+    sources=("2022 年县级农村危房改造实施方案（国家表述）",),
+)
+
+CHANGJI_2023 = Profile(
     code="changji-2023",
     name="昌吉州农村房屋安全隐患排查整治（2023）",
-    # The notice routes low-income households' dangerous houses into the seismic programme
-    # (农房抗震防灾工程) and Changji lies in seismic intensity 8 areas; it sets no caps of its
-    # own, so the national rebuilt-house minimums (domain.md §8) apply with default caps.
+    # R-CJ-9: the notice routes low-income households' dangerous houses into the seismic
+    # programme (农房抗震防灾工程) and Changji lies in seismic intensity 8 areas. It sets no
+    # subsidy caps, area standards, yearly windows or payment days: those stay unknown until
+    # the region enters its own (a PolicyProfile's overrides), never Meihekou's.
+    cap_c_repair=None, cap_d_rebuild=None, cap_new_build=None, cap_public_housing=None,
+    cap_co_owned_c=None, cap_co_owned_d=None,
+    main_area_min_per_person=None, main_area_max_small_household=None,
+    main_area_max_per_person=None, auxiliary_ratio_max=None, fully_subsidised_area=None,
+    payment_days=None, old_house_demolition_months=None,
+    implementation_window=None, acceptance_window=None,
     low_income_programme="seismic",
     seismic_intensity=8,
-    use_national_minimums=True,
+    # its own deadlines: all tasks by 31 Oct 2023, the county work summary by 12 Sep 2023
+    tasks_due_on=date(2023, 10, 31),
+    summary_due_on=date(2023, 9, 12),
     sources=("昌州农排函〔2023〕1号",),
 )
 
-SHIPPED = {p.code: p for p in (MEIHEKOU_2021, CHANGJI_2023)}
+SHIPPED = {p.code: p for p in (MEIHEKOU_2021, CHANGJI_2023, NATIONAL_2022)}
 DEFAULT = MEIHEKOU_2021
 
 # (profile code, division prefix, effective from, effective to) installed by migration

@@ -30,6 +30,7 @@ from anju.quality.queries import (
     summary_for_user,
 )
 from anju.quality.rules import RULE_LABELS
+from anju.rectification.queries import houses_with_overdue_measures, open_entry_ids
 from anju.registry.queries import get_house_for_user
 from anju.web.forms import DivisionPicker
 from anju.web.pages import paginate, query_without_page
@@ -207,7 +208,9 @@ def spot_check_detail(request, spot_check_id: int):
 
 
 WORKLIST_TABS = [("screening", gettext_lazy("待排查")), ("appraisal", gettext_lazy("待鉴定")),
-                 ("findings", gettext_lazy("待整改问题")), ("overdue", gettext_lazy("整改逾期"))]
+                 ("findings", gettext_lazy("待整改问题")), ("overdue", gettext_lazy("整改逾期")),
+                 ("control_overdue", gettext_lazy("管控措施逾期")),
+                 ("engineering_overdue", gettext_lazy("工程计划逾期"))]
 
 
 @requires("quality.view")
@@ -222,6 +225,11 @@ def worklist(request):
         "appraisal": houses_awaiting_appraisal(user, division=division),
         "findings": houses_with_findings(user, division=division, today=today),
         "overdue": houses_with_findings(user, division=division, overdue=True, today=today),
+        # R-CJ-2 ordered controls not carried out in time, R-CJ-5 engineering plans past due
+        "control_overdue": houses_with_overdue_measures(user, division=division, control=True,
+                                                        today=today),
+        "engineering_overdue": houses_with_overdue_measures(user, division=division,
+                                                            engineering=True, today=today),
     }
     counts = {name: queryset.count() for name, queryset in lists.items()}
     page_obj = paginate(request, lists[tab].select_related("household"))
@@ -232,7 +240,10 @@ def worklist(request):
         for f in findings_for_user(user, today=today).filter(
                 house_id__in=[h.pk for h in houses]):
             problems.setdefault(f.house_id, []).append(f)
-    rows = [{"house": h, "place": places.get(h.division_code, ""),
+    entries = {}
+    if tab in ("control_overdue", "engineering_overdue"):
+        entries = open_entry_ids([h.pk for h in houses])
+    rows = [{"house": h, "place": places.get(h.division_code, ""), "entry": entries.get(h.pk),
              "findings": _finding_rows(problems.get(h.pk, []), today)} for h in houses]
     params = request.GET.copy()
     params.pop("page", None)

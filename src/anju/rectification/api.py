@@ -4,6 +4,7 @@ each act's body is its command (commands.py)."""
 from datetime import date, datetime
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import can, requires
@@ -20,7 +21,12 @@ from anju.rectification.commands import (
 )
 from anju.rectification.models import LedgerEntry
 from anju.rectification.present import present_entry, with_records
-from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
+from anju.rectification.queries import (
+    control_order_days,
+    counts_by_child,
+    get_entry_for_user,
+    ledger_for_user,
+)
 from anju.web.apikit import ERRORS, PageParams, paginate
 
 rectifications = Router(tags=["整治台账"])
@@ -33,7 +39,11 @@ class LedgerFilters(Schema):
     grade: str | None = Field(None, description="C 或 D")
     division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
     overdue: bool | None = Field(None, description="管控检查已逾期")
-    alert: bool | None = Field(None, description="危房住人（R-CJ-6）或管控失效（R-CJ-7）")
+    alert: bool | None = Field(
+        None, description="危房住人（R-CJ-6）、发现经营（R-CJ-8）或管控失效（R-CJ-7）")
+    priority: bool | None = Field(None, description="R-CJ-1：重点区域房屋")
+    control_overdue: bool | None = Field(None, description="R-CJ-2：管控措施逾期未落实")
+    engineering_overdue: bool | None = Field(None, description="R-CJ-5：工程措施计划已过期")
     proposed: bool | None = Field(None, description="R-CJ-8a：销号条件均已满足、提请销号")
 
 
@@ -113,6 +123,13 @@ class EntryOut(Schema):
     low_income_category: str | None
     red_alert: bool
     broken_alert: bool
+    business_alert: bool = Field(description="R-CJ-8：检查或村民监督发现未销号房屋仍在经营")
+    alert_reasons: list[str] = Field(
+        description="红色预警的原因：occupied 有人居住（R-CJ-6）、"
+        "business_in_use 发现经营（R-CJ-8）")
+    priority: bool = Field(description="R-CJ-1：重点区域房屋")
+    control_overdue: bool = Field(description="R-CJ-2：管控措施超过规定天数仍未落实")
+    engineering_overdue: bool = Field(description="R-CJ-5：工程措施计划已过完成日期")
     next_check_due: date | None
     closed_on: date | None
     signoff_proposed_on: date | None = Field(
@@ -142,6 +159,10 @@ class DivisionCountsOut(Schema):
     red_alerts: int
     broken: int
     overdue: int
+    priority: int = Field(description="R-CJ-1：重点区域未销号台账")
+    business_alerts: int = Field(description="R-CJ-8：发现经营的未销号台账")
+    hazard_alerts: int = Field(
+        description="R-CJ-2：重大隐患房屋有人居住、尚待鉴定（已计入 red_alerts）")
 
 
 def _detail(request, entry_id: int) -> dict:
@@ -155,7 +176,10 @@ def _detail(request, entry_id: int) -> dict:
 def list_entries(request, filters: Query[LedgerFilters], paging: Query[PageParams]):
     entries = with_records(ledger_for_user(request.user, **filters.dict()))
     reveal = can(request.user, "registry.reveal")
-    return paginate(entries, paging, lambda e: present_entry(e, reveal=reveal))
+    today = timezone.localdate()
+    days = control_order_days(request.user, filters.division, today)
+    return paginate(entries, paging, lambda e: present_entry(e, reveal=reveal, today=today,
+                                                             control_days=days))
 
 
 @rectifications.get("/by-division", response={200: list[DivisionCountsOut], **ERRORS},

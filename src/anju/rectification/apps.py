@@ -13,3 +13,8 @@ class RectificationConfig(AppConfig):
         from anju.rectification import actions
 
         listen("ledger", actions.on_records_changed, first=True)
+        # R-CJ-8: the register asks before a house's use changes (ADR 0032)
+        from anju.kit import guards
+        from anju.rectification.actions._entry import refuse_business_reopen
+
+        guards.guard(guards.HOUSE_USE, "ledger", refuse_business_reopen)

@@ -19,9 +19,12 @@ from anju.rectification.models import LedgerEntry, Measure, Transition
 from anju.rectification.queries import (
     _sector_narrowed,
     counts_by_child,
+    hazard_alerts_for_user,
     ledger_for_user,
+    overdue_measure_counts,
     overdue_q,
 )
+from anju.rectification.transitions import open_statuses
 from anju.registry.codes import Grade
 from anju.registry.queries import houses_for_user
 
@@ -54,7 +57,13 @@ def summary_figures(user, division: str | None, *, today=None) -> dict:
         red_alerts=Count("id", filter=Q(red_alert=True)),
         broken=Count("id", filter=Q(broken_alert=True)),
         overdue=Count("id", filter=overdue_q(today)),
-        c=Count("id", filter=Q(grade="C")), d=Count("id", filter=Q(grade="D")))
+        c=Count("id", filter=Q(grade="C")), d=Count("id", filter=Q(grade="D")),
+        priority=Count("id", filter=Q(priority=True, status__in=open_statuses())))
+    # R-CJ-2: occupied houses with a major hazard awaiting appraisal are red alerts too
+    status["hazard_alerts"] = hazard_alerts_for_user(user, division=division) \
+        .order_by().values("house_id").distinct().count()
+    status["red_alerts"] += status["hazard_alerts"]
+    status.update(overdue_measure_counts(user, division=division, today=today))
     measures = dict(Measure.objects.filter(entry__in=entries, completed_on__isnull=False)
                     .order_by().values_list("kind").annotate(n=Count("id"))
                     .values_list("kind", "n"))

@@ -46,8 +46,12 @@ class LedgerEntry(models.Model):
     # R-CJ-5: the plan for a house whose engineering work has to wait
     engineering_plan = models.TextField("工程措施计划", blank=True)
     engineering_due_on = models.DateField("计划完成日期", null=True, blank=True)
-    # R-CJ-6: derived from the house's occupancy and this entry's status
+    # R-CJ-6: derived from the house's occupancy and this entry's status, and (R-CJ-8) from
+    # business found going on in the house while the entry is open
     red_alert = models.BooleanField("危房住人", default=False)
+    business_alert = models.BooleanField("发现经营活动", default=False, db_default=False)
+    # R-CJ-1: the house lies in a priority area; kept from the house so lists sort by it
+    priority = models.BooleanField("重点区域", default=False, db_default=False)
     # R-CJ-7: a check found a control measure no longer holding
     broken_alert = models.BooleanField("管控失效", default=False)
     next_check_due = models.DateField("下次检查日期", null=True, blank=True)
@@ -69,6 +73,13 @@ class LedgerEntry(models.Model):
             models.Index(fields=["status", "division_code"], name="ledger_status_idx"),
             models.Index(fields=["red_alert", "division_code"], name="ledger_alert_idx"),
             models.Index(fields=["next_check_due", "status"], name="ledger_due_idx"),
+            # the ledger page's order (R-CJ-6 alerts, then R-CJ-1 priority areas, newest)
+            models.Index(fields=["-red_alert", "-priority", "division_code", "-id"],
+                         name="ledger_list_idx"),
+            # counts_by_child reads only these: an index-only scan of a county's entries
+            models.Index(fields=["division_code", "status", "red_alert", "broken_alert",
+                                 "priority", "business_alert", "next_check_due"],
+                         name="ledger_counts_idx"),
         ]
         constraints = [
             # 一户一档: one entry per house and hazard episode

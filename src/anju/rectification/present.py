@@ -1,9 +1,15 @@
 """One shape of a ledger entry for the API, the pages and the exports; prefetches included."""
 
+from datetime import date, timedelta
+
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from anju.kit.masks import mask_phone
-from anju.registry.codes import BUSINESS_USES, ResponsibleRole
+from anju.policy.rules import profile_for
+from anju.rectification.codes import ENGINEERING, MeasureCategory
+from anju.rectification.transitions import open_statuses
+from anju.registry.codes import BUSINESS_USES, Occupancy, ResponsibleRole
 from anju.registry.models import ResponsiblePerson
 
 # R-CJ-4: who must be named on every entry, and for business houses also these two
@@ -25,7 +31,37 @@ def missing_roles(entry) -> list[str]:
     return [role for role in wanted if role not in named]
 
 
-def present_entry(entry, *, reveal: bool = False, transitions: bool = False) -> dict:
+def alert_reasons(entry) -> list[str]:
+    """Why the entry is a red alert: the house is lived in (R-CJ-6), business was found going
+    on in it (R-CJ-8)."""
+    if not entry.red_alert:
+        return []
+    reasons = ["occupied"] if entry.house.occupancy == Occupancy.OCCUPIED else []
+    return reasons + (["business_in_use"] if entry.business_alert else [])
+
+
+def overdue_flags(entry, *, today: date, control_days: int) -> dict[str, bool]:
+    """R-CJ-2: an ordered control not carried out within the profile's days; R-CJ-5: the work
+    plan's engineering measure past its due date. From the dates, whenever read."""
+    if entry.status not in open_statuses():
+        return {"control_overdue": False, "engineering_overdue": False}
+    measures = list(entry.measures.all())
+    cutoff = today - timedelta(days=control_days)
+    return {
+        "control_overdue": any(m.category == MeasureCategory.CONTROL and m.completed_on is None
+                               and m.ordered_on is not None and m.ordered_on < cutoff
+                               for m in measures),
+        "engineering_overdue": bool(
+            entry.engineering_due_on and entry.engineering_due_on < today
+            and not any(m.kind in ENGINEERING and m.completed_on for m in measures)),
+    }
+
+
+def present_entry(entry, *, reveal: bool = False, transitions: bool = False,
+                  today: date | None = None, control_days: int | None = None) -> dict:
+    today = today or timezone.localdate()
+    if control_days is None:
+        control_days = profile_for(entry.division_code, today).control_order_days
     acceptances = list(entry.acceptances.all())
     body = {
         "id": entry.pk, "number": entry.number, "house_id": entry.house_id,
@@ -56,6 +92,9 @@ def present_entry(entry, *, reveal: bool = False, transitions: bool = False) -> 
         "programme": entry.programme or None,
         "low_income_category": entry.low_income_category or None,
         "red_alert": entry.red_alert, "broken_alert": entry.broken_alert,
+        "business_alert": entry.business_alert, "alert_reasons": alert_reasons(entry),
+        "priority": entry.priority,
+        **overdue_flags(entry, today=today, control_days=control_days),
         "next_check_due": entry.next_check_due, "closed_on": entry.closed_on,
         "signoff_proposed_on": entry.signoff_proposed_on,
         # R-CJ-8a: the renovation cases whose facts are on this entry

@@ -11,12 +11,23 @@ from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus
 from anju.rectification.models import LedgerEntry
 from anju.rectification.present import missing_roles, with_records
-from anju.rectification.queries import counts_by_child, get_entry_for_user, ledger_for_user
+from anju.rectification.queries import (
+    counts_by_child,
+    get_entry_for_user,
+    hazard_alerts_for_user,
+    ledger_for_user,
+    with_overdue_flags,
+)
 from anju.registry.codes import Grade
 from anju.web.pages import paginate, query_without_page
 
 CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}
 FLAGS = {"": None, "1": True, "0": False}
+HAZARD_ROWS = 50
+LIST_FIELDS = ("id", "division_code", "grade", "status", "red_alert", "broken_alert",
+               "business_alert", "priority", "signoff_proposed_on", "next_check_due",
+               "house__id", "house__address", "house__occupancy", "household__id",
+               "household__head_name")
 
 
 def _place_names(codes) -> dict[str, str]:
@@ -33,10 +44,22 @@ def ledger_list(request):
     division = g.get("division") or None
     overdue, alert = FLAGS.get(g.get("overdue", "")), FLAGS.get(g.get("alert", ""))
     proposed = FLAGS.get(g.get("proposed", ""))
+    priority = FLAGS.get(g.get("priority", ""))
+    control_overdue = FLAGS.get(g.get("control_overdue", ""))
+    engineering_overdue = FLAGS.get(g.get("engineering_overdue", ""))
     entries = ledger_for_user(request.user, division=division, status=status, grade=grade,
-                              overdue=overdue, alert=alert, proposed=proposed,
-                              ).select_related("house", "household")
-    page = paginate(request, entries)
+                              overdue=overdue, alert=alert, proposed=proposed, priority=priority,
+                              control_overdue=control_overdue,
+                              engineering_overdue=engineering_overdue)
+    # What a row shows, and no more: the household's encrypted numbers stay undecrypted.
+    rows = entries.select_related("house", "household").only(*LIST_FIELDS)
+    page = paginate(request, with_overdue_flags(rows, request.user, division=division))
+    hazards = []
+    if alert is not False and not (status or grade or overdue or priority is False
+                                   or control_overdue or engineering_overdue):
+        # R-CJ-2: occupied houses with a major hazard, red alerts before their appraisal
+        hazards = list(hazard_alerts_for_user(request.user, division=division)
+                       .select_related("house", "house__household")[:HAZARD_ROWS])
     places = _place_names(e.division_code for e in page)
     scope = request.user.scope
     width = CHILD_WIDTH.get(len(scope))
@@ -54,7 +77,11 @@ def ledger_list(request):
                  for e in page],
         "filters": {"status": status or "", "grade": grade or "", "division": division or "",
                     "overdue": g.get("overdue", ""), "alert": g.get("alert", ""),
-                    "proposed": g.get("proposed", "")},
+                    "proposed": g.get("proposed", ""),
+                    "priority": g.get("priority", ""),
+                    "control_overdue": g.get("control_overdue", ""),
+                    "engineering_overdue": g.get("engineering_overdue", "")},
+        "hazards": [(h, _place_names([h.division_code])[h.division_code]) for h in hazards],
         "statuses": EntryStatus.choices, "grades": [Grade.C, Grade.D],
         "by_child": by_child, "red_alerts": sum(r["red_alerts"] for _, _, r in by_child),
     })

@@ -14,6 +14,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.crypto import lookup_hash, with_lookup_hashes
 from anju.divisions.queries import check_village
+from anju.kit import guards
 from anju.kit.errors import (
     Code,
     Conflict,
@@ -259,6 +260,9 @@ def update_house(house: House, cmd: UpdateHouse, *, acting_user, origin: Origin 
         if source in changes:
             fallback = "" if key == "build_year_band" else merged.get(key)
             values[key] = derived.get(key, fallback)
+    if "use" in changes and changes["use"] != house.use:
+        # R-CJ-8: apps above the register may refuse a change of use (ADR 0032)
+        guards.ask(guards.HOUSE_USE, house=house, use=changes["use"])
     moved_from = house.division_code
     updated = House.objects.filter(pk=house.pk, version=cmd.version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())

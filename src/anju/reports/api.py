@@ -26,12 +26,19 @@ class DivisionFigures(Schema):
     occupancy: dict[str, int] = Field(description="按居住状态：occupied、vacant、evacuated、sealed")
     ledger: dict[str, int] = Field(description="整治台账按状态：open、controlled、accepted、closed")
     applications: dict[str, int] = Field(description="农村危房改造申请按状态（api.md 的状态代码）")
-    red_alerts: int = Field(description="红色预警：有人居住且未销号的 C/D 级危房（R-CJ-6）")
+    red_alerts: int = Field(description="红色预警：有人居住且未销号的 C/D 级危房（R-CJ-6）、"
+                            "未销号发现经营（R-CJ-8）、重大隐患房屋有人居住待鉴定（R-CJ-2）")
+    hazard_alerts: int = Field(
+        description="重大隐患房屋有人居住、尚待鉴定（R-CJ-2，已计入 red_alerts）")
+    business_alerts: int = Field(description="台账未销号的房屋发现经营（R-CJ-8）")
+    priority: dict[str, int] = Field(
+        description="重点区域（R-CJ-1）：houses 房屋、ledger 未销号台账、red_alerts 危房住人")
     broken_alerts: int = Field(description="管控检查发现管控措施失效的台账（R-CJ-7）")
     open_findings: int = Field(description="待整改的数据质量问题（R-CJ-3）")
     overdue: dict[str, int] = Field(
         description="逾期：checks 管控检查（R-CJ-7）、findings 问题整改（R-CJ-3）、"
-        "payments 补助拨付（R-MH-12）")
+        "payments 补助拨付（R-MH-12）、controls 管控措施未按期落实（R-CJ-2）、"
+        "engineering 工程措施计划过期（R-CJ-5）")
 
 
 class StatsSummaryOut(DivisionFigures):

@@ -40,14 +40,26 @@ FIGURES: tuple[Figure, ...] = (
     *_group("ledger", "ledger", (("open", "待整治"), ("controlled", "已管控"),
                                  ("accepted", "已验收"), ("closed", "已销号")),
             daily=("open", "controlled", "accepted", "closed")),
-    # R-CJ-6 住人不危房、危房不住人: occupied C/D houses not signed off
+    # R-CJ-6 住人不危房、危房不住人: occupied C/D houses not signed off; R-CJ-8 business found
+    # in use; R-CJ-2 occupied houses with a major hazard awaiting appraisal
     Figure("red_alerts", "", "red_alerts", "危房住人（户）", daily=True),
+    Figure("hazard_alerts", "", "hazard_alerts", "重大隐患住人待鉴定（户）"),
+    Figure("business_alerts", "", "business_alerts", "未销号发现经营（户）"),
     # R-CJ-7: a control check found a measure no longer holding
     Figure("broken_alerts", "", "broken_alerts", "管控失效（户）"),
     Figure("open_findings", "", "open_findings", "数据质量问题待整改（条）", daily=True),
     Figure("overdue_checks", "overdue", "checks", "管控检查逾期（户）", daily=True),
     Figure("overdue_findings", "overdue", "findings", "问题整改逾期（条）", daily=True),
     Figure("overdue_payments", "overdue", "payments", "补助拨付逾期（户）", daily=True),
+    # R-CJ-2 ordered controls not carried out in the profile's days; R-CJ-5 engineering plans
+    # past their due date
+    Figure("overdue_controls", "overdue", "controls", "管控措施逾期（户）", daily=True),
+    Figure("overdue_engineering", "overdue", "engineering", "工程计划逾期（户）", daily=True),
+    # R-CJ-1 priority areas
+    *_group("priority", "priority", (("houses", "重点区域房屋（栋）"),
+                                     ("ledger", "重点区域未销号台账（户）"),
+                                     ("red_alerts", "重点区域危房住人（户）")),
+            daily=("ledger", "red_alerts")),
     *_group("app", "applications", APPLICATION_STATUSES,
             daily=("approved", "under_construction", "accepted", "paid")),
 )

@@ -12,7 +12,7 @@ from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, covers, narrowed, within
 from anju.kit.errors import NotFound
 from anju.quality.queries import findings_for_user
-from anju.rectification.queries import ledger_for_user
+from anju.rectification.queries import hazard_alerts_for_user, ledger_for_user
 from anju.registry.models import House
 from anju.reports import applications
 from anju.reports.figures import DAILY, NAMES
@@ -89,9 +89,17 @@ def history(codes: list[str], *, today: date | None = None, days: int = HISTORY_
 
 
 def red_alert_list(user, code: str, limit: int = LIST_LENGTH):
-    """R-CJ-6: occupied C/D houses not signed off, the longest on the ledger first."""
+    """R-CJ-6: occupied C/D houses not signed off (and R-CJ-8 business found in use), priority
+    areas first (R-CJ-1), then the longest on the ledger."""
     return list(ledger_for_user(user, division=code).filter(red_alert=True)
-                .select_related("house", "household").order_by("opened_on", "id")[:limit])
+                .select_related("house", "household")
+                .order_by("-priority", "opened_on", "id")[:limit])
+
+
+def hazard_alert_list(user, code: str, limit: int = LIST_LENGTH):
+    """R-CJ-2: occupied houses with a major hazard awaiting appraisal, priority areas first."""
+    return list(hazard_alerts_for_user(user, division=code)
+                .select_related("house", "house__household")[:limit])
 
 
 def overdue_check_list(user, code: str, *, today: date, limit: int = LIST_LENGTH):
@@ -129,6 +137,8 @@ def map_points(user, division: Division, *, dangerous_only: bool = False,
         houses = houses.filter(grade__in=("C", "D"))
     alerts = set(ledger_for_user(user, division=division.code).filter(red_alert=True)
                  .order_by().values_list("house_id", flat=True))
+    alerts |= set(hazard_alerts_for_user(user, division=division.code).order_by()
+                  .values_list("house_id", flat=True))  # R-CJ-2
     rows = list(houses.order_by("division_code", "id")
                 .values_list("id", "lat", "lng", "grade")[:limit + 1])
     truncated = len(rows) > limit

@@ -11,22 +11,31 @@ and writes the day's snapshot of those ancestors.
 import os
 import secrets
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Case, Count, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from anju.appraisal.codes import HazardStatus
+from anju.appraisal.models import Hazard
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, within
 from anju.kit.events import RecordsChanged
+from anju.policy.rules import profile_resolver
 from anju.quality.models import Finding, FindingStatus
-from anju.rectification.codes import UNDER_CONTROL_CHECKS, EntryStatus
-from anju.rectification.models import LedgerEntry
-from anju.rectification.queries import overdue_q
+from anju.rectification.codes import (
+    NOT_CLOSED,
+    UNDER_CONTROL_CHECKS,
+    EntryStatus,
+    MeasureCategory,
+)
+from anju.rectification.models import LedgerEntry, Measure
+from anju.rectification.queries import engineering_overdue_q, overdue_q
+from anju.registry.codes import Occupancy
 from anju.registry.models import House
 from anju.reports import applications
 from anju.reports.figures import DAILY, FIGURES, NAMES
@@ -47,7 +56,7 @@ _LEDGER_STATUS = {f"ledger_{s}": s for s in EntryStatus.values}
 
 
 def _house_counts(where: Q) -> dict[str, dict]:
-    counts = {"houses": Count("id")}
+    counts = {"houses": Count("id"), "priority_houses": Count("id", filter=Q(is_priority=True))}
     for f in FIGURES:
         if f.group in _HOUSE_GROUPS:
             field, codes = _HOUSE_GROUPS[f.group]
@@ -61,23 +70,72 @@ def _house_counts(where: Q) -> dict[str, dict]:
 def _ledger_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
     counts = {name: Count("id", filter=Q(status=status))
               for name, status in _LEDGER_STATUS.items()}
+    not_closed = Q(status__in=NOT_CLOSED)
     rows = (LedgerEntry.objects.filter(where).order_by().values("division_code").annotate(
         **counts,
         red_alerts=Count("id", filter=Q(red_alert=True)),
         broken_alerts=Count("id", filter=Q(broken_alert=True)),
+        business_alerts=Count("id", filter=Q(business_alert=True)),
         overdue_checks=Count("id", filter=overdue_q(today)),
+        overdue_engineering=Count("id", filter=engineering_overdue_q(today)),
+        priority_ledger=Count("id", filter=Q(not_closed, priority=True)),
+        priority_red_alerts=Count("id", filter=Q(red_alert=True, priority=True)),
         next_due=Min("next_check_due", filter=Q(status__in=UNDER_CONTROL_CHECKS,
-                                                 next_check_due__gte=today))))
-    return _by_village(rows)
+                                                 next_check_due__gte=today)),
+        # R-CJ-5: the figures hold until the first work plan still in time falls due
+        plan_due=Min("engineering_due_on", filter=Q(not_closed,
+                                                    engineering_due_on__gte=today))))
+    out, due = _by_village(rows, also=("plan_due",))
+    _count_hazard_alerts(where, out)
+    _count_late_controls(where, today, out, due)
+    return out, due
 
 
-def _by_village(rows) -> tuple[dict[str, dict], dict[str, date]]:
-    """Counted rows by village, and each village's next due date apart."""
+def _count_hazard_alerts(where: Q, out: dict[str, dict]) -> None:
+    """R-CJ-2: an occupied house with a major hazard awaiting appraisal, not yet on the
+    ledger, is a red alert from the moment the hazard is recorded."""
+    on_ledger = LedgerEntry.objects.filter(house_id=OuterRef("house_id"), status__in=NOT_CLOSED)
+    rows = (Hazard.objects.filter(where, ~Exists(on_ledger),
+                                  status=HazardStatus.AWAITING_APPRAISAL,
+                                  house__occupancy=Occupancy.OCCUPIED)
+            .order_by().values("division_code")
+            .annotate(n=Count("house_id", distinct=True),
+                      priority=Count("house_id", distinct=True,
+                                     filter=Q(house__is_priority=True))))
+    for row in rows:
+        figures = out.setdefault(row["division_code"], {})
+        figures["hazard_alerts"] = row["n"]
+        figures["red_alerts"] = figures.get("red_alerts", 0) + row["n"]
+        figures["priority_red_alerts"] = figures.get("priority_red_alerts", 0) + row["priority"]
+
+
+def _count_late_controls(where: Q, today: date, out: dict, due: dict) -> None:
+    """R-CJ-2: entries with an ordered control not carried out within the profile's days of
+    their village; the figures hold until the next order still in time falls due."""
+    resolve = profile_resolver(today)
+    rows = (Measure.objects.filter(where, category=MeasureCategory.CONTROL,
+                                   completed_on__isnull=True, ordered_on__isnull=False,
+                                   entry__status__in=NOT_CLOSED)
+            .order_by().values("division_code", "entry_id").annotate(first=Min("ordered_on")))
+    for row in rows:
+        code = row["division_code"]
+        falls_due = row["first"] + timedelta(days=resolve(code).control_order_days)
+        if falls_due < today:
+            figures = out.setdefault(code, {})
+            figures["overdue_controls"] = figures.get("overdue_controls", 0) + 1
+        elif code not in due or falls_due < due[code]:
+            due[code] = falls_due
+
+
+def _by_village(rows, also: tuple[str, ...] = ()) -> tuple[dict[str, dict], dict[str, date]]:
+    """Counted rows by village, and each village's next due date apart (the earliest of
+    `next_due` and the columns named in `also`)."""
     due, out = {}, {}
     for row in rows:
         code = row.pop("division_code")
-        if (next_due := row.pop("next_due")) is not None:
-            due[code] = next_due
+        dates = [d for d in (row.pop("next_due"), *(row.pop(c) for c in also)) if d is not None]
+        if dates:
+            due[code] = min(dates)
         out[code] = row
     return out, due
 

@@ -21,12 +21,15 @@ from anju.supervision.figures import lookback_counts
 
 # The child table's columns, each sortable; the payments column only with housing security.
 COLUMNS = ("houses", "grade_unrated", "grade_c", "grade_d", "ledger_open", "ledger_controlled",
-           "ledger_accepted", "ledger_closed", "red_alerts", "broken_alerts", "overdue_checks",
-           "overdue_findings", "overdue_payments")
+           "ledger_accepted", "ledger_closed", "red_alerts", "priority_ledger", "broken_alerts",
+           "overdue_checks", "overdue_controls", "overdue_engineering", "overdue_findings",
+           "overdue_payments")
 SHORT_LABELS = {"houses": "房屋", "grade_unrated": "未鉴定", "grade_c": "C 级", "grade_d": "D 级",
                 "ledger_open": "待整治", "ledger_controlled": "已管控", "ledger_accepted": "已验收",
                 "ledger_closed": "已销号", "red_alerts": "危房住人", "broken_alerts": "管控失效",
                 "overdue_checks": "检查逾期", "overdue_findings": "问题逾期",
+                "overdue_controls": "管控逾期", "overdue_engineering": "工程计划逾期",
+                "priority_ledger": "重点区域",
                 "overdue_payments": "拨付逾期"}
 # The progress chart of the division itself, and the figure its children's chart starts on.
 PROGRESS = ("red_alerts", "ledger_open", "ledger_controlled", "ledger_accepted",
@@ -90,6 +93,7 @@ def dashboard(request, code: str | None = None):
     own = history[division.code]
     lists = {
         "red_alerts": queries.red_alert_list(user, division.code),
+        "hazard_alerts": queries.hazard_alert_list(user, division.code),
         "overdue_checks": queries.overdue_check_list(user, division.code, today=today),
         "overdue_findings": queries.overdue_finding_list(user, division.code, today=today),
         "overdue_payments": queries.overdue_payment_list(user, division.code, today=today),
@@ -129,6 +133,9 @@ def _list_rows(lists: dict, today) -> dict:
 
     return {
         "red_alert_rows": [(e, place[e.division_code], head(e)) for e in lists["red_alerts"]],
+        "hazard_alert_rows": [(h, place[h.division_code], mask_name(
+            h.house.household.head_name if h.house.household_id else ""))
+            for h in lists["hazard_alerts"]],
         "overdue_check_rows": [(e, place[e.division_code], head(e),
                                 (today - e.next_check_due).days)
                                for e in lists["overdue_checks"]],

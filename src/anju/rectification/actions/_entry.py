@@ -4,14 +4,14 @@ from datetime import date, timedelta
 
 from django.db.models import Max
 
-from anju.appraisal.models import Appraisal
-from anju.kit.errors import Code, RuleViolation
+from anju.appraisal.models import Appraisal, Inspection
+from anju.kit.errors import Code, Conflict, RuleViolation
 from anju.kit.fields import LONG_TEXT
 from anju.policy.rules import profile_for
 from anju.rectification import rules, transitions
 from anju.rectification.codes import ENGINEERING, EntryStatus, MeasureKind, Source
 from anju.rectification.models import LedgerEntry
-from anju.registry.codes import HouseStatus, Occupancy
+from anju.registry.codes import BUSINESS_USES, HouseStatus, Occupancy
 from anju.registry.models import Attachment, House
 
 NOTE_MAX = LONG_TEXT
@@ -30,11 +30,32 @@ def _programme(house: House, on: date) -> tuple[str, str]:
     return profile_for(house.division_code, on).low_income_programme, category
 
 
-def _alert(occupancy: str, status: str, house_status: str = HouseStatus.STANDING) -> bool:
-    # R-CJ-6 住人不危房、危房不住人: occupied and not signed off; a house pulled down is no
-    # longer lived in (R-CJ-8a)
-    return (occupancy == Occupancy.OCCUPIED and status in transitions.WORKFLOW.open
-            and house_status == HouseStatus.STANDING)
+def _alert(occupancy: str, status: str, business: bool = False,
+           house_status: str = HouseStatus.STANDING) -> bool:
+    # R-CJ-6 住人不危房、危房不住人: occupied and not signed off; R-CJ-8: business found going
+    # on in the house is a red alert like occupancy; a house pulled down is no longer lived in
+    # or used (R-CJ-8a)
+    return ((occupancy == Occupancy.OCCUPIED or business)
+            and status in transitions.WORKFLOW.open and house_status == HouseStatus.STANDING)
+
+
+def _business_found(house_id: int, since: date) -> bool:
+    """R-CJ-8: the latest inspection (any level, a villager's report included) since the entry
+    opened found business going on in the house."""
+    latest = (Inspection.objects.filter(house_id=house_id, inspected_on__gte=since)
+              .order_by("-inspected_on", "-id").values_list("business_in_use", flat=True)
+              .first())
+    return bool(latest)
+
+
+def refuse_business_reopen(*, house: House, use: str) -> None:
+    """R-CJ-8: until its entry is signed off a former business house may not reopen; asked by
+    the register's change of use (kit.guards, ADR 0032)."""
+    if use in BUSINESS_USES and LedgerEntry.objects.filter(
+            house_id=house.pk, status__in=transitions.open_statuses()).exists():
+        raise Conflict(Code.BUSINESS_REOPEN_NOT_ALLOWED,
+                       "该房屋整治台账尚未销号，不得恢复经营或改为住+经营（整治销号前不得使用）",
+                       field="use", rule="R-CJ-8")
 
 
 def _note(text: str) -> str:

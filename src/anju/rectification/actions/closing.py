@@ -77,6 +77,7 @@ def sign_off_rectification(entry: LedgerEntry, cmd: SignOffEntry, *, acting_user
     WORKFLOW.apply(entry, Action.SIGN_OFF, acting_user=acting_user, on=closed_on,
                    comment=_note(cmd.note), version=cmd.version, origin=origin,
                    closed_on=closed_on, red_alert=False, broken_alert=False,
+                   business_alert=False,
                    check_overdue=False, next_check_due=None)
     return entry
 

@@ -11,7 +11,7 @@ from anju.appraisal.models import Appraisal, ControlOrder
 from anju.kit.events import RecordsChanged, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_resolver
-from anju.rectification.actions._entry import _alert, _interval, _programme
+from anju.rectification.actions._entry import _alert, _business_found, _interval, _programme
 from anju.rectification.actions.joined import propose_sign_off, record_case_fact
 from anju.rectification.codes import Action, EntryStatus, MeasureCategory, MeasureKind
 from anju.rectification.models import LedgerEntry, Measure, Transition
@@ -49,7 +49,7 @@ def enter_on_ledger(appraisal: Appraisal, *, acting_user,
         grade=appraisal.grade, opened_on=on, appraised_on=on,
         appraisal=appraisal, hazard=appraisal.hazards.order_by("-id").first(),
         business_sector=house.business_sector if house.use in BUSINESS_USES else "",
-        programme=programme, low_income_category=category,
+        programme=programme, low_income_category=category, priority=house.is_priority,
         red_alert=_alert(house.occupancy, EntryStatus.OPEN),
         next_check_due=on + _interval(house.division_code, on))
     # Control measures ordered on the hazard (R-CJ-2) are carried over, still to be done.
@@ -85,8 +85,13 @@ def sync_house_entries(house_id: int) -> None:
         return
     house = entry.house
     programme, category = _programme(house, timezone.localdate())
-    values = {"red_alert": _alert(house.occupancy, entry.status, house.status),
-              "business_sector": house.business_sector if house.use in BUSINESS_USES else "",
+    business = _business_found(house.pk, entry.opened_on)
+    # R-CJ-8/R-CJ-10: a former business house stays in its sector's view until signed off
+    sector = (house.business_sector if house.use in BUSINESS_USES else "") \
+        or entry.business_sector
+    values = {"red_alert": _alert(house.occupancy, entry.status, business, house.status),
+              "business_alert": business, "priority": house.is_priority,
+              "business_sector": sector,
               "programme": programme or entry.programme,
               "low_income_category": category or entry.low_income_category,
               "household_id": house.household_id, "division_code": house.division_code}
@@ -145,7 +150,7 @@ def _backfill(division: str, *, today: date | None) -> int:
               .annotate(appraised_on=Subquery(latest.values("appraised_on")[:1]))
               .values_list("pk", "household_id", "division_code", "grade", "use",
                            "business_sector", "occupancy", "household__low_income_category",
-                           "appraised_on")
+                           "appraised_on", "is_priority")
               .order_by("pk"))
     made = 0
     batch = []
@@ -167,14 +172,14 @@ def _backfill(division: str, *, today: date | None) -> int:
         batch.clear()
 
     for (pk, household_id, code, grade, use, sector, occupancy, category,
-         appraised_on) in houses.iterator(chunk_size=2000):
+         appraised_on, is_priority) in houses.iterator(chunk_size=2000):
         profile = resolve(code)
         batch.append(LedgerEntry(
             house_id=pk, household_id=household_id, division_code=code, grade=grade,
             status=EntryStatus.OPEN, opened_on=today, appraised_on=appraised_on,
             business_sector=sector if use in BUSINESS_USES else "",
             programme=profile.low_income_programme if category else "",
-            low_income_category=category or "",
+            low_income_category=category or "", priority=is_priority,
             red_alert=_alert(occupancy, EntryStatus.OPEN),
             next_check_due=today + timedelta(days=profile.control_check_interval_days)))
         if len(batch) >= 2000:

@@ -48,6 +48,17 @@ def counted_from_records(code: str, today: date | None = None) -> dict:
                                     next_check_due__lt=today).count(),
             "findings": findings.filter(due_on__lt=today).count(),
             "payments": 0,
+            # R-CJ-2: an ordered control not carried out within 3 days (the default profile)
+            "controls": ledger.filter(
+                status__in=("open", "controlled", "accepted"), measures__category="control",
+                measures__completed_on__isnull=True,
+                measures__ordered_on__lt=today - timedelta(days=3)).distinct().count(),
+            # R-CJ-5: a work plan past its date with no engineering measure completed
+            "engineering": ledger.filter(
+                status__in=("open", "controlled", "accepted"),
+                engineering_due_on__lt=today).exclude(
+                measures__kind__in=("demolish", "rebuild", "repair_reinforce"),
+                measures__completed_on__isnull=False).count(),
         },
         "applications": {s: 0 for s, _ in APPLICATION_STATUSES},
     }
