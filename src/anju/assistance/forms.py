@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from anju.assistance import actions, commands
 from anju.assistance.acts import ACTS
-from anju.assistance.codes import Account, Action, DocumentKind, MemberRole, NoticeLevel, Stage
+from anju.assistance.codes import (
+    Account,
+    Action,
+    DocumentKind,
+    MemberRole,
+    Method,
+    NoticeContent,
+    NoticeLevel,
+    Stage,
+)
 from anju.assistance.queries import contractors_for_user, craftsmen_for_user
 from anju.kit.masks import mask_account
 from anju.web.forms import BLANK, CommandForm
@@ -65,6 +74,14 @@ class NoticeForm(CaseForm):
         self.fields["ends_on"].help_text = (f"公示期不少于 {days} 天；纸质公示张贴后补录，"
                                             "填写实际张贴日期")
         self.initial.setdefault("level", NoticeLevel.VILLAGE)
+        # R-MH-4: what the notice published, one box each
+        self.fields["contents"] = forms.MultipleChoiceField(
+            label="公示内容", required=False, choices=NoticeContent.choices,
+            widget=forms.CheckboxSelectMultiple)
+        self.initial.setdefault("contents", list(NoticeContent.values))
+
+    def command_data(self, values):
+        return {**values, "contents": self.cleaned_data.get("contents") or []}
 
 
 class ObjectionForm(CaseForm):
@@ -133,6 +150,11 @@ class AcceptForm(CaseForm):
         self.initial.setdefault("member_household", case.household.head_name)
         self.initial.setdefault("main_area", case.main_area)
         self.initial.setdefault("auxiliary_area", case.auxiliary_area)
+        # R-MH-6: a purchase is paid its appraised price, other cases their audited account
+        if case.method == Method.BUY_IDLE:
+            self.fields.pop("final_account", None)
+        else:
+            self.fields.pop("appraised_price", None)
 
     def member_fields(self):
         return [self[f"member_{r.value}"] for r in MemberRole]
@@ -155,7 +177,7 @@ class AcceptForm(CaseForm):
 
 
 class PayForm(CaseForm):
-    """R-MH-12: the amount is prefilled with what remains of the approved subsidy."""
+    """R-MH-12: the amount is prefilled with what remains of the payable amount (R-MH-6)."""
 
     action, command = Action.PAY, commands.Pay
 
@@ -163,7 +185,8 @@ class PayForm(CaseForm):
         super().setup()
         case = self.case
         self.initial.setdefault("paid_on", self.today)
-        self.initial.setdefault("amount", case.subsidy_amount - case.paid_amount)
+        payable = case.subsidy_amount if case.payable_amount is None else case.payable_amount
+        self.initial.setdefault("amount", payable - case.paid_amount)
         self.initial.setdefault("account", Account.YIKATONG)
         account = case.household.bank_account
         self.fields["account"].help_text = (

@@ -21,6 +21,7 @@ from anju.assistance.queries import (
     counts_by_status,
     craftsmen_for_user,
     get_case_for_user,
+    payment_overdue_q,
 )
 from anju.assistance.transitions import WORKFLOW
 from anju.audit import actions as audit
@@ -59,7 +60,9 @@ def case_list(request):
     late = g.get("late", "")
     cases = cases_for_user(request.user, division=division, status=status,
                            late=True if late == "any" else None).only(*present.LIST_FIELDS)
-    if late in LATE_FLAGS:
+    if late == "payment":  # from the dates, whether or not the sweep has run
+        cases = cases.filter(payment_overdue_q(timezone.localdate()))
+    elif late in LATE_FLAGS:
         cases = cases.filter(**{LATE_FLAGS[late][0]: True})
     page = paginate(request, cases)
     places = present.place_names(c.division_code for c in page)
@@ -93,6 +96,11 @@ def approval_queue_page(request):
     })
 
 
+def payable_of(case: Application):
+    """R-MH-6: what may be paid; the approved subsidy until the acceptance sets it."""
+    return case.subsidy_amount if case.payable_amount is None else case.payable_amount
+
+
 def _case_records(case_id: int) -> Application:
     return (Application.objects.filter(pk=case_id)
             .select_related("household", "house", "craftsman", "contractor", "certification",
@@ -119,7 +127,8 @@ def case_detail(request, case_id: int):
         "approvals": present.approvals_by_department(case),
         "inspections": inspections,
         "missing": [line.label for line in archive if line.required and not line.present],
-        "remaining": case.subsidy_amount - case.paid_amount,
+        "remaining": payable_of(case) - case.paid_amount,
+        "payable": payable_of(case),
         "has_notice_pdf": case.notified_on is not None or case.approved_on is not None,
     })
 

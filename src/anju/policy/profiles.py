@@ -33,6 +33,9 @@ class Profile:
     use_national_minimums: bool = False
     # intervals and deadlines, days unless named otherwise
     notice_days: int = 7  # R-MH-4
+    # R-MH-4 三级公示: the levels whose notice must have run before approval (a region may
+    # name fewer)
+    publicity_levels: tuple = ("village", "township", "county")
     payment_days: int = 30  # R-MH-12
     old_house_demolition_months: int = 1  # R-MH-11
     rental_min_years: int = 5  # R-MH-5
@@ -42,7 +45,7 @@ class Profile:
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"
     seismic_intensity: int = 7  # >= 8 makes the seismic appraisal items required
-    # R-MH-15 yearly windows as (month, day) pairs
+    # R-MH-15 yearly windows as (month, day) pairs; None (or empty) where a region sets none
     implementation_window: tuple = ((7, 15), (9, 30))
     acceptance_window: tuple = ((10, 1), (10, 30))
     sources: tuple = field(default=())
@@ -57,6 +60,9 @@ class Profile:
             if key not in known:
                 raise KeyError(f"unknown policy parameter {key!r}")
             default = getattr(self, key)
+            if value is None or value == [] or value == ():
+                clean[key] = None if value is None else ()
+                continue
             # Overrides come from JSON: numbers may arrive as strings, tuples as lists.
             if isinstance(default, Decimal):
                 value = Decimal(str(value))

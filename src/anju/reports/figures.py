@@ -48,6 +48,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("overdue_checks", "overdue", "checks", "管控检查逾期（户）", daily=True),
     Figure("overdue_findings", "overdue", "findings", "问题整改逾期（条）", daily=True),
     Figure("overdue_payments", "overdue", "payments", "补助拨付逾期（户）", daily=True),
+    # R-MH-12: unpaid past the deadline now, and payments made after it (api.md)
+    Figure("payments_overdue", "", "payments_overdue", "补助未拨付且已逾期（户）"),
+    Figure("payments_late", "", "payments_late", "补助逾期拨付（笔）"),
     *_group("app", "applications", APPLICATION_STATUSES,
             daily=("approved", "under_construction", "accepted", "paid")),
 )

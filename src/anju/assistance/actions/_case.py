@@ -11,6 +11,7 @@ from anju.assistance.codes import Account, Stage
 from anju.assistance.models import Application, CaseDocument
 from anju.assistance.transitions import WORKFLOW, refusal
 from anju.kit.errors import Code, RuleViolation, version_conflict
+from anju.policy.rules import profile_for
 from anju.registry.models import Attachment
 
 
@@ -44,7 +45,9 @@ def facts_of(case: Application, today: date | None = None) -> rules.Facts:
         paid_amount=case.paid_amount, old_house_treatment=case.old_house_treatment,
         documents=frozenset(case.documents.values_list("kind", flat=True)),
         account=Account.CASH if Account.CASH in payments else (payments[0] if payments else ""),
-        township_built=case.township_built)
+        township_built=case.township_built,
+        publicity_levels=tuple(profile_for(case.division_code, today).publicity_levels or ()),
+        city_checked=case.city_checked_on is not None, payable_amount=case.payable_amount)
 
 
 def open_move(case: Application, action: str, *, acting_user, facts: rules.Facts | None = None,
