@@ -6,6 +6,7 @@ app_name = "assistance"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("queue/", views.approval_queue_page, name="queue"),
+    path("funds/", views.funds, name="funds"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/archive/", views.archive, name="archive"),
     path("cases/<int:case_id>/notice.pdf", views.notice_pdf, name="notice_pdf"),

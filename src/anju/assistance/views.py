@@ -4,6 +4,7 @@ list of a notice, the household's certifications and application, the craftsmen 
 Thin: the doors (queries), the verbs (through forms), the workflow and next_steps decide."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from anju.accounts.access import can, check, requires
 from anju.accounts.models import Department
 from anju.assistance import actions, forms, present, rules, transitions
-from anju.assistance.codes import APPROVERS, CERTIFIER, Action, Method, Status
+from anju.assistance.codes import APPROVERS, CERTIFIER, Action, FundStatus, Method, Status
 from anju.assistance.models import Application, Notice
 from anju.assistance.queries import (
     approval_queue,
@@ -20,6 +21,7 @@ from anju.assistance.queries import (
     contractors_for_user,
     counts_by_status,
     craftsmen_for_user,
+    disbursements_for_user,
     get_case_for_user,
     payment_overdue_q,
 )
@@ -77,6 +79,33 @@ def case_list(request):
         "division_picker": DivisionPicker(autosubmit=True).render(
             "division", division, attrs={"id": "f-division"}),
     })
+
+
+@requires("assistance.view")
+def funds(request):
+    """R-MH-12a: the disbursement requests; finance's queue (requested and reviewed) first."""
+    status = request.GET.get("status") or ""
+    requests = disbursements_for_user(request.user, status=status or None)
+    if not status:
+        requests = requests.filter(status__in=(FundStatus.REQUESTED, FundStatus.APPROVED))
+    page = paginate(request, requests.annotate(cases=Count("items")))
+    places = present.place_names(r.division_code for r in page)
+    rows = []
+    for made in page:
+        money = actions.reconcile(made)
+        rows.append({
+            "number": made.number, "place": places.get(made.division_code, made.division_code),
+            "cases": made.cases, "requested": f"{made.requested_amount:,.2f}",
+            "requested_on": made.requested_on.isoformat(),
+            "reviewed_on": made.reviewed_on.isoformat() if made.reviewed_on else "—",
+            "transferred": (f"{made.transferred_on:%Y-%m-%d} {made.transferred_amount:,.2f} 元"
+                            if made.transferred_on else "—"),
+            "paid": f"{money['paid']:,.2f}", "retention": f"{money['retention']:,.2f}",
+            "status": made.status, "status_label": FundStatus(made.status).label,
+            "balanced": money["balanced"]})
+    return _render(request, "funds.html", {
+        "page": page, "rows": rows, "query": query_without_page(request), "status": status,
+        "statuses": FundStatus.choices})
 
 
 @requires("assistance.approve")
