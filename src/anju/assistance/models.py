@@ -18,6 +18,7 @@ from anju.assistance.codes import (
     DocumentKind,
     FundStatus,
     Method,
+    NoticeContent,
     NoticeLevel,
     OldHouseTreatment,
     Payee,
@@ -236,6 +237,10 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["starts_on", "id"]
+
+    def contents_display(self) -> str:
+        labels = dict(NoticeContent.choices)
+        return "、".join(labels.get(c, c) for c in self.contents or ())
 
 
 class Objection(models.Model):

@@ -169,7 +169,6 @@ class Code(StrEnum):
     SIGNOFF_NOT_ALLOWED = "signoff_not_allowed"
     STAGE_INSPECTION_MISSING = "stage_inspection_missing"
     SUBSIDY_ABOVE_CAP = "subsidy_above_cap"
-    SUBSIDY_ABOVE_FINAL_COST = "subsidy_above_final_cost"
     TEXT_TOO_LONG = "text_too_long"
     TITLE_ROW = "title_row"
     TOO_MANY_REQUESTS = "too_many_requests"
