@@ -33,7 +33,7 @@ from anju.kit.commands import Command
 from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
 from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
-from anju.policy.rules import profile_for
+from anju.policy.rules import profile_resolver
 from anju.registry.queries import get_household_for_user
 from anju.web.apikit import ERRORS, PageParams, command_of, paginate
 
@@ -318,7 +318,7 @@ def _with_records(queryset):
         "approvals", "notices", "objections", "inspections", "acceptances", "payments")
 
 
-def _present(case: Application, *, transitions: bool = False) -> dict:
+def _present(case: Application, *, transitions: bool = False, resolve=None) -> dict:
     acceptances = list(case.acceptances.all())
     body = {field: getattr(case, field) for field in ApplicationOut.model_fields
             if hasattr(case, field) and field not in (
@@ -331,7 +331,7 @@ def _present(case: Application, *, transitions: bool = False) -> dict:
         acceptance=acceptances[-1] if acceptances else None,
         payments=list(case.payments.all()),
         payable_amount=case.subsidy_amount if case.payable_amount is None
-        else case.payable_amount, **late_of(case))
+        else case.payable_amount, **late_of(case, resolve=resolve))
     if transitions:
         body["transitions"] = [
             {"from_status": t.from_status, "action": t.action, "to_status": t.to_status,
@@ -341,11 +341,11 @@ def _present(case: Application, *, transitions: bool = False) -> dict:
     return body
 
 
-def late_of(case: Application, today: date | None = None) -> dict:
+def late_of(case: Application, *, resolve=None) -> dict:
     """R-MH-12, R-MH-15: what is late, read from the dates now (not from the sweep's
-    flags)."""
-    today = today or timezone.localdate()
-    profile = profile_for(case.division_code, today)
+    flags). `resolve` answers a division's profile (one per list, read once)."""
+    today = timezone.localdate()
+    profile = (resolve or profile_resolver(today))(case.division_code)
     return {
         "payment_overdue": case.status not in PAYMENT_SETTLED and rules.payment_overdue(
             case.payment_due_on, case.paid_on, today),
@@ -376,8 +376,9 @@ def create_application(request, payload: commands.Apply):
 @requires("assistance.view")
 def list_applications(request, filters: Query[ApplicationFilters],
                       paging: Query[PageParams]):
+    resolve = profile_resolver(timezone.localdate())
     return paginate(_with_records(cases_for_user(request.user, **filters.dict())), paging,
-                    _present)
+                    lambda case: _present(case, resolve=resolve))
 
 
 @applications.get("/{case_id}", response={200: ApplicationDetailOut, **ERRORS},
