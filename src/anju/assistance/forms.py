@@ -300,3 +300,25 @@ class ContractorForm(RegisterForm):
     command = commands.RegisterContractor
     verb = actions.register_contractor
     field_order = ["name", "credit_code", "qualification_no", "division_code", "valid_until"]
+
+
+# ---------------------------------------------------------------- R-MH-12a funds
+
+
+class ReviewDisbursementForm(CommandForm):
+    command = commands.ReviewDisbursement
+    verb = actions.review_disbursement
+
+    def setup(self):
+        self.initial.setdefault("on", timezone.localdate())
+
+
+class TransferDisbursementForm(CommandForm):
+    """Finance transfers exactly the requested amount, prefilled."""
+
+    command = commands.TransferDisbursement
+    verb = actions.transfer_disbursement
+
+    def setup(self):
+        self.initial.setdefault("on", timezone.localdate())
+        self.initial.setdefault("amount", self.target.requested_amount)

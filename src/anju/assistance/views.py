@@ -12,7 +12,15 @@ from django.utils import timezone
 from anju.accounts.access import can, check, requires
 from anju.accounts.models import Department
 from anju.assistance import actions, forms, present, rules, transitions
-from anju.assistance.codes import APPROVERS, CERTIFIER, Action, FundStatus, Method, Status
+from anju.assistance.codes import (
+    APPROVERS,
+    CERTIFIER,
+    Action,
+    FundAction,
+    FundStatus,
+    Method,
+    Status,
+)
 from anju.assistance.models import Application, Notice
 from anju.assistance.queries import (
     approval_queue,
@@ -23,9 +31,10 @@ from anju.assistance.queries import (
     craftsmen_for_user,
     disbursements_for_user,
     get_case_for_user,
+    get_disbursement_for_user,
     payment_overdue_q,
 )
-from anju.assistance.transitions import WORKFLOW
+from anju.assistance.transitions import FUNDS, WORKFLOW
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
@@ -94,7 +103,8 @@ def funds(request):
     for made in page:
         money = actions.reconcile(made)
         rows.append({
-            "number": made.number, "place": places.get(made.division_code, made.division_code),
+            "pk": made.pk, "number": made.number,
+            "place": places.get(made.division_code, made.division_code),
             "cases": made.cases, "requested": f"{made.requested_amount:,.2f}",
             "requested_on": made.requested_on.isoformat(),
             "reviewed_on": made.reviewed_on.isoformat() if made.reviewed_on else "—",
@@ -106,6 +116,47 @@ def funds(request):
     return _render(request, "funds.html", {
         "page": page, "rows": rows, "query": query_without_page(request), "status": status,
         "statuses": FundStatus.choices})
+
+
+@requires("assistance.view")
+def fund_request(request, request_id: int):
+    """R-MH-12a: one disbursement request: its cases with their acceptance reports, each step
+    dated, and whether the amounts reconcile."""
+    made = get_disbursement_for_user(request.user, request_id)
+    items = list(made.items.select_related("application", "application__household", "report"))
+    steps = [{"label": FundAction(t.action).label, "on": t.on, "comment": t.comment,
+              "who": (t.actor.get_full_name() or t.actor.username) if t.actor else "系统"}
+             for t in made.transitions.select_related("actor")]
+    actions_open = [(a, FundAction(a).label) for a in (FundAction.REVIEW, FundAction.TRANSFER)
+                    if FUNDS.move_for(made.status, a) and can(request.user,
+                                                                FUNDS.capability_of(a))]
+    return _render(request, "fund_request.html", {
+        "made": made, "items": items, "steps": steps, "money": actions.reconcile(made),
+        "status_label": FundStatus(made.status).label, "place": present.place_names(
+            [made.division_code]).get(made.division_code, made.division_code),
+        "acts": actions_open})
+
+
+FUND_FORMS = {FundAction.REVIEW: ("ReviewDisbursementForm", "财政审核已保存"),
+              FundAction.TRANSFER: ("TransferDisbursementForm", "拨付乡镇财政所已保存")}
+
+
+@requires("assistance.view")
+def fund_act(request, request_id: int, action: str):
+    made = get_disbursement_for_user(request.user, request_id)
+    if action not in FUND_FORMS:
+        raise Http404()
+    check(request.user, FUNDS.capability_of(action))
+    name, done = FUND_FORMS[action]
+    form = getattr(forms, name)(request.POST or None, user=request.user, target=made,
+                                origin=request.origin)
+    if form.submitted():
+        messages.success(request, done)
+        return redirect("assistance:fund_request", request_id=made.pk)
+    return _render(request, "simple_form.html", {
+        "form": form, "title": f"{FundAction(action).label}：{made.number}",
+        "back": ("assistance:fund_request", made.pk), "crumb": made.number,
+    }, status=_form_status(form))
 
 
 @requires("assistance.approve")

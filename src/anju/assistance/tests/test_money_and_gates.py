@@ -370,15 +370,37 @@ def test_finance_returns_a_request_and_its_cases_may_be_filed_again(api, cast, n
     assert api(cast.shancheng).post(url, body).status_code == 201
 
 
-def test_the_finance_queue_page_lists_the_requests(cast, new_case, client):
+def test_finance_sees_its_queue_and_reviews_and_transfers_through_the_pages(cast, new_case):
+    """R-MH-12a: finance sees its queue of requests; it reviews and transfers on the page."""
+    from django.test import Client
+
+    from anju.assistance import actions, commands
     from anju.conftest import sign_in
 
     flow = new_case()
     flow.to(Status.ACCEPTED)
     flow.act("city_check", cast.mhk_housing, passed=True, on=TODAY)
-    from anju.assistance import actions, commands
-
     made = actions.file_disbursement("220581100", commands.FileDisbursement(
         division_code="220581100", application_ids=[flow.case.pk]), acting_user=cast.shancheng)
-    body = sign_in(client, cast.mhk_finance).get("/assistance/funds/").content.decode()
+    finance = sign_in(Client(), cast.mhk_finance)
+    body = finance.get("/assistance/funds/").content.decode()
     assert made.number in body and "40,000.00" in body and "已申请" in body
+    detail = finance.get(f"/assistance/funds/{made.pk}/").content.decode()
+    assert flow.case.number in detail and "财政审核" in detail
+    # the township files; it does not review
+    township = sign_in(Client(), cast.shancheng)
+    assert township.get(f"/assistance/funds/{made.pk}/review/").status_code == 403
+    response = finance.post(f"/assistance/funds/{made.pk}/review/", {
+        "on": str(TODAY), "passed": "yes", "version": made.version})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    form = finance.get(f"/assistance/funds/{made.pk}/transfer/").content.decode()
+    assert 'value="40000.00"' in form
+    made.refresh_from_db()
+    wrong = finance.post(f"/assistance/funds/{made.pk}/transfer/", {
+        "on": str(TODAY), "amount": "30000", "voucher": "CZ-1", "version": made.version})
+    assert wrong.status_code == 422 and "与申请金额" in wrong.content.decode()
+    finance.post(f"/assistance/funds/{made.pk}/transfer/", {
+        "on": str(TODAY), "amount": "40000", "voucher": "CZ-1", "version": made.version})
+    made.refresh_from_db()
+    assert (made.status, made.transferred_on) == ("transferred", TODAY)
+    assert "拨付乡镇财政所" in finance.get(f"/assistance/funds/{made.pk}/").content.decode()
