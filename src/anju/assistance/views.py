@@ -209,6 +209,8 @@ def case_detail(request, case_id: int):
         "missing": [line.label for line in archive if line.required and not line.present],
         "remaining": payable_of(case) - case.paid_amount,
         "payable": payable_of(case),
+        # R-MH-12: from the dates, whether or not the sweep has run
+        "payment_overdue": present.late_now(case, "payment_overdue"),
         "has_notice_pdf": case.notified_on is not None or case.approved_on is not None,
     })
 

@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from anju.assistance import rules
 from anju.assistance.codes import Method, Status
 from anju.assistance.models import Application, DisbursementRequest, Payment
 from anju.assistance.sweep import flag_late_cases
 from anju.assistance.tests.conftest import AGO, TODAY
+from anju.conftest import sign_in
 from anju.policy.models import PolicyProfile
 
 pytestmark = pytest.mark.django_db
@@ -244,6 +246,8 @@ def test_overdue_is_read_from_the_dates_not_from_the_sweeps_flag(api, cast, new_
     Application.objects.filter(pk=flow.case.pk).update(payment_due_on=AGO[5],
                                                        payment_overdue=False)
     assert read(api, cast.mhk_housing, flow)["payment_overdue"] is True
+    page = sign_in(Client(), cast.shancheng).get(f"/assistance/cases/{flow.case.pk}/")
+    assert '<span class="late">已逾期</span>' in page.content.decode()
     flag_late_cases()
     flow.case.refresh_from_db()
     assert flow.case.payment_overdue  # the sweep's flag, kept for the work lists' index
@@ -372,10 +376,7 @@ def test_finance_returns_a_request_and_its_cases_may_be_filed_again(api, cast, n
 
 def test_finance_sees_its_queue_and_reviews_and_transfers_through_the_pages(cast, new_case):
     """R-MH-12a: finance sees its queue of requests; it reviews and transfers on the page."""
-    from django.test import Client
-
     from anju.assistance import actions, commands
-    from anju.conftest import sign_in
 
     flow = new_case()
     flow.to(Status.ACCEPTED)
