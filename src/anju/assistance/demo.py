@@ -246,6 +246,17 @@ def build_case(demo: Demo, house, stage: str, craftsman):
     if at("paid"):
         # R-MH-10: the city office checks the acceptance report before payment
         act("city_check", demo.users["mhk_housing"], passed=True, comment="验收资料齐全")
+        # R-MH-12a 市级报账制: the township files with the city's finance, which reviews and
+        # transfers to the township's finance office before the household is paid
+        finance, code = demo.users["mhk_finance"], case.division_code[:9]
+        filed = actions.file_disbursement(code, commands.FileDisbursement(
+            division_code=code, application_ids=[case.pk]), acting_user=township)
+        actions.review_disbursement(filed, commands.ReviewDisbursement(passed=True),
+                                    acting_user=finance)
+        actions.transfer_disbursement(filed, commands.TransferDisbursement(
+            amount=filed.requested_amount, voucher=f"MHK-CZ-BZ-{filed.pk:05d}"),
+            acting_user=finance)
+        case.refresh_from_db()
         act("pay", demo.users["mhk_finance"], amount=subsidy, paid_on=today,
             account="yikatong", voucher=f"MHK-CZ-{today:%Y}-{case.pk:05d}",
             voucher_id=files(demo.users["mhk_finance"], "拨付凭证"),
