@@ -322,3 +322,35 @@ class TransferDisbursementForm(CommandForm):
     def setup(self):
         self.initial.setdefault("on", timezone.localdate())
         self.initial.setdefault("amount", self.target.requested_amount)
+
+
+def _due(case):
+    payable = case.subsidy_amount if case.payable_amount is None else case.payable_amount
+    return payable - case.paid_amount
+
+
+class FileDisbursementForm(CommandForm):
+    """R-MH-12a: the township picks its accepted, city-checked cases still to be paid."""
+
+    command = commands.FileDisbursement
+    exclude = ("division_code",)
+
+    def __init__(self, *args, township: str, cases, **kwargs):
+        self.township, self.cases = township, cases
+        super().__init__(*args, target=township, **kwargs)
+
+    def setup(self):
+        self.initial.setdefault("on", timezone.localdate())
+        self.fields["application_ids"] = forms.TypedMultipleChoiceField(
+            label="报账案件", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+            choices=[(c.pk, f"{c.number} {c.household.head_name}户 待拨付 {_due(c):,.2f} 元")
+                     for c in self.cases])
+        self.order_fields(["application_ids", "on", "note"])
+
+    def command_data(self, values):
+        return {**values, "division_code": self.township,
+                "application_ids": self.cleaned_data.get("application_ids") or []}
+
+    def act(self, cmd):
+        return actions.file_disbursement(self.township, cmd, acting_user=self.user,
+                                         origin=self.origin)

@@ -119,3 +119,20 @@ def get_disbursement_for_user(user, request_id: int):
     if found is None:
         raise not_found(DisbursementRequest, pk=request_id)
     return found
+
+
+def fundable_cases(user, township: str):
+    """R-MH-12a: a township's accepted, city-checked cases with money still to pay and in no
+    live disbursement request: what it may file with the city's finance."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    from anju.assistance.codes import FundStatus
+
+    live = (FundStatus.REQUESTED, FundStatus.APPROVED, FundStatus.TRANSFERRED,
+            FundStatus.SETTLED)
+    return (narrowed(user, Application.objects.all(), township)
+            .filter(status__in=(Status.ACCEPTED, Status.PAID), city_checked_on__isnull=False)
+            .annotate(due=Coalesce("payable_amount", "subsidy_amount") - F("paid_amount"))
+            .filter(due__gt=0).exclude(fund_items__request__status__in=live)
+            .select_related("household").order_by("accepted_on", "id"))

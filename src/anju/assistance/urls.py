@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("queue/", views.approval_queue_page, name="queue"),
     path("funds/", views.funds, name="funds"),
+    path("funds/new/", views.fund_new, name="fund_new"),
     path("funds/<int:request_id>/", views.fund_request, name="fund_request"),
     path("funds/<int:request_id>/<action>/", views.fund_act, name="fund_act"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),

@@ -30,6 +30,7 @@ from anju.assistance.queries import (
     counts_by_status,
     craftsmen_for_user,
     disbursements_for_user,
+    fundable_cases,
     get_case_for_user,
     get_disbursement_for_user,
     payment_overdue_q,
@@ -115,7 +116,9 @@ def funds(request):
             "balanced": money["balanced"]})
     return _render(request, "funds.html", {
         "page": page, "rows": rows, "query": query_without_page(request), "status": status,
-        "statuses": FundStatus.choices})
+        "statuses": FundStatus.choices,
+        "may_file": can(request.user, FUNDS.capability_of(FundAction.FILE))
+        and len(request.user.scope or "") >= 9})
 
 
 @requires("assistance.view")
@@ -135,6 +138,25 @@ def fund_request(request, request_id: int):
         "status_label": FundStatus(made.status).label, "place": present.place_names(
             [made.division_code]).get(made.division_code, made.division_code),
         "acts": actions_open})
+
+
+@requires("assistance.build")
+def fund_new(request):
+    """R-MH-12a: the township files its accepted, city-checked cases with the city's finance
+    (a county officer names the township: ?township=CODE)."""
+    township = (request.POST.get("township") or request.GET.get("township")
+                or (request.user.scope or "")[:9])
+    if len(township) != 9 or not township.isdigit():
+        raise Http404("请选择乡镇")
+    cases = list(fundable_cases(request.user, township))
+    form = forms.FileDisbursementForm(request.POST or None, user=request.user,
+                                      origin=request.origin, township=township, cases=cases)
+    if form.submitted():
+        messages.success(request, f"报账申请 {form.saved.number} 已提交市财政")
+        return redirect("assistance:fund_request", request_id=form.saved.pk)
+    return _render(request, "simple_form.html", {
+        "form": form, "title": "提出补助资金报账申请", "back": ("assistance:funds", None),
+        "crumb": "资金报账"}, status=_form_status(form))
 
 
 FUND_FORMS = {FundAction.REVIEW: ("ReviewDisbursementForm", "财政审核已保存"),

@@ -375,21 +375,27 @@ def test_finance_returns_a_request_and_its_cases_may_be_filed_again(api, cast, n
 
 
 def test_finance_sees_its_queue_and_reviews_and_transfers_through_the_pages(cast, new_case):
-    """R-MH-12a: finance sees its queue of requests; it reviews and transfers on the page."""
-    from anju.assistance import actions, commands
-
+    """R-MH-12a: the township files its accepted, city-checked cases on the page; finance
+    sees its queue of requests and reviews and transfers them there."""
     flow = new_case()
     flow.to(Status.ACCEPTED)
+    township = sign_in(Client(), cast.shancheng)
+    assert flow.case.number not in township.get("/assistance/funds/new/").content.decode()
     flow.act("city_check", cast.mhk_housing, passed=True, on=TODAY)
-    made = actions.file_disbursement("220581100", commands.FileDisbursement(
-        division_code="220581100", application_ids=[flow.case.pk]), acting_user=cast.shancheng)
+    offered = township.get("/assistance/funds/new/").content.decode()
+    assert flow.case.number in offered and "待拨付 40,000.00 元" in offered
+    filed = township.post("/assistance/funds/new/", {"application_ids": [flow.case.pk],
+                                                      "on": str(TODAY)})
+    assert filed.status_code == 302, filed.content.decode()[:3000]
+    made = DisbursementRequest.objects.get()
+    assert list(made.items.values_list("application_id", flat=True)) == [flow.case.pk]
+    assert flow.case.number not in township.get("/assistance/funds/new/").content.decode()
     finance = sign_in(Client(), cast.mhk_finance)
     body = finance.get("/assistance/funds/").content.decode()
     assert made.number in body and "40,000.00" in body and "已申请" in body
     detail = finance.get(f"/assistance/funds/{made.pk}/").content.decode()
     assert flow.case.number in detail and "财政审核" in detail
     # the township files; it does not review
-    township = sign_in(Client(), cast.shancheng)
     assert township.get(f"/assistance/funds/{made.pk}/review/").status_code == 403
     response = finance.post(f"/assistance/funds/{made.pk}/review/", {
         "on": str(TODAY), "passed": "yes", "version": made.version})
