@@ -51,6 +51,10 @@ def pay(case: Application, cmd: commands.Pay, *, acting_user,
         raise Conflict(Code.FUNDS_NOT_TRANSFERRED,
                        f"报账申请 {batch.number} 尚未由财政拨付到乡镇财政所，暂不能发放",
                        field="status", rule="R-MH-12a")
+    if batch is not None and on and batch.transferred_on and on < batch.transferred_on:
+        errors.append(RuleViolation(
+            Code.DATE_OUT_OF_ORDER, f"发放日期不能早于财政拨付到乡镇的日期 "
+            f"{batch.transferred_on:%Y-%m-%d}", field="paid_on", rule="R-MH-12a"))
     raise_if(errors)
     # R-MH-12: a payment after the deadline is still taken, and remembered as late
     late = rules.days_late(case.payment_due_on, on) if on else 0
