@@ -13,7 +13,13 @@ from ninja.security import django_auth
 from anju.accounts.api import router as accounts_router
 from anju.appraisal.api import catalogue as screening_catalogue
 from anju.appraisal.api import house_records
-from anju.assistance.api import applications, certifications, craftsmen, household_archive
+from anju.assistance.api import (
+    applications,
+    certifications,
+    craftsmen,
+    disbursements,
+    household_archive,
+)
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
 from anju.exchange.api import export_routes as exchange_exports
@@ -61,6 +67,7 @@ api.add_router("/certifications", certifications)
 api.add_router("", craftsmen)
 api.add_router("/applications", applications)
 api.add_router("/households", household_archive)
+api.add_router("/disbursements", disbursements)
 api.add_router("/field", field_router)
 api.add_router("/exports", exchange_exports)
 api.add_router("/imports", exchange_imports)

@@ -49,6 +49,7 @@ def main():
     call_command("ledger_backfill", SHANCHENG)  # and onto the ledger, as `anju demo` does
     print(f"seeded house {house.pk}")
     seed_rebuild_case()
+    seed_c_repair()
 
 
 def _scan(household, user, title):
@@ -124,6 +125,45 @@ def seed_rebuild_case():
     act("register_agreement", township, kind="contract",
         document_ids=[_scan(household, township, "施工协议")])
     print(f"seeded rebuild case {case.pk} ({case.status}) of house {house.pk}")
+
+
+REPAIR_HEAD = "缪春兰"
+
+
+def seed_c_repair():
+    """A 低保 household whose only house is graded C, its repair built and completed through
+    the verbs (the demo's own procedure): the acceptance onwards is the browser test's."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anju.assistance import actions as assistance
+    from anju.assistance import commands
+    from anju.assistance.demo import Demo, build_case
+    from anju.assistance.models import Craftsman
+
+    if Household.objects.filter(head_name=REPAIR_HEAD).exists():
+        return
+    clerk = User.objects.get(username="shancheng")
+    first17 = "22058119580611" + "242"
+    household = actions.register_household(RegisterHousehold(
+        division_code=VILLAGE, head_name=REPAIR_HEAD, head_id_number=first17 +
+        id_check_character(first17), phone="13900005678", persons=2,
+        bank_account="6217000055554444", bank_name="梅河口农商银行"), acting_user=clerk)
+    house = actions.register_house(RegisterHouse(
+        household_id=household.pk, division_code=VILLAGE, address="山城镇演示一村西街 3 号",
+        structure="earth_wood", floors=1, built_year=1985, floor_area="58", use="residence",
+        occupancy="occupied", is_only_house=True), acting_user=clerk)
+    House.objects.filter(pk=house.pk).update(grade="C")
+    house.refresh_from_db()
+    assistance.certify(household, commands.Certify(
+        household_id=household.pk, category="dibao",
+        certified_on=timezone.localdate() - timedelta(days=90)),
+        acting_user=User.objects.get(username="mhk_civil"))
+    craftsman = Craftsman.objects.filter(division_code="220581100").order_by("id").first()
+    case = build_case(Demo(random.Random(7)), house, "completed", craftsman)
+    print(f"seeded repair case {case.pk}")
 
 
 if __name__ == "__main__":

@@ -170,14 +170,17 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     step(township, "乡镇初审")
     township.get_by_label("通过", exact=True).check()
     save(township, "乡镇初审已保存")
-    step(township, "公示")
-    township.get_by_label("公示层级").select_option("village")
-    township.get_by_label("公示开始").fill(day(-10))
-    township.get_by_label("公示结束").fill(day(-3))
-    township.get_by_label("张贴地点").fill("演示一村村委会公示栏")
-    township.get_by_label("公示照片").set_input_files(picture("公示照片.png"))
-    save(township, "公示已保存")
-    township.get_by_role("link", name="打印公示名单").click()
+    # R-MH-4 三级公示: village, township and county, each for its full period
+    for level, place in (("village", "演示一村村委会公示栏"), ("township", "山城镇政府公示栏"),
+                         ("county", "梅河口市住建局网站")):
+        step(township, "公示")
+        township.get_by_label("公示层级").select_option(level)
+        township.get_by_label("公示开始").fill(day(-10))
+        township.get_by_label("公示结束").fill(day(-3))
+        township.get_by_label("张贴地点").fill(place)
+        township.get_by_label("公示照片").set_input_files(picture("公示照片.png"))
+        save(township, "公示已保存")
+    township.get_by_role("link", name="打印公示名单").first.click()
     expect(township.locator("#publicity-rows")).to_contain_text(HEAD)
     expect(township.locator("#publicity-rows")).to_contain_text("220581********")
     expect(township.locator("#publicity")).not_to_contain_text("13904350099")
@@ -259,7 +262,7 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     expect(township.get_by_label("验收人员：工匠或施工单位")).to_have_value("邹长林")
     expect(township.get_by_label("验收人员：农户")).to_have_value(HEAD)
     township.get_by_label("合格", exact=True).check()
-    township.get_by_label("工程决算（元）").fill("63500")
+    township.get_by_label("审计决算金额（元）").fill("63500")
     township.get_by_label("实测主房面积（㎡）").fill("52")
     township.get_by_label("实测辅房面积（㎡）").fill("20")
     township.get_by_label("竣工验收报告").set_input_files(picture("验收报告.png"))
@@ -272,6 +275,13 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     township.get_by_label("竣工验收报告").set_input_files(picture("验收报告.png"))
     save(township, "竣工验收已保存")
     expect(township.locator("#case-status")).to_have_text("已验收")
+
+    # 住建（危改办）: R-MH-10 the city office checks the acceptance report before payment
+    housing = as_user("mhk_housing")
+    housing.goto(case_url)
+    step(housing, "市危改办审核")
+    housing.get_by_label("审验合格", exact=True).check()
+    save(housing, "市危改办审核已保存")
 
     # 财政: R-MH-12 the full approved amount to the 一卡通 account
     finance = as_user("mhk_finance")
@@ -306,7 +316,6 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     shot(township, "assistance-archive")
 
     # 住建（危改办）: closes the case; the bundle holds every record
-    housing = as_user("mhk_housing")
     housing.goto(case_url)
     step(housing, "结案归档")
     save(housing, "结案归档已保存")
@@ -325,3 +334,59 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     township.goto("/assistance/?status=closed")
     expect(township.locator("#case-rows")).to_contain_text(case_number)
     shot(township, "assistance-case-list")
+
+
+def test_a_c_repair_audited_below_the_subsidy_is_paid_the_audited_amount(page, as_user, shot):
+    """R-MH-6 "C级…按造价咨询机构审计后的工程决算拨付": the township accepts a C repair whose
+    audited final account (7,200) is below the approved subsidy (9,000); after the city
+    office's check (R-MH-10) finance pays the audited amount, not the approved one."""
+    township = as_user("shancheng")
+    found = township.request.get("/api/v1/applications", headers=token(township, "shancheng"),
+                                 params={"status": "completed", "division": "220581100001",
+                                         "page_size": 100})
+    assert found.ok, found.text()
+    case = next(c for c in found.json()["items"] if c["head_name"] == "缪春兰")
+    assert (case["method"], case["subsidy_amount"]) == ("repair_reinforce", "9000.00")
+    case_url = f"/assistance/cases/{case['id']}/"
+
+    township.goto(case_url)
+    step(township, "竣工验收")
+    township.get_by_label("合格", exact=True).check()
+    township.get_by_label("审计决算金额（元）").fill("7200")
+    township.get_by_label("验收人员：技术人员").fill("梅河口市住建局 刘工")
+    township.get_by_label("验收人员：村级质量安全监督员").fill("孙立军")
+    township.get_by_label("竣工验收报告").set_input_files(picture("验收报告.png"))
+    save(township, "竣工验收已保存")
+    expect(township.locator("#case-status")).to_have_text("已验收")
+    expect(township.locator("#case-payable")).to_contain_text("7,200.00 元")
+    expect(township.locator("#case-timeline")).to_contain_text("应付补助 7,200.00 元")
+    shot(township, "assistance-final-account")
+
+    # R-MH-10: payment waits for the city office's check of the acceptance report
+    finance = as_user("mhk_finance")
+    finance.goto(case_url)
+    pay = finance.locator('#case-steps .step[data-action="pay"]')
+    expect(pay.locator(".why-not")).to_contain_text("市危改办审验合格后")
+    housing = as_user("mhk_housing")
+    housing.goto(case_url)
+    step(housing, "市危改办审核")
+    housing.get_by_label("审验合格", exact=True).check()
+    save(housing, "市危改办审核已保存")
+
+    finance.goto(case_url)
+    step(finance, "拨付补助")
+    expect(finance.get_by_label("拨付金额（元）")).to_have_value("7200.00")
+    finance.get_by_label("拨付金额（元）").fill("9000")
+    finance.get_by_label("拨付凭证号").fill("MHK-CZ-2026-0716")
+    finance.get_by_label("拨付凭证扫描件").set_input_files(picture("凭证.png"))
+    finance.get_by_label("农户签收单").set_input_files(picture("签收单.png"))
+    finance.get_by_role("button", name="保存", exact=True).click()
+    expect(finance.locator("#field-amount .field-error")).to_contain_text(
+        "超过尚未拨付的应付补助 7,200.00 元")
+    finance.get_by_label("拨付金额（元）").fill("7200")
+    finance.get_by_label("拨付凭证扫描件").set_input_files(picture("凭证.png"))
+    finance.get_by_label("农户签收单").set_input_files(picture("签收单.png"))
+    save(finance, "拨付补助已保存")
+    expect(finance.locator("#case-status")).to_have_text("已拨付")
+    expect(finance.locator("#case-paid")).to_contain_text("7,200.00 元")
+    shot(finance, "assistance-paid-audited-amount")

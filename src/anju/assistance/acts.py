@@ -8,7 +8,7 @@ that does not pass); `concerns` says whether the act concerns the case at all (b
 for a case that builds nothing, the old house of a household without one)."""
 
 from anju.assistance import actions, commands, rules
-from anju.assistance.codes import Action, Status
+from anju.assistance.codes import Action, FundAction, FundStatus, Status
 from anju.kit.workflow import Act, Move, each
 
 S = Status
@@ -21,6 +21,8 @@ AFTER_START = (S.UNDER_CONSTRUCTION, S.COMPLETED, S.ACCEPTED, S.PAID)
 # R-MH-13: documents go on file until the case has been closed or turned down
 UNTIL_ENDED = tuple(s for s in Status if s not in (S.CLOSED, S.REJECTED))
 BUILDING = (S.NOTIFIED, S.UNDER_CONSTRUCTION)
+# R-MH-4: objections are taken while a notice is up, before approval and after it
+OBJECTIONS = (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED, *AFTER_START)
 
 ACTS: dict[str, Act] = {
     Action.APPLY: Act(commands.Apply, actions.apply, (Move("", Action.APPLY, S.APPLIED, APPLY),)),
@@ -34,11 +36,11 @@ ACTS: dict[str, Act] = {
     Action.PUBLISH_NOTICE: Act(commands.PublishNotice, actions.publish_notice, each(
         (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED),
         Action.PUBLISH_NOTICE, None, APPLY)),
+    # objections to the notice before approval, and to the recipients' list published after it
     Action.RECORD_OBJECTION: Act(commands.RecordObjection, actions.record_objection, each(
-        (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED), Action.RECORD_OBJECTION, None, APPLY)),
+        OBJECTIONS, Action.RECORD_OBJECTION, None, APPLY)),
     Action.RESOLVE_OBJECTION: Act(commands.ResolveObjection, actions.resolve_objection, each(
-        (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED), Action.RESOLVE_OBJECTION, None, REVIEW,
-        concerns=rules.objection_open)),
+        OBJECTIONS, Action.RESOLVE_OBJECTION, None, REVIEW, concerns=rules.objection_open)),
     # each department once; the third approval makes the case approved, a refusal rejects it
     Action.DEPARTMENT_APPROVE: Act(commands.DepartmentApprove, actions.department_approve, (
         Move(S.TOWNSHIP_REVIEWED, Action.DEPARTMENT_APPROVE, S.APPROVED, APPROVE,
@@ -68,14 +70,16 @@ ACTS: dict[str, Act] = {
              failed=S.NOTIFIED, concerns=rules.places))),
     Action.CITY_CHECK: Act(commands.CityCheck, actions.city_check, each(
         (S.ACCEPTED, S.PAID), Action.CITY_CHECK, None, SUPERVISE)),
+    # R-MH-10 经审验合格后: handover and payment wait for the city office's check
     Action.HANDOVER: Act(commands.Handover, actions.handover, each(
-        (S.ACCEPTED, S.PAID), Action.HANDOVER, None, BUILD)),
+        (S.ACCEPTED, S.PAID), Action.HANDOVER, None, BUILD, guard=rules.city_check_unmet)),
     # R-MH-11: the original house
     Action.RECORD_OLD_HOUSE: Act(commands.RecordOldHouse, actions.record_old_house, each(
         (S.NOTIFIED, *AFTER_START, S.WAIVED), Action.RECORD_OLD_HOUSE, None, BUILD,
         concerns=rules.old_house_replaced)),
     # R-MH-12: payment after acceptance; the warranty retention later
-    Action.PAY: Act(commands.Pay, actions.pay, (Move(S.ACCEPTED, Action.PAY, S.PAID, PAY),)),
+    Action.PAY: Act(commands.Pay, actions.pay, (
+        Move(S.ACCEPTED, Action.PAY, S.PAID, PAY, rules.city_check_unmet),)),
     Action.RELEASE_RETENTION: Act(commands.ReleaseRetention, actions.release_retention, (
         Move(S.PAID, Action.RELEASE_RETENTION, None, PAY, concerns=rules.retention_held),)),
     # R-MH-13: documents go on file at any time until the case has ended
@@ -98,4 +102,18 @@ ACTS: dict[str, Act] = {
     Action.CLOSE: Act(commands.Close, actions.close, (
         *each((S.PAID, S.WAIVED), Action.CLOSE, S.CLOSED, SUPERVISE, guard=rules.close_unmet),
         Move(S.ACCEPTED, Action.CLOSE, S.CLOSED, SUPERVISE, rules.close_unmet))),
+}
+
+# R-MH-12a 市级报账制: the township files, the city's finance reviews and transfers to the
+# township's finance office; the request is settled when every case in it has been paid.
+F = FundStatus
+FUND_ACTS: dict[str, Act] = {
+    FundAction.FILE: Act(commands.FileDisbursement, actions.file_disbursement, (
+        Move("", FundAction.FILE, F.REQUESTED, BUILD),)),
+    FundAction.REVIEW: Act(commands.ReviewDisbursement, actions.review_disbursement, (
+        Move(F.REQUESTED, FundAction.REVIEW, F.APPROVED, PAY, failed=F.RETURNED),)),
+    FundAction.TRANSFER: Act(commands.TransferDisbursement, actions.transfer_disbursement, (
+        Move(F.APPROVED, FundAction.TRANSFER, F.TRANSFERRED, PAY),)),
+    FundAction.SETTLE: Act(None, actions.settle_if_paid, (
+        Move(F.TRANSFERRED, FundAction.SETTLE, F.SETTLED, None),)),
 }

@@ -7,26 +7,33 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
 from anju.accounts.access import requires
-from anju.assistance import actions, commands
+from anju.assistance import actions, commands, rules
 from anju.assistance.acts import ACTS
-from anju.assistance.codes import Action
+from anju.assistance.codes import Action, Method, Status
 from anju.assistance.models import Application, Certification, Transition
 from anju.assistance.queries import (
+    PAYMENT_SETTLED,
     cases_for_user,
     certifications_for_user,
     contractors_for_user,
     craftsmen_for_user,
+    disbursements_for_user,
     get_case_for_user,
+    get_disbursement_for_user,
 )
+from anju.assistance.sweep import ACCEPTED_STATUSES, BUILDING_DONE
+from anju.assistance.transitions import WORKFLOW
 from anju.divisions.scope import not_found
 from anju.kit.commands import Command
 from anju.kit.errors import Code, Conflict, NotFound, RuleViolation
 from anju.kit.fields import Id, column_text
 from anju.kit.masks import mask_id_number, mask_phone
+from anju.policy.rules import profile_resolver
 from anju.rectification.queries import entry_ref_of_case
 from anju.registry.queries import get_household_for_user
 from anju.web.apikit import ERRORS, PageParams, command_of, paginate
@@ -35,6 +42,7 @@ certifications = Router(tags=["住房安全保障"])
 craftsmen = Router(tags=["住房安全保障"])
 applications = Router(tags=["住房安全保障"])
 household_archive = Router(tags=["住房安全保障"])
+disbursements = Router(tags=["住房安全保障"])
 
 
 # ---------------------------------------------------------------- certifications
@@ -173,6 +181,8 @@ class PublicityNoticeOut(Schema):
     starts_on: date
     ends_on: date
     place: str
+    contents: list[str] = Field(description="公示内容：policy、recipients、review_result、"
+                                            "subsidy_standard")
 
 
 class ObjectionOut(Schema):
@@ -198,6 +208,8 @@ class CompletionAcceptanceOut(Schema):
     passed: bool
     members: list[dict]
     final_cost: Decimal
+    final_account: Decimal | None = Field(description="审计决算金额（R-MH-6）")
+    appraised_price: Decimal | None = Field(description="购置闲置农房的评估价格（R-MH-6）")
     main_area: Decimal | None
     auxiliary_area: Decimal
     note: str
@@ -213,6 +225,9 @@ class PaymentOut(Schema):
     retention: Decimal
     warranty_until: date | None
     retention_released_on: date | None
+    due_on: date | None = Field(description="拨付期限（验收后 profile 天数，R-MH-12）")
+    days_late: int = Field(description="逾期天数，按期拨付为 0（R-MH-12）")
+    batch_id: int | None = Field(description="报账批次（R-MH-12a）")
 
 
 class RentYearOut(Schema):
@@ -250,6 +265,9 @@ class ApplicationOut(Schema):
     main_area: Decimal | None
     auxiliary_area: Decimal
     subsidy_amount: Decimal
+    payable_amount: Decimal = Field(
+        description="应付补助（R-MH-6）：维修加固、修缮闲置农房按审计决算、购置按评估价格，"
+                    "均不超过核定补助；验收前等于核定补助")
     paid_amount: Decimal
     fully_subsidised: bool
     co_owned: bool
@@ -272,9 +290,9 @@ class ApplicationOut(Schema):
     old_house_treatment: str
     paid_on: date | None
     closed_on: date | None
-    payment_overdue: bool
+    payment_overdue: bool = Field(description="拨付逾期：按日期判断，未拨付且已过拨付期限")
     old_house_overdue: bool
-    window_late: bool
+    window_late: bool = Field(description="未按年度实施、验收时限完成（R-MH-15），按日期判断")
     rejected_reason: str
     # R-MH-5/7: what the chosen route recorded
     area_reason: str
@@ -330,7 +348,7 @@ def _with_records(queryset):
         "rent_years")
 
 
-def _present(case: Application, *, transitions: bool = False) -> dict:
+def _present(case: Application, *, transitions: bool = False, resolve=None) -> dict:
     acceptances = list(case.acceptances.all())
     body = {field: getattr(case, field) for field in ApplicationOut.model_fields
             if hasattr(case, field) and field not in (
@@ -341,7 +359,9 @@ def _present(case: Application, *, transitions: bool = False) -> dict:
         approvals=list(case.approvals.all()), notices=list(case.notices.all()),
         objections=list(case.objections.all()), inspections=list(case.inspections.all()),
         acceptance=acceptances[-1] if acceptances else None,
-        payments=list(case.payments.all()), rent_years=list(case.rent_years.all()))
+        payments=list(case.payments.all()), rent_years=list(case.rent_years.all()),
+        payable_amount=case.subsidy_amount if case.payable_amount is None
+        else case.payable_amount, **late_of(case, resolve=resolve))
     if transitions:
         body["transitions"] = [
             {"from_status": t.from_status, "action": t.action, "to_status": t.to_status,
@@ -349,6 +369,20 @@ def _present(case: Application, *, transitions: bool = False) -> dict:
              "comment": t.comment, "details": t.details}
             for t in case.transitions.select_related("actor")]
     return body
+
+
+def late_of(case: Application, *, resolve=None) -> dict:
+    """R-MH-12, R-MH-15: what is late, read from the dates now (not from the sweep's
+    flags). `resolve` answers a division's profile (one per list, read once)."""
+    today = timezone.localdate()
+    profile = (resolve or profile_resolver(today))(case.division_code)
+    return {
+        "payment_overdue": case.status not in PAYMENT_SETTLED and rules.payment_overdue(
+            case.payment_due_on, case.paid_on, today),
+        "window_late": case.status not in WORKFLOW.ended and case.method != Method.WAIVER
+        and case.status != Status.WAIVED and rules.late_against_windows(
+            profile, case.year, completed=case.status in BUILDING_DONE,
+            accepted=case.status in ACCEPTED_STATUSES, today=today)}
 
 
 def _detail(request, case_id: int) -> dict:
@@ -374,8 +408,9 @@ def create_application(request, payload: commands.Apply):
 @requires("assistance.view")
 def list_applications(request, filters: Query[ApplicationFilters],
                       paging: Query[PageParams]):
+    resolve = profile_resolver(timezone.localdate())
     return paginate(_with_records(cases_for_user(request.user, **filters.dict())), paging,
-                    _present)
+                    lambda case: _present(case, resolve=resolve))
 
 
 @applications.get("/{case_id}", response={200: ApplicationDetailOut, **ERRORS},
@@ -436,6 +471,131 @@ def notice_pdf(request, case_id: int):
     audit.record(AuditAction.EXPORT, actor=request.user, obj=case, origin=request.origin,
                  details={"document": "notice"})
     return _pdf(render(case), f"notice-{case.number}.pdf")
+
+
+# ---------------------------------------------------------------- R-MH-12a funds
+
+
+class DisbursementItemOut(Schema):
+    application_id: int
+    number: str
+    head_name: str
+    amount: Decimal
+    report_attachment_id: int | None
+    accepted_on: date | None
+    city_checked_on: date | None
+    paid_on: date | None
+
+
+class DisbursementStepOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    on: date
+    actor: str | None
+    comment: str
+
+
+class DisbursementOut(Schema):
+    id: int
+    number: str
+    division_code: str
+    status: str
+    version: int
+    requested_on: date
+    requested_amount: Decimal
+    note: str
+    reviewed_on: date | None
+    review_comment: str
+    transferred_on: date | None
+    transferred_amount: Decimal | None
+    transfer_voucher: str
+    settled_on: date | None
+    paid: Decimal = Field(description="已发放到户（或施工单位）的金额")
+    retention: Decimal = Field(description="预留质保金（含已返还）")
+    retention_held: Decimal = Field(description="尚未返还的质保金")
+    balanced: bool = Field(description="申请金额 = 拨付金额 = 已发放 + 质保金")
+    items: list[DisbursementItemOut]
+    steps: list[DisbursementStepOut]
+
+
+class DisbursementPage(Schema):
+    items: list[DisbursementOut]
+    total: int
+    page: int
+    page_size: int
+
+
+def present_disbursement(made) -> dict:
+    money = actions.reconcile(made)
+    items = made.items.select_related("application", "application__household", "report")
+    return {
+        **{f: getattr(made, f) for f in DisbursementOut.model_fields if hasattr(made, f)
+           and f not in ("items", "steps")},
+        "number": made.number, "paid": money["paid"], "retention": money["retention"],
+        "retention_held": money["retention_held"], "balanced": money["balanced"],
+        "items": [{"application_id": i.application_id, "number": i.application.number,
+                   "head_name": i.application.household.head_name, "amount": i.amount,
+                   "report_attachment_id": i.report.attachment_id,
+                   "accepted_on": i.application.accepted_on,
+                   "city_checked_on": i.application.city_checked_on,
+                   "paid_on": i.application.paid_on} for i in items],
+        "steps": [{"action": t.action, "from_status": t.from_status, "to_status": t.to_status,
+                   "on": t.on, "actor": t.actor.get_username() if t.actor else None,
+                   "comment": t.comment} for t in made.transitions.select_related("actor")]}
+
+
+@disbursements.post("", response={201: DisbursementOut, **ERRORS},
+                    summary="乡镇向市财政提出补助资金报账申请（R-MH-12a 市级报账制）")
+@requires("assistance.build")
+def file_disbursement(request, payload: commands.FileDisbursement):
+    township = payload.division_code
+    # a township beyond the caller's scope is 404, as at every door
+    disbursements_for_user(request.user, division=township)
+    made = actions.file_disbursement(township, payload, acting_user=request.user,
+                                     origin=request.origin)
+    return 201, present_disbursement(made)
+
+
+class DisbursementFilters(Schema):
+    division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
+    status: str | None = Field(None, description="requested、approved、returned、transferred、"
+                                                 "settled；财政待办为 requested 与 approved")
+
+
+@disbursements.get("", response={200: DisbursementPage, **ERRORS},
+                   summary="报账申请列表（财政的待办队列）")
+@requires("assistance.view")
+def list_disbursements(request, filters: Query[DisbursementFilters],
+                       paging: Query[PageParams]):
+    return paginate(disbursements_for_user(request.user, **filters.dict()), paging,
+                    present_disbursement)
+
+
+@disbursements.get("/{request_id}", response={200: DisbursementOut, **ERRORS},
+                   summary="报账申请：案件、各环节日期与对账")
+@requires("assistance.view")
+def get_disbursement(request, request_id: int):
+    return present_disbursement(get_disbursement_for_user(request.user, request_id))
+
+
+@disbursements.post("/{request_id}/review", response={200: DisbursementOut, **ERRORS},
+                    summary="财政审核报账申请（通过或退回）")
+@requires("assistance.view")  # the verb checks the finance capability
+def review_disbursement(request, request_id: int, payload: commands.ReviewDisbursement):
+    made = get_disbursement_for_user(request.user, request_id)
+    actions.review_disbursement(made, payload, acting_user=request.user, origin=request.origin)
+    return present_disbursement(made)
+
+
+@disbursements.post("/{request_id}/transfer", response={200: DisbursementOut, **ERRORS},
+                    summary="财政拨付到乡镇财政所（金额须与申请一致）")
+@requires("assistance.view")
+def transfer_disbursement(request, request_id: int, payload: commands.TransferDisbursement):
+    made = get_disbursement_for_user(request.user, request_id)
+    actions.transfer_disbursement(made, payload, acting_user=request.user,
+                                  origin=request.origin)
+    return present_disbursement(made)
 
 
 # ---------------------------------------------------------------- the household archive

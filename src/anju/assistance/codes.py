@@ -91,6 +91,30 @@ class Action(models.TextChoices):
     CLOSE = "close", "结案归档"
 
 
+class NoticeContent(models.TextChoices):
+    # R-MH-4: what a notice publishes (公示政策、补助对象、评议结果、补助标准)
+    POLICY = "policy", "政策"
+    RECIPIENTS = "recipients", "补助对象"
+    REVIEW_RESULT = "review_result", "评议审核结果"
+    SUBSIDY_STANDARD = "subsidy_standard", "补助标准"
+
+
+class FundStatus(models.TextChoices):
+    # R-MH-12a 市级报账制: a township's disbursement request
+    REQUESTED = "requested", "已申请"
+    APPROVED = "approved", "财政已审核"
+    RETURNED = "returned", "已退回"
+    TRANSFERRED = "transferred", "已拨付乡镇"
+    SETTLED = "settled", "已发放到户"
+
+
+class FundAction(models.TextChoices):
+    FILE = "file", "报账申请"
+    REVIEW = "review", "财政审核"
+    TRANSFER = "transfer", "拨付乡镇财政所"
+    SETTLE = "settle", "发放完毕"
+
+
 class NoticeLevel(models.TextChoices):
     # R-MH-4 三级公示
     VILLAGE = "village", "村级"

@@ -185,6 +185,12 @@ class PublishNotice(CaseAct):
     starts_on: Annotated[date, Ui("公示开始", missing="公示开始日期不能为空")]
     ends_on: Annotated[date, Ui("公示结束", missing="公示结束日期不能为空")]
     place: Annotated[column_text(Notice, "place"), Ui("张贴地点")] = ""
+    # R-MH-4: what the notice published; the page shows it as checkboxes (NoticeForm)
+    contents: Annotated[list[Literal["policy", "recipients", "review_result",
+                                     "subsidy_standard"]], Ui("公示内容")] = Field(
+        default_factory=list, max_length=4,
+        description="policy 政策、recipients 补助对象、review_result 评议审核结果、"
+                    "subsidy_standard 补助标准")
     photo_id: Annotated[Id | None, Ui("公示照片", upload="one", kind="photo", help="张贴现场照片",
                                       title="公示照片")] = None
 
@@ -288,7 +294,14 @@ class Accept(CaseAct):
     passed: Annotated[bool | None, Ui("验收结论", widget="radio", choices=("合格", "不合格"))] = \
         None
     members: list[AcceptanceMember]
-    final_cost: Annotated[Money, Ui("工程决算（元）", missing="须填写决算金额")]
+    final_cost: Annotated[Money | None, Ui("工程决算（元）", page=False)] = None
+    # R-MH-6: the audited final account of a repair or renovation (the payable is this up to
+    # the approved subsidy); for a purchase, the appraised price
+    final_account: Annotated[Money | None, Ui(
+        "审计决算金额（元）",
+        help="造价咨询机构审计的工程决算；低于核定补助时按决算金额拨付")] = None
+    appraised_price: Annotated[Money | None, Ui(
+        "购置评估价格（元）", help="购置闲置农房按评估价格拨付，不超过核定补助")] = None
     main_area: Annotated[Area | None, Ui("实测主房面积（㎡）")] = None
     auxiliary_area: Annotated[Area, Ui("实测辅房面积（㎡）")] = Decimal("0")
     note: Annotated[column_text(CompletionAcceptance, "note", max_length=TEXT_MAX),
@@ -335,6 +348,31 @@ class Pay(CaseAct):
                                              title="现金发放申请")] = None
     retention: Annotated[Money, Ui("预留质保金（元）")] = Decimal("0")
     warranty_until: _date("质保期至") = None
+
+
+class FileDisbursement(Command):
+    """R-MH-12a 市级报账制: a township asks the city's finance for its accepted cases."""
+
+    division_code: Annotated[free_text(12, "乡镇"), Ui("乡镇")]
+    application_ids: Annotated[list[Id], Ui("报账案件")] = Field(min_length=1, max_length=500)
+    on: _date("申请日期") = None
+    note: Annotated[free_text(500, "说明"), Ui("说明", widget="textarea")] = ""
+
+
+class ReviewDisbursement(Command):
+    on: _date("审核日期") = None
+    passed: Annotated[bool | None, Ui("审核结论", widget="radio", choices=("审核通过", "退回"))] = \
+        None
+    comment: Annotated[free_text(500, "审核意见"), Ui("审核意见", widget="textarea")] = ""
+    version: int | None = None
+
+
+class TransferDisbursement(Command):
+    on: _date("拨款日期") = None
+    amount: Annotated[Decimal, Ui("拨款金额（元）", missing="拨款金额不能为空"), Field(
+        gt=0, max_digits=12, decimal_places=2)]
+    voucher: Annotated[free_text(60, "拨款凭证号"), Ui("拨款凭证号")]
+    version: int | None = None
 
 
 class ReleaseRetention(CaseAct):

@@ -17,7 +17,7 @@ from anju.accounts.models import Department, User
 from anju.assistance import actions, commands
 from anju.assistance.actions.review import dangerous_parts
 from anju.assistance.acts import ACTS
-from anju.assistance.codes import CERTIFIER
+from anju.assistance.codes import CERTIFIER, NoticeLevel
 from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.divisions.scope import within
 from anju.policy.rules import profile_for
@@ -213,10 +213,15 @@ def build_case(demo: Demo, house, stage: str, craftsman):
     if stage == "rejected":
         return case
     if at("noticed"):
+        # R-MH-4 三级公示: village, township and county notices of the same list
         starts = today - timedelta(days=3 if stage == "notice_running" else 38)
-        act("publish_notice", village, level="village", starts_on=starts,
-            ends_on=starts + timedelta(days=7), place="村委会公示栏",
-            photo_id=files(village, "村级公示照片"))
+        for level, place, by in (("village", "村委会公示栏", village),
+                                 ("township", "镇政府公示栏", township),
+                                 ("county", "梅河口市住建局网站", township)):
+            act("publish_notice", by, level=level, starts_on=starts,
+                ends_on=starts + timedelta(days=7), place=place,
+                contents=["policy", "recipients", "review_result", "subsidy_standard"],
+                photo_id=files(by, f"{NoticeLevel(level).label}公示照片"))
     if at("approved_by_one"):
         act("department_approve", demo.users["mhk_civil"],
             on=today - timedelta(days=28), decision="approve")
@@ -241,7 +246,7 @@ def build_case(demo: Demo, house, stage: str, craftsman):
                 findings="", photo_ids=[files(township, f"{label}阶段检查")])
         act("complete", township, photo_ids=[files(township, "改造后")])
     if at("accepted"):
-        act("accept", township, passed=True, final_cost=subsidy + 6000,
+        act("accept", township, passed=True, final_account=subsidy + 6000,
             main_area=main, auxiliary_area=auxiliary,
             members=[{"role": "technical", "name": "梅河口市住建局 刘工"},
                      {"role": "supervisor", "name": "村质量安全监督员"},
@@ -249,6 +254,19 @@ def build_case(demo: Demo, house, stage: str, craftsman):
                      {"role": "household", "name": household.head_name}],
             report_ids=[files(township, "竣工验收报告")])
     if at("paid"):
+        # R-MH-10: the city office checks the acceptance report before payment
+        act("city_check", demo.users["mhk_housing"], passed=True, comment="验收资料齐全")
+        # R-MH-12a 市级报账制: the township files with the city's finance, which reviews and
+        # transfers to the township's finance office before the household is paid
+        finance, code = demo.users["mhk_finance"], case.division_code[:9]
+        filed = actions.file_disbursement(code, commands.FileDisbursement(
+            division_code=code, application_ids=[case.pk]), acting_user=township)
+        actions.review_disbursement(filed, commands.ReviewDisbursement(passed=True),
+                                    acting_user=finance)
+        actions.transfer_disbursement(filed, commands.TransferDisbursement(
+            amount=filed.requested_amount, voucher=f"MHK-CZ-BZ-{filed.pk:05d}"),
+            acting_user=finance)
+        case.refresh_from_db()
         act("pay", demo.users["mhk_finance"], amount=subsidy, paid_on=today,
             account="yikatong", voucher=f"MHK-CZ-{today:%Y}-{case.pk:05d}",
             voucher_id=files(demo.users["mhk_finance"], "拨付凭证"),

@@ -16,6 +16,8 @@ from anju.assistance.codes import (
     Action,
     DocumentKind,
     MemberRole,
+    Method,
+    NoticeContent,
     NoticeLevel,
     RepairPart,
     Stage,
@@ -73,6 +75,14 @@ class NoticeForm(CaseForm):
         self.fields["ends_on"].help_text = (f"公示期不少于 {days} 天；纸质公示张贴后补录，"
                                             "填写实际张贴日期")
         self.initial.setdefault("level", NoticeLevel.VILLAGE)
+        # R-MH-4: what the notice published, one box each
+        self.fields["contents"] = forms.MultipleChoiceField(
+            label="公示内容", required=False, choices=NoticeContent.choices,
+            widget=forms.CheckboxSelectMultiple)
+        self.initial.setdefault("contents", list(NoticeContent.values))
+
+    def command_data(self, values):
+        return {**values, "contents": self.cleaned_data.get("contents") or []}
 
 
 class ObjectionForm(CaseForm):
@@ -141,6 +151,11 @@ class AcceptForm(CaseForm):
         self.initial.setdefault("member_household", case.household.head_name)
         self.initial.setdefault("main_area", case.main_area)
         self.initial.setdefault("auxiliary_area", case.auxiliary_area)
+        # R-MH-6: a purchase is paid its appraised price, other cases their audited account
+        if case.method == Method.BUY_IDLE:
+            self.fields.pop("final_account", None)
+        else:
+            self.fields.pop("appraised_price", None)
 
     def member_fields(self):
         return [self[f"member_{r.value}"] for r in MemberRole]
@@ -163,7 +178,7 @@ class AcceptForm(CaseForm):
 
 
 class PayForm(CaseForm):
-    """R-MH-12: the amount is prefilled with what remains of the approved subsidy."""
+    """R-MH-12: the amount is prefilled with what remains of the payable amount (R-MH-6)."""
 
     action, command = Action.PAY, commands.Pay
 
@@ -171,7 +186,8 @@ class PayForm(CaseForm):
         super().setup()
         case = self.case
         self.initial.setdefault("paid_on", self.today)
-        self.initial.setdefault("amount", case.subsidy_amount - case.paid_amount)
+        payable = case.subsidy_amount if case.payable_amount is None else case.payable_amount
+        self.initial.setdefault("amount", payable - case.paid_amount)
         self.initial.setdefault("account", Account.YIKATONG)
         account = case.household.bank_account
         self.fields["account"].help_text = (
@@ -294,3 +310,57 @@ class ContractorForm(RegisterForm):
     command = commands.RegisterContractor
     verb = actions.register_contractor
     field_order = ["name", "credit_code", "qualification_no", "division_code", "valid_until"]
+
+
+# ---------------------------------------------------------------- R-MH-12a funds
+
+
+class ReviewDisbursementForm(CommandForm):
+    command = commands.ReviewDisbursement
+    verb = actions.review_disbursement
+
+    def setup(self):
+        self.initial.setdefault("on", timezone.localdate())
+
+
+class TransferDisbursementForm(CommandForm):
+    """Finance transfers exactly the requested amount, prefilled."""
+
+    command = commands.TransferDisbursement
+    verb = actions.transfer_disbursement
+
+    def setup(self):
+        self.initial.setdefault("on", timezone.localdate())
+        self.initial.setdefault("amount", self.target.requested_amount)
+
+
+def _due(case):
+    payable = case.subsidy_amount if case.payable_amount is None else case.payable_amount
+    return payable - case.paid_amount
+
+
+class FileDisbursementForm(CommandForm):
+    """R-MH-12a: the township picks its accepted, city-checked cases still to be paid."""
+
+    command = commands.FileDisbursement
+    exclude = ("division_code",)
+
+    def __init__(self, *args, township: str, cases, **kwargs):
+        self.township, self.cases = township, cases
+        super().__init__(*args, target=township, **kwargs)
+
+    def setup(self):
+        self.initial.setdefault("on", timezone.localdate())
+        self.fields["application_ids"] = forms.TypedMultipleChoiceField(
+            label="报账案件", required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
+            choices=[(c.pk, f"{c.number} {c.household.head_name}户 待拨付 {_due(c):,.2f} 元")
+                     for c in self.cases])
+        self.order_fields(["application_ids", "on", "note"])
+
+    def command_data(self, values):
+        return {**values, "division_code": self.township,
+                "application_ids": self.cleaned_data.get("application_ids") or []}
+
+    def act(self, cmd):
+        return actions.file_disbursement(self.township, cmd, acting_user=self.user,
+                                         origin=self.origin)

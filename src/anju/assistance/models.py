@@ -16,7 +16,9 @@ from anju.assistance.codes import (
     Decision,
     DesignKind,
     DocumentKind,
+    FundStatus,
     Method,
+    NoticeContent,
     NoticeLevel,
     OldHouseTreatment,
     Payee,
@@ -157,6 +159,10 @@ class Application(models.Model):
     old_house_treatment = models.CharField("原房处置", max_length=12, blank=True,
                                            choices=OldHouseTreatment.choices)
     old_house_done_on = models.DateField("原房处置日期", null=True, blank=True)
+    # R-MH-6: what may be paid; null until the acceptance sets it (then min(approved, audited)
+    # for a repair or renovation, the appraised price up to the approved for a purchase)
+    payable_amount = models.DecimalField("应付补助（元）", max_digits=10, decimal_places=2,
+                                         null=True, blank=True)
     # R-MH-12 payment
     payment_due_on = models.DateField("拨付期限", null=True, blank=True)
     paid_amount = models.DecimalField("已拨付（元）", max_digits=10, decimal_places=2,
@@ -239,12 +245,18 @@ class Notice(models.Model):
     starts_on = models.DateField("公示开始")
     ends_on = models.DateField("公示结束")
     place = models.CharField("公示地点", max_length=100, blank=True)
+    # R-MH-4: what the notice published (policy, recipients, review result, subsidy standard)
+    contents = models.JSONField("公示内容", default=list, blank=True)
     photo = models.ForeignKey(Attachment, models.SET_NULL, null=True, blank=True,
                               related_name="+")
     posted_by = models.ForeignKey(User, models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["starts_on", "id"]
+
+    def contents_display(self) -> str:
+        labels = dict(NoticeContent.choices)
+        return "、".join(labels.get(c, c) for c in self.contents or ())
 
 
 class Objection(models.Model):
@@ -286,6 +298,12 @@ class CompletionAcceptance(models.Model):
     passed = models.BooleanField("验收合格")
     members = models.JSONField("验收人员", default=list)  # [{role, name}]
     final_cost = models.DecimalField("决算金额（元）", max_digits=10, decimal_places=2)
+    # R-MH-6: the cost consultancy's audited final account (工程决算审计), and for a purchase
+    # the appraised price
+    final_account = models.DecimalField("审计决算（元）", max_digits=10, decimal_places=2,
+                                        null=True, blank=True)
+    appraised_price = models.DecimalField("评估价格（元）", max_digits=10, decimal_places=2,
+                                          null=True, blank=True)
     main_area = models.DecimalField("实测主房面积", max_digits=7, decimal_places=2,
                                     null=True, blank=True)
     auxiliary_area = models.DecimalField("实测辅房面积", max_digits=7, decimal_places=2,
@@ -311,6 +329,13 @@ class Payment(models.Model):
     retention = models.DecimalField("质保金（元）", max_digits=10, decimal_places=2, default=0)
     warranty_until = models.DateField("质保期至", null=True, blank=True)
     retention_released_on = models.DateField("质保金返还日期", null=True, blank=True)
+    # R-MH-12: the deadline it was paid against and how late (0 on time); a late payment is
+    # taken and remembered
+    due_on = models.DateField("拨付期限", null=True, blank=True)
+    days_late = models.PositiveIntegerField("逾期天数", default=0, db_default=0)
+    # R-MH-12a: the disbursement request whose transfer paid it
+    batch = models.ForeignKey("DisbursementRequest", models.PROTECT, null=True, blank=True,
+                              related_name="payments", verbose_name="报账批次")
     paid_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -369,6 +394,72 @@ class Transition(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     village_copy = VillageCopy(household="application__household_id")
+
+    class Meta:
+        ordering = ["id"]
+
+
+class DisbursementRequest(models.Model):
+    """R-MH-12a 市级报账制: a township's request to the city's finance for the subsidies of its
+    accepted, city-checked cases; finance reviews it and transfers the amount to the township's
+    finance office, which pays each household (or the contractor, holding the retention)."""
+
+    division_code = models.CharField("乡镇", max_length=12)
+    status = models.CharField("状态", max_length=16, choices=FundStatus.choices,
+                              default=FundStatus.REQUESTED)
+    version = models.PositiveIntegerField(default=1)
+    requested_on = models.DateField("申请日期")
+    requested_amount = models.DecimalField("申请金额（元）", max_digits=12, decimal_places=2)
+    note = models.CharField("说明", max_length=500, blank=True)
+    reviewed_on = models.DateField("审核日期", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=500, blank=True)
+    transferred_on = models.DateField("拨款日期", null=True, blank=True)
+    transferred_amount = models.DecimalField("拨款金额（元）", max_digits=12, decimal_places=2,
+                                             null=True, blank=True)
+    transfer_voucher = models.CharField("拨款凭证号", max_length=60, blank=True)
+    settled_on = models.DateField("发放完毕日期", null=True, blank=True)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "补助资金报账申请"
+        verbose_name_plural = "补助资金报账申请"
+        indexes = [models.Index(fields=["status", "division_code"], name="fund_status_idx")]
+
+    @property
+    def number(self) -> str:
+        return f"BZ{self.division_code}{self.pk:05d}"
+
+
+class DisbursementItem(models.Model):
+    """One case of a disbursement request: the amount asked for it and its acceptance report."""
+
+    request = models.ForeignKey(DisbursementRequest, models.CASCADE, related_name="items")
+    application = models.ForeignKey(Application, models.PROTECT, related_name="fund_items")
+    amount = models.DecimalField("申请金额（元）", max_digits=10, decimal_places=2)
+    report = models.ForeignKey(CaseDocument, models.PROTECT, related_name="+",
+                               verbose_name="竣工验收报告")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["request", "application"],
+                                               name="fund_item_once")]
+
+
+class DisbursementTransition(models.Model):
+    """Every step of a disbursement request, dated: filed, reviewed, transferred, settled."""
+
+    request = models.ForeignKey(DisbursementRequest, models.CASCADE, related_name="transitions")
+    division_code = models.CharField(max_length=12)
+    from_status = models.CharField(max_length=16, blank=True)
+    action = models.CharField(max_length=24)
+    to_status = models.CharField(max_length=16)
+    on = models.DateField()
+    actor = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    comment = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]

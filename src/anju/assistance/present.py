@@ -21,6 +21,7 @@ from anju.assistance.codes import (
     DesignKind,
     DocumentKind,
     Method,
+    NoticeContent,
     NoticeLevel,
     OldHouseTreatment,
     Stage,
@@ -28,7 +29,7 @@ from anju.assistance.codes import (
 )
 from anju.assistance.transitions import WORKFLOW
 from anju.divisions.queries import names_for
-from anju.policy.rules import profile_for
+from anju.policy.rules import profile_for, profile_resolver
 
 
 @cache
@@ -107,8 +108,11 @@ def describe(transition) -> str:
             text += f"，参会 {d['attendance']} 人"
         return text
     if action == Action.PUBLISH_NOTICE:
-        return (f"{_label(NoticeLevel, d.get('level'))}公示 {d.get('starts_on', '')} 至 "
+        text = (f"{_label(NoticeLevel, d.get('level'))}公示 {d.get('starts_on', '')} 至 "
                 f"{d.get('ends_on', '')}")
+        if d.get("contents"):
+            text += "：" + "、".join(_label(NoticeContent, c) for c in d["contents"])
+        return text
     if action == Action.DEPARTMENT_APPROVE:
         department = _label(Department, d.get("department"))
         return f"{department}：{_label(Decision, d.get('decision'))}"
@@ -119,12 +123,19 @@ def describe(transition) -> str:
     if action == Action.STAGE_INSPECTION:
         return f"{_label(Stage, d.get('stage'))}：{'合格' if d.get('passed') else '不合格'}"
     if action == Action.ACCEPT:
-        return (f"{'验收合格' if d.get('passed') else '验收不合格'}，决算 "
-                f"{_money(d.get('final_cost'))}")
+        text = "验收合格" if d.get("passed") else "验收不合格"
+        if d.get("final_cost") is not None:
+            text += f"，审计决算 {_money(d.get('final_cost'))}"
+        if d.get("payable_amount") is not None:
+            text += f"，应付补助 {_money(d['payable_amount'])}"
+        return text
     if action == Action.RECORD_OLD_HOUSE:
         return _label(OldHouseTreatment, d.get("treatment"))
     if action == Action.PAY:
-        return f"拨付 {_money(d.get('amount'))}（{_label(Account, d.get('account'))}）"
+        text = f"拨付 {_money(d.get('amount'))}（{_label(Account, d.get('account'))}）"
+        if d.get("days_late"):
+            text += f"，逾期 {d['days_late']} 天"
+        return text
     if action == Action.ADD_DOCUMENT:
         return _label(DocumentKind, d.get("kind"))
     if action == Action.WAIVE and d.get("was"):
@@ -147,7 +158,7 @@ def timeline(case) -> list[dict]:
 # What a line of a case list reads: encrypted numbers are neither read nor decrypted.
 LIST_FIELDS = ("id", "division_code", "year", "household__head_name", "house_id", "method",
                "grade", "subsidy_amount", "applied_on", "status", "payment_overdue",
-               "old_house_overdue", "window_late")
+               "old_house_overdue", "window_late", "payment_due_on", "paid_on")
 LATE_LABELS = (("payment_overdue", "拨付逾期"), ("old_house_overdue", "原房处置逾期"),
                ("window_late", "未按年度时限完成"))
 
@@ -160,7 +171,17 @@ def case_row(case, place: str) -> dict:
             "method": _label(Method, case.method), "grade": case.grade,
             "subsidy": f"{case.subsidy_amount:,.2f}", "applied": case.applied_on.isoformat(),
             "status": case.status, "status_label": _label(Status, case.status),
-            "late": [label for flag, label in LATE_LABELS if getattr(case, flag)]}
+            "late": [label for flag, label in LATE_LABELS if late_now(case, flag)]}
+
+
+def late_now(case, flag: str) -> bool:
+    """A case's late flag as the dates say today (R-MH-12: overdue follows from the dates
+    whenever it is read; the sweep's column only serves the indexes)."""
+    if flag == "payment_overdue":
+        return (case.status not in (Status.PAID, Status.CLOSED, Status.WAIVED, Status.REJECTED)
+                and rules.payment_overdue(case.payment_due_on, case.paid_on,
+                                          timezone.localdate()))
+    return bool(getattr(case, flag))
 
 
 def queue_rows(cases, places: dict, today) -> list[dict]:
@@ -183,11 +204,13 @@ def queue_rows(cases, places: dict, today) -> list[dict]:
         decided.setdefault(case_id, []).append(
             f"{_label(Department, department)}：{_label(Decision, decision)}")
     rows = []
+    resolve = profile_resolver(today)
     for case in cases:
         posted = tuple(notices.get(case.pk, ()))
         unmet = rules.approval_unmet(rules.Facts(
             method=case.method, grade=case.grade, has_house=case.house_id is not None,
-            today=today, notices=posted, open_objections=objections.get(case.pk, 0)))
+            today=today, notices=posted, open_objections=objections.get(case.pk, 0),
+            publicity_levels=tuple(resolve(case.division_code).publicity_levels or ())))
         row = case_row(case, places.get(case.division_code, ""))
         ends = max((n[2] for n in posted), default=None)
         row.update(notice_ends=ends.isoformat() if ends else "未公示",

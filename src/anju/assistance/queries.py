@@ -4,16 +4,27 @@ functions (out of scope is 404)."""
 from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
 
 from anju.assistance.codes import APPROVERS, Status
 from anju.assistance.models import Application, Certification, Contractor, Craftsman
 from anju.divisions.scope import narrowed, not_found, scoped, within
 
+# R-MH-12: no payment is due any more once paid, waived or ended
+PAYMENT_SETTLED = (Status.PAID, Status.CLOSED, Status.WAIVED, Status.REJECTED)
+
+
+def payment_overdue_q(today: date) -> Q:
+    """R-MH-12: unpaid past the deadline, from the dates (whether or not the sweep ran)."""
+    return (Q(payment_due_on__lt=today, paid_on__isnull=True)
+            & ~Q(status__in=PAYMENT_SETTLED))
+
 
 def cases_for_user(user, *, division: str | None = None, status: str | None = None,
                    year: int | None = None, household_id: int | None = None,
-                   late: bool | None = None):
-    """Cases in scope, newest first. `late` means any of the daily sweep's flags."""
+                   late: bool | None = None, today: date | None = None):
+    """Cases in scope, newest first. `late` means payment overdue (from the dates) or one of
+    the daily sweep's other flags."""
     queryset = narrowed(user, Application.objects.all(), division)
     if status:
         queryset = queryset.filter(status=status)
@@ -21,7 +32,8 @@ def cases_for_user(user, *, division: str | None = None, status: str | None = No
         queryset = queryset.filter(year=year)
     if household_id:
         queryset = queryset.filter(household_id=household_id)
-    late_q = (Q(payment_overdue=True) | Q(old_house_overdue=True) | Q(window_late=True))
+    late_q = (payment_overdue_q(today or timezone.localdate()) | Q(old_house_overdue=True)
+              | Q(window_late=True))
     if late is True:
         queryset = queryset.filter(late_q)
     elif late is False:
@@ -87,3 +99,40 @@ def contractors_for_user(user, *, valid_on: date | None = None):
         queryset = queryset.filter(valid_until__gte=valid_on)
     return queryset
 
+
+
+def disbursements_for_user(user, *, division: str | None = None, status: str | None = None):
+    """R-MH-12a: disbursement requests in scope; finance's queue is those `requested` or
+    `approved`, oldest first."""
+    from anju.assistance.models import DisbursementRequest
+
+    queryset = narrowed(user, DisbursementRequest.objects.all(), division)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("requested_on", "id")
+
+
+def get_disbursement_for_user(user, request_id: int):
+    from anju.assistance.models import DisbursementRequest
+
+    found = scoped(user, DisbursementRequest.objects.all()).filter(pk=request_id).first()
+    if found is None:
+        raise not_found(DisbursementRequest, pk=request_id)
+    return found
+
+
+def fundable_cases(user, township: str):
+    """R-MH-12a: a township's accepted, city-checked cases with money still to pay and in no
+    live disbursement request: what it may file with the city's finance."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    from anju.assistance.codes import FundStatus
+
+    live = (FundStatus.REQUESTED, FundStatus.APPROVED, FundStatus.TRANSFERRED,
+            FundStatus.SETTLED)
+    return (narrowed(user, Application.objects.all(), township)
+            .filter(status__in=(Status.ACCEPTED, Status.PAID), city_checked_on__isnull=False)
+            .annotate(due=Coalesce("payable_amount", "subsidy_amount") - F("paid_amount"))
+            .filter(due__gt=0).exclude(fund_items__request__status__in=live)
+            .select_related("household").order_by("accepted_on", "id"))

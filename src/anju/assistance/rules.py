@@ -297,6 +297,16 @@ class Facts:
     township_built: bool = False
     host_grade: str = ""  # R-MH-5 the host house of a relatives placement, as graded now
     host_renovated: bool = False
+    # R-MH-4: the levels the region's profile names for publicity
+    publicity_levels: tuple = ("village", "township", "county")
+    # R-MH-10: the city renovation office has checked the acceptance report
+    city_checked: bool = False
+    # R-MH-6: what may be paid (the approved subsidy until the acceptance sets it)
+    payable_amount: Decimal | None = None
+
+    @property
+    def payable(self) -> Decimal:
+        return self.subsidy_amount if self.payable_amount is None else self.payable_amount
 
 
 # Whether an act concerns a case at all (acts.ACTS, a move's `concerns`): one that does not is
@@ -361,19 +371,41 @@ def may_decide(department: str, facts: Facts) -> bool:
     return department in APPROVERS and department not in facts.approvals
 
 
+LEVEL_LABELS = {"village": "村级", "township": "乡镇级", "county": "县（市）级"}
+
+
 def approval_unmet(facts: Facts) -> Unmet | None:
-    """R-MH-4: approval waits until the notice period has ended and every objection is
-    resolved."""
+    """R-MH-4 三级公示: approval waits until a notice at every level the profile names has run
+    its full period (checked when it was posted) and every objection is resolved."""
     if not facts.notices:
         return Unmet(Code.NOTICE_REQUIRED, "R-MH-4", "notices",
                      "须先公示，公示期满后方可审批")
-    last_end = max(n[2] for n in facts.notices)
+    missing = [LEVEL_LABELS.get(level, level) for level in facts.publicity_levels
+               if not any(n[0] == level for n in facts.notices)]
+    if missing:
+        return Unmet(Code.PUBLICITY_INCOMPLETE, "R-MH-4", "notices",
+                     "尚未在" + "、".join(missing) + "公示；须在"
+                     + "、".join(LEVEL_LABELS.get(v, v) for v in facts.publicity_levels)
+                     + "公示期满后方可审批")
+    # each named level's notice must have ended (the latest of that level counts)
+    ends = [max(n[2] for n in facts.notices if n[0] == level)
+            for level in facts.publicity_levels] or [max(n[2] for n in facts.notices)]
+    last_end = max(ends)
     if last_end >= facts.today:
         return Unmet(Code.NOTICE_PERIOD_RUNNING, "R-MH-4", "notices",
                      f"公示期至 {last_end:%Y-%m-%d}，期满后方可审批")
     if facts.open_objections:
         return Unmet(Code.OBJECTION_OPEN, "R-MH-4", "objections",
                      f"尚有 {facts.open_objections} 条公示异议未处理，处理后方可审批")
+    return None
+
+
+def city_check_unmet(facts: Facts) -> Unmet | None:
+    """R-MH-10 经审验合格后: handover and payment wait for the city office's check of the
+    acceptance report."""
+    if not facts.city_checked:
+        return Unmet(Code.CITY_CHECK_REQUIRED, "R-MH-10", "status",
+                     "竣工验收报告须经市危改办审验合格后，方可交付使用和拨付补助资金")
     return None
 
 
@@ -434,13 +466,14 @@ def members_unmet(members: list[dict], method: str) -> Unmet | None:
 def payment_unmet(facts: Facts, *, amount: Decimal, retention: Decimal, account: str,
                   has_account: bool, cash_requested: bool) -> Unmet | None:
     """R-MH-12: to the 一卡通 account (cash only on the household's recorded request), in
-    full, never above the approved amount."""
+    full, never above the payable amount (R-MH-6: the audited final account up to the
+    approved subsidy)."""
     if amount <= 0:
         return Unmet(Code.INVALID_VALUE, "R-MH-12", "amount", "拨付金额应大于零")
-    remaining = facts.subsidy_amount - facts.paid_amount
+    remaining = facts.payable - facts.paid_amount
     if amount + retention > remaining:
-        return Unmet(Code.PAYMENT_ABOVE_APPROVED, "R-MH-12", "amount",
-                     f"拨付金额 {amount + retention:,.2f} 元超过尚未拨付的核定补助 "
+        return Unmet(Code.PAYMENT_ABOVE_APPROVED, "R-MH-6", "amount",
+                     f"拨付金额 {amount + retention:,.2f} 元超过尚未拨付的应付补助 "
                      f"{remaining:,.2f} 元")
     if retention and not facts.township_built:
         return Unmet(Code.RETENTION_NOT_ALLOWED, "R-MH-12", "retention",
@@ -490,6 +523,35 @@ def months_after(start: date, months: int) -> date:
 
 def payment_due(accepted_on: date, profile: Profile) -> date:
     return accepted_on + timedelta(days=profile.need("payment_days"))
+
+
+def days_late(due_on: date | None, paid_on: date) -> int:
+    """R-MH-12: how many days after the deadline a payment was made (0 when on time)."""
+    if due_on is None or paid_on <= due_on:
+        return 0
+    return (paid_on - due_on).days
+
+
+def payment_overdue(due_on: date | None, paid_on: date | None, today: date) -> bool:
+    """R-MH-12: unpaid past the deadline, read from the dates (not from the sweep's flag)."""
+    return due_on is not None and paid_on is None and today > due_on
+
+
+# ---------------------------------------------------------------- R-MH-6 final account
+
+# Paid on the audited final account (工程决算) up to the approved subsidy
+AUDITED_METHODS = frozenset({Method.REPAIR_REINFORCE, Method.RENOVATE_IDLE})
+
+
+def payable_amount(method: str, subsidy: Decimal, *, final_account: Decimal | None = None,
+                   appraised_price: Decimal | None = None) -> Decimal:
+    """R-MH-6: the approved subsidy is a ceiling. A repair or a renovated idle building is
+    paid its audited final account up to it; a purchase its appraised price up to it."""
+    if method in AUDITED_METHODS and final_account is not None:
+        return min(subsidy, final_account)
+    if method == Method.BUY_IDLE and appraised_price is not None:
+        return min(subsidy, appraised_price)
+    return subsidy
 
 
 # ---------------------------------------------------------------- R-MH-13 archive
@@ -546,17 +608,26 @@ def close_unmet(facts: Facts) -> Unmet | None:
 # ---------------------------------------------------------------- R-MH-15 timeline
 
 
-def windows(profile: Profile, year: int) -> tuple[tuple[date, date], tuple[date, date]]:
-    (a, b), (c, d) = profile.implementation_window, profile.acceptance_window
-    return (date(year, *a), date(year, *b)), (date(year, *c), date(year, *d))
+def _window(pair, year: int) -> tuple[date, date] | None:
+    if not pair:
+        return None
+    (a, b) = pair
+    return date(year, *a), date(year, *b)
+
+
+def windows(profile: Profile, year: int) -> tuple[tuple[date, date] | None,
+                                                  tuple[date, date] | None]:
+    """R-MH-15: the year's implementation and acceptance windows (None where the region's
+    profile sets none)."""
+    return (_window(profile.implementation_window, year),
+            _window(profile.acceptance_window, year))
 
 
 def late_against_windows(profile: Profile, year: int, *, completed: bool, accepted: bool,
                          today: date) -> bool:
     """R-MH-15: not completed by the end of the implementation window, or not accepted by the
-    end of the acceptance window."""
-    if profile.implementation_window is None or profile.acceptance_window is None:
-        return False  # the region's policy sets no yearly windows: nothing is late against them
-    (_, build_end), (_, accept_end) = windows(profile, year)
-    return (today > build_end and not completed) or (today > accept_end and not accepted)
+    end of the acceptance window; a region without windows has no case late against them."""
+    build, accept = windows(profile, year)
+    return bool((build and today > build[1] and not completed)
+                or (accept and today > accept[1] and not accepted))
 

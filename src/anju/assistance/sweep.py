@@ -1,6 +1,8 @@
 """The daily sweep of cases (R-MH-11, R-MH-12, R-MH-15) and the periodic inspection list
-(R-MH-14). Flags are stored on the case so that work lists and statistics find them through
-an index; the sweep is idempotent and sets each flag to what the date says."""
+(R-MH-14). Flags are stored on the case so that work lists find them through an index and the
+statistics are told a deadline passed; the sweep is idempotent and sets each flag to what the
+date says. It only notifies: every read of a case's lateness (the API, the pages, the
+payment figures) follows from the dates whether or not it has run."""
 
 from datetime import date, timedelta
 
@@ -16,8 +18,8 @@ from anju.policy.rules import profile_resolver
 
 # Cases due for payment within this many days are flagged "near the deadline".
 PAYMENT_WARNING_DAYS = 7
-_BUILDING_DONE = (Status.COMPLETED, Status.ACCEPTED, Status.PAID, Status.CLOSED)
-_ACCEPTED = (Status.ACCEPTED, Status.PAID, Status.CLOSED)
+BUILDING_DONE = (Status.COMPLETED, Status.ACCEPTED, Status.PAID, Status.CLOSED)
+ACCEPTED_STATUSES = (Status.ACCEPTED, Status.PAID, Status.CLOSED)
 
 
 def flag_late_cases(today: date | None = None) -> int:
@@ -39,8 +41,8 @@ def flag_late_cases(today: date | None = None) -> int:
             unpaid and pay_due - timedelta(days=PAYMENT_WARNING_DAYS) <= today <= pay_due,
             house_due is not None and house_done is None and today > house_due,
             building and rules.late_against_windows(
-                resolve(code), year, completed=status in _BUILDING_DONE,
-                accepted=status in _ACCEPTED, today=today),
+                resolve(code), year, completed=status in BUILDING_DONE,
+                accepted=status in ACCEPTED_STATUSES, today=today),
         ]
         if new != flags:
             Application.objects.filter(pk=pk).update(

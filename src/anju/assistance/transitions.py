@@ -7,7 +7,12 @@ from anju.accounts.access import can
 from anju.assistance import rules
 from anju.assistance.codes import Action, Status
 from anju.assistance.commands import TEXT_MAX
-from anju.assistance.models import Application, Transition
+from anju.assistance.models import (
+    Application,
+    DisbursementRequest,
+    DisbursementTransition,
+    Transition,
+)
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.kit.errors import AnjuError, Code, Conflict, RuleViolation
@@ -52,9 +57,17 @@ WORKFLOW = Workflow(model=Application, transition=Transition, link="application"
                     changed=_changed, comment_max=TEXT_MAX)
 
 
+# Guards that order the procedure rather than judge the request: a 409 like a move out of
+# order (api.md: approval before the publicity has run, handover or payment before the city
+# office's check).
+ORDERING = frozenset({Code.NOTICE_REQUIRED, Code.NOTICE_PERIOD_RUNNING,
+                      Code.PUBLICITY_INCOMPLETE, Code.CITY_CHECK_REQUIRED})
+
+
 def refusal(status: str, action: str, facts: rules.Facts | None = None) -> AnjuError | None:
     """Why `action` may not be taken on a case in `status` now, or None: out of order is a
-    409, a rule not yet met (a guard) a 422 naming it."""
+    409, a rule not yet met (a guard) a 422 naming it, or a 409 when it orders the
+    procedure (ORDERING)."""
     move = WORKFLOW.move_for(status, action)
     if move is None:
         return _out_of_order(status, action)
@@ -64,6 +77,8 @@ def refusal(status: str, action: str, facts: rules.Facts | None = None) -> AnjuE
     if unmet is not None:  # not this case's act: out of place, like one out of order
         return Conflict(unmet.code, unmet.message, field=unmet.field, rule=unmet.rule)
     unmet = move.guard(facts) if move.guard else None
+    if unmet is not None and unmet.code in ORDERING:
+        return Conflict(unmet.code, unmet.message, field=unmet.field, rule=unmet.rule)
     if unmet is not None:
         return RuleViolation(unmet.code, unmet.message, field=unmet.field, rule=unmet.rule)
     return None
@@ -86,3 +101,20 @@ def next_steps(user, status: str, facts: rules.Facts) -> list[tuple[str, str, bo
         steps.append((move.action, Action(move.action).label, problem is None,
                       problem.message if problem else ""))
     return steps
+
+
+# ---------------------------------------------------------------- R-MH-12a funds
+
+
+def _fund_out_of_order(status: str, action: str) -> AnjuError:
+    from anju.assistance.codes import FundAction, FundStatus
+
+    now = FundStatus(status).label if status in FundStatus.values else "未申请"
+    return Conflict(Code.TRANSITION_NOT_ALLOWED,
+                    f"报账申请当前状态为“{now}”，不能执行“{FundAction(action).label}”",
+                    field="status", rule="R-MH-12a")
+
+
+FUNDS = Workflow(model=DisbursementRequest, transition=DisbursementTransition, link="request",
+                 table="anju.assistance.acts.FUND_ACTS", refuse=_fund_out_of_order,
+                 audit=_audit, comment_max=TEXT_MAX)

@@ -4,6 +4,7 @@ list of a notice, the household's certifications and application, the craftsmen 
 Thin: the doors (queries), the verbs (through forms), the workflow and next_steps decide."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,7 +12,15 @@ from django.utils import timezone
 from anju.accounts.access import can, check, requires
 from anju.accounts.models import Department
 from anju.assistance import actions, forms, present, rules, transitions
-from anju.assistance.codes import APPROVERS, CERTIFIER, Action, Method, Status
+from anju.assistance.codes import (
+    APPROVERS,
+    CERTIFIER,
+    Action,
+    FundAction,
+    FundStatus,
+    Method,
+    Status,
+)
 from anju.assistance.models import Application, Notice
 from anju.assistance.queries import (
     approval_queue,
@@ -20,9 +29,13 @@ from anju.assistance.queries import (
     contractors_for_user,
     counts_by_status,
     craftsmen_for_user,
+    disbursements_for_user,
+    fundable_cases,
     get_case_for_user,
+    get_disbursement_for_user,
+    payment_overdue_q,
 )
-from anju.assistance.transitions import WORKFLOW
+from anju.assistance.transitions import FUNDS, WORKFLOW
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
@@ -60,7 +73,9 @@ def case_list(request):
     late = g.get("late", "")
     cases = cases_for_user(request.user, division=division, status=status,
                            late=True if late == "any" else None).only(*present.LIST_FIELDS)
-    if late in LATE_FLAGS:
+    if late == "payment":  # from the dates, whether or not the sweep has run
+        cases = cases.filter(payment_overdue_q(timezone.localdate()))
+    elif late in LATE_FLAGS:
         cases = cases.filter(**{LATE_FLAGS[late][0]: True})
     page = paginate(request, cases)
     places = present.place_names(c.division_code for c in page)
@@ -75,6 +90,96 @@ def case_list(request):
         "division_picker": DivisionPicker(autosubmit=True).render(
             "division", division, attrs={"id": "f-division"}),
     })
+
+
+@requires("assistance.view")
+def funds(request):
+    """R-MH-12a: the disbursement requests; finance's queue (requested and reviewed) first."""
+    status = request.GET.get("status") or ""
+    requests = disbursements_for_user(request.user, status=status or None)
+    if not status:
+        requests = requests.filter(status__in=(FundStatus.REQUESTED, FundStatus.APPROVED))
+    page = paginate(request, requests.annotate(cases=Count("items")))
+    places = present.place_names(r.division_code for r in page)
+    rows = []
+    for made in page:
+        money = actions.reconcile(made)
+        rows.append({
+            "pk": made.pk, "number": made.number,
+            "place": places.get(made.division_code, made.division_code),
+            "cases": made.cases, "requested": f"{made.requested_amount:,.2f}",
+            "requested_on": made.requested_on.isoformat(),
+            "reviewed_on": made.reviewed_on.isoformat() if made.reviewed_on else "—",
+            "transferred": (f"{made.transferred_on:%Y-%m-%d} {made.transferred_amount:,.2f} 元"
+                            if made.transferred_on else "—"),
+            "paid": f"{money['paid']:,.2f}", "retention": f"{money['retention']:,.2f}",
+            "status": made.status, "status_label": FundStatus(made.status).label,
+            "balanced": money["balanced"]})
+    return _render(request, "funds.html", {
+        "page": page, "rows": rows, "query": query_without_page(request), "status": status,
+        "statuses": FundStatus.choices,
+        "may_file": can(request.user, FUNDS.capability_of(FundAction.FILE))
+        and len(request.user.scope or "") >= 9})
+
+
+@requires("assistance.view")
+def fund_request(request, request_id: int):
+    """R-MH-12a: one disbursement request: its cases with their acceptance reports, each step
+    dated, and whether the amounts reconcile."""
+    made = get_disbursement_for_user(request.user, request_id)
+    items = list(made.items.select_related("application", "application__household", "report"))
+    steps = [{"label": FundAction(t.action).label, "on": t.on, "comment": t.comment,
+              "who": (t.actor.get_full_name() or t.actor.username) if t.actor else "系统"}
+             for t in made.transitions.select_related("actor")]
+    actions_open = [(a, FundAction(a).label) for a in (FundAction.REVIEW, FundAction.TRANSFER)
+                    if FUNDS.move_for(made.status, a) and can(request.user,
+                                                                FUNDS.capability_of(a))]
+    return _render(request, "fund_request.html", {
+        "made": made, "items": items, "steps": steps, "money": actions.reconcile(made),
+        "status_label": FundStatus(made.status).label, "place": present.place_names(
+            [made.division_code]).get(made.division_code, made.division_code),
+        "acts": actions_open})
+
+
+@requires("assistance.build")
+def fund_new(request):
+    """R-MH-12a: the township files its accepted, city-checked cases with the city's finance
+    (a county officer names the township: ?township=CODE)."""
+    township = (request.POST.get("township") or request.GET.get("township")
+                or (request.user.scope or "")[:9])
+    if len(township) != 9 or not township.isdigit():
+        raise Http404("请选择乡镇")
+    cases = list(fundable_cases(request.user, township))
+    form = forms.FileDisbursementForm(request.POST or None, user=request.user,
+                                      origin=request.origin, township=township, cases=cases)
+    if form.submitted():
+        messages.success(request, f"报账申请 {form.saved.number} 已提交市财政")
+        return redirect("assistance:fund_request", request_id=form.saved.pk)
+    return _render(request, "simple_form.html", {
+        "form": form, "title": "提出补助资金报账申请", "back": ("assistance:funds", None),
+        "crumb": "资金报账"}, status=_form_status(form))
+
+
+FUND_FORMS = {FundAction.REVIEW: ("ReviewDisbursementForm", "财政审核已保存"),
+              FundAction.TRANSFER: ("TransferDisbursementForm", "拨付乡镇财政所已保存")}
+
+
+@requires("assistance.view")
+def fund_act(request, request_id: int, action: str):
+    made = get_disbursement_for_user(request.user, request_id)
+    if action not in FUND_FORMS:
+        raise Http404()
+    check(request.user, FUNDS.capability_of(action))
+    name, done = FUND_FORMS[action]
+    form = getattr(forms, name)(request.POST or None, user=request.user, target=made,
+                                origin=request.origin)
+    if form.submitted():
+        messages.success(request, done)
+        return redirect("assistance:fund_request", request_id=made.pk)
+    return _render(request, "simple_form.html", {
+        "form": form, "title": f"{FundAction(action).label}：{made.number}",
+        "back": ("assistance:fund_request", made.pk), "crumb": made.number,
+    }, status=_form_status(form))
 
 
 @requires("assistance.approve")
@@ -92,6 +197,11 @@ def approval_queue_page(request):
         "division_picker": DivisionPicker(autosubmit=True).render(
             "division", division, attrs={"id": "f-division"}),
     })
+
+
+def payable_of(case: Application):
+    """R-MH-6: what may be paid; the approved subsidy until the acceptance sets it."""
+    return case.subsidy_amount if case.payable_amount is None else case.payable_amount
 
 
 def _case_records(case_id: int) -> Application:
@@ -120,7 +230,10 @@ def case_detail(request, case_id: int):
         "approvals": present.approvals_by_department(case),
         "inspections": inspections,
         "missing": [line.label for line in archive if line.required and not line.present],
-        "remaining": case.subsidy_amount - case.paid_amount,
+        "remaining": payable_of(case) - case.paid_amount,
+        "payable": payable_of(case),
+        # R-MH-12: from the dates, whether or not the sweep has run
+        "payment_overdue": present.late_now(case, "payment_overdue"),
         "has_notice_pdf": case.notified_on is not None or case.approved_on is not None,
         # R-CJ-8a: the ledger entry this case is the engineering measure of
         "ledger_entry": entry_ref_of_case(request.user, house_id=case.house_id,

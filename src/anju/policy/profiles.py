@@ -59,6 +59,9 @@ class Profile:
     use_national_minimums: bool = False
     # intervals and deadlines, days unless named otherwise
     notice_days: int = 7  # R-MH-4
+    # R-MH-4 三级公示: the levels whose notice must have run before approval (a region may
+    # name fewer)
+    publicity_levels: tuple = ("village", "township", "county")
     payment_days: int | None = 30  # R-MH-12
     old_house_demolition_months: int | None = 1  # R-MH-11
     rental_min_years: int = 5  # R-MH-5
@@ -75,7 +78,7 @@ class Profile:
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"
     seismic_intensity: int = 7  # >= 8 makes the seismic appraisal items required
-    # R-MH-15 yearly windows as (month, day) pairs
+    # R-MH-15 yearly windows as (month, day) pairs; None (or empty) where a region sets none
     implementation_window: tuple | None = ((7, 15), (9, 30))
     acceptance_window: tuple | None = ((10, 1), (10, 30))
     # R-CJ-9 / §6: the region's own deadlines, where its notice sets them
@@ -104,9 +107,11 @@ class Profile:
             if key not in known:
                 raise KeyError(f"unknown policy parameter {key!r}")
             default = known[key].default
-            if value is None:
-                pass
-            elif isinstance(default, Decimal):
+            if value is None or value == [] or value == ():
+                clean[key] = None if value is None else ()
+                continue
+            # Overrides come from JSON: numbers may arrive as strings, tuples as lists.
+            if isinstance(default, Decimal):
                 value = Decimal(str(value))
             elif isinstance(default, tuple) and default and isinstance(default[0], Decimal):
                 value = tuple(Decimal(str(v)) for v in value)

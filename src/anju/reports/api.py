@@ -35,6 +35,8 @@ class DivisionFigures(Schema):
         description="重点区域（R-CJ-1）：houses 房屋、ledger 未销号台账、red_alerts 危房住人")
     broken_alerts: int = Field(description="管控检查发现管控措施失效的台账（R-CJ-7）")
     open_findings: int = Field(description="待整改的数据质量问题（R-CJ-3）")
+    payments_overdue: int = Field(description="补助未拨付且已过拨付期限的申请（R-MH-12）")
+    payments_late: int = Field(description="超过拨付期限后才拨付的补助笔数（R-MH-12）")
     overdue: dict[str, int] = Field(
         description="逾期：checks 管控检查（R-CJ-7）、findings 问题整改（R-CJ-3）、"
         "payments 补助拨付（R-MH-12）、controls 管控措施未按期落实（R-CJ-2）、"

@@ -29,8 +29,9 @@ def _payment_open() -> Q:
 
 
 def counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
-    """Per village: applications by status and payments overdue (R-MH-12: paid no later than
-    the profile's days after acceptance); and the next payment deadline still to come."""
+    """Per village: applications by status, payments overdue (R-MH-12: paid no later than
+    the profile's days after acceptance) and payments made late; and the next payment
+    deadline still to come."""
     if not installed():
         return {}, {}
     from anju.assistance.models import Application
@@ -48,9 +49,16 @@ def counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
             .annotate(late=Count("id", filter=Q(payment_due_on__lt=today)),
                       next_due=Min("payment_due_on", filter=Q(payment_due_on__gte=today)))
             .values_list("division_code", "late", "next_due")):
-        out.setdefault(code, {})["overdue_payments"] = late
+        out.setdefault(code, {}).update(overdue_payments=late, payments_overdue=late)
         if next_due is not None:
             due[code] = next_due
+    # R-MH-12: a payment made after its deadline stays counted as late
+    from anju.assistance.models import Payment
+
+    for code, n in (Payment.objects.filter(where, days_late__gt=0).order_by()
+                    .values("division_code").annotate(n=Count("id"))
+                    .values_list("division_code", "n")):
+        out.setdefault(code, {})["payments_late"] = n
     return out, due
 
 

@@ -60,6 +60,9 @@ FIGURES: tuple[Figure, ...] = (
                                      ("ledger", "重点区域未销号台账（户）"),
                                      ("red_alerts", "重点区域危房住人（户）")),
             daily=("ledger", "red_alerts")),
+    # R-MH-12: unpaid past the deadline now, and payments made after it (api.md)
+    Figure("payments_overdue", "", "payments_overdue", "补助未拨付且已逾期（户）"),
+    Figure("payments_late", "", "payments_late", "补助逾期拨付（笔）"),
     *_group("app", "applications", APPLICATION_STATUSES,
             daily=("approved", "under_construction", "accepted", "paid")),
 )

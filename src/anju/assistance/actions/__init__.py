@@ -27,6 +27,13 @@ from anju.assistance.actions.certify import (
     register_contractor,
     register_craftsman,
 )
+from anju.assistance.actions.funds import (
+    file_disbursement,
+    reconcile,
+    review_disbursement,
+    settle_if_paid,
+    transfer_disbursement,
+)
 from anju.assistance.actions.payment import pay, release_retention
 from anju.assistance.actions.review import (
     apply,
@@ -46,10 +53,11 @@ from anju.assistance.actions.routes import record_host_renovation, record_rent
 __all__ = [
     "accept", "add_document", "apply", "archive_of", "certify", "check_approver", "city_check",
     "close", "complete", "current_certification", "department_approve", "facts_of",
-    "handover", "lapse", "notify", "pay", "publish_notice", "record_objection",
-    "record_host_renovation", "record_old_house", "record_rent", "register_agreement",
-    "register_builder", "register_contractor",
-    "register_craftsman", "register_design", "reject", "release_retention",
-    "resolve_objection", "stage_inspection", "start_construction", "township_review",
+    "file_disbursement", "handover", "lapse", "notify", "pay", "publish_notice", "reconcile",
+    "record_host_renovation", "record_objection", "record_old_house", "record_rent",
+    "register_agreement", "register_builder", "register_contractor", "register_craftsman",
+    "register_design", "reject", "release_retention", "resolve_objection",
+    "review_disbursement", "settle_if_paid", "stage_inspection", "start_construction",
+    "township_review", "transfer_disbursement",
     "village_review", "waive",
 ]

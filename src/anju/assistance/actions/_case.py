@@ -11,6 +11,7 @@ from anju.assistance.codes import Account, Stage
 from anju.assistance.models import Application, CaseDocument
 from anju.assistance.transitions import WORKFLOW, refusal
 from anju.kit.errors import Code, RuleViolation, version_conflict
+from anju.policy.rules import profile_for
 from anju.registry.models import Attachment
 
 
@@ -46,7 +47,9 @@ def facts_of(case: Application, today: date | None = None) -> rules.Facts:
         account=Account.CASH if Account.CASH in payments else (payments[0] if payments else ""),
         township_built=case.township_built,
         host_grade=case.host_house.grade if case.host_house_id else "",
-        host_renovated=case.host_renovated_on is not None)
+        host_renovated=case.host_renovated_on is not None,
+        publicity_levels=tuple(profile_for(case.division_code, today).publicity_levels or ()),
+        city_checked=case.city_checked_on is not None, payable_amount=case.payable_amount)
 
 
 def open_move(case: Application, action: str, *, acting_user, facts: rules.Facts | None = None,

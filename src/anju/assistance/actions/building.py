@@ -1,6 +1,8 @@
 """R-MH-8..11: design, builder and agreement on file, the start, stage inspections,
 completion, acceptance and the original house."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from anju.assistance.codes import (
     Action,
     DocumentKind,
     MemberRole,
+    Method,
     OldHouseTreatment,
 )
 from anju.assistance.commands import TEXT_MAX
@@ -225,7 +228,17 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
         errors.append(RuleViolation(Code.CHOICE_INVALID,
                                     f"验收人员类别 {bad_roles[0]!r} 不在代码表中",
                                     field="members", rule="R-MH-10"))
-    passed, final_cost = cmd.passed, cmd.final_cost
+    passed = cmd.passed
+    # R-MH-6: the audited final account (`final_cost` is its older name)
+    audited = cmd.final_account if cmd.final_account is not None else cmd.final_cost
+    if passed and case.method in rules.AUDITED_METHODS and audited is None:
+        errors.append(RuleViolation(
+            Code.FINAL_ACCOUNT_REQUIRED, "维修加固和修缮闲置农房按审计决算拨付，须填写审计决算金额",
+            field="final_account", rule="R-MH-6"))
+    if passed and case.method == Method.BUY_IDLE and cmd.appraised_price is None:
+        errors.append(RuleViolation(
+            Code.FIELD_REQUIRED, "购置闲置农房按评估价格拨付，须填写评估价格",
+            field="appraised_price", rule="R-MH-6"))
     if passed is None:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "须填写验收结论", field="passed"))
     profile = profile_for(case.division_code, on)
@@ -235,11 +248,6 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
             auxiliary_area=cmd.auxiliary_area, fully_subsidised=case.fully_subsidised,
             existing_area=case.house.floor_area if case.house_id else None, measured=True,
             area_reason=case.area_reason)]
-        # C repairs are paid on the audited final account: never above it
-        if case.method == "repair_reinforce" and case.subsidy_amount > final_cost:
-            errors.append(RuleViolation(
-                Code.SUBSIDY_ABOVE_FINAL_COST, f"维修加固补助 {case.subsidy_amount:,.2f} 元超过"
-                f"审计决算 {final_cost:,.2f} 元", field="final_cost", rule="R-MH-6"))
     report = attachments_of(case, cmd.report_ids, "report_ids")
     if passed and not report:
         errors.append(RuleViolation(Code.ACCEPTANCE_REPORT_REQUIRED, "须上传竣工验收报告",
@@ -247,16 +255,33 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
     raise_if(errors)
     with transaction.atomic():
         made = CompletionAcceptance.objects.create(
-            application=case, on=on, passed=passed, members=members, final_cost=final_cost,
+            application=case, on=on, passed=passed, members=members,
+            final_cost=audited if audited is not None else Decimal("0"),
+            final_account=audited, appraised_price=cmd.appraised_price,
             main_area=cmd.main_area, auxiliary_area=cmd.auxiliary_area,
             note=text(cmd.note, TEXT_MAX), recorded_by=acting_user)
         file_documents(case, DocumentKind.ACCEPTANCE_REPORT, report, acting_user)
-        changes = {}
+        changes, details = {}, {"passed": passed, "acceptance": made.pk,
+                                 "final_cost": str(audited) if audited is not None else None}
         if passed:
             changes = {"accepted_on": on, "payment_due_on": rules.payment_due(on, profile)}
+            # R-MH-6: the approved subsidy is a ceiling; an audit below it lowers what is paid
+            payable = rules.payable_amount(case.method, case.subsidy_amount,
+                                           final_account=audited,
+                                           appraised_price=cmd.appraised_price)
+            changes["payable_amount"] = payable
+            details.update(final_account=str(audited) if audited is not None else None,
+                           payable_amount=str(payable),
+                           subsidy_amount=str(case.subsidy_amount))
+            if cmd.appraised_price is not None:
+                details["appraised_price"] = str(cmd.appraised_price)
+        comment = ""
+        if passed and changes["payable_amount"] < case.subsidy_amount:
+            comment = (f"核定补助 {case.subsidy_amount:,.2f} 元，按"
+                       f"{'评估价格' if case.method == Method.BUY_IDLE else '审计决算'}"
+                       f"应付 {changes['payable_amount']:,.2f} 元")
         WORKFLOW.apply(case, Action.ACCEPT, acting_user=acting_user, on=on, failed=not passed,
-                       origin=origin, details={"passed": passed, "acceptance": made.pk,
-                                               "final_cost": str(final_cost)}, **changes)
+                       origin=origin, details=details, comment=comment, **changes)
         _tell(case, events.ACCEPTED, on, acting_user=acting_user, passed=bool(passed),
               inspectors=tuple(f"{MemberRole(m['role']).label}：{m['name']}"
                                if m["role"] in MemberRole.values else m["name"]

@@ -4,11 +4,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from anju.assistance import commands
+from anju.assistance import commands, rules
+from anju.assistance.actions import funds
 from anju.assistance.actions._case import attachments_of, open_move, text, violation
-from anju.assistance.codes import Action, DocumentKind, Payee
+from anju.assistance.codes import Action, DocumentKind, FundStatus, Payee
 from anju.assistance.models import Application, CaseDocument, Payment
-from anju.assistance.rules import payment_unmet
 from anju.assistance.transitions import WORKFLOW
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, Conflict, RuleViolation, raise_if
@@ -38,20 +38,33 @@ def pay(case: Application, cmd: commands.Pay, *, acting_user,
     cash_request = attachments_of(case, [cmd.cash_request_id], "cash_request_id")
     receipt = attachments_of(case, [cmd.receipt_id], "receipt_id")
     voucher_scan = attachments_of(case, [cmd.voucher_id], "voucher_id")
-    unmet = payment_unmet(
+    unmet = rules.payment_unmet(
         facts, amount=amount, retention=retention, account=account,
         has_account=bool(case.household.bank_account),
         cash_requested=bool(cash_request) or case.documents.filter(
             kind=DocumentKind.CASH_REQUEST).exists())
     if unmet:
         errors.append(violation(unmet))
+    # R-MH-12a: a case filed with the city's finance is paid from its batch once transferred
+    batch = funds.batch_of(case)
+    if batch is not None and batch.status not in (FundStatus.TRANSFERRED, FundStatus.SETTLED):
+        raise Conflict(Code.FUNDS_NOT_TRANSFERRED,
+                       f"报账申请 {batch.number} 尚未由财政拨付到乡镇财政所，暂不能发放",
+                       field="status", rule="R-MH-12a")
+    if batch is not None and on and batch.transferred_on and on < batch.transferred_on:
+        errors.append(RuleViolation(
+            Code.DATE_OUT_OF_ORDER, f"发放日期不能早于财政拨付到乡镇的日期 "
+            f"{batch.transferred_on:%Y-%m-%d}", field="paid_on", rule="R-MH-12a"))
     raise_if(errors)
+    # R-MH-12: a payment after the deadline is still taken, and remembered as late
+    late = rules.days_late(case.payment_due_on, on) if on else 0
     with transaction.atomic():
         made = Payment.objects.create(
             application=case, division_code=case.division_code, amount=amount, paid_on=on,
             payee=Payee.CONTRACTOR if case.township_built else Payee.HOUSEHOLD,
             account=account, voucher=voucher, retention=retention,
-            warranty_until=cmd.warranty_until, paid_by=acting_user)
+            warranty_until=cmd.warranty_until, paid_by=acting_user,
+            due_on=case.payment_due_on, days_late=late, batch=batch)
         for kind, files in ((DocumentKind.CASH_REQUEST, cash_request),
                             (DocumentKind.RECEIPT, receipt),
                             (DocumentKind.VOUCHER, voucher_scan)):
@@ -60,9 +73,12 @@ def pay(case: Application, cmd: commands.Pay, *, acting_user,
                 for a in files)
         WORKFLOW.apply(case, Action.PAY, acting_user=acting_user, on=on, origin=origin,
                        details={"payment": made.pk, "amount": str(amount), "account": account,
-                                "retention": str(retention)},
+                                "retention": str(retention), "days_late": late,
+                                **({"batch": batch.pk} if batch else {})},
                        paid_amount=F("paid_amount") + amount + retention, paid_on=on,
                        payment_overdue=False, payment_due_soon=False)
+        if batch is not None:
+            funds.settle_if_paid(batch, acting_user=acting_user, on=on)
     return made
 
 

@@ -246,8 +246,9 @@ def publish_notice(case: Application, cmd: commands.PublishNotice, *, acting_use
     scope = {NoticeLevel.VILLAGE: case.division_code, NoticeLevel.TOWNSHIP:
              case.division_code[:9], NoticeLevel.COUNTY: case.division_code[:6]}[cmd.level]
     with transaction.atomic():
+        contents = list(dict.fromkeys(cmd.contents))
         notice = Notice.objects.create(application=case, division_code=scope, level=cmd.level,
-                                       starts_on=starts, ends_on=ends,
+                                       starts_on=starts, ends_on=ends, contents=contents,
                                        place=text(cmd.place, 100),
                                        photo=photo[0] if photo else None,
                                        posted_by=acting_user)
@@ -255,13 +256,15 @@ def publish_notice(case: Application, cmd: commands.PublishNotice, *, acting_use
         WORKFLOW.apply(case, Action.PUBLISH_NOTICE, acting_user=acting_user, on=starts,
                        origin=origin, details={"notice": notice.pk, "level": cmd.level,
                                                "starts_on": starts.isoformat(),
-                                               "ends_on": ends.isoformat()})
+                                               "ends_on": ends.isoformat(),
+                                               "contents": contents})
     return notice
 
 
 def record_objection(case: Application, cmd: commands.RecordObjection, *, acting_user,
                      origin: Origin | None = None) -> Objection:
-    """R-MH-4: an objection raised during the notice period."""
+    """R-MH-4: an objection raised during the notice period, before approval or to the
+    recipients' list published after it."""
     open_move(case, Action.RECORD_OBJECTION, acting_user=acting_user)
     said = cmd.text.strip()
     on = cmd.on or timezone.localdate()

@@ -81,8 +81,10 @@ class Case:
 
     def _township_reviewed(self, c):
         self.act("township_review", c.shancheng, passed=True, on=AGO[30])
-        self.act("publish_notice", c.cadre, level="village", starts_on=AGO[20],
-                 ends_on=AGO[10], photo_id=self.doc("公示照片"))
+        # R-MH-4 三级公示: village, township and county, each for its full period
+        for level in ("village", "township", "county"):
+            self.act("publish_notice", c.cadre, level=level, starts_on=AGO[20],
+                     ends_on=AGO[10], photo_id=self.doc("公示照片"))
 
     def _approved(self, c):
         for user in (c.mhk_civil, c.mhk_rural, c.mhk_housing):
@@ -94,7 +96,9 @@ class Case:
     def _under_construction(self, c):
         from anju.assistance.models import Craftsman
 
-        craftsman = Craftsman.objects.create(
+        # one craftsman of the county builds every test case
+        craftsman = Craftsman.objects.filter(certificate_no="GJ-001").first() or \
+            Craftsman.objects.create(
             name="李工匠", id_number="220581198001010011", division_code="220581100",
             certificate_no="GJ-001", trained_on=AGO[60], valid_until=TODAY + timedelta(365),
             created_by=c.shancheng)
@@ -121,7 +125,12 @@ class Case:
                  auxiliary_area=Decimal("10"), report_ids=[self.doc("验收报告")])
 
     def _paid(self, c):
-        self.act("pay", c.mhk_finance, amount=self.case.subsidy_amount - self.case.paid_amount,
+        # R-MH-10: payment waits for the city office's check of the acceptance report
+        if self.case.city_checked_on is None:
+            self.act("city_check", c.mhk_housing, passed=True, on=TODAY)
+        payable = self.case.payable_amount
+        payable = self.case.subsidy_amount if payable is None else payable
+        self.act("pay", c.mhk_finance, amount=payable - self.case.paid_amount,
                  paid_on=TODAY, account="yikatong", voucher="PZ-2026-001",
                  voucher_id=self.doc("凭证"), receipt_id=self.doc("签收单"))
 

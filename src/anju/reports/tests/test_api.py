@@ -155,3 +155,43 @@ def test_a_demolished_house_leaves_the_counts_of_standing_houses(api, cast, coun
     assert body["red_alerts"] == 1
     points = api(cast.mhk_housing).get(MAP, {"division": "220581"}).json()
     assert house.pk not in [p[0] for p in points["points"]]
+
+
+@pytest.mark.skipif(not applications.installed(), reason="housing security not installed")
+def test_payments_overdue_and_payments_made_late_are_counted_at_every_level(
+        api, cast, county, make_household):
+    """R-MH-12: "statistics count payments made late as well as those now overdue"."""
+    from anju.assistance.models import Application, Certification, Payment
+
+    today = date.today()
+
+    def case(village, **fields):
+        household = make_household(village)
+        certification = Certification.objects.create(
+            household=household, division_code=village, category="dibao",
+            department="civil_affairs", certified_on=today - timedelta(days=90),
+            certified_by=cast.mhk_civil)
+        return Application.objects.create(
+            household=household, division_code=village, year=today.year, category="dibao",
+            certification=certification, method="repair_reinforce", persons=2,
+            subsidy_amount=Decimal("10000"), created_by=cast.shancheng,
+            applied_on=today - timedelta(days=120), **fields)
+
+    case(SHANCHENG_V1, status="accepted", payment_due_on=today - timedelta(days=3))
+    late = case(HONGMEI_V1, status="paid", payment_due_on=today - timedelta(days=50),
+                paid_on=today - timedelta(days=10), paid_amount=Decimal("10000"))
+    Payment.objects.create(application=late, division_code=HONGMEI_V1, amount=Decimal("10000"),
+                           paid_on=today - timedelta(days=10), account="yikatong",
+                           voucher="PZ-9", due_on=today - timedelta(days=50), days_late=40,
+                           paid_by=cast.mhk_finance)
+    rollup.mark_dirty([SHANCHENG_V1, HONGMEI_V1])
+    rollup.refresh()
+    county_body = api(cast.mhk_housing).get(SUMMARY, {"division": "220581"}).json()
+    assert (county_body["payments_overdue"], county_body["payments_late"]) == (1, 1)
+    children = {c["code"]: c for c in county_body["children"]}
+    assert (children[SHANCHENG]["payments_overdue"], children[SHANCHENG]["payments_late"]) == (
+        1, 0)
+    assert (children["220581101"]["payments_overdue"],
+            children["220581101"]["payments_late"]) == (0, 1)
+    village = api(cast.mhk_housing).get(SUMMARY, {"division": HONGMEI_V1}).json()
+    assert (village["payments_overdue"], village["payments_late"]) == (0, 1)
