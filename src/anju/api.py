@@ -12,7 +12,7 @@ from ninja.security import django_auth
 
 from anju.accounts.api import router as accounts_router
 from anju.appraisal.api import catalogue as screening_catalogue
-from anju.appraisal.api import house_records
+from anju.appraisal.api import house_records, inspection_lists
 from anju.assistance.api import applications, certifications, craftsmen, household_archive
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
@@ -52,6 +52,7 @@ api.add_router("/households", household_attachments)
 api.add_router("/houses", house_attachments)
 api.add_router("/houses", house_records)
 api.add_router("/screening", screening_catalogue)
+api.add_router("/inspections", inspection_lists)
 api.add_router("/houses", house_verifications)
 api.add_router("/quality", quality_router)
 api.add_router("/rectifications", rectifications)

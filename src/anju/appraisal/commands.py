@@ -103,6 +103,8 @@ class RecordInspection(Command):
     findings: Annotated[column_text(Inspection, "findings", max_length=NOTE_MAX),
                         Ui("发现情况", widget="textarea", rows=4)] = ""
     major_hazard: Annotated[bool, Ui("发现重大安全隐患（立即编号并采取管控措施）")] = False
+    # R-MH-14: the house goes to appraisal (待鉴定); graded C/D it enters the ledger.
+    suspected_dangerous: Annotated[bool, Ui("疑似危房（转鉴定）")] = False
     controls: Annotated[list[Control] | None, Ui("管控措施", choices=ControlKind,
                                                  help=CONTROLS_HELP)] = None
     photo_ids: Annotated[list[Id], Ui("照片", upload="many", kind="photo", title="检查照片")] = []

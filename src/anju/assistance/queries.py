@@ -87,3 +87,16 @@ def contractors_for_user(user, *, valid_on: date | None = None):
         queryset = queryset.filter(valid_until__gte=valid_on)
     return queryset
 
+
+
+def procedure_offered(house) -> bool:
+    """R-MH-14: a certified low-income household's standing house graded C/D, with no open
+    case, is offered the housing-security procedure (可申请住房安全保障)."""
+    household = house.household
+    if (household is None or not household.low_income_category
+            or house.status != "standing" or house.grade not in ("C", "D")):
+        return False
+    from anju.assistance.transitions import WORKFLOW
+
+    return not Application.objects.filter(household=household).exclude(
+        status__in=WORKFLOW.ended).exists()
