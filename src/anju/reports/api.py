@@ -29,6 +29,8 @@ class DivisionFigures(Schema):
     red_alerts: int = Field(description="红色预警：有人居住且未销号的 C/D 级危房（R-CJ-6）")
     broken_alerts: int = Field(description="管控检查发现管控措施失效的台账（R-CJ-7）")
     open_findings: int = Field(description="待整改的数据质量问题（R-CJ-3）")
+    inspections_due: int = Field(
+        0, description="定期巡检到期：低收入群体房屋超过巡检间隔未检查（R-MH-14）")
     overdue: dict[str, int] = Field(
         description="逾期：checks 管控检查（R-CJ-7）、findings 问题整改（R-CJ-3）、"
         "payments 补助拨付（R-MH-12）")

@@ -48,6 +48,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("overdue_checks", "overdue", "checks", "管控检查逾期（户）", daily=True),
     Figure("overdue_findings", "overdue", "findings", "问题整改逾期（条）", daily=True),
     Figure("overdue_payments", "overdue", "payments", "补助拨付逾期（户）", daily=True),
+    # R-MH-14: low-income households' houses due for their periodic inspection
+    Figure("inspections_due", "", "inspections_due", "定期巡检到期（栋）"),
     *_group("app", "applications", APPLICATION_STATUSES,
             daily=("approved", "under_construction", "accepted", "paid")),
 )

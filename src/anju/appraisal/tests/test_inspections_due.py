@@ -170,3 +170,20 @@ def test_no_offer_for_a_household_not_certified(cast, browser, make_house, make_
     house = make_house(household=make_household(), grade="D")
     page = browser(cast.shancheng).get(f"/registry/houses/{house.pk}/").content.decode()
     assert "可申请住房安全保障" not in page
+
+
+def test_the_statistics_count_houses_due_at_every_level(api, cast, browser, low_income):
+    """"count on ... dashboards": GET /stats/summary carries inspections_due for the county
+    and each township; the dashboard shows it."""
+    from anju.reports import rollup
+
+    low_income()
+    inspected(low_income(HONGMEI_V1), 366, cast.cadre)
+    inspected(low_income(), 10, cast.cadre)
+    rollup.rebuild("220581")
+    summary = api(cast.mhk_housing).get("/api/v1/stats/summary?division=220581").json()
+    assert summary["inspections_due"] == 2
+    by_code = {c["code"]: c["inspections_due"] for c in summary["children"]}
+    assert by_code["220581100"] == 1 and by_code["220581101"] == 1
+    page = browser(cast.mhk_housing).get("/reports/?division=220581").content.decode()
+    assert 'data-figure="inspections_due"' in page
