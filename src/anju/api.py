@@ -13,7 +13,16 @@ from ninja.security import django_auth
 from anju.accounts.api import router as accounts_router
 from anju.appraisal.api import catalogue as screening_catalogue
 from anju.appraisal.api import house_records, inspection_lists
-from anju.assistance.api import applications, certifications, craftsmen, household_archive
+from anju.assistance.api import (
+    applications,
+    archive_reviews,
+    certifications,
+    craftsmen,
+    departments,
+    handed_over,
+    household_archive,
+    window,
+)
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
 from anju.exchange.api import export_routes as exchange_exports
@@ -59,7 +68,11 @@ api.add_router("/rectifications", rectifications)
 api.add_router("/exports", rectification_exports)
 api.add_router("/certifications", certifications)
 api.add_router("", craftsmen)
+api.add_router("/applications", handed_over)
 api.add_router("/applications", applications)
+api.add_router("/departments", departments)
+api.add_router("/window-cases", window)
+api.add_router("", archive_reviews)
 api.add_router("/households", household_archive)
 api.add_router("/field", field_router)
 api.add_router("/exports", exchange_exports)

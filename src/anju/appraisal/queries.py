@@ -2,13 +2,12 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Case, DateField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from anju.appraisal.models import Hazard, Inspection, ScreeningItemKind
 from anju.divisions.scope import narrowed, within
-from anju.policy.models import PolicyProfile
-from anju.policy.rules import profile_for, profile_resolver
+from anju.policy.rules import profile_for, region_cutoffs
 from anju.registry.codes import HouseStatus, LowIncomeCategory
 from anju.registry.models import House, Household
 from anju.registry.queries import houses_for_user
@@ -40,20 +39,6 @@ def hazards_for_house(house):
 # --- R-MH-14 定期巡检 ------------------------------------------------------------------------
 
 
-def _cutoffs(scope: str, today: date) -> list[tuple[str, date]]:
-    """(region prefix, cutoff) pairs, most specific first, ending with `scope` itself: a house
-    is due when it has no inspection on or after its region's cutoff (today less the interval
-    of the profile in force there). A region inside `scope` with a profile of its own gets its
-    own cutoff, so that the whole list stays one SQL statement."""
-    resolve = profile_resolver(today)
-    inner = sorted({p for p in PolicyProfile.objects.filter(effective_from__lte=today)
-                    .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
-                    .values_list("division_prefix", flat=True)
-                    if p.startswith(scope) and len(p) > len(scope)}, key=len, reverse=True)
-    return [(prefix, today - timedelta(days=resolve(prefix).periodic_inspection_interval_days))
-            for prefix in [*inner, scope]]
-
-
 def inspections_due(houses, *, scope: str = "", today: date | None = None,
                     walk: bool = False):
     """R-MH-14 定期巡检: of `houses` (a scoped House queryset inside `scope`), the standing houses
@@ -65,7 +50,7 @@ def inspections_due(houses, *, scope: str = "", today: date | None = None,
     pages. Either way each house costs one probe of inspection_latest_idx."""
     today = today or timezone.localdate()
     since = Inspection.objects.filter(house=OuterRef("pk"))
-    cutoffs = _cutoffs(scope, today)
+    cutoffs = region_cutoffs(scope, today, lambda p: p.periodic_inspection_interval_days)
     if len(cutoffs) == 1:
         recent = since.filter(inspected_on__gte=cutoffs[0][1])
     else:

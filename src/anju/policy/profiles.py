@@ -38,6 +38,9 @@ class Profile:
     rental_min_years: int = 5  # R-MH-5
     control_check_interval_days: int = 30  # R-CJ-7
     periodic_inspection_interval_days: int = 365  # R-MH-14
+    # R-MH-10a 严禁…空置: a handed-over house still not lived in after this many days is
+    # flagged. The plan names no number; 90 days is the platform's own default.
+    empty_after_handover_days: int = 90
     finding_deadline_days: int = 15  # R-CJ-3
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"

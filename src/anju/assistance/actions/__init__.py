@@ -27,6 +27,13 @@ from anju.assistance.actions.certify import (
     register_contractor,
     register_craftsman,
 )
+from anju.assistance.actions.departments import (
+    drinking_water,
+    file_paper,
+    planning_approval,
+    power_connection,
+    title_registration,
+)
 from anju.assistance.actions.payment import pay, release_retention
 from anju.assistance.actions.review import (
     apply,
@@ -41,6 +48,13 @@ from anju.assistance.actions.review import (
     village_review,
     waive,
 )
+from anju.assistance.actions.window import (
+    check_archive_item,
+    record_window_case,
+    resolve_archive_item,
+    resolve_window_case,
+    start_archive_review,
+)
 
 __all__ = [
     "accept", "add_document", "apply", "archive_of", "certify", "check_approver", "city_check",
@@ -50,4 +64,7 @@ __all__ = [
     "register_craftsman", "register_design", "reject", "release_retention",
     "resolve_objection", "stage_inspection", "start_construction", "township_review",
     "village_review", "waive",
+    "drinking_water", "file_paper", "planning_approval", "power_connection",
+    "title_registration", "check_archive_item", "record_window_case", "resolve_archive_item",
+    "resolve_window_case", "start_archive_review",
 ]
