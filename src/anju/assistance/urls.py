@@ -6,6 +6,9 @@ app_name = "assistance"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("queue/", views.approval_queue_page, name="queue"),
+    path("departments/<str:department>/", views.department_queue_page,
+         name="department_queue"),
+    path("window/", views.window_page, name="window"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/archive/", views.archive, name="archive"),
     path("cases/<int:case_id>/notice.pdf", views.notice_pdf, name="notice_pdf"),

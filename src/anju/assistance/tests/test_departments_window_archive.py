@@ -232,3 +232,19 @@ def test_a_township_without_archived_cases_cannot_be_sampled(api, cast, nothing_
             "division_code": "220581101", "sample_size": 2})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "archive_sample_empty"
+
+
+def test_the_queues_and_the_window_have_their_pages(api, cast, browser, new_case):
+    """Each department's queue, the township's window and the archive checklist's paper
+    copies are pages a clerk opens."""
+    flow = new_case()
+    flow.to(Status.APPROVED)
+    page = browser(cast.mhk_land).get("/assistance/departments/natural_resources/")
+    assert page.status_code == 200
+    assert flow.case.number in page.content.decode() and "规划审批" in page.content.decode()
+    api(cast.shancheng).post("/api/v1/window-cases", {
+        "kind": "dispute", "household_id": flow.household.pk, "subject": "邻里采光纠纷"})
+    window = browser(cast.shancheng).get("/assistance/window/").content.decode()
+    assert "邻里采光纠纷" in window and "未办结" in window and 'id="window-counts"' in window
+    archive = browser(cast.shancheng).get(f"/assistance/cases/{flow.case.pk}/archive/")
+    assert 'id="paper-copies"' in archive.content.decode()
