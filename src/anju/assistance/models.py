@@ -361,6 +361,8 @@ class DepartmentRecord(models.Model):
     recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    village_copy = VillageCopy(household="application__household_id")
+
     class Meta:
         verbose_name = "部门办理事项"
         verbose_name_plural = "部门办理事项"
@@ -429,6 +431,9 @@ class ArchiveReviewItem(models.Model):
     resolution = models.TextField("整改情况", blank=True)
     resolved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
                                     related_name="+")
+
+    # A household that moves takes its file, and a finding on it, to its new township.
+    village_copy = VillageCopy(household="application__household_id")
 
     class Meta:
         verbose_name = "档案审查抽查户"

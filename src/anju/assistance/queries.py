@@ -160,6 +160,7 @@ def empty_after_handover(user, *, division: str | None = None, today: date | Non
     from anju.registry.models import House
 
     today = today or timezone.localdate()
+    cases = narrowed(user, Application.objects.all(), division)  # checks `division` first
     cutoffs = region_cutoffs(division or user.scope, today,
                              lambda p: p.empty_after_handover_days)
     late, claimed = Q(pk__in=[]), Q()
@@ -168,8 +169,7 @@ def empty_after_handover(user, *, division: str | None = None, today: date | Non
         claimed |= within(prefix)
     lived_in = House.objects.filter(household=OuterRef("household_id"),
                                     status=HouseStatus.STANDING, occupancy=Occupancy.OCCUPIED)
-    return (narrowed(user, Application.objects.all(), division)
-            .filter(handed_over_on__isnull=False).exclude(status__in=["rejected"])
+    return (cases.filter(handed_over_on__isnull=False).exclude(status__in=["rejected"])
             .filter(late).filter(~Exists(lived_in))
             .select_related("household").order_by("handed_over_on", "id"))
 
