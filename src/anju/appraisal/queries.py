@@ -40,7 +40,7 @@ def hazards_for_house(house):
 
 
 def inspections_due(houses, *, scope: str = "", today: date | None = None,
-                    walk: bool = False):
+                    walk: bool = False, cutoffs: list | None = None):
     """R-MH-14 定期巡检: of `houses` (a scoped House queryset inside `scope`), the standing houses
     of certified low-income households with no inspection of any level within the profile's
     interval (never inspected: due now), by village and record, each annotated with
@@ -50,7 +50,8 @@ def inspections_due(houses, *, scope: str = "", today: date | None = None,
     pages. Either way each house costs one probe of inspection_latest_idx."""
     today = today or timezone.localdate()
     since = Inspection.objects.filter(house=OuterRef("pk"))
-    cutoffs = region_cutoffs(scope, today, lambda p: p.periodic_inspection_interval_days)
+    cutoffs = cutoffs or region_cutoffs(scope, today,
+                                        lambda p: p.periodic_inspection_interval_days)
     if len(cutoffs) == 1:
         recent = since.filter(inspected_on__gte=cutoffs[0][1])
     else:
@@ -78,10 +79,11 @@ def with_last_inspection(houses):
 
 
 def inspections_due_for_user(user, *, division: str | None = None, today: date | None = None,
-                             walk: bool = False):
+                             walk: bool = False, cutoffs: list | None = None):
     """The township's due list: houses in the user's scope, narrowed to `division`."""
     houses = narrowed(user, House.objects.all(), division)
-    return inspections_due(houses, scope=division or user.scope, today=today, walk=walk)
+    return inspections_due(houses, scope=division or user.scope, today=today, walk=walk,
+                           cutoffs=cutoffs)
 
 
 # Pages up to this offset walk the houses in list order (cheap near the top); deeper ones
@@ -106,11 +108,18 @@ class DueList:
         self.user, self.division = user, division
         self.today = today or timezone.localdate()
         self._count = None
+        self._cutoffs = None
+
+    def _rows(self, walk: bool):
+        if self._cutoffs is None:  # read the profiles once for the count and the page
+            self._cutoffs = region_cutoffs(self.division or self.user.scope, self.today,
+                                           lambda p: p.periodic_inspection_interval_days)
+        return inspections_due_for_user(self.user, division=self.division, today=self.today,
+                                        walk=walk, cutoffs=self._cutoffs)
 
     def count(self) -> int:
         if self._count is None:
-            self._count = inspections_due_for_user(self.user, division=self.division,
-                                                   today=self.today).count()
+            self._count = self._rows(walk=False).count()
         return self._count
 
     def __len__(self) -> int:
@@ -118,8 +127,7 @@ class DueList:
 
     def __getitem__(self, key: slice) -> list:
         start = key.start or 0
-        rows = inspections_due_for_user(self.user, division=self.division, today=self.today,
-                                        walk=start < _WALK_LIMIT)
+        rows = self._rows(walk=start < _WALK_LIMIT)
         return list(with_last_inspection(rows).select_related("household")[key])
 
 
