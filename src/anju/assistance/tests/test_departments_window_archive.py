@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from anju.accounts.models import User
-from anju.assistance.codes import Status
+from anju.assistance.codes import Method, Status
 from anju.assistance.models import ArchiveReviewItem, DepartmentRecord
 from anju.assistance.tests.conftest import TODAY
 from anju.conftest import HONGMEI_V1
@@ -248,3 +248,19 @@ def test_the_queues_and_the_window_have_their_pages(api, cast, browser, new_case
     assert "邻里采光纠纷" in window and "未办结" in window and 'id="window-counts"' in window
     archive = browser(cast.shancheng).get(f"/assistance/cases/{flow.case.pk}/archive/")
     assert 'id="paper-copies"' in archive.content.decode()
+
+
+@pytest.mark.parametrize("method", Method.values)
+def test_the_checklist_shows_every_document_the_route_asks_for(cast, browser, new_case, method):
+    """R-MH-13 一户一档: the archive checklist lists what the plan names for the case's route
+    (the waiver's letter and proof of other housing, a lease, a host house's appraisal ...)."""
+    from anju.assistance.codes import DocumentKind
+    from anju.assistance.models import Application
+    from anju.assistance.rules import required_documents
+
+    flow = new_case()
+    Application.objects.filter(pk=flow.case.pk).update(method=method)
+    page = browser(cast.shancheng).get(f"/assistance/cases/{flow.case.pk}/archive/")
+    body = page.content.decode()
+    for kind in required_documents(method=method, has_house=True, grade="D"):
+        assert f'data-kind="{kind}"' in body and DocumentKind(kind).label in body, kind
