@@ -129,6 +129,10 @@ def _worker(args) -> dict:
     from assistance import measure as assistance
 
     result["assistance"] = assistance(handler_times, requests=args.requests, county=COUNTY)
+    from inspections_due import measure as inspections_due
+
+    result["inspections_due"] = inspections_due(handler_times, requests=args.requests,
+                                                county=COUNTY)  # before exchange adds houses
     from exchange import measure as exchange
 
     result["exchange"] = exchange(COUNTY, args.import_rows)  # it adds households
@@ -214,6 +218,7 @@ def _bench_engine(args, engine: str) -> dict:
         "assistance": runs[-1]["assistance"],
         "ledger_page": runs[-1]["ledger_page"],
         "lookback": runs[-1]["lookback"],
+        "inspections_due": runs[-1]["inspections_due"],
     }
     return summary
 
@@ -365,6 +370,18 @@ def _markdown(summaries: list[dict]) -> str:
                      f"| {x['api_county']['cpu_median_ms']} ms "
                      f"| {x['floor_township']['cpu_median_ms']} / "
                      f"{x['floor_county']['cpu_median_ms']} ms |")
+    lines += ["Periodic inspection due list (R-MH-14, bench/inspections_due.py): 20,000 of the "
+              "county's households certified low-income, their houses given a history of "
+              "inspections; `GET /api/v1/inspections/due?division=COUNTY` (first page of 50 "
+              "and the total) as a county officer, inside Django's handler, beside the floor: "
+              "the same count and page statements through a bare cursor.", "",
+              "| engine | low-income households | due | median / p90 | SQL floor median |",
+              "|---|---|---|---|---|"]
+    for s in summaries:
+        d = s["inspections_due"]
+        lines.append(f"| {s['engine']} | {d['seeded']['low_income_households']:,} "
+                     f"| {d['total']:,} | {d['median_ms']} / {d['p90_ms']} ms (target ≤ "
+                     f"{d['target_ms']} ms) | {d['floor_median_ms']} ms |")
     lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "

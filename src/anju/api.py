@@ -12,13 +12,17 @@ from ninja.security import django_auth
 
 from anju.accounts.api import router as accounts_router
 from anju.appraisal.api import catalogue as screening_catalogue
-from anju.appraisal.api import house_records
+from anju.appraisal.api import house_records, inspection_lists
 from anju.assistance.api import (
     applications,
+    archive_reviews,
     certifications,
     craftsmen,
+    departments,
     disbursements,
+    handed_over,
     household_archive,
+    window,
 )
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
@@ -59,13 +63,18 @@ api.add_router("/households", household_attachments)
 api.add_router("/houses", house_attachments)
 api.add_router("/houses", house_records)
 api.add_router("/screening", screening_catalogue)
+api.add_router("/inspections", inspection_lists)
 api.add_router("/houses", house_verifications)
 api.add_router("/quality", quality_router)
 api.add_router("/rectifications", rectifications)
 api.add_router("/exports", rectification_exports)
 api.add_router("/certifications", certifications)
 api.add_router("", craftsmen)
+api.add_router("/applications", handed_over)
 api.add_router("/applications", applications)
+api.add_router("/departments", departments)
+api.add_router("/window-cases", window)
+api.add_router("", archive_reviews)
 api.add_router("/households", household_archive)
 api.add_router("/disbursements", disbursements)
 api.add_router("/field", field_router)

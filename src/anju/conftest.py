@@ -41,6 +41,10 @@ CAST = {
     "cadre": (SHANCHENG_V1, "village_cadre", ""),
     "appraiser1": ("220581", "appraiser", "housing"),
     "mhk_health": ("220581", "county_officer", "health"),  # a sector department (R-CJ-2)
+    # 六、责任分工: the departments with a part on a case beside the three that approve it
+    "mhk_land": ("220581", "county_officer", "natural_resources"),
+    "mhk_water": ("220581", "county_officer", "water"),
+    "mhk_power": ("220581", "county_officer", "power"),
     "changji": ("6523", "prefecture_officer", "housing"),
     "cj_appraiser": ("6523", "appraiser", "housing"),  # where seismic items are required
     "huinan_housing": ("220523", "county_officer", "housing"),

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from anju.accounts.access import can, public, requires
+from anju.appraisal.queries import inspections_due_for_user
 from anju.divisions.models import Division
 from anju.divisions.queries import children_for_user
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy
@@ -51,6 +52,8 @@ def home(request):
         "occupied_dangerous": alert,
         "children": [(c, per_child[c.code]) for c in children],
         "todo": _todo(user),
+        # R-MH-14: low-income households' houses due for their periodic inspection
+        "inspections_due": inspections_due_for_user(user).count(),
     })
 
 

@@ -89,6 +89,12 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     "assistance.pay": (frozenset({Role.COUNTY_OFFICER}), frozenset({Department.FINANCE})),
     "assistance.supervise": (frozenset({Role.COUNTY_OFFICER}),
                              frozenset({Department.HOUSING})),
+    # 六、责任分工: each department records its own part on a case (planning approval and
+    # title; safe drinking water; the power connection).
+    "assistance.natural_resources": (frozenset({Role.COUNTY_OFFICER}),
+                                     frozenset({Department.NATURAL_RESOURCES})),
+    "assistance.water": (frozenset({Role.COUNTY_OFFICER}), frozenset({Department.WATER})),
+    "assistance.power": (frozenset({Role.COUNTY_OFFICER}), frozenset({Department.POWER})),
     # Data exchange (docs/decisions/0021): who may edit the register may import into it (each
     # row through the registry's rules and scope); every official may export what they may
     # read (full numbers only with registry.reveal) and follow their own jobs.

@@ -34,6 +34,9 @@ class Department(models.TextChoices):
     CULTURE_TOURISM = "culture_tourism", "文化和旅游"
     MARKET_REGULATION = "market_regulation", "市场监管"
     TOWNSHIP_GOVERNMENT = "township_government", "乡镇人民政府"
+    # 六、责任分工: safe drinking water and the power connection of the new house
+    WATER = "water", "水利"
+    POWER = "power", "电力"
 
 
 class User(AbstractUser):

@@ -78,13 +78,17 @@ def refresh_house_state(house: House, *, acting_user, origin: Origin | None = No
     is a state transition of the house and is audited."""
     screening = house.screenings.order_by("-checked_on", "-id").first()
     appraisal = house.appraisals.order_by("-appraised_on", "-id").first()
+    suspected = (house.inspections.filter(suspected_dangerous=True).order_by("-inspected_on")
+                 .values_list("inspected_on", flat=True).first())
     values = {
         "screening_result": screening.result if screening else "",
         "grade": appraisal.grade if appraisal else Grade.UNRATED,
-        # grading.md §1: screened serious/some and not appraised on or after that screening
+        # grading.md §1: screened serious/some and not appraised on or after that screening;
+        # R-MH-14: or found 疑似危房 on an inspection and not appraised on or after it.
         "awaiting_appraisal": bool(
             screening and screening.result in AWAITING
-            and (appraisal is None or appraisal.appraised_on < screening.checked_on)),
+            and (appraisal is None or appraisal.appraised_on < screening.checked_on))
+        or bool(suspected and (appraisal is None or appraisal.appraised_on < suspected)),
     }
     changed = {k: v for k, v in values.items() if getattr(house, k) != v}
     if changed:
@@ -147,6 +151,9 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
     if cmd.major_hazard and not findings:
         errors.append(RuleViolation(Code.FIELD_REQUIRED, "发现重大安全隐患时应写明隐患情况",
                                     field="findings", rule="R-CJ-2"))
+    if cmd.suspected_dangerous and not findings:
+        errors.append(RuleViolation(Code.FIELD_REQUIRED, "发现疑似危房时应写明发现情况",
+                                    field="findings", rule="R-MH-14"))
     errors += _check_controls(cmd.controls or [])
     photos, photo_errors = _house_photos(house, cmd.photo_ids, "photo_ids")
     raise_if(errors + photo_errors)
@@ -155,7 +162,8 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
         inspected_on=cmd.inspected_on,
         inspector=cmd.inspector.strip() or _actor_name(acting_user),
         findings=findings, major_hazard=cmd.major_hazard,
-        business_in_use=cmd.business_in_use, recorded_by=acting_user)
+        business_in_use=cmd.business_in_use, suspected_dangerous=cmd.suspected_dangerous,
+        recorded_by=acting_user)
     inspection.photos.set(photos)
     RecordEvent.objects.create(
         actor=acting_user, action="inspection_recorded", house=house,
@@ -163,7 +171,11 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
         changes={"inspection": inspection.pk, "level": inspection.level,
                  "inspected_on": str(inspection.inspected_on),
                  "major_hazard": inspection.major_hazard,
-                 "business_in_use": inspection.business_in_use})
+                 "business_in_use": inspection.business_in_use,
+                 "suspected_dangerous": inspection.suspected_dangerous})
+    if inspection.suspected_dangerous:
+        # R-MH-14: the house is marked for appraisal (待鉴定); a C/D grade puts it on the ledger.
+        refresh_house_state(house, acting_user=acting_user, origin=origin)
     if inspection.major_hazard:
         _report_hazard(house, acting_user=acting_user, origin=origin,
                        found_on=inspection.inspected_on, source=HazardSource.INSPECTION,

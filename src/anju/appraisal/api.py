@@ -3,19 +3,23 @@ its command (commands.py)."""
 
 from datetime import date, datetime
 
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.timezone import localtime
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
 from anju.appraisal import actions
 from anju.appraisal.commands import RecordAppraisal, RecordInspection, RecordScreening
 from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
-from anju.appraisal.queries import item_kinds_for_user
+from anju.appraisal.queries import due_on, inspections_due_page, item_kinds_for_user
+from anju.policy.rules import profile_resolver
 from anju.registry.queries import get_house_for_user
-from anju.web.apikit import ERRORS
+from anju.web.apikit import ERRORS, PageParams
 
 house_records = Router(tags=["排查与鉴定"])
 catalogue = Router(tags=["排查与鉴定"])
+inspection_lists = Router(tags=["排查与鉴定"])
 
 
 class ControlOut(Schema):
@@ -89,6 +93,7 @@ class InspectionOut(Schema):
     findings: str
     major_hazard: bool
     business_in_use: bool
+    suspected_dangerous: bool
     photo_ids: list[int]
     hazard: HazardOut | None
     recorded_at: datetime
@@ -141,6 +146,7 @@ def present_inspection(inspection: Inspection) -> dict:
             "inspected_on": inspection.inspected_on, "inspector": inspection.inspector,
             "findings": inspection.findings, "major_hazard": inspection.major_hazard,
             "business_in_use": inspection.business_in_use,
+            "suspected_dangerous": inspection.suspected_dangerous,
             "photo_ids": [p.pk for p in inspection.photos.all()],
             "hazard": present_hazard(next(iter(inspection.hazards.all()), None)),
             "recorded_at": localtime(inspection.recorded_at)}
@@ -207,3 +213,71 @@ def list_inspections(request, house_id: int):
 @requires("registry.view")
 def list_item_kinds(request, division: str | None = None):
     return list(item_kinds_for_user(request.user, division))
+
+
+class DueOut(Schema):
+    house_id: int
+    household_id: int
+    division_code: str
+    address: str
+    last_inspected_on: date | None
+    due_on: date
+
+
+class DueList(Schema):
+    items: list[DueOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class DueFilters(PageParams):
+    division: str | None = Field(None, description="区划代码前缀，在管辖范围内进一步筛选")
+
+
+def present_due(today):
+    resolve = profile_resolver(today)
+
+    def present(house) -> dict:
+        return {"house_id": house.pk, "household_id": house.household_id,
+                "division_code": house.division_code, "address": house.address,
+                "last_inspected_on": house.last_inspected_on,
+                "due_on": due_on(house, today, resolve)}
+    return present
+
+
+@inspection_lists.get("/due", response={200: DueList, **ERRORS},
+                      summary="定期巡检到期清单（低收入群体房屋，R-MH-14）")
+@requires("registry.view")
+def list_inspections_due(request, filters: Query[DueFilters]):
+    today = timezone.localdate()
+    total, rows = inspections_due_page(request.user, division=filters.division,
+                                       page=filters.page, page_size=filters.page_size,
+                                       today=today)
+    present = present_due(today)
+    return {"items": [present(h) for h in rows], "total": total, "page": filters.page,
+            "page_size": filters.page_size}
+
+
+def _due_file(request, division: str | None, fmt: str):
+    from anju.appraisal.exports import due_export
+
+    name, content_type, chunks = due_export(request.user, division, fmt, origin=request.origin)
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@inspection_lists.get("/due.xlsx", response={200: None, **ERRORS},
+                      summary="定期巡检到期清单 Excel（R-MH-14）")
+@requires("registry.view")
+def due_xlsx(request, division: str | None = None):
+    return _due_file(request, division, "xlsx")
+
+
+@inspection_lists.get("/due.csv", response={200: None, **ERRORS},
+                      summary="定期巡检到期清单 CSV（R-MH-14）")
+@requires("registry.view")
+def due_csv(request, division: str | None = None):
+    return _due_file(request, division, "csv")

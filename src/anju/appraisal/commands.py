@@ -105,6 +105,8 @@ class RecordInspection(Command):
     major_hazard: Annotated[bool, Ui("发现重大安全隐患（立即编号并采取管控措施）")] = False
     business_in_use: Annotated[bool, Ui("发现房屋仍在经营使用（整治未销号前不得经营）")] = Field(
         False, description="R-CJ-8：检查或村民监督发现台账未销号的房屋仍在经营")
+    # R-MH-14: the house goes to appraisal (待鉴定); graded C/D it enters the ledger.
+    suspected_dangerous: Annotated[bool, Ui("疑似危房（转鉴定）")] = False
     controls: Annotated[list[Control] | None, Ui("管控措施", choices=ControlKind,
                                                  help=CONTROLS_HELP)] = None
     photo_ids: Annotated[list[Id], Ui("照片", upload="many", kind="photo", title="检查照片")] = []

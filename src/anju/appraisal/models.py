@@ -50,6 +50,9 @@ class Inspection(models.Model):
     major_hazard = models.BooleanField("发现重大安全隐患", default=False)
     # R-CJ-8: a house on the ledger may not be used for business until signed off
     business_in_use = models.BooleanField("发现经营活动", default=False, db_default=False)
+    # R-MH-14: a periodic inspection that finds the house may be dangerous sends it to
+    # appraisal (待鉴定); a C/D grade then puts it on the ledger.
+    suspected_dangerous = models.BooleanField("疑似危房", default=False, db_default=False)
     photos = models.ManyToManyField(Attachment, blank=True, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -60,6 +63,9 @@ class Inspection(models.Model):
         verbose_name = "检查记录"
         verbose_name_plural = "检查记录"
         ordering = ["-inspected_on", "-id"]
+        # R-MH-14: the due list reads each house's last inspection through this index.
+        indexes = [models.Index(fields=["house", "-inspected_on"],
+                                name="inspection_latest_idx")]
 
 
 class Screening(models.Model):

@@ -4,6 +4,7 @@ from anju.appraisal import views
 
 app_name = "appraisal"
 urlpatterns = [
+    path("inspections/due/", views.inspections_due_page, name="inspections_due"),
     path("houses/<int:house_id>/", views.house_page, name="house_page"),
     path("houses/<int:house_id>/panel/", views.house_panel, name="house_panel"),
     path("houses/<int:house_id>/screenings/new/", views.screening_create,

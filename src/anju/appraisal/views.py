@@ -26,10 +26,14 @@ from anju.appraisal.forms import (
     screening_items,
 )
 from anju.appraisal.models import ScreeningItemKind
-from anju.appraisal.queries import hazards_for_house, item_kinds_for_user
+from anju.appraisal.queries import DueList, due_on, hazards_for_house, item_kinds_for_user
 from anju.appraisal.rules import needs_urban_appraisal
+from anju.divisions.queries import names_for
+from anju.policy.rules import profile_resolver
 from anju.registry.codes import ScreeningResult
 from anju.registry.queries import get_house_for_user
+from anju.web.forms import DivisionPicker
+from anju.web.pages import paginate, query_without_page
 
 
 def _file_url(house_id: int, attachment_id: int) -> str:
@@ -195,3 +199,26 @@ def inspection_create(request, house_id: int):
         return redirect("registry:house_detail", house.pk)
     return render(request, "appraisal/inspection_form.html", {"form": form, "house": house},
                   status=_form_status(form))
+
+
+@requires("registry.view")
+def inspections_due_page(request):
+    """R-MH-14 定期巡检: the township's list of low-income households' houses due for their
+    periodic inspection, longest unvisited villages first by village order."""
+    division = request.GET.get("division") or None
+    due = DueList(request.user, division)
+    page_obj = paginate(request, due)
+    houses = list(page_obj)
+    resolve = profile_resolver(due.today)
+    codes = {h.division_code for h in houses}
+    names = names_for(codes | {c[:9] for c in codes})
+    places = {c: f"{names.get(c[:9], '')} {names.get(c, c)}".strip() for c in codes}
+    return render(request, "appraisal/inspections_due.html", {
+        "page": page_obj, "division": division or "",
+        "rows": [{"house": h, "place": places.get(h.division_code, ""),
+                  "due_on": due_on(h, due.today, resolve)} for h in houses],
+        "query": query_without_page(request),
+        "division_picker": DivisionPicker(autosubmit=True).render(
+            "division", division, attrs={"id": "f-division"}),
+        "can_inspect": can(request.user, "appraisal.inspect"),
+    })

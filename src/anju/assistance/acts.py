@@ -15,6 +15,8 @@ S = Status
 APPLY, REVIEW, APPROVE, BUILD, PAY, SUPERVISE = (
     "assistance.apply", "assistance.review", "assistance.approve", "assistance.build",
     "assistance.pay", "assistance.supervise")
+NATURAL_RESOURCES, WATER, POWER = (
+    "assistance.natural_resources", "assistance.water", "assistance.power")
 
 BEFORE_APPROVAL = (S.APPLIED, S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED)
 AFTER_START = (S.UNDER_CONSTRUCTION, S.COMPLETED, S.ACCEPTED, S.PAID)
@@ -23,6 +25,7 @@ UNTIL_ENDED = tuple(s for s in Status if s not in (S.CLOSED, S.REJECTED))
 BUILDING = (S.NOTIFIED, S.UNDER_CONSTRUCTION)
 # R-MH-4: objections are taken while a notice is up, before approval and after it
 OBJECTIONS = (S.VILLAGE_REVIEWED, S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED, *AFTER_START)
+AFTER_ACCEPTANCE = (S.ACCEPTED, S.PAID)  # a closed case has ended: nothing more is recorded
 
 ACTS: dict[str, Act] = {
     Action.APPLY: Act(commands.Apply, actions.apply, (Move("", Action.APPLY, S.APPLIED, APPLY),)),
@@ -99,6 +102,22 @@ ACTS: dict[str, Act] = {
         (S.TOWNSHIP_REVIEWED, S.APPROVED, S.NOTIFIED), Action.WAIVE, S.WAIVED, REVIEW)),
     Action.REJECT: Act(commands.Reject, actions.reject, each(
         BEFORE_APPROVAL, Action.REJECT, S.REJECTED, REVIEW)),
+    # 六、责任分工: natural resources, water and power each record their part on the case
+    Action.PLANNING_APPROVAL: Act(commands.PlanningApproval, actions.planning_approval, each(
+        (S.APPROVED, S.NOTIFIED), Action.PLANNING_APPROVAL, None, NATURAL_RESOURCES,
+        concerns=rules.new_house)),
+    Action.TITLE_REGISTRATION: Act(commands.TitleRegistration, actions.title_registration, each(
+        AFTER_ACCEPTANCE, Action.TITLE_REGISTRATION, None, NATURAL_RESOURCES,
+        concerns=rules.new_house)),
+    Action.DRINKING_WATER: Act(commands.DrinkingWater, actions.drinking_water, each(
+        (S.COMPLETED, *AFTER_ACCEPTANCE), Action.DRINKING_WATER, None, WATER,
+        concerns=rules.new_dwelling)),
+    Action.POWER_CONNECTION: Act(commands.PowerConnection, actions.power_connection, each(
+        (S.COMPLETED, *AFTER_ACCEPTANCE), Action.POWER_CONNECTION, None, POWER,
+        concerns=rules.new_dwelling)),
+    # R-MH-13: the paper file's copies, at the township and at the city office
+    Action.FILE_PAPER: Act(commands.FilePaper, actions.file_paper, each(
+        (S.ACCEPTED, S.PAID, S.WAIVED), Action.FILE_PAPER, None, APPLY)),
     Action.CLOSE: Act(commands.Close, actions.close, (
         *each((S.PAID, S.WAIVED), Action.CLOSE, S.CLOSED, SUPERVISE, guard=rules.close_unmet),
         Move(S.ACCEPTED, Action.CLOSE, S.CLOSED, SUPERVISE, rules.close_unmet))),

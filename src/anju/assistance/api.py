@@ -653,3 +653,284 @@ def archive_pdf(request, household_id: int):
     audit.record(AuditAction.EXPORT, actor=request.user, obj=case, origin=request.origin,
                  details={"document": "archive"})
     return _pdf(render(case), f"archive-{case.number}.pdf")
+
+
+# ---------------------------------------------------------------- 六、责任分工, R-MH-10a
+
+
+departments = Router(tags=["住房安全保障"])
+handed_over = Router(tags=["住房安全保障"])
+
+
+class QueueItemOut(Schema):
+    id: int
+    number: str
+    household_id: int
+    head_name: str
+    division_code: str
+    status: str
+    method: str
+    needs: list[str] = Field(description="本部门尚待登记的事项（acts 的 action）")
+
+
+class QueuePage(Schema):
+    items: list[QueueItemOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class DivisionPaging(PageParams):
+    division: str | None = Field(None, description="区划代码前缀，须在本人管辖范围内")
+
+
+@departments.get("/{department}/queue", response={200: QueuePage, **ERRORS},
+                 summary="部门待办：自然资源（规划审批、灭籍过户产权登记）、水利（饮水安全）、"
+                         "电力（用电入户）")
+@requires("assistance.view")
+def department_queue(request, department: str, filters: Query[DivisionPaging]):
+    from anju.assistance.codes import DEPARTMENT_ACTS
+    from anju.assistance.queries import department_needs
+    from anju.assistance.queries import department_queue as queue
+
+    if department not in DEPARTMENT_ACTS:
+        raise NotFound("没有该部门的待办清单", field="department")
+    return paginate(queue(request.user, department, division=filters.division), filters,
+                    lambda c: {"id": c.pk, "number": c.number, "household_id": c.household_id,
+                               "head_name": c.household.head_name,
+                               "division_code": c.division_code, "status": c.status,
+                               "method": c.method,
+                               "needs": department_needs(c, department)})
+
+
+class EmptyOut(Schema):
+    id: int
+    number: str
+    household_id: int
+    head_name: str
+    division_code: str
+    method: str
+    handed_over_on: date
+    empty_days: int = Field(description="交付后至今的天数")
+
+
+class EmptyPage(Schema):
+    items: list[EmptyOut]
+    total: int
+    page: int
+    page_size: int
+
+
+@handed_over.get("/empty-after-handover", response={200: EmptyPage, **ERRORS},
+                 summary="交付后仍空置的住房（严禁空置，R-MH-10a）")
+@requires("assistance.view")
+def list_empty_after_handover(request, filters: Query[DivisionPaging]):
+    from django.utils import timezone
+
+    from anju.assistance.queries import empty_after_handover
+
+    today = timezone.localdate()
+    return paginate(empty_after_handover(request.user, division=filters.division, today=today),
+                    filters,
+                    lambda c: {"id": c.pk, "number": c.number, "household_id": c.household_id,
+                               "head_name": c.household.head_name,
+                               "division_code": c.division_code, "method": c.method,
+                               "handed_over_on": c.handed_over_on,
+                               "empty_days": (today - c.handed_over_on).days})
+
+
+# ---------------------------------------------------------------- the township's window
+
+
+window = Router(tags=["住房安全保障"])
+
+
+class WindowCaseOut(Schema):
+    id: int
+    kind: str
+    household_id: int
+    head_name: str
+    application_id: int | None
+    division_code: str
+    received_on: date
+    subject: str
+    parties: str
+    outcome: str
+    resolved_on: date | None
+
+
+class WindowPage(Schema):
+    items: list[WindowCaseOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class WindowFilters(DivisionPaging):
+    kind: str | None = Field(None, description="consultation 政策咨询、dispute 工程纠纷调解")
+    open: bool | None = Field(None, description="true：只列未办结的")
+    household_id: Id | None = None
+
+
+class WindowCountOut(Schema):
+    code: str
+    name: str
+    consultations: int
+    consultations_open: int
+    disputes: int
+    disputes_open: int
+    empty_after_handover: int
+
+
+def present_window_case(w) -> dict:
+    return {"id": w.pk, "kind": w.kind, "household_id": w.household_id,
+            "head_name": w.household.head_name, "application_id": w.application_id,
+            "division_code": w.division_code, "received_on": w.received_on,
+            "subject": w.subject, "parties": w.parties, "outcome": w.outcome,
+            "resolved_on": w.resolved_on}
+
+
+@window.post("", response={201: WindowCaseOut, **ERRORS},
+             summary="乡镇窗口受理政策咨询或工程纠纷（对应农户或其改造申请）")
+@requires("assistance.apply")
+def create_window_case(request, payload: commands.RecordWindowCase):
+    household = get_household_for_user(request.user, payload.household_id)
+    made = actions.record_window_case(household, payload, acting_user=request.user,
+                                      origin=request.origin)
+    return 201, present_window_case(made)
+
+
+@window.get("", response={200: WindowPage, **ERRORS}, summary="乡镇窗口受理的咨询和纠纷")
+@requires("assistance.view")
+def list_window_cases(request, filters: Query[WindowFilters]):
+    from anju.assistance.queries import window_cases_for_user
+
+    return paginate(window_cases_for_user(request.user, division=filters.division,
+                                          kind=filters.kind, open_only=bool(filters.open),
+                                          household_id=filters.household_id),
+                    filters, present_window_case)
+
+
+@window.get("/counts", response={200: list[WindowCountOut], **ERRORS},
+            summary="各乡镇：咨询、纠纷调解（含未办结）与交付后空置住房的数量")
+@requires("assistance.view")
+def window_counts(request, division: str | None = None):
+    from anju.assistance.queries import township_window_counts
+
+    return township_window_counts(request.user, division=division)
+
+
+@window.post("/{window_case_id}/outcome", response={200: WindowCaseOut, **ERRORS},
+             summary="登记答复或调解结果（办结）")
+@requires("assistance.apply")
+def resolve_window_case(request, window_case_id: int, payload: commands.ResolveWindowCase):
+    from anju.assistance.queries import get_window_case_for_user
+
+    found = get_window_case_for_user(request.user, window_case_id)
+    done = actions.resolve_window_case(found, payload, acting_user=request.user,
+                                       origin=request.origin)
+    return present_window_case(done)
+
+
+# ---------------------------------------------------------------- R-MH-13 archive review
+
+
+archive_reviews = Router(tags=["住房安全保障"])
+
+
+class ReviewItemOut(Schema):
+    id: int
+    review_id: int
+    application_id: int
+    number: str
+    head_name: str
+    division_code: str
+    passed: bool | None
+    finding: str
+    checked_on: date | None
+    resolved_on: date | None
+    resolution: str
+
+
+class ReviewOut(Schema):
+    id: int
+    division_code: str
+    reviewed_on: date
+    sample_size: int
+    seed: str
+    items: list[ReviewItemOut]
+
+
+class ReviewItemPage(Schema):
+    items: list[ReviewItemOut]
+    total: int
+    page: int
+    page_size: int
+
+
+def present_review_item(item) -> dict:
+    case = item.application
+    return {"id": item.pk, "review_id": item.review_id, "application_id": case.pk,
+            "number": case.number, "head_name": case.household.head_name,
+            "division_code": item.division_code, "passed": item.passed,
+            "finding": item.finding, "checked_on": item.checked_on,
+            "resolved_on": item.resolved_on, "resolution": item.resolution}
+
+
+def present_review(review) -> dict:
+    items = review.items.select_related("application__household")
+    return {"id": review.pk, "division_code": review.division_code,
+            "reviewed_on": review.reviewed_on, "sample_size": review.sample_size,
+            "seed": review.seed, "items": [present_review_item(i) for i in items]}
+
+
+@archive_reviews.post("/archive-reviews", response={201: ReviewOut, **ERRORS},
+                      summary="市危改办档案审查：按乡镇随机抽取档案（可复现）")
+@requires("assistance.supervise")
+def create_archive_review(request, payload: commands.StartArchiveReview):
+    review = actions.start_archive_review(payload, acting_user=request.user,
+                                          origin=request.origin)
+    return 201, present_review(review)
+
+
+@archive_reviews.get("/archive-reviews/{review_id}", response={200: ReviewOut, **ERRORS},
+                     summary="一次档案审查及其抽查户")
+@requires("assistance.view")
+def get_archive_review(request, review_id: int):
+    from anju.assistance.queries import get_archive_review_for_user
+
+    return present_review(get_archive_review_for_user(request.user, review_id))
+
+
+@archive_reviews.post("/archive-reviews/items/{item_id}", response={200: ReviewItemOut,
+                                                                     **ERRORS},
+                      summary="登记抽查户的审查结论；退回的进入乡镇整改清单")
+@requires("assistance.supervise")
+def check_archive_item(request, item_id: int, payload: commands.CheckArchiveItem):
+    from anju.assistance.queries import get_archive_item_for_user
+
+    item = get_archive_item_for_user(request.user, item_id)
+    return present_review_item(actions.check_archive_item(
+        item, payload, acting_user=request.user, origin=request.origin))
+
+
+@archive_reviews.get("/archive-findings", response={200: ReviewItemPage, **ERRORS},
+                     summary="乡镇待整改的档案审查意见")
+@requires("assistance.view")
+def list_archive_findings(request, filters: Query[DivisionPaging]):
+    from anju.assistance.queries import archive_findings_for_user
+
+    return paginate(archive_findings_for_user(request.user, division=filters.division),
+                    filters, present_review_item)
+
+
+@archive_reviews.post("/archive-findings/{item_id}/resolve",
+                      response={200: ReviewItemOut, **ERRORS},
+                      summary="乡镇登记档案整改情况")
+@requires("assistance.review")
+def resolve_archive_finding(request, item_id: int, payload: commands.ResolveArchiveItem):
+    from anju.assistance.queries import get_archive_item_for_user
+
+    item = get_archive_item_for_user(request.user, item_id)
+    return present_review_item(actions.resolve_archive_item(
+        item, payload, acting_user=request.user, origin=request.origin))

@@ -89,6 +89,13 @@ class Action(models.TextChoices):
     RECORD_RENT = "record_rent", "登记年度租金"
     REJECT = "reject", "不予通过"
     CLOSE = "close", "结案归档"
+    # 六、责任分工: the other departments' part of a case
+    PLANNING_APPROVAL = "planning_approval", "规划审批（自然资源）"
+    TITLE_REGISTRATION = "title_registration", "灭籍、过户、产权登记（自然资源）"
+    DRINKING_WATER = "drinking_water", "饮水安全（水利）"
+    POWER_CONNECTION = "power_connection", "用电入户（电力）"
+    # R-MH-13: the paper file's two copies
+    FILE_PAPER = "file_paper", "纸质档案归档"
 
 
 class NoticeContent(models.TextChoices):
@@ -221,3 +228,23 @@ class RepairPart(models.TextChoices):
 
 COSMETIC_PARTS = frozenset({RepairPart.PAINTING, RepairPart.DECORATION,
                             RepairPart.DOORS_WINDOWS})
+
+
+# 六、责任分工: which department records which act on a case
+DEPARTMENT_ACTS = {
+    Department.NATURAL_RESOURCES: (Action.PLANNING_APPROVAL, Action.TITLE_REGISTRATION),
+    Department.WATER: (Action.DRINKING_WATER,),
+    Department.POWER: (Action.POWER_CONNECTION,),
+}
+
+
+class PaperCopy(models.TextChoices):
+    # R-MH-13 一户一档 kept on paper twice
+    TOWNSHIP = "township", "乡镇存档"
+    CITY = "city", "市危改办存档"
+
+
+class WindowKind(models.TextChoices):
+    # 乡镇咨询服务窗口、工程纠纷调解
+    CONSULTATION = "consultation", "政策咨询"
+    DISPUTE = "dispute", "工程纠纷调解"

@@ -20,8 +20,10 @@ from anju.assistance.codes import (
     DocumentKind,
     NoticeLevel,
     OldHouseTreatment,
+    PaperCopy,
     RepairPart,
     Stage,
+    WindowKind,
 )
 from anju.assistance.models import (
     Application,
@@ -30,12 +32,14 @@ from anju.assistance.models import (
     CompletionAcceptance,
     Contractor,
     Craftsman,
+    DepartmentRecord,
     Notice,
     Objection,
     Payment,
     RentYear,
     StageInspection,
     Transition,
+    WindowCase,
 )
 from anju.kit.commands import Command, Ui
 from anju.kit.fields import ID_NUMBER_LENGTH, LONG_TEXT, PHONE_LENGTH, Id, column_text, free_text
@@ -441,3 +445,87 @@ class Reject(CaseAct):
 class Close(CaseAct):
     on: _date("结案日期") = None
     note: Annotated[Comment, Ui("说明", widget="textarea")] = ""
+
+
+# ---------------------------------------------------------------- 六、责任分工
+
+
+class DepartmentAct(CaseAct):
+    """A department's part of a case, recorded by that department."""
+
+    on: _date("办理日期") = None
+    reference: Annotated[column_text(DepartmentRecord, "reference"), Ui("文号或证号")] = ""
+    comment: Annotated[Comment, Ui("说明", widget="textarea")] = ""
+
+
+class PlanningApproval(DepartmentAct):
+    on: _date("规划审批日期") = None
+    reference: Annotated[column_text(DepartmentRecord, "reference"),
+                         Ui("规划许可文号", missing="须填写规划许可文号")] = ""
+
+
+class TitleRegistration(DepartmentAct):
+    on: _date("登记日期") = None
+    reference: Annotated[column_text(DepartmentRecord, "reference"),
+                         Ui("新不动产权证号", missing="须填写新不动产权证号",
+                            help="原房灭籍、过户后登记的产权证号")] = ""
+
+
+class DrinkingWater(DepartmentAct):
+    on: _date("饮水安全核查日期") = None
+
+
+class PowerConnection(DepartmentAct):
+    on: _date("通电入户日期") = None
+
+
+class FilePaper(CaseAct):
+    """R-MH-13: one of the paper file's two copies put away."""
+
+    on: _date("归档日期") = None
+    kept_at: Annotated[Literal["township", "city"], Ui("存档处", choices=PaperCopy)]
+
+
+# ---------------------------------------------------------------- the township's window
+
+
+class RecordWindowCase(Command):
+    """咨询服务窗口、工程纠纷调解: a consultation or a construction dispute at the township."""
+
+    kind: Annotated[Literal["consultation", "dispute"], Ui("类别", choices=WindowKind)]
+    household_id: Id
+    application_id: Annotated[Id | None, Ui(page=False)] = None
+    received_on: _date("受理日期") = None
+    subject: Annotated[column_text(WindowCase, "subject", max_length=LONG_TEXT),
+                       Ui("咨询或纠纷内容", widget="textarea", missing="须填写咨询或纠纷内容")]
+    parties: Annotated[column_text(WindowCase, "parties"), Ui("纠纷当事人")] = ""
+
+
+class ResolveWindowCase(Command):
+    outcome: Annotated[column_text(WindowCase, "outcome", max_length=LONG_TEXT),
+                       Ui("答复或调解结果", widget="textarea", missing="须填写答复或调解结果")]
+    on: _date("办结日期") = None
+
+
+# ---------------------------------------------------------------- R-MH-13 archive review
+
+
+class StartArchiveReview(Command):
+    """The city office reviews a township's archives on a random sample of its cases."""
+
+    division_code: Annotated[free_text(9, "乡镇代码"), Ui("乡镇")]
+    on: _date("审查日期") = None
+    sample_size: Annotated[int, Field(ge=1, le=100), Ui("抽查户数")] = 5
+
+
+class CheckArchiveItem(Command):
+    passed: Annotated[bool | None, Ui("审查结论", widget="radio", choices=("合格", "退回整改"))] \
+        = None
+    finding: Annotated[free_text(LONG_TEXT, "审查意见"), Ui("审查意见", widget="textarea")] = ""
+    on: _date("审查日期") = None
+
+
+class ResolveArchiveItem(Command):
+    resolution: Annotated[free_text(LONG_TEXT, "整改情况"),
+                          Ui("整改情况", widget="textarea", missing="须填写整改情况")]
+    on: _date("整改日期") = None

@@ -24,6 +24,7 @@ from anju.assistance.codes import (
     Payee,
     Stage,
     Status,
+    WindowKind,
 )
 from anju.crypto import EncryptedCharField, LookupHashField
 from anju.registry.codes import LowIncomeCategory
@@ -169,6 +170,9 @@ class Application(models.Model):
                                       default=0)
     paid_on = models.DateField("拨付完成日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # R-MH-13: the paper file kept twice, at the township and at the city office
+    paper_township_on = models.DateField("乡镇纸质档案归档日期", null=True, blank=True)
+    paper_city_on = models.DateField("市危改办纸质档案归档日期", null=True, blank=True)
     # Set by the daily sweep (tasks.flag_late_cases): what is late, for work lists and stats.
     payment_overdue = models.BooleanField("拨付逾期", default=False)
     payment_due_soon = models.BooleanField("临近拨付期限", default=False)
@@ -463,3 +467,101 @@ class DisbursementTransition(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class DepartmentRecord(models.Model):
+    """六、责任分工: a department's part of a case, as it recorded it: natural resources the
+    planning approval and, after a rebuild, deregistration, transfer and the new title
+    (灭籍、过户、产权登记); water the safe drinking water (饮水安全); power the connection
+    (用电入户). The act is also a Transition row, so it shows on the case's timeline."""
+
+    application = models.ForeignKey(Application, models.CASCADE,
+                                    related_name="department_records")
+    division_code = models.CharField(max_length=12)
+    department = models.CharField("部门", max_length=32, choices=Department.choices)
+    action = models.CharField("事项", max_length=24)
+    on = models.DateField("办理日期")
+    reference = models.CharField("文号或证号", max_length=100, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(household="application__household_id")
+
+    class Meta:
+        verbose_name = "部门办理事项"
+        verbose_name_plural = "部门办理事项"
+        ordering = ["on", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "action"],
+                                               name="department_record_once_per_action")]
+
+
+class WindowCase(models.Model):
+    """The township's window (咨询服务窗口、工程纠纷调解): a consultation or a construction
+    dispute, recorded against a household (and its case when there is one), with its outcome."""
+
+    kind = models.CharField("类别", max_length=16, choices=WindowKind.choices)
+    household = models.ForeignKey(Household, models.PROTECT, related_name="window_cases",
+                                  verbose_name="农户")
+    application = models.ForeignKey(Application, models.PROTECT, null=True, blank=True,
+                                    related_name="window_cases", verbose_name="改造申请")
+    division_code = models.CharField("所在村", max_length=12)
+    received_on = models.DateField("受理日期")
+    subject = models.TextField("咨询或纠纷内容")
+    parties = models.CharField("纠纷当事人", max_length=200, blank=True)
+    outcome = models.TextField("答复或调解结果", blank=True)
+    resolved_on = models.DateField("办结日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    village_copy = VillageCopy(household="household_id")
+
+    class Meta:
+        verbose_name = "乡镇窗口受理"
+        verbose_name_plural = "乡镇窗口受理"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["division_code", "id"], name="window_division_idx")]
+
+
+class ArchiveReview(models.Model):
+    """R-MH-13 三统一: the city office's review of one township's archives, on a random sample
+    of its cases drawn reproducibly (seeded by the review's id and date)."""
+
+    division_code = models.CharField("乡镇", max_length=12)
+    reviewed_on = models.DateField("审查日期")
+    sample_size = models.PositiveSmallIntegerField("抽查户数")
+    seed = models.CharField("抽样种子", max_length=40, blank=True)
+    reviewer = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "档案审查"
+        verbose_name_plural = "档案审查"
+        ordering = ["-reviewed_on", "-id"]
+
+
+class ArchiveReviewItem(models.Model):
+    """One sampled case of an archive review; a finding goes back to the township's queue
+    until the township reports it put right."""
+
+    review = models.ForeignKey(ArchiveReview, models.CASCADE, related_name="items")
+    application = models.ForeignKey(Application, models.PROTECT, related_name="+")
+    division_code = models.CharField(max_length=12)
+    passed = models.BooleanField("审查合格", null=True, blank=True)
+    finding = models.TextField("审查意见", blank=True)
+    checked_on = models.DateField("审查日期", null=True, blank=True)
+    resolved_on = models.DateField("整改日期", null=True, blank=True)
+    resolution = models.TextField("整改情况", blank=True)
+    resolved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    # A household that moves takes its file, and a finding on it, to its new township.
+    village_copy = VillageCopy(household="application__household_id")
+
+    class Meta:
+        verbose_name = "档案审查抽查户"
+        verbose_name_plural = "档案审查抽查户"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["division_code", "id"], name="archive_item_division_idx")]

@@ -100,6 +100,11 @@ def describe(transition) -> str:
     d, action = transition.details or {}, transition.action
     if action == Action.APPLY:
         return f"{_label(Method, d.get('method'))}，申请补助 {_money(d.get('subsidy_amount'))}"
+    if action in (Action.PLANNING_APPROVAL, Action.TITLE_REGISTRATION, Action.DRINKING_WATER,
+                  Action.POWER_CONNECTION):  # 六、责任分工
+        return d.get("reference") or "已办理"
+    if action == Action.FILE_PAPER:
+        return {"township": "乡镇存档", "city": "市危改办存档"}.get(d.get("kept_at"), "")
     if action in (Action.VILLAGE_REVIEW, Action.TOWNSHIP_REVIEW, Action.CITY_CHECK):
         text = "通过" if d.get("passed") else "未通过"
         if d.get("meeting"):

@@ -631,3 +631,36 @@ def late_against_windows(profile: Profile, year: int, *, completed: bool, accept
     return bool((build and today > build[1] and not completed)
                 or (accept and today > accept[1] and not accepted))
 
+
+
+# 六、责任分工: the other departments' part concerns a case that gives the household a house.
+def new_house(facts: Facts) -> Unmet | None:
+    """Planning approval and the title (灭籍、过户、产权登记) concern a house built anew."""
+    if facts.method not in NEW_HOUSE_METHODS:
+        return Unmet(Code.NO_NEW_HOUSE, "R-MH-5", "method",
+                     "该改造方式不新建住房，无需规划审批和产权登记")
+    return None
+
+
+def new_dwelling(facts: Facts) -> Unmet | None:
+    """Safe drinking water and the power connection concern a house built, renovated or
+    bought for the household."""
+    if facts.method not in BUILDING_METHODS | PUBLIC_HOUSING_METHODS:
+        return Unmet(Code.NO_NEW_DWELLING, "R-MH-5", "method",
+                     "该保障方式不涉及住房建设或购置，无需饮水安全和用电入户核查")
+    return None
+
+
+def empty_after(handed_over_on: date | None, lived_in: bool, days: int, today: date) -> bool:
+    """R-MH-10a 严禁…空置: handed over more than `days` ago and still not lived in."""
+    return (handed_over_on is not None and not lived_in
+            and (today - handed_over_on).days > days)
+
+
+def archive_sample(case_ids: list[int], size: int, seed: str) -> list[int]:
+    """R-MH-13: the city office's random sample of a township's cases, the same every time
+    for the same seed."""
+    import random
+
+    ids = sorted(case_ids)
+    return sorted(random.Random(seed).sample(ids, min(size, len(ids))))

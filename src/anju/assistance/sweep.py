@@ -6,7 +6,6 @@ payment figures) follows from the dates whether or not it has run."""
 
 from datetime import date, timedelta
 
-from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from anju.assistance import rules
@@ -54,21 +53,7 @@ def flag_late_cases(today: date | None = None) -> int:
 
 
 def inspections_due(houses, today: date | None = None):
-    """R-MH-14 定期巡检: houses of certified low-income households not inspected within the
-    profile's interval (never inspected first). `houses` is a scoped House queryset."""
-    from anju.appraisal.models import Inspection
+    """R-MH-14 定期巡检 over a House queryset: the due list of appraisal.queries, as a list."""
+    from anju.appraisal.queries import inspections_due as due
 
-    today = today or timezone.localdate()
-    resolve = profile_resolver(today)
-    latest = (Inspection.objects.filter(house=OuterRef("pk")).order_by()
-              .values("house").annotate(on=Max("inspected_on")).values("on"))
-    candidates = (houses.exclude(household__low_income_category="")
-                  .filter(household__isnull=False)
-                  .annotate(last_inspected=Subquery(latest[:1])))
-    due = []
-    for house in candidates.order_by("division_code", "id").iterator(chunk_size=2000):
-        interval = timedelta(days=resolve(house.division_code)
-                             .periodic_inspection_interval_days)
-        if house.last_inspected is None or house.last_inspected + interval < today:
-            due.append(house)
-    return due
+    return list(due(houses, today=today))

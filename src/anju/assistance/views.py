@@ -15,13 +15,14 @@ from anju.assistance import actions, forms, present, rules, transitions
 from anju.assistance.codes import (
     APPROVERS,
     CERTIFIER,
+    DEPARTMENT_ACTS,
     Action,
     FundAction,
     FundStatus,
     Method,
     Status,
 )
-from anju.assistance.models import Application, Notice
+from anju.assistance.models import Application, ArchiveReviewItem, Notice
 from anju.assistance.queries import (
     approval_queue,
     cases_for_user,
@@ -58,6 +59,7 @@ def _render(request, template: str, context: dict, status: int = 200):
     """A page of this app: its tab bar shows the approval queue to the three departments."""
     user = request.user
     context["show_queue"] = user.department in APPROVERS and can(user, "assistance.approve")
+    context["show_department_queue"] = user.department in DEPARTMENT_ACTS
     return render(request, f"assistance/{template}", context, status=status)
 
 
@@ -255,6 +257,9 @@ def archive(request, case_id: int):
                      for d in line.documents]) for line in actions.archive_of(case)]
     return _render(request, "archive.html", {
         "case": case, "lines": lines,
+        # R-MH-13 三统一: the paper copies and what the city office's review found
+        "review_items": ArchiveReviewItem.objects.filter(application=case)
+        .select_related("review").order_by("id"),
         "missing": sum(1 for line, _ in lines if line.required and not line.present),
         "can_add": can(request.user, WORKFLOW.capability_of(Action.ADD_DOCUMENT))
         and WORKFLOW.move_for(case.status, Action.ADD_DOCUMENT) is not None,
@@ -489,3 +494,55 @@ def craftsman_new(request):
 @requires("assistance.build")
 def contractor_new(request):
     return _register_form(request, forms.ContractorForm, "登记施工单位", "施工单位已登记")
+
+
+# ---------------------------------------------------------------- 六、责任分工, the window
+
+
+@requires("assistance.view")
+def department_queue_page(request, department: str):
+    """六、责任分工: the cases waiting for natural resources, water or power."""
+    from anju.assistance.queries import department_needs, department_queue
+
+    if department not in DEPARTMENT_ACTS:
+        raise Http404
+    division = request.GET.get("division") or None
+    page = paginate(request, department_queue(request.user, department, division=division))
+    places = present.place_names(c.division_code for c in page)
+    rows = [{"case": c, "place": places.get(c.division_code, ""),
+             "needs": [Action(a).label for a in department_needs(c, department)]}
+            for c in page]
+    return _render(request, "department_queue.html", {
+        "page": page, "rows": rows, "query": query_without_page(request),
+        "department": Department(department).label, "tab": "department",
+        "division": division or "",
+        "division_picker": DivisionPicker(autosubmit=True).render(
+            "division", division, attrs={"id": "f-division"}),
+    })
+
+
+@requires("assistance.view")
+def window_page(request):
+    """The township's window: consultations and disputes with their outcome, the counts per
+    township, the houses empty after handover (R-MH-10a) and the archive review's findings
+    sent back (R-MH-13)."""
+    from anju.assistance.queries import (
+        archive_findings_for_user,
+        empty_after_handover,
+        township_window_counts,
+        window_cases_for_user,
+    )
+
+    division = request.GET.get("division") or None
+    today = timezone.localdate()
+    page = paginate(request, window_cases_for_user(request.user, division=division))
+    empty = list(empty_after_handover(request.user, division=division, today=today)[:50])
+    return _render(request, "window.html", {
+        "page": page, "query": query_without_page(request), "tab": "window",
+        "counts": township_window_counts(request.user, division=division, today=today),
+        "empty": [(c, (today - c.handed_over_on).days) for c in empty],
+        "findings": list(archive_findings_for_user(request.user, division=division)[:50]),
+        "division": division or "",
+        "division_picker": DivisionPicker(autosubmit=True).render(
+            "division", division, attrs={"id": "f-division"}),
+    })

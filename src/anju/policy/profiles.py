@@ -74,6 +74,9 @@ class Profile:
     control_check_interval_days: int = 30  # R-CJ-7
     control_order_days: int = 3  # R-CJ-2: an ordered control not carried out by then is overdue
     periodic_inspection_interval_days: int = 365  # R-MH-14
+    # R-MH-10a 严禁…空置: a handed-over house still not lived in after this many days is
+    # flagged. The plan names no number; 90 days is the platform's own default.
+    empty_after_handover_days: int = 90
     finding_deadline_days: int = 15  # R-CJ-3
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"

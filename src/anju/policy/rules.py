@@ -34,3 +34,19 @@ def profile_resolver(on_date: date) -> Callable[[str], Profile]:
         return profile
 
     return resolve
+
+
+def region_cutoffs(scope: str, on_date: date,
+                   days_of: Callable[[Profile], int]) -> list[tuple[str, date]]:
+    """(region prefix, `on_date` less the profile's days) for `scope` and every region inside
+    it with a profile of its own, most specific first and `scope` last: a list filtered by
+    "older than the profile's period" stays one SQL statement when regions differ."""
+    from datetime import timedelta
+
+    resolve = profile_resolver(on_date)
+    inner = sorted({p for p in PolicyProfile.objects.filter(effective_from__lte=on_date)
+                    .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date))
+                    .values_list("division_prefix", flat=True)
+                    if p.startswith(scope) and len(p) > len(scope)}, key=len, reverse=True)
+    return [(prefix, on_date - timedelta(days=days_of(resolve(prefix))))
+            for prefix in [*inner, scope]]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from anju.accounts.access import check, requires
+from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
 from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus
@@ -101,6 +102,7 @@ def entry_detail(request, entry_id: int):
                      for t in entry.transitions.select_related("actor")],
         "can": transitions.allowed(request.user, entry.status, facts),
         "steps": transitions.STEPS,
+        "procedure_offered": procedure_offered(entry.house),
     })
 
 

@@ -40,7 +40,13 @@ class Household(models.Model):
     class Meta:
         verbose_name = "农户"
         verbose_name_plural = "农户"
-        indexes = [models.Index(fields=["division_code", "id"], name="household_division_idx")]
+        indexes = [
+            models.Index(fields=["division_code", "id"], name="household_division_idx"),
+            # R-MH-14: the periodic-inspection due list starts from the certified households
+            # (one range per category).
+            models.Index(fields=["low_income_category", "division_code"],
+                         name="household_low_income_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["head_id_hash"], name="household_head_hash_unique"),
         ]
@@ -129,6 +135,10 @@ class House(models.Model):
                          name="house_list_order_idx"),
             models.Index(fields=["awaiting_appraisal", "division_code"],
                          name="house_awaiting_idx"),
+            # R-MH-14: the due list's count reads a certified household's standing houses
+            # from this index alone.
+            models.Index(fields=["household", "status", "division_code"],
+                         name="house_household_state_idx"),
         ]
 
     def __str__(self) -> str:

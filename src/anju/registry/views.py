@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.accounts.access import can, requires
+from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
@@ -146,6 +147,7 @@ def house_detail(request, house_id: int):
         "replaces": house.replaces_house,
         "replaced_by": list(house.replaced_by.order_by("id")),
         "can_edit": can(request.user, "registry.edit"),
+        "procedure_offered": procedure_offered(house),
     })
 
 

@@ -37,6 +37,8 @@ class DivisionFigures(Schema):
     open_findings: int = Field(description="待整改的数据质量问题（R-CJ-3）")
     payments_overdue: int = Field(description="补助未拨付且已过拨付期限的申请（R-MH-12）")
     payments_late: int = Field(description="超过拨付期限后才拨付的补助笔数（R-MH-12）")
+    inspections_due: int = Field(
+        0, description="定期巡检到期：低收入群体房屋超过巡检间隔未检查（R-MH-14）")
     overdue: dict[str, int] = Field(
         description="逾期：checks 管控检查（R-CJ-7）、findings 问题整改（R-CJ-3）、"
         "payments 补助拨付（R-MH-12）、controls 管控措施未按期落实（R-CJ-2）、"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from anju.appraisal.codes import HazardStatus
 from anju.appraisal.models import Hazard
+from anju.appraisal.queries import inspections_due, with_last_inspection
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, within
 from anju.kit.events import RecordsChanged
@@ -35,7 +36,7 @@ from anju.rectification.codes import (
 )
 from anju.rectification.models import LedgerEntry, Measure
 from anju.rectification.queries import engineering_overdue_q, overdue_q
-from anju.registry.codes import Occupancy
+from anju.registry.codes import HouseStatus, LowIncomeCategory, Occupancy
 from anju.registry.models import House
 from anju.reports import applications
 from anju.reports.figures import DAILY, FIGURES, NAMES
@@ -149,6 +150,28 @@ def _finding_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, d
     return _by_village(rows)
 
 
+def _inspection_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
+    """R-MH-14: houses due for their periodic inspection per village, and the day the next
+    house not yet due falls due (its last inspection plus its region's interval)."""
+    houses = House.objects.filter(where)
+    rows = (inspections_due(houses, today=today).order_by().values("division_code")
+            .annotate(n=Count("id")).values_list("division_code", "n"))
+    out = {code: {"inspections_due": n} for code, n in rows}
+    due_now = inspections_due(houses, today=today).values("pk")
+    resolve = profile_resolver(today)
+    next_due = {}
+    for code, last in (with_last_inspection(
+            houses.filter(status=HouseStatus.STANDING,
+                          household__low_income_category__in=LowIncomeCategory.values)
+            .exclude(pk__in=due_now)).order_by().values("division_code")
+            .annotate(first=Min("last_inspected_on")).values_list("division_code", "first")):
+        if last is not None:
+            days = resolve(code).periodic_inspection_interval_days
+            # due once last + interval < today: the count holds through last + interval
+            next_due[code] = last + timedelta(days=days)
+    return out, next_due
+
+
 def count_villages(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
     """The figures of every village with records matching `where` (a filter on
     division_code), and for each the last day its overdue figures hold."""
@@ -157,10 +180,11 @@ def count_villages(where: Q, today: date) -> tuple[dict[str, dict], dict[str, da
     ledger, ledger_due = _ledger_counts(where, today)
     findings, finding_due = _finding_counts(where, today)
     apps, app_due = applications.counts(where, today)
-    for part in (_house_counts(where), ledger, findings, apps):
+    inspections, inspection_due = _inspection_counts(where, today)
+    for part in (_house_counts(where), ledger, findings, apps, inspections):
         for code, values in part.items():
             figures.setdefault(code, dict.fromkeys(NAMES, 0)).update(values)
-    for due in (ledger_due, finding_due, app_due):
+    for due in (ledger_due, finding_due, app_due, inspection_due):
         for code, day in due.items():
             # Counted today, the figures hold until the first deadline still to come passes.
             if code not in valid_until or day < valid_until[code]:

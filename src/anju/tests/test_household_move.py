@@ -128,6 +128,18 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
     CampaignHouse.objects.create(campaign=campaign, house=house, reason="signed_off",
                                  division_code=house.division_code)
     flow.to(until)
+    ok(clerk.post("/api/v1/window-cases", {
+        "kind": "dispute", "household_id": flow.household.pk, "application_id": flow.case.pk,
+        "subject": "工程纠纷"}))
+    if until == Status.PAID:
+        from anju.assistance.models import ArchiveReview, ArchiveReviewItem
+
+        ok(api(cast.mhk_water).post(f"/api/v1/applications/{flow.case.pk}/transitions",
+                                    {"action": "drinking_water"}), 200)
+        review = ArchiveReview.objects.create(division_code=OLD[:9], reviewed_on=AGO[5],
+                                              sample_size=1, reviewer=cast.mhk_housing)
+        ArchiveReviewItem.objects.create(review=review, application=flow.case,
+                                         division_code=flow.case.division_code)
     flow.entry_id = entry
     return flow
 

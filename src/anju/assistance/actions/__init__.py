@@ -27,6 +27,13 @@ from anju.assistance.actions.certify import (
     register_contractor,
     register_craftsman,
 )
+from anju.assistance.actions.departments import (
+    drinking_water,
+    file_paper,
+    planning_approval,
+    power_connection,
+    title_registration,
+)
 from anju.assistance.actions.funds import (
     file_disbursement,
     reconcile,
@@ -49,6 +56,13 @@ from anju.assistance.actions.review import (
     waive,
 )
 from anju.assistance.actions.routes import record_host_renovation, record_rent
+from anju.assistance.actions.window import (
+    check_archive_item,
+    record_window_case,
+    resolve_archive_item,
+    resolve_window_case,
+    start_archive_review,
+)
 
 __all__ = [
     "accept", "add_document", "apply", "archive_of", "certify", "check_approver", "city_check",
@@ -60,4 +74,7 @@ __all__ = [
     "review_disbursement", "settle_if_paid", "stage_inspection", "start_construction",
     "township_review", "transfer_disbursement",
     "village_review", "waive",
+    "drinking_water", "file_paper", "planning_approval", "power_connection",
+    "title_registration", "check_archive_item", "record_window_case", "resolve_archive_item",
+    "resolve_window_case", "start_archive_review",
 ]

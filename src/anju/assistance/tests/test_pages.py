@@ -508,7 +508,9 @@ def test_every_act_form_renders_its_commands_fields(cast, make_case):
 
     actor = {"assistance.apply": cast.cadre, "assistance.review": cast.shancheng,
              "assistance.build": cast.shancheng, "assistance.approve": cast.mhk_civil,
-             "assistance.pay": cast.mhk_finance, "assistance.supervise": cast.mhk_housing}
+             "assistance.pay": cast.mhk_finance, "assistance.supervise": cast.mhk_housing,
+             "assistance.natural_resources": cast.mhk_land, "assistance.water": cast.mhk_water,
+             "assistance.power": cast.mhk_power}
     case = make_case("completed")
     for action in ACTS:
         form = case_form(action)

@@ -448,11 +448,15 @@ BODIES = {
     "reject": {"reason": "不符合"}, "close": {},
     "record_host_renovation": {}, "record_rent": {"year_no": 1, "amount": "3000",
                                                   "voucher": "V"},
+    "planning_approval": {"reference": "梅规许"}, "title_registration": {"reference": "权证"},
+    "drinking_water": {}, "power_connection": {}, "file_paper": {"kept_at": "township"},
 }
 CASE_ACTIONS = [a for a in ACTS if a != "apply"]
 ACTOR = {"assistance.apply": "cadre", "assistance.review": "shancheng",
          "assistance.build": "shancheng", "assistance.approve": "mhk_civil",
-         "assistance.pay": "mhk_finance", "assistance.supervise": "mhk_housing"}
+         "assistance.pay": "mhk_finance", "assistance.supervise": "mhk_housing",
+         "assistance.natural_resources": "mhk_land", "assistance.water": "mhk_water",
+         "assistance.power": "mhk_power"}
 
 
 ORDER_CODES = {"transition_not_allowed", "approval_required", "acceptance_required",
