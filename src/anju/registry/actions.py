@@ -334,7 +334,9 @@ def register_replacement_house(old: House, *, built_on: date, floor_area=None,
                                            "lng", "structure", "floors", "priority_tags")}
     values |= {"built_year": built_on.year, "build_method": build_method or "",
                "floor_area": floor_area or old.floor_area, "use": Use.RESIDENCE,
-               "business_sector": "", "occupancy": Occupancy.OCCUPIED, "color_steel": False,
+               # nobody lives in it until the township records the move (R-MH-10a flags a
+               # handed-over house still empty)
+               "business_sector": "", "occupancy": Occupancy.VACANT, "color_steel": False,
                "is_only_house": True}
     values |= derived_house_fields(values)
     house = House.objects.create(**values, replaces_house=old)

@@ -14,7 +14,7 @@ from anju.assistance.codes import Status
 from anju.assistance.models import Application, RentYear
 from anju.assistance.tests.conftest import AGO, TODAY, Case, certify
 from anju.conftest import valid_id_number
-from anju.policy.profiles import CHANGJI_2023, MEIHEKOU_2021
+from anju.policy.profiles import MEIHEKOU_2021, NATIONAL_2022
 from anju.registry import actions as registry
 from anju.registry.commands import DemolishHouse
 from anju.registry.models import House
@@ -438,7 +438,7 @@ def test_the_60_m2_recommendation_asks_for_a_reason(api, cast, household, make_h
 
 @pytest.mark.parametrize("profile, main_area, refused_above", [
     (MEIHEKOU_2021, "30", True), (MEIHEKOU_2021, "26", False), (MEIHEKOU_2021, "20", False),
-    (CHANGJI_2023, "30", False), (CHANGJI_2023, "31", True)])
+    (NATIONAL_2022, "30", False), (NATIONAL_2022, "31", True)])
 @pytest.mark.parametrize("method", ["collective_build", "buy_idle", "turnover"])
 def test_public_and_turnover_housing_at_most_the_lower_bound(profile, main_area,
                                                              refused_above, method):
