@@ -19,12 +19,12 @@ from anju.web.apikit import ERRORS, ErrorOut, command_of
 rosters = Router(tags=["以人找房"])
 
 
-class Started(Schema):
+class RosterStarted(Schema):
     job_id: int
     status: str
 
 
-class ErrorRow(Schema):
+class RosterErrorRow(Schema):
     row: int | None = Field(description="文件中的行号，表头为第 1 行")
     field: str | None
     code: str
@@ -32,7 +32,7 @@ class ErrorRow(Schema):
     message: str
 
 
-class JobOut(Schema):
+class RosterJobOut(Schema):
     id: int
     status: str = Field(description="queued、running、succeeded、failed")
     dry_run: bool
@@ -41,13 +41,13 @@ class JobOut(Schema):
     total: int | None
     progress: int
     error_count: int
-    errors: list[ErrorRow] = Field(description="前 1000 处错误")
+    errors: list[RosterErrorRow] = Field(description="前 1000 处错误")
     summary: dict
     created_at: datetime
     finished_at: datetime | None
 
 
-class LoadOut(Schema):
+class RosterOut(Schema):
     id: int
     period: str
     department: str
@@ -58,12 +58,12 @@ class LoadOut(Schema):
     people: int
 
 
-class LoadList(Schema):
-    items: list[LoadOut]
+class RosterList(Schema):
+    items: list[RosterOut]
     total: int
 
 
-class PersonOut(Schema):
+class RosterPersonOut(Schema):
     id: int
     load_id: int
     period: str
@@ -85,8 +85,8 @@ class PersonOut(Schema):
     closed_on: date | None
 
 
-class PeopleOut(Schema):
-    items: list[PersonOut]
+class RosterPeopleOut(Schema):
+    items: list[RosterPersonOut]
     total: int
     counts: dict[str, int]
     late_by_township: dict[str, int]
@@ -124,7 +124,7 @@ def _people(rows: list[queries.Row], status: str | None) -> dict:
             "counts": queries.counts(rows), "late_by_township": queries.late_by_township(rows)}
 
 
-@rosters.post("", response={202: Started, 415: ErrorOut, **ERRORS},
+@rosters.post("", response={202: RosterStarted, 415: ErrorOut, **ERRORS},
               summary="上传上月新识别和出列人员名单（xlsx 或 csv）", url_name="roster_load",
               description="列：姓名、身份证号、所在村（12 位代码或村名）、低收入类别、变动类型"
               "（新识别/出列）、认定日期（可选）。dry_run=true 只检查不写入；否则有任何错误就"
@@ -136,14 +136,14 @@ def load_roster(request, file: File[UploadedFile], period: str, dry_run: bool = 
     return 202, {"job_id": load.pk, "status": load.status}
 
 
-@rosters.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="名单上传任务",
+@rosters.get("/jobs/{job_id}", response={200: RosterJobOut, **ERRORS}, summary="名单上传任务",
              url_name="roster_job")
 @requires("roster.load")
 def get_job(request, job_id: int):
     return _job(jobs.get_load_job(request.user, job_id))
 
 
-@rosters.get("", response={200: LoadList, **ERRORS}, summary="已导入的月度名单",
+@rosters.get("", response={200: RosterList, **ERRORS}, summary="已导入的月度名单",
              url_name="roster_list")
 @requires("roster.view")
 def list_rosters(request, division: str | None = None):
@@ -156,7 +156,7 @@ def list_rosters(request, division: str | None = None):
             "total": len(loads)}
 
 
-@rosters.get("/people", response={200: PeopleOut, **ERRORS},
+@rosters.get("/people", response={200: RosterPeopleOut, **ERRORS},
              summary="名单人员及其状态（以人找房）", url_name="roster_people_all",
              description="status=late 为逾期未鉴定的人员，另附各乡镇逾期人数。")
 @requires("roster.view")
@@ -167,7 +167,7 @@ def all_people(request, division: str | None = None, period: str | None = None,
     return _people(rows, status)
 
 
-@rosters.get("/{roster_id}/people", response={200: PeopleOut, **ERRORS},
+@rosters.get("/{roster_id}/people", response={200: RosterPeopleOut, **ERRORS},
              summary="一份名单的人员及其状态", url_name="roster_people")
 @requires("roster.view")
 def roster_people(request, roster_id: int, status: str | None = None,

@@ -122,18 +122,18 @@ class Villages:
         for code, name in rows:
             self.by_name.setdefault(name, []).append(code)
 
-    def find(self, text: str) -> tuple[str | None, RowError | None]:
+    def find(self, text: str) -> tuple[str | None, tuple[Code, str] | None]:
         if text.isdigit():
             if len(text) == 12 and text in self.codes:
                 return text, None
-            return None, ("division_unknown", f"村代码 {text} 不是您辖区内的村")
+            return None, (Code.DIVISION_UNKNOWN, f"村代码 {text} 不是您辖区内的村")
         codes = self.by_name.get(text, [])
         if len(codes) == 1:
             return codes[0], None
         if codes:
-            return None, ("village_ambiguous",
+            return None, (Code.VILLAGE_AMBIGUOUS,
                           f"辖区内有 {len(codes)} 个村叫“{text}”，请填写 12 位村代码")
-        return None, ("division_unknown", f"辖区内没有名为“{text}”的村")
+        return None, (Code.DIVISION_UNKNOWN, f"辖区内没有名为“{text}”的村")
 
 
 def check_file(path: Path, *, scope: str, department: str, period: str) -> Checked:
@@ -173,7 +173,7 @@ def check_file(path: Path, *, scope: str, department: str, period: str) -> Check
         else:
             village, problem = villages.find(village_text)
             if problem:
-                problems.append(("village", Code(problem[0]), problem[1]))
+                problems.append(("village", *problem))
         category = _CATEGORY.get(_text(cell("category")))
         if category is None:
             problems.append(("category", Code.CHOICE_INVALID,

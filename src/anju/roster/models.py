@@ -8,6 +8,7 @@ from django.db import models
 
 from anju.crypto import EncryptedCharField, LookupHashField
 from anju.registry.models import House, Household
+from anju.registry.village import VillageCopy
 from anju.roster.codes import Change, LoadStatus
 
 
@@ -89,6 +90,9 @@ class RosterPerson(models.Model):
     # The appraisal task the list opened, with the profile's clock
     appraisal_due_on = models.DateField("应完成鉴定日期")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # A matched person's row follows the household when it moves: the new township appraises.
+    village_copy = VillageCopy(household="household_id")
 
     class Meta:
         verbose_name = "名单人员"

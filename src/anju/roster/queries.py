@@ -5,11 +5,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 
 from anju.appraisal.models import Appraisal
 from anju.assistance.models import Application, Transition
-from anju.divisions.scope import narrowed, not_found, scoped
+from anju.divisions.scope import narrowed, not_found, within
 from anju.policy.rules import profile_resolver
 from anju.rectification.models import LedgerEntry
 from anju.roster import rules
@@ -17,14 +17,25 @@ from anju.roster.codes import Change, LoadStatus, PersonStatus
 from anju.roster.models import RosterLoad, RosterPerson
 
 
+def _loads_seen(user, division: str | None = None):
+    """Lists of the user's scope, and the county's lists that hold people of the user's
+    township or village (a list is the certifying department's, for the whole county)."""
+    people = narrowed(user, RosterPerson.objects.all(), division)
+    place = division if division and len(division) > len(user.scope) else user.scope
+    above = [place[:n] for n in (2, 4, 6, 9, 12) if n <= len(place)]
+    return RosterLoad.objects.filter(
+        Q(within(place)) | Q(division_code__in=above, pk__in=people.values("load_id")))
+
+
 def loads_for_user(user, division: str | None = None):
     """The written lists (dry runs and refused files are their uploader's job only)."""
-    return narrowed(user, RosterLoad.objects.filter(dry_run=False, status=LoadStatus.SUCCEEDED),
-                    division).order_by("-period", "-id")
+    narrowed(user, RosterLoad.objects.none(), division)  # NotFound for a division out of scope
+    return (_loads_seen(user, division).filter(dry_run=False, status=LoadStatus.SUCCEEDED)
+            .order_by("-period", "-id"))
 
 
 def get_load_for_user(user, load_id: int) -> RosterLoad:
-    load = scoped(user, RosterLoad.objects.filter(dry_run=False)).filter(pk=load_id).first()
+    load = _loads_seen(user).filter(dry_run=False, pk=load_id).first()
     if load is None:
         raise not_found(RosterLoad, pk=load_id)
     return load
