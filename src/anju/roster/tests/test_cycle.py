@@ -7,6 +7,7 @@ by an A/B appraisal."""
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from anju.assistance.models import Application, Certification, Transition
@@ -90,7 +91,7 @@ def test_a_region_s_profile_moves_the_clocks(api, cast):
 
 
 def test_a_house_not_appraised_by_the_20th_is_late_and_counted_for_its_township(
-        api, cast, make_household, make_house):
+        api, browser, cast, make_household, make_house):
     for n, village in ((40, SHANCHENG_V1), (41, SHANCHENG_V1), (42, HONGMEI_V1)):
         make_house(household=make_household(division_code=village,
                                              head_id_number=person_id(n)),
@@ -104,10 +105,7 @@ def test_a_house_not_appraised_by_the_20th_is_late_and_counted_for_its_township(
     township = people(api, cast.shancheng, status="late")
     assert township["total"] == 2
     assert township["late_by_township"] == {SHANCHENG_V1[:9]: 2}
-    page = api(cast.shancheng).client
-    from anju.conftest import sign_in
-    sign_in(page, cast.shancheng)
-    html = page.get("/roster/?status=late").content.decode()
+    html = browser(cast.shancheng).get("/roster/?status=late").content.decode()
     assert "逾期未鉴定" in html and "人40" in html and "人42" not in html
 
 
@@ -189,3 +187,25 @@ def test_another_county_sees_none_of_the_list(api, cast):
     assert api(cast.huinan_housing).get("/api/v1/rosters").json()["total"] == 0
     assert api(cast.huinan_housing).get(f"/api/v1/rosters/{roster_id}/people").status_code == 404
     assert RosterPerson.objects.count() == 1
+
+
+def test_the_civil_affairs_clerk_uploads_the_list_on_the_page_and_sees_each_bad_row(
+        browser, cast):
+    clerk = browser(cast.mhk_civil)
+    page = clerk.get("/roster/")
+    assert page.status_code == 200 and "上传名单" in page.content.decode()
+    content = csv_bytes([["马兰", person_id(95), SHANCHENG_V1, "农村低保户", "新识别"],
+                         ["马兰", person_id(95), SHANCHENG_V1, "农村低保户", "新识别"]],
+                        encoding="gb18030")
+    response = clerk.post("/roster/upload", {"period": months_back(1), "dry_run": "on",
+                                             "file": SimpleUploadedFile("名单.csv", content)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = clerk.get(response["Location"]).content.decode()
+    assert "与第2行是同一人" in report and "未写入任何数据" in report
+    assert RosterPerson.objects.count() == 0
+
+
+def test_a_township_officer_sees_the_page_but_no_upload(browser, cast):
+    page = browser(cast.shancheng).get("/roster/").content.decode()
+    assert "逾期未鉴定（按乡镇）" in page and "上传名单" not in page
+    assert browser(cast.shancheng).get("/roster/upload").status_code == 403
