@@ -53,7 +53,7 @@ def _key(text) -> str:
     return _SPACES.sub("", str(text or "")).lstrip("*＊").lower()
 
 
-def _header(header: list) -> dict[str, int]:
+def read_header(header: list) -> dict[str, int]:
     """Column name → position; 422 naming the required columns the file lacks."""
     index = {}
     for column in COLUMNS:
@@ -139,7 +139,7 @@ class Villages:
 def check_file(path: Path, *, scope: str, department: str, period: str) -> Checked:
     """Every row of the file checked; the people of the good rows, ready to be written."""
     table = open_table(path)
-    columns = _header(table.header)
+    columns = read_header(table.header)
     villages = Villages(scope)
     hash_of = hasher()
     listed = set(RosterPerson.objects.filter(period=period).values_list("id_hash", "change"))

@@ -69,7 +69,7 @@ def start_load(cmd: LoadRoster, *, upload, acting_user,
     path = _stored(upload)
     try:
         table = open_table(path)
-        importers._header(table.header)
+        importers.read_header(table.header)
         total = table.count()
         if total == 0:
             raise RuleViolation(Code.FILE_EMPTY, "文件中只有表头，没有数据行", field="file")

@@ -103,3 +103,30 @@ def test_a_month_in_the_future_is_refused(api, cast):
     response = upload(api(cast.mhk_civil), csv_bytes(rows), period=months_back(-2))
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "period_invalid"
+
+
+def test_a_file_without_the_id_column_is_refused_at_once(api, cast, nothing_written):
+    content = csv_bytes([["马兰", SHANCHENG_V1, "农村低保户", "新识别"]],
+                        header=["姓名", "所在村", "低收入类别", "变动类型"])
+    with nothing_written():
+        response = upload(api(cast.mhk_civil), content, period=months_back(1))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "columns_missing"
+    assert "身份证号" in response.json()["error"]["message"]
+
+
+def test_a_village_may_be_named_when_its_name_is_unique_in_the_county(api, cast):
+    from anju.divisions.models import Division
+
+    Division.objects.filter(code=SHANCHENG_V1).update(name="红旗村")
+    shared = Division.objects.get(code=HONGMEI_V1[:9] + "002").name  # 演示二村, in both towns
+    rows = [["马兰", person_id(9), "红旗村", "农村低保户", "新识别"],
+            ["马力", person_id(10), shared, "农村低保户", "新识别"]]
+    client = api(cast.mhk_civil)
+    body = job(client, upload(client, csv_bytes(rows), period=months_back(1)))
+    assert [(e["row"], e["code"]) for e in body["errors"]] == [(3, "village_ambiguous")]
+    assert "请填写 12 位村代码" in body["errors"][0]["message"]
+    rows.pop()
+    assert job(client, upload(client, csv_bytes(rows), period=months_back(1)))["status"] == (
+        "succeeded")
+    assert RosterPerson.objects.get().division_code == SHANCHENG_V1
