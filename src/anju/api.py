@@ -38,6 +38,7 @@ from anju.rectification.api import rectifications
 from anju.registry.api import households, houses
 from anju.registry.attachment_api import house_attachments, household_attachments
 from anju.reports.api import router as stats_router
+from anju.roster.api import rosters
 from anju.supervision.api import lookbacks, programmes, summaries
 from anju.web.apikit import BearerAuth, InputParser
 
@@ -85,6 +86,7 @@ api.add_router("/stats", stats_router)
 api.add_router("/programmes", programmes)
 api.add_router("/lookbacks", lookbacks)
 api.add_router("/summaries", summaries)
+api.add_router("/rosters", rosters)
 
 
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "anju.field",
     "anju.exchange",
     "anju.reports",
+    "anju.roster",
     "anju.supervision",
 ]
 

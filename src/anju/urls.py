@@ -25,5 +25,6 @@ urlpatterns = [
     path("field/", include("anju.field.urls")),
     path("assistance/", include("anju.assistance.urls")),
     path("supervision/", include("anju.supervision.urls")),
+    path("roster/", include("anju.roster.urls")),
     path("api/v1/", api.urls),
 ]

@@ -115,6 +115,12 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     # writes its summary (townships record the revisits with appraisal.inspect).
     "supervision.view": (OFFICIALS, None),
     "supervision.county": (frozenset({Role.COUNTY_OFFICER}), None),
+    # The monthly roster cycle (以人找房, N4, docs/decisions/0034): the certifying departments
+    # load their lists of newly identified and removed people (R-MH-1); every official follows
+    # the rows, the township and county the late ones.
+    "roster.load": (frozenset({Role.COUNTY_OFFICER}),
+                    frozenset({Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION})),
+    "roster.view": (OFFICIALS, None),
 }
 
 

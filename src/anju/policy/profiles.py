@@ -80,6 +80,10 @@ class Profile:
     finding_deadline_days: int = 15  # R-CJ-3
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"
+    # N4 以人找房: last month's lists by this day of the month, each listed person's only
+    # house appraised by that day (national-exchange.md N4)
+    roster_list_day: int = 5
+    roster_appraisal_day: int = 20
     seismic_intensity: int = 7  # >= 8 makes the seismic appraisal items required
     # R-MH-15 yearly windows as (month, day) pairs; None (or empty) where a region sets none
     implementation_window: tuple | None = ((7, 15), (9, 30))

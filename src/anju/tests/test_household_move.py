@@ -89,6 +89,7 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
     """A household of 山城镇 with a record of every kind that belongs to it."""
     from anju.field.tests.conftest import capture, screening
     from anju.rectification.models import LedgerEntry
+    from anju.roster.models import RosterLoad, RosterPerson
     from anju.supervision.models import Campaign, CampaignHouse
 
     flow = Case(cast, make_household, make_house, lat=42.5, lng=125.7)
@@ -127,6 +128,14 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
                                        deadline=AGO[5], opened_by=cast.mhk_housing)
     CampaignHouse.objects.create(campaign=campaign, house=house, reason="signed_off",
                                  division_code=house.division_code)
+    roster = RosterLoad.objects.create(
+        owner=cast.mhk_civil, department="civil_affairs", period=f"{AGO[60]:%Y-%m}",
+        division_code="220581", received_on=AGO[40], list_due_on=AGO[40], status="succeeded")
+    RosterPerson.objects.create(
+        load=roster, period=roster.period, division_code=flow.household.division_code,
+        name="王大山", id_number=flow.household.head_id_number, category="dibao",
+        change="identified", row=2, household=flow.household, matched_as="head", house=house,
+        house_count=1, appraisal_due_on=AGO[30])
     flow.to(until)
     ok(clerk.post("/api/v1/window-cases", {
         "kind": "dispute", "household_id": flow.household.pk, "application_id": flow.case.pk,

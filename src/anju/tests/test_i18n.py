@@ -32,7 +32,7 @@ def test_home_is_chinese_by_default(clerk):
     assert r.status_code == 200
     body = text(r)
     assert nav(r) == ["首页", "房屋", "农户", "整治台账", "住房保障", "数据质量", "工作清单",
-                      "统计看板", "督导", "导入导出", "信息采集助手"]
+                      "统计看板", "督导", "以人找房", "导入导出", "信息采集助手"]
     assert '<html lang="zh-Hans">' in body
     assert "C/D 级危房仍有人居住" in body and "退出" in body
     assert "Households" not in body and "Log out" not in body
@@ -58,7 +58,8 @@ def test_switching_to_english_and_back(clerk):
     r = clerk.get("/")
     body = text(r)
     assert nav(r) == ["Home", "Houses", "Households", "Rectification ledger", "Housing security",
-                      "Data quality", "Work lists", "Dashboards", "Supervision", "Import/export",
+                      "Data quality", "Work lists", "Dashboards", "Supervision", "Rosters",
+                      "Import/export",
                       "Field app"]
     assert '<html lang="en">' in body
     assert "Log out" in body and "Grade C/D dangerous houses still occupied" in body
@@ -71,7 +72,8 @@ def test_switching_to_english_and_back(clerk):
 
     clerk.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert nav(clerk.get("/")) == ["首页", "房屋", "农户", "整治台账", "住房保障", "数据质量",
-                                   "工作清单", "统计看板", "督导", "导入导出", "信息采集助手"]
+                                   "工作清单", "统计看板", "督导", "以人找房", "导入导出",
+                                   "信息采集助手"]
 
 
 def test_login_page_follows_accept_language(db):
