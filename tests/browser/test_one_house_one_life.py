@@ -112,7 +112,7 @@ def test_township_clerk_takes_an_occupied_d_house_from_red_alert_through_its_cas
     clerk.get_by_label("合格", exact=True).check()
     clerk.get_by_label("验收人员：技术人员").fill("梅河口市住建局 刘工")
     clerk.get_by_label("验收人员：村级质量安全监督员").fill("孙立军")
-    clerk.get_by_label("工程决算（元）").fill("52000")
+    clerk.get_by_label("审计决算金额（元）").fill("52000")
     clerk.get_by_label("实测主房面积（㎡）").fill("40")
     clerk.get_by_label("实测辅房面积（㎡）").fill("10")
     clerk.get_by_label("竣工验收报告").set_input_files(picture("验收报告.png"))
