@@ -202,6 +202,28 @@ def start_export(cmd: StartExport, *, acting_user, origin: Origin | None = None)
     return job
 
 
+def start_national_export(cmd: StartExport, *, acting_user,
+                          origin: Origin | None = None) -> Job:
+    """A national layout's file written in the background (a large division); `cmd.kind` is
+    the layout's name."""
+    from anju.exchange.layout import get_layout
+
+    check(acting_user, "exchange.export")
+    found = get_layout(cmd.kind)
+    check(acting_user, exporters.national_capability(found))
+    division = cmd.division or None
+    if not found.is_matrix:
+        exporters.national_records(found, acting_user, division)  # NotFound out of scope
+    exported = division if division and len(division) > len(acting_user.scope) else None
+    job = Job.objects.create(
+        owner=acting_user, kind=f"export_national_{found.name.replace('-', '_')}",
+        division_code=exported or acting_user.scope,
+        params={"resource": f"national/{found.name}", "division": division or "",
+                "format": "xlsx", "layout_file": found.path.name, **_origin(origin)})
+    _enqueue(job)
+    return job
+
+
 # --- after a restart --------------------------------------------------------------------------
 
 

@@ -380,8 +380,37 @@ def _audit(job: Job, counts: dict) -> None:
                           "mode": job.params.get("mode")})
 
 
+def _run_national_export(job: Job) -> None:
+    from anju.exchange.layout import get_layout
+
+    owner, params = job.owner, job.params
+    check(owner, "exchange.export")
+    found = get_layout(params["resource"].split("/", 1)[1])
+    check(owner, exporters.national_capability(found))
+    reveal = can(owner, "registry.reveal")
+    division = params.get("division") or None
+    _update(job, stage=JobStage.EXPORTING, progress=0)
+    total, data = exporters.national_stream(found, owner, division, reveal=reveal,
+                                            counted=lambda n: _update(job, progress=n))
+    _update(job, total=total)
+    with tempfile.TemporaryFile() as target:
+        for piece in data:
+            target.write(piece)
+        target.seek(0)
+        job.result_file.save(exporters.national_file_name(found, owner, division), File(target),
+                             save=False)
+    _finish(job, JobStatus.SUCCEEDED, progress=total, result_file=job.result_file.name,
+            summary={"rows": total, "full_view": reveal, "layout": found.code,
+                     "layout_file": found.path.name,
+                     "effective": f"{found.effective:%Y-%m-%d}",
+                     "message": f"已导出 {total} 行"})
+
+
 def _run_export(job: Job) -> None:
     owner, params = job.owner, job.params
+    if params.get("resource", "").startswith("national/"):
+        _run_national_export(job)
+        return
     check(owner, "exchange.export")
     exporter = exporters.get_exporter(params["resource"])
     check(owner, exporter.capability)
