@@ -48,10 +48,20 @@ def needed_capabilities(job: Job) -> tuple[str, ...] | None:
     """What a job needed of its owner's role (None for an export no longer offered)."""
     if job.is_import:
         return ("exchange.import", "registry.edit")
-    exporter = exporters.exporters().get(job.params.get("resource", ""))
-    if exporter is None:
-        return None
-    needed = ("exchange.export", exporter.capability)
+    resource = job.params.get("resource", "")
+    if resource.startswith("national/"):
+        from anju.exchange.layout import NAMES, SOURCES_OF
+
+        name = resource.split("/", 1)[1]
+        if name not in NAMES:
+            return None
+        capability = exporters.NATIONAL_CAPABILITY[SOURCES_OF[name]]
+    else:
+        exporter = exporters.exporters().get(resource)
+        if exporter is None:
+            return None
+        capability = exporter.capability
+    needed = ("exchange.export", capability)
     return needed + ("registry.reveal",) if job.summary.get("full_view") else needed
 
 

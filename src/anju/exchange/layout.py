@@ -22,6 +22,11 @@ SHIPPED = Path(__file__).resolve().parent / "layouts"
 # api.md "National exchange": the URL's names of the layouts
 NAMES = ("house-collection", "self-built", "renovation-archive", "monitoring-ledger",
          "security-outcome", "supervision-ledger")
+# The records each layout reads, whichever file is in force: a province corrects columns and
+# codes, not what a layout is about (and the rights a layout's file needs follow from this).
+SOURCES_OF = {"house-collection": "houses", "self-built": "houses",
+              "renovation-archive": "cases", "monitoring-ledger": "monitored",
+              "security-outcome": "households", "supervision-ledger": "matrix"}
 _TOP = {"name", "code", "title", "effective", "source", "band_set", "header_rows", "file_name",
         "caption", "columns", "rows", "codes"}
 _COLUMN = {"title", "field", "codes", "width", "group"}
@@ -134,6 +139,8 @@ def parse(path: Path) -> Layout:
     if not isinstance(effective, date):
         _fail(path, "缺少生效日期（effective，如 2024-01-01）")
     source = _text(path, data, "source", "数据来源")
+    if source != SOURCES_OF[name]:
+        _fail(path, f"版式“{name}”的数据来源应为“{SOURCES_OF[name]}”")
     band_set = data.get("band_set", "")
     if band_set and band_set not in national.BAND_SETS:
         _fail(path, f"建造年代分档 band_set 应为 {'、'.join(national.BAND_SETS)} 之一")
