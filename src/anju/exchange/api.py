@@ -14,7 +14,7 @@ from anju.accounts.access import can, check, requires
 from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.exchange import exporters, jobs
-from anju.exchange.commands import StartExport, StartImport
+from anju.exchange.commands import StartExport, StartImport, StartReconciliation
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.layout import get_layout
 from anju.exchange.models import Job, JobStatus
@@ -305,3 +305,16 @@ def national_incomplete(request, layout: str, params: Query[PageParams],
     report = exporters.national_incomplete(found, request.user, division, offset=offset,
                                            limit=params.page_size)
     return {**report, "page": params.page, "page_size": params.page_size}
+
+
+@imports.post("/national/{layout}", response={202: JobStarted, 415: ErrorOut, **ERRORS},
+              summary="载入国家系统文件对账（xlsx 或 csv，含 GBK/GB18030）",
+              operation_id="import_national", url_name="import_national",
+              description="按全国房屋编码、否则身份证号+地址、否则户主姓名+村匹配；结果在任务的错误报告中"
+              "（字段差异、国家系统缺、安居缺），可导出。载入不改写安居的记录，只补记房屋缺少的全国房屋编码。")
+@requires("exchange.import")
+def import_national(request, layout: str, file: File[UploadedFile]):
+    job = jobs.start_reconciliation(command_of(StartReconciliation, {"layout": layout}),
+                                    upload=file, acting_user=request.user,
+                                    origin=request.origin)
+    return _started(job)

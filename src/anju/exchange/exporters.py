@@ -422,15 +422,17 @@ def national_records(layout, user, division: str | None):
     return source, source.records(user, division)
 
 
-def national_table(layout, user, division: str | None, *, reveal: bool, records=None):
+def national_table(layout, user, division: str | None, *, reveal: bool, records=None,
+                   with_ids: bool = False):
     """(header, above, rows) of a tabular layout: one row per record, every code mapped
-    through the layout's lists; `records` when the caller has them already."""
+    through the layout's lists; `records` when the caller has them already; each row as
+    (record id, row) `with_ids`."""
     from anju.exchange import national
 
     source, found = national_records(layout, user, division)
     found = records if records is not None else found
     accessors = [source.fields[c.field] for c in layout.columns]
-    paths = list(dict.fromkeys(p for a in accessors for p in a.paths))
+    paths = list(dict.fromkeys(["id", *(p for a in accessors for p in a.paths)]))
     context = national.Context(names=national.division_names(_prefix(user, division)),
                                reveal=reveal)
     columns = list(zip(layout.columns, accessors, strict=True))
@@ -439,7 +441,8 @@ def national_table(layout, user, division: str | None, *, reveal: bool, records=
         for values in (found.order_by("division_code", "id").values_list(*paths)
                        .iterator(chunk_size=CHUNK)):
             row = dict(zip(paths, values, strict=True))
-            yield tuple(_national_cell(c, a.get(row, context)) for c, a in columns)
+            cells = tuple(_national_cell(c, a.get(row, context)) for c, a in columns)
+            yield (row["id"], cells) if with_ids else cells
 
     above = [_caption(layout)] if layout.caption else []
     if layout.header_rows == 2:

@@ -14,6 +14,7 @@ from anju.audit.models import AuditEvent
 from anju.conftest import HONGMEI_V1, HUINAN_V1, SHANCHENG_V1, SHANCHENG_V2
 from anju.exchange import layout as layouts
 from anju.exchange.models import Job
+from anju.registry.models import House
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +330,106 @@ def test_every_shipped_layout_loads_and_maps_every_code():
         assert found.name == name
         for column in found.columns:
             assert column.codes is None or all(column.codes.values())
+
+
+# --- reconciliation (对账) ------------------------------------------------------------------
+
+
+def _workbook(rows) -> bytes:
+    from anju.kit.xlsx import stream_workbook
+
+    caption, header, *data = rows
+    return b"".join(stream_workbook([("国家系统", [(t, 10) for t in header],
+                                      [tuple(r) for r in data], [caption])]))
+
+
+def _load(api, user, content, name="national.xlsx", layout="house-collection"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = api(user)
+    r = client.upload(f"/api/v1/imports/national/{layout}",
+                      {"file": SimpleUploadedFile(name, content)})
+    assert r.status_code == 202, r.content
+    job = client.get(f"/api/v1/jobs/{r.json()['job_id']}").json()
+    assert job["status"] == "succeeded", job
+    return job
+
+
+def _listed(job) -> list[tuple]:
+    return [(e["row"], e["field"], e["code"]) for e in job["errors"]]
+
+
+@pytest.fixture
+def three_houses(make_household, make_house):
+    made = []
+    for n in range(3):
+        household = make_household(head_name=f"张{n}")
+        made.append(make_house(household=household, address=f"演示一村 {n} 号",
+                               land_type="collective"))
+    return made
+
+
+def test_an_export_with_three_edited_cells_and_one_deleted_row_lists_exactly_four_differences(
+        api, cast, three_houses):
+    rows = rows_of(export(api, cast.mhk_housing, "house-collection"))
+    header = rows[1]
+    rows[2][header.index("土地性质")] = "国有"
+    rows[2][header.index("建筑面积（平方米）")] = 95.5
+    rows[3][header.index("结构类型")] = "3 土木"
+    del rows[4]
+    job = _load(api, cast.mhk_housing, _workbook(rows))
+    assert sorted(_listed(job), key=str) == sorted([
+        (3, "土地性质", "national_difference"), (3, "建筑面积（平方米）", "national_difference"),
+        (4, "结构类型", "national_difference"), (None, None, "missing_in_file")], key=str)
+    assert (job["summary"]["matched"], job["summary"]["differences"]) == (2, 3)
+    messages = {e["field"]: e["message"] for e in job["errors"]}
+    assert messages["土地性质"] == f"房屋编号 {three_houses[0].pk}：国家系统为“国有”，安居为“集体”"
+    # nothing in Anju is overwritten by loading
+    assert House.objects.get(pk=three_houses[0].pk).land_type == "collective"
+    report = api(cast.mhk_housing).get(f"/api/v1/jobs/{job['id']}/errors.xlsx")
+    assert report.status_code == 200  # the list is exportable
+
+
+def test_the_national_code_read_from_the_file_is_kept_on_the_matched_house(api, cast,
+                                                                          three_houses):
+    rows = rows_of(export(api, cast.mhk_housing, "self-built"))
+    caption, groups, header, *data = rows
+    data[0][header.index("房屋编码")] = "220581100001000777"
+    content = _workbook([caption, header, *data])
+    job = _load(api, cast.mhk_housing, content, layout="self-built")
+    assert job["errors"] == []
+    assert job["summary"]["national_codes_kept"] == 1
+    assert House.objects.get(pk=three_houses[0].pk).national_code == "220581100001000777"
+
+
+def test_a_gb18030_csv_as_chinese_excel_saves_it_is_reconciled(api, cast, three_houses):
+    import csv
+
+    rows = rows_of(export(api, cast.shancheng, "house-collection"))  # ID numbers masked
+    rows[2][rows[1].index("房屋地址")] = "演示一村 0 号（改）"
+    text = io.StringIO()
+    csv.writer(text).writerows(rows[1:])
+    job = _load(api, cast.shancheng, text.getvalue().encode("gb18030"), name="国家.csv")
+    # matched by name and village (the masked ID number cannot match), then compared
+    assert _listed(job) == [(2, "房屋地址", "national_difference")]
+
+
+def test_a_file_of_another_county_is_reported_row_by_row_and_nothing_written(
+        api, cast, make_household, make_house):
+    household = make_household(division_code=HUINAN_V1, head_name="赵四")
+    make_house(division_code=HUINAN_V1, household=household)
+    rows = rows_of(export(api, cast.huinan_housing, "house-collection"))
+    job = _load(api, cast.mhk_housing, _workbook(rows))
+    assert _listed(job) == [(3, "行政区划代码", "division_out_of_scope")]
+    assert House.objects.filter(national_code="").count() == House.objects.count()
+
+
+def test_a_file_in_another_layout_is_refused_at_once(api, cast, three_houses):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = rows_of(export(api, cast.mhk_housing, "security-outcome"))
+    r = api(cast.mhk_housing).upload("/api/v1/imports/national/house-collection",
+                                     {"file": SimpleUploadedFile("n5.xlsx", _workbook(rows))})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "columns_missing"
+    assert Job.objects.count() == 0
