@@ -281,6 +281,10 @@ TASKS = {"default": {"BACKEND": env_str("ANJU_TASK_BACKEND", "django_tasks_db.Da
 # child division; an import file may hold at most this many rows; a running job whose
 # heartbeat is older than this many minutes was left by a stopped worker (`anju jobs_resume`).
 EXPORT_SPLIT_ROWS = env_int("ANJU_EXPORT_SPLIT_ROWS", 100_000)
+# National layouts (national-exchange.md): a province's corrected layout files, read beside the
+# shipped ones; a national export of more rows than this runs as a background job.
+LAYOUT_DIR = env_str("ANJU_LAYOUT_DIR", "")
+NATIONAL_EXPORT_JOB_ROWS = env_int("ANJU_NATIONAL_EXPORT_JOB_ROWS", 20_000)
 IMPORT_MAX_ROWS = env_int("ANJU_IMPORT_MAX_ROWS", 200_000)
 # A file of at least IMPORT_PARALLEL_ROWS rows is checked by this many worker processes.
 IMPORT_PROCESSES = env_int("ANJU_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4))

@@ -2,7 +2,9 @@
 jobs.py (the door and the starts) and exporters.py."""
 
 from datetime import datetime
+from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema
@@ -12,8 +14,9 @@ from anju.accounts.access import can, check, requires
 from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.exchange import exporters, jobs
-from anju.exchange.commands import StartExport, StartImport
+from anju.exchange.commands import StartExport, StartImport, StartReconciliation
 from anju.exchange.importers import IMPORTERS
+from anju.exchange.layout import get_layout
 from anju.exchange.models import Job, JobStatus
 from anju.exchange.template import template_xlsx
 from anju.kit.errors import NotFound
@@ -233,4 +236,85 @@ def start_export(request, kind: str, division: str | None = None, format: str = 
     job = jobs.start_export(command_of(StartExport, {"kind": kind, "division": division,
                                                    "format": format}),
                             acting_user=request.user, origin=request.origin)
+    return _started(job)
+
+
+# --- the national layouts (api.md "National exchange") ----------------------------------------
+
+NATIONAL_HELP = ("layout：house-collection（N1 采集表）、self-built（N2 自建房，建造年代六档）、"
+                 "renovation-archive（N3 危改农户档案）、monitoring-ledger（N4 动态监测台账）、"
+                 "security-outcome（N5 住房安全有保障）、supervision-ledger（L1 监管台账）。"
+                 "版式由版式文件决定，省级可在 ANJU_LAYOUT_DIR 放置更新的版式文件。")
+
+
+class IncompleteItem(Schema):
+    record_id: int = Field(description="房屋、案卷或农户编号（视版式而定）")
+    division_code: str
+    label: str = Field(description="地址或姓名")
+    missing: list[str] = Field(description="该行将留空的列名")
+
+
+class IncompleteOut(Schema):
+    layout: str
+    items: list[IncompleteItem]
+    total: int
+    page: int
+    page_size: int
+    columns_without_source: list[str] = Field(description="安居没有数据来源、每行都留空的列")
+
+
+@export_routes.get("/national/{layout}.xlsx", response={200: None, 202: JobStarted, **ERRORS},
+                   summary="国家版式导出（流式；记录多时转为后台任务，返回 202）",
+                   description=NATIONAL_HELP, operation_id="export_national_xlsx",
+                   url_name="export_national")
+@requires("exchange.export")
+def export_national(request, layout: str, division: str | None = None):
+    user = request.user
+    found = get_layout(layout)
+    check(user, exporters.national_capability(found))
+    if not found.is_matrix:
+        _, records = exporters.national_records(found, user, division)
+        if records.count() > settings.NATIONAL_EXPORT_JOB_ROWS:
+            return _started(jobs.start_national_export(
+                command_of(StartExport, {"kind": layout, "division": division}),
+                acting_user=user, origin=request.origin))
+    reveal = can(user, "registry.reveal")
+    total, data = exporters.national_stream(found, user, division, reveal=reveal)
+    audit.record(Action.EXPORT, actor=user, origin=request.origin,
+                 division_code=division or user.scope,
+                 details={"export": f"national/{found.name}", "layout": found.code,
+                          "layout_file": found.path.name,
+                          "effective": f"{found.effective:%Y-%m-%d}", "rows": total,
+                          "full_view": reveal})
+    response = StreamingHttpResponse(data, content_type=exporters.XLSX)
+    name = exporters.national_file_name(found, user, division)
+    response["Content-Disposition"] = (f"attachment; filename=\"{found.name}.xlsx\"; "
+                                       f"filename*=UTF-8''{quote(name)}")
+    return response
+
+
+@export_routes.get("/national/{layout}/incomplete", response={200: IncompleteOut, **ERRORS},
+                   summary="国家版式预检：哪些记录的哪些列将留空（不导出）",
+                   description=NATIONAL_HELP, operation_id="export_national_incomplete")
+@requires("exchange.export")
+def national_incomplete(request, layout: str, params: Query[PageParams],
+                        division: str | None = None):
+    found = get_layout(layout)
+    check(request.user, exporters.national_capability(found))
+    offset = (params.page - 1) * params.page_size
+    report = exporters.national_incomplete(found, request.user, division, offset=offset,
+                                           limit=params.page_size)
+    return {**report, "page": params.page, "page_size": params.page_size}
+
+
+@imports.post("/national/{layout}", response={202: JobStarted, 415: ErrorOut, **ERRORS},
+              summary="载入国家系统文件对账（xlsx 或 csv，含 GBK/GB18030）",
+              operation_id="import_national", url_name="import_national",
+              description="按全国房屋编码、否则身份证号+地址、否则户主姓名+村匹配；结果在任务的错误报告中"
+              "（字段差异、国家系统缺、安居缺），可导出。载入不改写安居的记录，只补记房屋缺少的全国房屋编码。")
+@requires("exchange.import")
+def import_national(request, layout: str, file: File[UploadedFile]):
+    job = jobs.start_reconciliation(command_of(StartReconciliation, {"layout": layout}),
+                                    upload=file, acting_user=request.user,
+                                    origin=request.origin)
     return _started(job)

@@ -15,8 +15,12 @@ from functools import cache
 from anju.exchange.reading import Uncalculated
 from anju.kit.errors import Code, RuleViolation
 from anju.registry.codes import (
+    Alteration,
     BuildMethod,
     BusinessSector,
+    BusinessUse,
+    Energy,
+    LandType,
     Occupancy,
     PriorityTag,
     Relation,
@@ -77,6 +81,22 @@ HOUSE_COLUMNS = (
            note="可填多个，用顿号或逗号隔开；" + _CODE_NOTE),
     Column("lat", "纬度", "decimal", note="与经度同时填写"),
     Column("lng", "经度", "decimal", note="与纬度同时填写"),
+    # What the national house form asks (national-exchange.md N1, N2); blank is "not known".
+    Column("land_type", "土地性质", "code", choices=LandType, note=_CODE_NOTE),
+    Column("homestead_permit", "宅基地审批手续", "bool", note="有填是，无填否，不知道不填"),
+    Column("planning_permit", "规划许可手续", "bool", note="有填是，无填否，不知道不填"),
+    Column("completion_permit", "竣工验收手续", "bool", note="有填是，无填否，不知道不填"),
+    Column("registration_permit", "房屋登记手续", "bool", note="有填是，无填否，不知道不填"),
+    Column("altered", "是否改造", "bool", note="是 / 否，不知道不填"),
+    Column("alteration_count", "改造次数", "int"),
+    Column("alterations", "改造内容", "codes", choices=Alteration,
+           note="可填多个，用顿号或逗号隔开；" + _CODE_NOTE),
+    Column("business_approval", "经营审批手续", "bool", note="有填是，无填否，不知道不填"),
+    Column("business_use", "主要用途", "code", choices=BusinessUse, note=_CODE_NOTE),
+    Column("heating_energy", "采暖用能", "code", choices=Energy, note=_CODE_NOTE),
+    Column("cooking_energy", "炊事用能", "code", choices=Energy, note=_CODE_NOTE),
+    Column("height", "房屋高度", "decimal", note="米"),
+    Column("local_floors", "局部层数", "int"),
 )
 
 # Columns a department's file may carry that Anju fills itself: named so the report can say

@@ -36,3 +36,9 @@ class StartExport(Command):
         description="houses、rectification-ledger、findings、applications、payments")
     division: Annotated[free_text(12, "区划") | None, Ui("区划（不选为全部管辖范围）")] = None
     format: Annotated[free_text(10, "格式"), Ui("格式")] = Field("xlsx", description="xlsx 或 csv")
+
+
+# A national system's file loaded for reconciliation (对账): compared, nothing overwritten.
+class StartReconciliation(Command):
+    layout: Annotated[free_text(40, "国家版式"), Ui("国家版式")] = Field(
+        description="house-collection（N1）或 self-built（N2）")

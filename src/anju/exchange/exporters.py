@@ -374,3 +374,162 @@ def get_exporter(name: str) -> Exporter:
     if found is None:
         raise NotFound("没有这种导出")
     return found
+
+
+# --- the national layouts (national-exchange.md; layouts as data: exchange/layout.py) --------
+
+NATIONAL_CAPABILITY = {"houses": "registry.view", "households": "registry.view",
+                       "monitored": "registry.view", "cases": "assistance.view",
+                       "matrix": "registry.view"}
+
+
+def national_capability(layout) -> str:
+    return NATIONAL_CAPABILITY[layout.source]
+
+
+def _national_cell(column, value):
+    if value is None or value == "" or value == []:
+        return ""  # not known: left empty, never guessed
+    if column.codes is not None:
+        # Only codes the layout maps ever reach here (the accessor's domain, checked on load).
+        if isinstance(value, list):
+            return "、".join(column.codes[v] for v in value)
+        return column.codes[value]
+    return value
+
+
+def _caption(layout) -> list[str]:
+    bands = {"five": "五档", "six": "六档"}.get(layout.band_set)
+    return [f"{layout.title}（{layout.code}；版式生效日期 {layout.effective:%Y-%m-%d}"
+            + (f"；建造年代分档：{bands}" if bands else "") + "）"]
+
+
+def _groups(layout) -> list[str]:
+    upper, last = [], None
+    for column in layout.columns:
+        upper.append(column.group if column.group != last else "")
+        last = column.group
+    return upper
+
+
+def national_records(layout, user, division: str | None):
+    """The scoped records a tabular layout reads (NotFound for a division out of scope)."""
+    from anju.exchange import national
+
+    source = national.SOURCES[layout.source]
+    if source.needs and not apps.is_installed(source.needs):
+        raise NotFound("本系统未启用该版式所需的功能")
+    return source, source.records(user, division)
+
+
+def national_table(layout, user, division: str | None, *, reveal: bool, records=None,
+                   with_ids: bool = False):
+    """(header, above, rows) of a tabular layout: one row per record, every code mapped
+    through the layout's lists; `records` when the caller has them already; each row as
+    (record id, row) `with_ids`."""
+    from anju.exchange import national
+
+    source, found = national_records(layout, user, division)
+    found = records if records is not None else found
+    accessors = [source.fields[c.field] for c in layout.columns]
+    paths = list(dict.fromkeys(["id", *(p for a in accessors for p in a.paths)]))
+    context = national.Context(names=national.division_names(_prefix(user, division)),
+                               reveal=reveal)
+    columns = list(zip(layout.columns, accessors, strict=True))
+
+    def rows():
+        for values in (found.order_by("division_code", "id").values_list(*paths)
+                       .iterator(chunk_size=CHUNK)):
+            row = dict(zip(paths, values, strict=True))
+            cells = tuple(_national_cell(c, a.get(row, context)) for c, a in columns)
+            yield (row["id"], cells) if with_ids else cells
+
+    above = [_caption(layout)] if layout.caption else []
+    if layout.header_rows == 2:
+        above.append(_groups(layout))
+    return [(c.title, c.width) for c in layout.columns], above, rows()
+
+
+def national_matrix(layout, user, division: str | None):
+    """(rows, header, above, rows) of the supervision matrix (L1): divisions as columns under
+    a two-level header, one row per indicator; an indicator Anju has no source for is left
+    empty."""
+    from anju.exchange import national
+
+    prefix = _prefix(user, division)
+    width = CHILD_WIDTH.get(len(prefix))
+    kids = national.children(prefix, width)
+    counts = national.matrix(user, division, prefix, width, [r.measure for r in layout.rows])
+    region = national.division_names(prefix).get(prefix, prefix)
+    header = [("", 16), ("", 24), (region, 12), *((name, 12) for _, name in kids)]
+    above = [_caption(layout)] if layout.caption else []
+    above.append(["类别", "指标", "合计", *(["下级区划"] + [""] * (len(kids) - 1) if kids else [])])
+    rows, last = [], None
+    for item in layout.rows:
+        found = counts[item.measure]
+        cells = [found.get("", "") if found else "",
+                 *((found.get(code, 0) if found else "") for code, _ in kids)]
+        rows.append((item.group if item.group != last else "", item.label, *cells))
+        last = item.group
+    return len(rows), header, above, iter(rows)
+
+
+def national_stream(layout, user, division: str | None, *, reveal: bool,
+                    counted: Callable[[int], None] | None = None):
+    """(rows, the .xlsx bytes chunk by chunk) of a national layout."""
+    if layout.is_matrix:
+        total, header, above, rows = national_matrix(layout, user, division)
+    else:
+        _, found = national_records(layout, user, division)
+        total = found.count()
+        if total > EXCEL_MAX_ROWS:
+            raise RuleViolation(Code.EXPORT_TOO_LARGE,
+                                "记录超过 Excel 单表上限，请按下级区划分别导出", field="division")
+        header, above, rows = national_table(layout, user, division, reveal=reveal,
+                                             records=found)
+    if counted is not None:
+        rows = _Total(counted).wrap(rows)
+    sheet = _sheet_name(layout.title, set())
+    return total, stream_workbook([(sheet, header, rows, above)])
+
+
+def national_file_name(layout, user, division: str | None) -> str:
+    from anju.exchange import national
+
+    prefix = _prefix(user, division)
+    region = national.division_names(prefix).get(prefix, prefix)
+    name = layout.file_name.replace("{地区}", region).replace(
+        "{日期}", f"{timezone.localdate():%Y%m%d}")
+    return name if name.endswith(".xlsx") else name + ".xlsx"
+
+
+def national_incomplete(layout, user, division: str | None, *, offset: int = 0,
+                        limit: int = 100) -> dict:
+    """The records whose national rows would have empty cells, and which columns; a column
+    Anju holds nothing for is named once, not on every row."""
+    if layout.is_matrix:
+        return {"layout": layout.name, "items": [], "total": 0, "columns_without_source": [
+            r.label for r in layout.rows if r.measure == "unknown"]}
+    source, found = national_records(layout, user, division)
+    accessors = [(c, source.fields[c.field]) for c in layout.columns]
+    never = [c.title for c, a in accessors if not a.paths]
+    checked = [(c, a) for c, a in accessors if a.paths]
+    paths = list(dict.fromkeys(["id", "division_code", source.label,
+                                *(p for _, a in checked for p in (*a.paths, *a.when_paths))]))
+    from anju.exchange import national
+
+    context = national.Context(names=national.division_names(_prefix(user, division)),
+                               reveal=False)
+    items, total = [], 0
+    for values in (found.order_by("division_code", "id").values_list(*paths)
+                   .iterator(chunk_size=CHUNK)):
+        row = dict(zip(paths, values, strict=True))
+        missing = [c.title for c, a in checked if a.get(row, context) in (None, "", [])
+                   and (a.when is None or a.when(row))]
+        if missing:
+            if offset <= total < offset + limit:
+                items.append({"record_id": row["id"], "division_code": row["division_code"],
+                              "label": row[source.label] or "", "missing": missing})
+            total += 1
+    return {"layout": layout.name, "items": items, "total": total,
+            "columns_without_source": never}

@@ -278,7 +278,12 @@ class HouseholdImporter(_Importer):
 _HOUSE_DEFAULTS = {"household_id": None, "lat": None, "lng": None, "color_steel": False,
                    "built_year": None, "build_method": "", "business_sector": "",
                    "is_only_house": True, "priority_tags": [], "build_year_band": "",
-                   "is_priority": False}
+                   "is_priority": False, "land_type": "", "homestead_permit": None,
+                   "planning_permit": None, "completion_permit": None,
+                   "registration_permit": None, "altered": None, "alteration_count": None,
+                   "alterations": [], "business_approval": None, "business_use": "",
+                   "heating_energy": "", "cooking_energy": "", "height": None,
+                   "local_floors": None}
 _HOUSE_COLUMNS = (*HOUSE_FIELDS, "storey_band", "build_year_band", "is_priority", "grade",
                   "screening_result", "awaiting_appraisal", "version", "created_at",
                   "updated_at")

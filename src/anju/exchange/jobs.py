@@ -16,7 +16,12 @@ from anju.accounts.access import can, check
 from anju.divisions.scope import covers, not_found
 from anju.exchange import exporters
 from anju.exchange.columns import match_header
-from anju.exchange.commands import RunCheckedImport, StartExport, StartImport
+from anju.exchange.commands import (
+    RunCheckedImport,
+    StartExport,
+    StartImport,
+    StartReconciliation,
+)
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.liveness import worker_gone
 from anju.exchange.models import Job, JobError, JobStatus
@@ -48,10 +53,23 @@ def needed_capabilities(job: Job) -> tuple[str, ...] | None:
     """What a job needed of its owner's role (None for an export no longer offered)."""
     if job.is_import:
         return ("exchange.import", "registry.edit")
-    exporter = exporters.exporters().get(job.params.get("resource", ""))
-    if exporter is None:
-        return None
-    needed = ("exchange.export", exporter.capability)
+    if job.kind.startswith("reconcile_"):
+        return ("exchange.import", "registry.view") + (
+            ("registry.reveal",) if job.summary.get("full_view") else ())
+    resource = job.params.get("resource", "")
+    if resource.startswith("national/"):
+        from anju.exchange.layout import NAMES, SOURCES_OF
+
+        name = resource.split("/", 1)[1]
+        if name not in NAMES:
+            return None
+        capability = exporters.NATIONAL_CAPABILITY[SOURCES_OF[name]]
+    else:
+        exporter = exporters.exporters().get(resource)
+        if exporter is None:
+            return None
+        capability = exporter.capability
+    needed = ("exchange.export", capability)
     return needed + ("registry.reveal",) if job.summary.get("full_view") else needed
 
 
@@ -77,6 +95,10 @@ def get_job_result_for_user(user, job_id: int) -> Job:
 
 
 def kind_label(kind: str) -> str:
+    if kind.startswith("reconcile_"):
+        return "国家系统对账"
+    if kind.startswith("export_national_"):
+        return "国家版式导出"
     if kind.startswith("import_"):
         return f"导入{RESOURCE_TITLES.get(kind[7:], kind[7:])}"
     exporter = exporters.exporters().get(kind[7:].replace("_", "-"))
@@ -198,6 +220,65 @@ def start_export(cmd: StartExport, *, acting_user, origin: Origin | None = None)
         division_code=exported or acting_user.scope,
         params={"resource": name, "division": division or "", "format": fmt,
                 **_origin(origin)})
+    _enqueue(job)
+    return job
+
+
+def start_national_export(cmd: StartExport, *, acting_user,
+                          origin: Origin | None = None) -> Job:
+    """A national layout's file written in the background (a large division); `cmd.kind` is
+    the layout's name."""
+    from anju.exchange.layout import get_layout
+
+    check(acting_user, "exchange.export")
+    found = get_layout(cmd.kind)
+    check(acting_user, exporters.national_capability(found))
+    division = cmd.division or None
+    if not found.is_matrix:
+        exporters.national_records(found, acting_user, division)  # NotFound out of scope
+    exported = division if division and len(division) > len(acting_user.scope) else None
+    job = Job.objects.create(
+        owner=acting_user, kind=f"export_national_{found.name.replace('-', '_')}",
+        division_code=exported or acting_user.scope,
+        params={"resource": f"national/{found.name}", "division": division or "",
+                "format": "xlsx", "layout_file": found.path.name, **_origin(origin)})
+    _enqueue(job)
+    return job
+
+
+def start_reconciliation(cmd: StartReconciliation, *, upload, acting_user,
+                         origin: Origin | None = None) -> Job:
+    """Check the national file's kind and that it is in the layout now (415/422), then
+    compare it with Anju in the background."""
+    from anju.exchange.layout import get_layout
+    from anju.exchange.reading import open_table_with
+    from anju.exchange.reconcile import check_reconcilable, is_header_of
+
+    check(acting_user, "exchange.import")
+    found = get_layout(cmd.layout)
+    check(acting_user, exporters.national_capability(found))
+    check_reconcilable(found)
+    path = _stored_upload(upload)
+    try:
+        table = open_table_with(path, is_header_of(found))
+        total = table.count()
+        if total == 0:
+            raise RuleViolation(Code.FILE_EMPTY, "文件中只有表头，没有数据行", field="file")
+        if total > settings.IMPORT_MAX_ROWS:
+            raise RuleViolation(Code.TOO_MANY_ROWS,
+                                f"一个文件最多 {settings.IMPORT_MAX_ROWS:,} 行，"
+                                f"本文件有 {total:,} 行", field="file")
+        job = Job(owner=acting_user, kind=f"reconcile_{found.name.replace('-', '_')}",
+                  total=total, division_code=acting_user.scope,
+                  input_name=(upload.name or "")[:200],
+                  params={"resource": f"national/{found.name}", "layout": found.name,
+                          **_origin(origin)})
+        with open(path, "rb") as f:
+            job.input_file.save(f"national-{timezone.now():%Y%m%d%H%M%S}.{table.kind}",
+                                File(f), save=False)
+        job.save()
+    finally:
+        path.unlink(missing_ok=True)
     _enqueue(job)
     return job
 

@@ -263,3 +263,27 @@ def open_table(path: Path) -> Table:
     if not table.header:
         raise RuleViolation(Code.FILE_EMPTY, "文件中没有表头行", field="file")
     return table
+
+
+def open_table_with(path: Path, is_header, *, within: int = 6) -> Table:
+    """The file's first sheet with its header the first of its first `within` rows that
+    `is_header(cells)` accepts: a national file has a caption and an upper header above its
+    column titles. Refuses files of other kinds; 422 when no row is a header."""
+    path = Path(path)
+    kind = sniff(path)
+    table = Table(kind=kind, path=path, header=[], header_row=0,
+                  encoding=_encoding(path) if kind == CSV else "")
+    source = table._csv_rows() if kind == CSV else table._sheet_rows()
+    try:
+        for number, cells in source:
+            if number > within:
+                break
+            if is_header(cells):
+                table.header, table.header_row = list(cells), number
+                break
+    except csv.Error as error:
+        raise unsupported(f"CSV 文件格式有误：{error}") from None
+    if not table.header:
+        raise RuleViolation(Code.COLUMNS_MISSING, f"前 {within} 行中没有该版式的列名：文件不是这一"
+                            "版式，或列名已被改动", field="file")
+    return table

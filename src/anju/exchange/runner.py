@@ -107,7 +107,9 @@ def run(job_id: int) -> str:
     if job is None:
         return "skipped"
     try:
-        if job.is_import:
+        if job.kind.startswith("reconcile_"):
+            _run_reconcile(job)
+        elif job.is_import:
             _run_import(job)
         else:
             _run_export(job)
@@ -380,8 +382,77 @@ def _audit(job: Job, counts: dict) -> None:
                           "mode": job.params.get("mode")})
 
 
+def _run_reconcile(job: Job) -> None:
+    """Compare a national file with Anju: the differences become the job's list (its error
+    report, exportable); only national codes the houses lacked are written."""
+    from anju.exchange.layout import get_layout
+    from anju.exchange.reading import open_table_with
+    from anju.exchange.reconcile import is_header_of, keep_national_codes, reconcile
+
+    owner = job.owner
+    check(owner, "exchange.import")
+    found = get_layout(job.params["layout"])
+    check(owner, exporters.national_capability(found))
+    reveal = can(owner, "registry.reveal")
+    _update(job, stage=JobStage.CHECKING)
+    path = _local_copy(job)
+    try:
+        table = open_table_with(path, is_header_of(found))
+        summary, problems, keep = reconcile(found, table, owner, reveal=reveal)
+    finally:
+        path.unlink(missing_ok=True)
+    with transaction.atomic():
+        JobError.objects.filter(job=job).delete()
+        JobError.objects.bulk_create(
+            [JobError(job=job, row=row, field=field[:60], code=code[:40], message=message[:300])
+             for row, field, code, message in problems], batch_size=2000)
+        keep_national_codes(keep, acting_user=owner)
+    forget_upload(job)
+    message = (f"对账完成：匹配 {summary['matched']} 行，"
+               f"字段差异 {summary['differences']} 处，"
+               f"国家系统缺 {summary['missing_in_file']} 条，"
+               f"安居缺 {summary['missing_in_anju']} 条")
+    _finish(job, JobStatus.SUCCEEDED, progress=summary["rows"], error_count=len(problems),
+            summary={**summary, "full_view": reveal, "message": message})
+    origin = job.params.get("origin")
+    audit.record(Action.IMPORT, actor=owner, obj=job, division_code=job.division_code,
+                 origin=Origin(**origin) if origin else IMPORT,
+                 details={"job": job.pk, "what": f"reconcile/{found.name}",
+                          "rows": summary["rows"], "differences": len(problems),
+                          "national_codes_kept": summary["national_codes_kept"]})
+
+
+def _run_national_export(job: Job) -> None:
+    from anju.exchange.layout import get_layout
+
+    owner, params = job.owner, job.params
+    check(owner, "exchange.export")
+    found = get_layout(params["resource"].split("/", 1)[1])
+    check(owner, exporters.national_capability(found))
+    reveal = can(owner, "registry.reveal")
+    division = params.get("division") or None
+    _update(job, stage=JobStage.EXPORTING, progress=0)
+    total, data = exporters.national_stream(found, owner, division, reveal=reveal,
+                                            counted=lambda n: _update(job, progress=n))
+    _update(job, total=total)
+    with tempfile.TemporaryFile() as target:
+        for piece in data:
+            target.write(piece)
+        target.seek(0)
+        job.result_file.save(exporters.national_file_name(found, owner, division), File(target),
+                             save=False)
+    _finish(job, JobStatus.SUCCEEDED, progress=total, result_file=job.result_file.name,
+            summary={"rows": total, "full_view": reveal, "layout": found.code,
+                     "layout_file": found.path.name,
+                     "effective": f"{found.effective:%Y-%m-%d}",
+                     "message": f"已导出 {total} 行"})
+
+
 def _run_export(job: Job) -> None:
     owner, params = job.owner, job.params
+    if params.get("resource", "").startswith("national/"):
+        _run_national_export(job)
+        return
     check(owner, "exchange.export")
     exporter = exporters.get_exporter(params["resource"])
     check(owner, exporter.capability)

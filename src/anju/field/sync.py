@@ -33,9 +33,13 @@ from anju.quality.models import Finding, FindingEvent, FindingStatus
 from anju.rectification.codes import NOT_CLOSED, CheckLevel
 from anju.rectification.models import LedgerEntry, Transition
 from anju.registry.codes import (
+    Alteration,
     BuildMethod,
     BusinessSector,
+    BusinessUse,
+    Energy,
     Grade,
+    LandType,
     Occupancy,
     PriorityTag,
     ScreeningResult,
@@ -257,7 +261,12 @@ HOUSE_ENUMS = ((("structure",), _choices(Structure)), (("use",), _choices(Use)),
                (("occupancy",), _choices(Occupancy)),
                (("build_method",), _choices(BuildMethod, blank=True)),
                (("business_sector",), _choices(BusinessSector, blank=True)),
-               (("priority_tags", "items"), _choices(PriorityTag)))
+               (("priority_tags", "items"), _choices(PriorityTag)),
+               (("land_type",), _choices(LandType, blank=True)),
+               (("business_use",), _choices(BusinessUse, blank=True)),
+               (("heating_energy",), _choices(Energy, blank=True)),
+               (("cooking_energy",), _choices(Energy, blank=True)),
+               (("alterations", "items"), _choices(Alteration)))
 
 
 def form_definitions(user) -> dict:
@@ -304,6 +313,8 @@ def form_definitions(user) -> dict:
             "structures": _codes(Structure), "uses": _codes(Use),
             "occupancies": _codes(Occupancy), "build_methods": _codes(BuildMethod),
             "business_sectors": _codes(BusinessSector), "priority_tags": _codes(PriorityTag),
+            "land_types": _codes(LandType), "business_uses": _codes(BusinessUse),
+            "energies": _codes(Energy), "alterations": _codes(Alteration),
             "verification_fields": [
                 {"field": f.name, "label": f.label, "type": f.type,
                  "choices": _codes(f.choices) if f.choices is not None else None}

@@ -99,8 +99,10 @@ def stream_xlsx(header: Iterable[tuple[str, int]], rows: Iterable[tuple], *,
 
 def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Iterable[tuple]]],
                     *, batch: int = 500) -> Iterator[bytes]:
-    """The .xlsx bytes of several sheets, each (name, header, rows); the names are known
-    before any row is read, the rows of each sheet are read as it is written."""
+    """The .xlsx bytes of several sheets, each (name, header, rows) or (name, header, rows,
+    above): `above` is rows of bold titles over the header (a caption, the upper level of a
+    two-level header). The names are known before any row is read, the rows of each sheet are
+    read as it is written."""
     sheets = list(sheets)
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
@@ -109,29 +111,36 @@ def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Itera
             ("[Content_Types].xml",
              _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=n) for n in numbers))),
             ("_rels/.rels", _RELS),
-            ("xl/workbook.xml", _workbook([name for name, _, _ in sheets])),
+            ("xl/workbook.xml", _workbook([name for name, *_ in sheets])),
             ("xl/_rels/workbook.xml.rels",
              _WORKBOOK_RELS.format(sheets="".join(_SHEET_REL.format(n=n) for n in numbers))),
             ("xl/styles.xml", _STYLES)):
         archive.writestr(name, text)
-    for n, (_, header, rows) in zip(numbers, sheets, strict=True):
-        yield from _write_sheet(archive, sink, n, list(header), rows, batch)
+    for n, (_, header, rows, *above) in zip(numbers, sheets, strict=True):
+        yield from _write_sheet(archive, sink, n, list(header), rows, batch,
+                                above[0] if above else ())
     archive.close()
     yield sink.take()
 
 
-def _write_sheet(archive, sink, n: int, header, rows, batch: int) -> Iterator[bytes]:
+def _bold_row(titles) -> str:
+    return "<row>" + "".join(f'<c s="1" t="inlineStr"><is><t>{escape(str(t))}</t></is></c>'
+                             if t not in (None, "") else "<c/>" for t in titles) + "</row>"
+
+
+def _write_sheet(archive, sink, n: int, header, rows, batch: int,
+                 above=()) -> Iterator[bytes]:
     with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as sheet:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                        for i, (_, w) in enumerate(header, start=1))
-        titles = "".join(f'<c s="1" t="inlineStr"><is><t>{escape(t)}</t></is></c>'
-                         for t, _ in header)
+        titles = "".join(_bold_row(r) for r in above) + _bold_row(t for t, _ in header)
+        frozen = len(above) + 1
         sheet.write((
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            f'<cols>{cols}</cols><sheetData><row>{titles}</row>').encode())
+            f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{frozen}" '
+            f'topLeftCell="A{frozen + 1}" activePane="bottomLeft" state="frozen"/>'
+            f'</sheetView></sheetViews><cols>{cols}</cols><sheetData>{titles}').encode())
         pending = []
         for row in rows:
             pending.append("<row>" + "".join(map(_cell, row)) + "</row>")

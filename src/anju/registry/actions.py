@@ -53,6 +53,7 @@ from anju.registry.models import (
 )
 from anju.registry.moving import move_records
 from anju.registry.rules import (
+    NATIONAL_HOUSE_FIELDS,
     check_house,
     check_household,
     derived_house_fields,
@@ -63,7 +64,8 @@ HOUSEHOLD_FIELDS = ("division_code", "head_name", "head_id_number", "phone", "pe
                     "bank_account", "bank_name")
 HOUSE_FIELDS = ("household_id", "division_code", "address", "lat", "lng", "structure",
                 "color_steel", "floors", "built_year", "build_method", "floor_area", "use",
-                "business_sector", "occupancy", "is_only_house", "priority_tags")
+                "business_sector", "occupancy", "is_only_house", "priority_tags",
+                *NATIONAL_HOUSE_FIELDS)
 SENSITIVE = ("head_id_number", "phone", "bank_account")
 ALLOWED_ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
@@ -72,7 +74,8 @@ ALLOWED_ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "applicatio
 _DERIVED_FROM = (("storey_band", "floors"), ("build_year_band", "built_year"),
                  ("priority_tags", "priority_tags"), ("is_priority", "priority_tags"),
                  ("business_sector", "use"))
-_CLEARABLE_TEXT = ("build_method", "business_sector")
+_CLEARABLE_TEXT = ("build_method", "business_sector", "land_type", "business_use",
+                   "heating_energy", "cooking_energy")
 _FLAGS = ("color_steel", "is_only_house")
 
 

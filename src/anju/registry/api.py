@@ -25,6 +25,7 @@ from anju.registry.queries import (
     households_for_user,
     houses_for_user,
 )
+from anju.registry.rules import NATIONAL_HOUSE_FIELDS
 from anju.web.apikit import ERRORS, PageParams, paginate
 
 households = Router(tags=["农户"])
@@ -148,6 +149,21 @@ class HouseOut(Schema):
     status: str = Field(description="R-CJ-8a：standing（现存）或 demolished（已拆除）")
     demolished_on: date | None
     replaces_house_id: int | None = Field(description="R-CJ-8a：本房屋替代的原房屋")
+    land_type: str = Field(description="全国采集表：state（国有）、collective（集体）；空为未填")
+    homestead_permit: bool | None = Field(description="宅基地审批手续（有/无）；null 为未填")
+    planning_permit: bool | None
+    completion_permit: bool | None
+    registration_permit: bool | None
+    altered: bool | None
+    alteration_count: int | None
+    alterations: list[str]
+    business_approval: bool | None
+    business_use: str
+    heating_energy: str
+    cooking_energy: str
+    height: float | None
+    local_floors: int | None
+    national_code: str = Field(description="全国房屋编码（由对账导入写入）")
     version: int
 
 
@@ -194,6 +210,8 @@ def present_house(house: House, *, detail: bool = False) -> dict:
         "awaiting_appraisal": house.awaiting_appraisal,
         "priority_tags": house.priority_tags, "status": house.status,
         "demolished_on": house.demolished_on, "replaces_house_id": house.replaces_house_id,
+        **{f: getattr(house, f) for f in NATIONAL_HOUSE_FIELDS if f != "height"},
+        "height": _number(house.height), "national_code": house.national_code,
         "version": house.version,
     }
     if detail:

@@ -77,6 +77,46 @@ class BusinessSector(models.TextChoices):
     OTHER = "other", "其它"
 
 
+# The national house form's own lists (national-exchange.md N1, N2): kept on the house only when
+# the form was filled in; an export leaves the cell empty otherwise.
+class LandType(models.TextChoices):
+    STATE = "state", "国有土地"
+    COLLECTIVE = "collective", "集体土地"
+
+
+class Alteration(models.TextChoices):
+    ADD_STOREY = "add_storey", "加层"
+    EXTENSION = "extension", "扩建"
+    LOAD_BEARING = "load_bearing", "改变承重结构"
+    OTHER = "other", "其它"
+
+
+class BusinessUse(models.TextChoices):
+    OFFICE = "office", "行政办公"
+    EDUCATION = "education", "教育设施"
+    HEALTH = "health", "医疗卫生"
+    CULTURE = "culture", "文化设施"
+    ELDERLY_CARE = "elderly_care", "养老设施"
+    RETAIL = "retail", "批发零售"
+    CATERING = "catering", "餐饮饭店"
+    LODGING = "lodging", "住宿宾馆"
+    ENTERTAINMENT = "entertainment", "休闲娱乐"
+    RELIGION = "religion", "宗教场所"
+    MARKET = "market", "农贸市场"
+    MANUFACTURING = "manufacturing", "生产加工"
+    OTHER = "other", "其它"
+
+
+class Energy(models.TextChoices):
+    ELECTRICITY = "electricity", "电"
+    GAS = "gas", "燃气"
+    COAL = "coal", "燃煤"
+    BIOMASS = "biomass", "柴草（生物质）"
+    SOLAR = "solar", "太阳能"
+    NONE = "none", "无"
+    OTHER = "other", "其它"
+
+
 class HouseStatus(models.TextChoices):
     # R-CJ-8a: a demolished house leaves the counts of standing houses but keeps its history.
     STANDING = "standing", "现存"

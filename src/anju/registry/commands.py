@@ -23,9 +23,13 @@ from anju.kit.fields import (
     free_text,
 )
 from anju.registry.codes import (
+    Alteration,
     AttachmentKind,
     BuildMethod,
     BusinessSector,
+    BusinessUse,
+    Energy,
+    LandType,
     Occupancy,
     PriorityTag,
     Relation,
@@ -119,6 +123,23 @@ PriorityTags = Annotated[list[free_text(20, "重点区域")],
 Latitude = Annotated[Decimal, Ui("纬度")]
 Longitude = Annotated[Decimal, Ui("经度")]
 HouseholdLink = Annotated[Id, Ui("农户")]
+# What the national house form asks (national-exchange.md N1, N2); all optional.
+LandTypeCode = Annotated[column_text(House, "land_type"), Ui("土地性质", choices=LandType)]
+HomesteadPermit = Annotated[bool, Ui("宅基地审批手续")]
+PlanningPermit = Annotated[bool, Ui("规划许可手续")]
+CompletionPermit = Annotated[bool, Ui("竣工验收手续")]
+RegistrationPermit = Annotated[bool, Ui("房屋登记手续")]
+Altered = Annotated[bool, Ui("是否改造")]
+AlterationCount = Annotated[int, Ui("改造次数")]
+Alterations = Annotated[list[free_text(20, "改造内容")],
+                        Ui("改造内容", choices=Alteration, help="加层、扩建、改变承重结构等")]
+BusinessApproval = Annotated[bool, Ui("经营审批手续")]
+BusinessUseCode = Annotated[column_text(House, "business_use"),
+                            Ui("主要用途", choices=BusinessUse, help="用作经营的房屋填写")]
+HeatingEnergy = Annotated[column_text(House, "heating_energy"), Ui("采暖用能", choices=Energy)]
+CookingEnergy = Annotated[column_text(House, "cooking_energy"), Ui("炊事用能", choices=Energy)]
+Height = Annotated[Decimal, Ui("房屋高度（米）")]
+LocalFloors = Annotated[int, Ui("局部层数")]
 
 
 # Put a house on the register (R-CJ-3); its grade comes only from screening and appraisal.
@@ -139,6 +160,20 @@ class RegisterHouse(Command):
     occupancy: OccupancyCode
     is_only_house: OnlyHouse = True
     priority_tags: PriorityTags = []
+    land_type: LandTypeCode = ""
+    homestead_permit: optional(HomesteadPermit) = None
+    planning_permit: optional(PlanningPermit) = None
+    completion_permit: optional(CompletionPermit) = None
+    registration_permit: optional(RegistrationPermit) = None
+    altered: optional(Altered) = None
+    alteration_count: optional(AlterationCount) = None
+    alterations: Alterations = []
+    business_approval: optional(BusinessApproval) = None
+    business_use: BusinessUseCode = ""
+    heating_energy: HeatingEnergy = ""
+    cooking_energy: CookingEnergy = ""
+    height: optional(Height) = None
+    local_floors: optional(LocalFloors) = None
 
 
 # Change a house's record: only the fields sent.
@@ -160,6 +195,20 @@ class UpdateHouse(Command):
     occupancy: optional(OccupancyCode) = None
     is_only_house: optional(OnlyHouse) = None
     priority_tags: optional(PriorityTags) = None
+    land_type: optional(LandTypeCode) = None
+    homestead_permit: optional(HomesteadPermit) = None
+    planning_permit: optional(PlanningPermit) = None
+    completion_permit: optional(CompletionPermit) = None
+    registration_permit: optional(RegistrationPermit) = None
+    altered: optional(Altered) = None
+    alteration_count: optional(AlterationCount) = None
+    alterations: optional(Alterations) = None
+    business_approval: optional(BusinessApproval) = None
+    business_use: optional(BusinessUseCode) = None
+    heating_energy: optional(HeatingEnergy) = None
+    cooking_energy: optional(CookingEnergy) = None
+    height: optional(Height) = None
+    local_floors: optional(LocalFloors) = None
 
 
 # R-CJ-8a, R-MH-11: a house pulled down leaves the standing houses; its record stays, with the

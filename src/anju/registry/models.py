@@ -7,8 +7,11 @@ from anju.registry.codes import (
     BuildMethod,
     BuildYearBand,
     BusinessSector,
+    BusinessUse,
+    Energy,
     Grade,
     HouseStatus,
+    LandType,
     LowIncomeCategory,
     Occupancy,
     Relation,
@@ -117,6 +120,30 @@ class House(models.Model):
     demolition_note = models.CharField("拆除依据", max_length=200, blank=True, db_default="")
     replaces_house = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
                                        related_name="replaced_by", verbose_name="原房屋")
+    # What the national house form asks and Anju did not hold (national-exchange.md N1, N2):
+    # all optional, unknown until filled in (null or empty), never guessed by an export.
+    land_type = models.CharField("土地性质", max_length=12, choices=LandType.choices,
+                                 blank=True, default="", db_default="")
+    homestead_permit = models.BooleanField("宅基地审批手续", null=True, blank=True)
+    planning_permit = models.BooleanField("规划许可手续", null=True, blank=True)
+    completion_permit = models.BooleanField("竣工验收手续", null=True, blank=True)
+    registration_permit = models.BooleanField("房屋登记手续", null=True, blank=True)
+    altered = models.BooleanField("是否改造", null=True, blank=True)
+    alteration_count = models.PositiveSmallIntegerField("改造次数", null=True, blank=True)
+    alterations = models.JSONField("改造内容", default=list, blank=True, db_default=[])
+    business_approval = models.BooleanField("经营审批手续", null=True, blank=True)
+    business_use = models.CharField("主要用途", max_length=16, choices=BusinessUse.choices,
+                                    blank=True, default="", db_default="")
+    heating_energy = models.CharField("采暖用能", max_length=12, choices=Energy.choices,
+                                      blank=True, default="", db_default="")
+    cooking_energy = models.CharField("炊事用能", max_length=12, choices=Energy.choices,
+                                      blank=True, default="", db_default="")
+    height = models.DecimalField("房屋高度（米）", max_digits=5, decimal_places=2, null=True,
+                                 blank=True)
+    local_floors = models.PositiveSmallIntegerField("局部层数", null=True, blank=True)
+    # The building's code in the national system (JGJ/T 496), kept from a reconciliation.
+    national_code = models.CharField("全国房屋编码", max_length=40, blank=True, default="",
+                                     db_default="")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,9 +11,13 @@ from operator import mul
 from anju.kit.errors import Code, RuleViolation
 from anju.registry.codes import (
     BUSINESS_USES,
+    Alteration,
     BuildMethod,
     BuildYearBand,
     BusinessSector,
+    BusinessUse,
+    Energy,
+    LandType,
     LowIncomeCategory,
     Occupancy,
     PriorityTag,
@@ -32,6 +36,12 @@ _ACCOUNT = re.compile(r"^\d{12,30}$")
 MAX_RURAL_AREA = Decimal("2000")
 MAX_PERSONS = 30
 MAX_FLOORS = 10
+MAX_HEIGHT = Decimal("100")
+# The house attributes the national house form asks (national-exchange.md N1, N2).
+NATIONAL_HOUSE_FIELDS = ("land_type", "homestead_permit", "planning_permit",
+                         "completion_permit", "registration_permit", "altered",
+                         "alteration_count", "alterations", "business_approval", "business_use",
+                         "heating_energy", "cooking_energy", "height", "local_floors")
 EARLIEST_YEAR = 1800
 # Mainland China's extent; a county's own box is the quality sweep's job (grading.md §4).
 CHINA_LAT = (Decimal("3.8"), Decimal("53.6"))
@@ -213,6 +223,22 @@ def check_house(data: Mapping, *, today: date) -> list[RuleViolation]:
         c.fail(Code.COORDINATES_OUT_OF_RANGE, "lng", "经度不在我国境内")
     if data.get("use") in BUSINESS_USES and not data.get("business_sector"):
         c.fail(Code.FIELD_REQUIRED, "business_sector", "经营性房屋应填写经营行业")
+    c.choice(data, "land_type", "土地性质", LandType)
+    c.choice(data, "business_use", "主要用途", BusinessUse)
+    c.choice(data, "heating_energy", "采暖用能", Energy)
+    c.choice(data, "cooking_energy", "炊事用能", Energy)
+    unknown = [a for a in data.get("alterations") or [] if a not in codes_of(Alteration)]
+    if unknown:
+        c.fail(Code.CHOICE_INVALID, "alterations", f"改造内容无效：{'、'.join(unknown)}")
+    count = data.get("alteration_count")
+    if count is not None and not 0 <= count <= 20:
+        c.fail(Code.NUMBER_OUT_OF_RANGE, "alteration_count", "改造次数应在 0 到 20 次之间")
+    local = data.get("local_floors")
+    if local is not None and not 0 <= local <= MAX_FLOORS:
+        c.fail(Code.NUMBER_OUT_OF_RANGE, "local_floors", f"局部层数应在 0 到 {MAX_FLOORS} 层之间")
+    height = data.get("height")
+    if height is not None and not Decimal("0") < height <= MAX_HEIGHT:
+        c.fail(Code.NUMBER_OUT_OF_RANGE, "height", f"房屋高度应大于 0 且不超过 {MAX_HEIGHT} 米")
     tags = data.get("priority_tags")
     if tags is not None:
         unknown = [t for t in tags if t not in codes_of(PriorityTag)]

@@ -305,7 +305,8 @@ def path_values(make_household, make_house):
     makers = {"finding_id": finding_id, "campaign_id": campaign_id,
               "household_id": lambda: make_household().pk,
               "house_id": lambda: make_house().pk, "sha256": lambda: "a" * 64,
-              "number": lambda: 0, "department": lambda: "water"}
+              "number": lambda: 0, "department": lambda: "water",
+              "layout": lambda: "house-collection"}
 
     def fill(path: str) -> str:
         import re

@@ -296,3 +296,24 @@ def test_a_read_only_column_is_left_out_and_the_report_says_why(api, cast):
     assert Household.objects.get().low_income_category == ""
     assert body["summary"]["read_only"] == ["低收入类别由民政或乡村振兴部门认定后产生，不能导入"]
     assert Member.objects.count() == 0
+
+
+def test_the_national_form_columns_are_imported_and_a_blank_one_stays_unknown(api, cast,
+                                                                              make_household):
+    household = make_household()
+    client = api(cast.shancheng)
+    header = ["division_code", "head_id_number", "address", "structure", "floors", "floor_area",
+              "use", "occupancy", "土地性质", "宅基地审批手续", "规划许可手续", "改造内容",
+              "采暖用能", "房屋高度"]
+    rows = [[SHANCHENG_V1, household.head_id_number, "一组 1 号", "concrete", 2, 120, "residence",
+             "occupied", "集体土地", "是", "", "加层、扩建", "燃煤", 6.5],
+            [SHANCHENG_V1, household.head_id_number, "一组 2 号", "concrete", 2, 120, "residence",
+             "occupied", "耕地", "", "", "", "", ""]]  # row 3: no such land type
+    bad = job(client, upload(client, "houses", xlsx(header, rows)))
+    assert errors_of(bad) == [(3, "land_type", "choice_invalid")]
+    body = job(client, upload(client, "houses", xlsx(header, rows[:1])))
+    assert body["status"] == "succeeded", body
+    house = House.objects.get()
+    assert (house.land_type, house.homestead_permit, house.planning_permit, house.alterations,
+            house.heating_energy, str(house.height), house.cooking_energy) == (
+        "collective", True, None, ["add_storey", "extension"], "coal", "6.50", "")

@@ -439,3 +439,42 @@ def test_responsible_persons_body_must_be_a_list(api, cast, make_house, nothing_
     with nothing_written():
         r = api(cast.shancheng).put(f"{URL}/{house.pk}/responsible-persons", "{oops")
     assert error_of(r) == (400, "malformed_json", None)
+
+
+# --- what the national house form asks (national-exchange.md N1) ----------------------------
+
+
+def test_the_national_form_attributes_are_kept_read_back_and_cleared_with_null(api, cast):
+    """Fields Anju did not hold (permits, alteration history, energy) become optional house
+    attributes: unknown until filled in, never guessed."""
+    client = api(cast.shancheng)
+    r = client.post(URL, house_body(land_type="collective", homestead_permit=True,
+                                    planning_permit=False, altered=True, alteration_count=1,
+                                    alterations=["add_storey"], heating_energy="coal",
+                                    height="7.5", local_floors=1))
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert (out["land_type"], out["homestead_permit"], out["planning_permit"],
+            out["completion_permit"], out["alterations"], out["heating_energy"],
+            out["cooking_energy"], out["height"], out["local_floors"]) == (
+        "collective", True, False, None, ["add_storey"], "coal", "", 7.5, 1)
+    r = client.patch(f"{URL}/{out['id']}", {"version": out["version"], "land_type": None,
+                                            "homestead_permit": None, "business_use": "retail"})
+    assert r.status_code == 200, r.content
+    house = House.objects.get(pk=out["id"])
+    assert (house.land_type, house.homestead_permit, house.planning_permit,
+            house.business_use) == ("", None, False, "retail")
+
+
+@pytest.mark.parametrize(("field", "value", "code"), [
+    ("land_type", "farmland", "choice_invalid"),
+    ("heating_energy", "nuclear", "choice_invalid"),
+    ("alterations", ["paint"], "choice_invalid"),
+    ("local_floors", 40, "number_out_of_range"),
+    ("height", "0", "number_out_of_range"),
+])
+def test_a_wrong_national_attribute_is_refused_and_nothing_is_written(api, cast, field, value,
+                                                                      code):
+    r = api(cast.shancheng).post(URL, house_body(**{field: value}))
+    assert error_of(r) == (422, code, field)
+    assert House.objects.count() == 0
