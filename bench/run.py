@@ -375,13 +375,15 @@ def _markdown(summaries: list[dict]) -> str:
               "inspections; `GET /api/v1/inspections/due?division=COUNTY` (first page of 50 "
               "and the total) as a county officer, inside Django's handler, beside the floor: "
               "the same count and page statements through a bare cursor.", "",
-              "| engine | low-income households | due | median / p90 | SQL floor median |",
-              "|---|---|---|---|---|"]
+              "| engine | low-income households | due | median / p90 | CPU median "
+              "| SQL floor median (CPU) |",
+              "|---|---|---|---|---|---|"]
     for s in summaries:
         d = s["inspections_due"]
         lines.append(f"| {s['engine']} | {d['seeded']['low_income_households']:,} "
                      f"| {d['total']:,} | {d['median_ms']} / {d['p90_ms']} ms (target ≤ "
-                     f"{d['target_ms']} ms) | {d['floor_median_ms']} ms |")
+                     f"{d['target_ms']} ms) | {d['cpu_median_ms']} ms "
+                     f"| {d['floor_median_ms']} ({d['floor_cpu_median_ms']}) ms |")
     lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "

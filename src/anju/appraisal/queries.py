@@ -8,8 +8,8 @@ from django.utils import timezone
 from anju.appraisal.models import Hazard, Inspection, ScreeningItemKind
 from anju.divisions.scope import narrowed, within
 from anju.policy.rules import profile_for, region_cutoffs
-from anju.registry.codes import HouseStatus, LowIncomeCategory
-from anju.registry.models import House, Household
+from anju.registry.codes import HouseStatus
+from anju.registry.models import House
 from anju.registry.queries import houses_for_user
 
 
@@ -40,14 +40,12 @@ def hazards_for_house(house):
 
 
 def inspections_due(houses, *, scope: str = "", today: date | None = None,
-                    walk: bool = False, cutoffs: list | None = None):
+                    cutoffs: list | None = None):
     """R-MH-14 定期巡检: of `houses` (a scoped House queryset inside `scope`), the standing houses
     of certified low-income households with no inspection of any level within the profile's
-    interval (never inspected: due now), by village and record, each annotated with
-    `last_inspected_on`. One statement, two shapes: by default it starts from the certified
-    households (their partial index, then house_household_state_idx), which suits the count;
-    `walk=True` walks the houses in list order and stops at the page, which suits the first
-    pages. Either way each house costs one probe of inspection_latest_idx."""
+    interval (never inspected: due now), by village and record. The houses come from
+    house_low_income_due_idx in list order (the count reads it whole, a page stops at its
+    end); each costs one probe of inspection_latest_idx."""
     today = today or timezone.localdate()
     since = Inspection.objects.filter(house=OuterRef("pk"))
     cutoffs = cutoffs or region_cutoffs(scope, today,
@@ -60,15 +58,10 @@ def inspections_due(houses, *, scope: str = "", today: date | None = None,
                         for prefix, on in cutoffs[:-1]],
                       default=Value(cutoffs[-1][1]), output_field=DateField())
         recent = since.filter(inspected_on__gte=cutoff)
-    # Named categories rather than "not empty": each is a range of household_low_income_idx.
-    certified = Household.objects.filter(low_income_category__in=LowIncomeCategory.values)
-    if walk:
-        houses = houses.filter(Exists(certified.filter(pk=OuterRef("household_id"))))
-    else:
-        houses = houses.filter(household_id__in=(
-            certified.filter(within(scope)) if scope else certified).values("pk"))
-    return (houses.filter(status=HouseStatus.STANDING).filter(~Exists(recent))
-            .order_by("division_code", "id"))
+    # certified_low_income is the household's category, kept by the database (registry
+    # migration 0011); filtered as the partial index's own condition.
+    return (houses.filter(certified_low_income=True, status=HouseStatus.STANDING)
+            .filter(~Exists(recent)).order_by("division_code", "id"))
 
 
 def with_last_inspection(houses):
@@ -79,56 +72,60 @@ def with_last_inspection(houses):
 
 
 def inspections_due_for_user(user, *, division: str | None = None, today: date | None = None,
-                             walk: bool = False, cutoffs: list | None = None):
+                             cutoffs: list | None = None):
     """The township's due list: houses in the user's scope, narrowed to `division`."""
     houses = narrowed(user, House.objects.all(), division)
-    return inspections_due(houses, scope=division or user.scope, today=today, walk=walk,
-                           cutoffs=cutoffs)
-
-
-# Pages up to this offset walk the houses in list order (cheap near the top); deeper ones
-# start from the certified households and sort.
-_WALK_LIMIT = 2000
+    return inspections_due(houses, scope=division or user.scope, today=today, cutoffs=cutoffs)
 
 
 def inspections_due_page(user, *, division: str | None, page: int, page_size: int,
                          today: date | None = None) -> tuple[int, list]:
-    """(total, the page's houses with `last_inspected_on`) of the due list."""
-    due = DueList(user, division, today)
+    """(total, the page's houses with `last_inspected_on`) of the due list; the rows carry the
+    API's columns only (no household)."""
+    due = DueList(user, division, today, heads=False)
     start = (page - 1) * page_size
     total = due.count()
     return total, (due[start:start + page_size] if start < total else [])
 
 
-class DueList:
-    """The due list as a page source (django Paginator): its count from the households' side,
-    its slices walked in list order near the top."""
+# What a row of the list shows (due_on needs division_code): a page loads these columns, not
+# the house's fifty, and the head's name only where the page shows it.
+_ROW_FIELDS = ("id", "household_id", "division_code", "address")
 
-    def __init__(self, user, division: str | None, today: date | None = None):
-        self.user, self.division = user, division
+
+class DueList:
+    """The due list as a page source (django Paginator): one count, then the slice.
+    `heads`: each row's household (its head's name) is loaded too."""
+
+    def __init__(self, user, division: str | None, today: date | None = None, *,
+                 heads: bool = True):
+        self.user, self.division, self.heads = user, division, heads
         self.today = today or timezone.localdate()
         self._count = None
         self._cutoffs = None
 
-    def _rows(self, walk: bool):
+    def _rows(self):
         if self._cutoffs is None:  # read the profiles once for the count and the page
             self._cutoffs = region_cutoffs(self.division or self.user.scope, self.today,
                                            lambda p: p.periodic_inspection_interval_days)
         return inspections_due_for_user(self.user, division=self.division, today=self.today,
-                                        walk=walk, cutoffs=self._cutoffs)
+                                        cutoffs=self._cutoffs)
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self._rows(walk=False).count()
+            self._count = self._rows().count()
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, key: slice) -> list:
-        start = key.start or 0
-        rows = self._rows(walk=start < _WALK_LIMIT)
-        return list(with_last_inspection(rows).select_related("household")[key])
+        rows = with_last_inspection(self._rows())
+        if self.heads:
+            rows = rows.select_related("household").only(*_ROW_FIELDS, "household__head_name")
+        else:
+            rows = rows.only(*_ROW_FIELDS)
+        return list(rows[key])
 
 
 def due_on(house, today: date, resolve=None) -> date:

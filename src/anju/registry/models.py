@@ -117,6 +117,12 @@ class House(models.Model):
     status = models.CharField("房屋状态", max_length=12, choices=HouseStatus.choices,
                               default=HouseStatus.STANDING, db_default=HouseStatus.STANDING)
     demolished_on = models.DateField("拆除日期", null=True, blank=True)
+    # R-MH-14: whether the household is certified low-income, a copy kept by the database
+    # itself (triggers of migration 0011, on every write of either table, bulk ones too) so
+    # that the periodic-inspection due list reads one partial index. Never set by the code:
+    # whatever a save writes here, the database puts the household's answer back.
+    certified_low_income = models.BooleanField("低收入群体房屋", default=False, db_default=False,
+                                               editable=False)
     demolition_note = models.CharField("拆除依据", max_length=200, blank=True, db_default="")
     replaces_house = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
                                        related_name="replaced_by", verbose_name="原房屋")
@@ -166,6 +172,12 @@ class House(models.Model):
             # from this index alone.
             models.Index(fields=["household", "status", "division_code"],
                          name="house_household_state_idx"),
+            # R-MH-14: the due list, count and first page alike, reads only the houses of
+            # certified households, in list order; status is a column, not the condition, so
+            # that the list's `status = %s` is read from the index, not the house's row.
+            models.Index(fields=["division_code", "id", "status"],
+                         name="house_low_income_due_idx",
+                         condition=models.Q(certified_low_income=True)),
         ]
 
     def __str__(self) -> str:

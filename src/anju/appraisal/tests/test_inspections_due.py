@@ -187,3 +187,42 @@ def test_the_statistics_count_houses_due_at_every_level(api, cast, browser, low_
     assert by_code["220581100"] == 1 and by_code["220581101"] == 1
     page = browser(cast.mhk_housing).get("/reports/?division=220581").content.decode()
     assert 'data-figure="inspections_due"' in page
+
+
+def test_a_household_certified_later_puts_its_houses_on_the_list_and_lifted_takes_them_off(
+        api, cast, make_house, make_household):
+    """"low-income households' houses": certified is the household's category as it stands
+    now, however it was written (a record saved, a roster applied in bulk)."""
+    from anju.registry.models import Household
+
+    household = make_household()
+    house = make_house(household=household, grade="B")
+    assert due_ids(api, cast.shancheng) == []
+    Household.objects.filter(pk=household.pk).update(low_income_category="tekun")
+    assert due_ids(api, cast.shancheng) == [house.pk]
+    house.address = "新地址 1 号"  # a copy read before the certification, saved after it
+    house.save()
+    assert due_ids(api, cast.shancheng) == [house.pk]
+    household.refresh_from_db()
+    household.low_income_category = ""
+    household.save()
+    assert due_ids(api, cast.shancheng) == []
+
+
+def test_a_house_follows_the_household_it_belongs_to(api, cast, make_house, make_household):
+    """A house moved to a certified household, or inserted in bulk for one, is due; one moved
+    away from it is not."""
+    from anju.registry.models import House
+
+    certified = make_household(low_income_category="dibao")
+    ordinary = make_household()
+    house = make_house(household=ordinary, grade="B")
+    house.household = certified
+    house.save()
+    assert due_ids(api, cast.shancheng) == [house.pk]
+    bulk = make_house(household=ordinary, grade="B")
+    bulk.pk, bulk.household = None, certified
+    [bulk] = House.objects.bulk_create([bulk])
+    assert set(due_ids(api, cast.shancheng)) == {house.pk, bulk.pk}
+    House.objects.filter(pk=house.pk).update(household=ordinary)
+    assert due_ids(api, cast.shancheng) == [bulk.pk]
