@@ -87,3 +87,35 @@ def test_n4_the_county_housing_department_sees_id_numbers_in_full_and_every_town
     rows = ledger(api, cast.mhk_housing)
     assert [(r[5], r[6], r[7], r[15]) for r in rows[2:]] == [
         ("出列", "出列人", person_id(80), "已出列")]
+
+
+def test_n4_a_house_already_on_the_ledger_shows_its_grade_and_the_route_of_its_entry(
+        api, cast, on_ledger):
+    house, entry_id = on_ledger("d")
+    house.household.head_id_number = person_id(90)
+    house.household.save()
+    client = api(cast.mhk_civil)
+    body = job(client, upload(client, csv_bytes([
+        ["台账户", person_id(90), SHANCHENG_V1, "农村低保户", "新识别"]]), period=months_back(0)))
+    assert body["status"] == "succeeded", body
+    (row,) = ledger(api, cast.shancheng)[2:]
+    appraised = timezone.localdate() - timedelta(days=30)
+    assert row[12:17] == ["D", f"{appraised:%Y-%m-%d}", "危房改造", "危房整治中", ""]
+
+
+def test_n4_the_dry_run_names_only_the_cells_a_row_should_have_and_lacks(
+        api, cast, make_household, make_house):
+    """A late row needs no grade, route or 销号 date yet; a matched house lacks its national
+    code until the national system gives one."""
+    make_house(household=make_household(head_id_number=person_id(95)), address="演示一村 9 号")
+    client = api(cast.mhk_civil)
+    body = job(client, upload(client, csv_bytes([
+        ["未鉴定", person_id(95), SHANCHENG_V1, "农村低保户", "新识别"],
+        ["无记录", person_id(96), SHANCHENG_V1, "农村低保户", "新识别"]]),
+        period=months_back(2)))
+    assert body["status"] == "succeeded", body
+    response = api(cast.shancheng).get(
+        "/api/v1/exports/national/monitoring-ledger/incomplete")
+    assert response.status_code == 200, response.json()
+    assert [(i["label"], i["missing"]) for i in response.json()["items"]] == [
+        ("未鉴定", ["房屋编码"])]
