@@ -438,9 +438,7 @@ def national_table(layout, user, division: str | None, *, reveal: bool, records=
     columns = list(zip(layout.columns, accessors, strict=True))
 
     def rows():
-        for values in (found.order_by("division_code", "id").values_list(*paths)
-                       .iterator(chunk_size=CHUNK)):
-            row = dict(zip(paths, values, strict=True))
+        for row in source.rows(found, paths):
             cells = tuple(_national_cell(c, a.get(row, context)) for c, a in columns)
             yield (row["id"], cells) if with_ids else cells
 
@@ -521,9 +519,7 @@ def national_incomplete(layout, user, division: str | None, *, offset: int = 0,
     context = national.Context(names=national.division_names(_prefix(user, division)),
                                reveal=False)
     items, total = [], 0
-    for values in (found.order_by("division_code", "id").values_list(*paths)
-                   .iterator(chunk_size=CHUNK)):
-        row = dict(zip(paths, values, strict=True))
+    for row in source.rows(found, paths):
         missing = [c.title for c, a in checked if a.get(row, context) in (None, "", [])
                    and (a.when is None or a.when(row))]
         if missing:

@@ -159,6 +159,8 @@ def parse(path: Path) -> Layout:
     if source == "matrix":
         return Layout(**common, rows=_matrix_rows(path, data.get("rows")))
     found = national.SOURCES.get(source)
+    if found is None and source in national.PROVIDED_FROM_ABOVE:
+        raise NotFound("本系统未启用该版式所需的功能", field="layout")
     if found is None:
         _fail(path, f"数据来源“{source}”不是 {'、'.join([*national.SOURCES, 'matrix'])} 之一")
     items = data.get("columns")

@@ -247,31 +247,13 @@ HOUSEHOLD_FIELDS = {
                                   text="现住房地址"),
 }
 
-MONITORED_FIELDS = {
-    **HOUSE_FIELDS,
-    "owner.category": coded("household__low_income_category", LowIncomeCategory),
-    "owner.department": Accessor(("department",), lambda r, c: r["department"] or None, None),
-    "case.method": Accessor(("case_method",), lambda r, c: r["case_method"] or None, None),
-    "case.status": Accessor(("case_status",), lambda r, c: r["case_status"] or None, None),
-}
-
-
-def _assistance_codes():
-    from anju.accounts.models import Department
-    from anju.assistance.codes import Method, Status
-
-    return Department, Method, Status
-
-
 def _with_case_codes():
     # The case's codes come from the assistance app, which a plain install may leave out.
     if not apps.is_installed("anju.assistance"):
         return
-    department, method, status = _assistance_codes()
-    CASE_FIELDS["case.method"] = coded("method", method)
-    MONITORED_FIELDS["case.method"] = coded("case_method", method)
-    MONITORED_FIELDS["case.status"] = coded("case_status", status)
-    MONITORED_FIELDS["owner.department"] = coded("department", department)
+    from anju.assistance.codes import Method
+
+    CASE_FIELDS["case.method"] = coded("method", Method)
 
 
 _with_case_codes()
@@ -332,26 +314,14 @@ def households(user, division):
     return found
 
 
-def monitored(user, division):
-    """N4 until the monthly roster: each low-income household's standing houses."""
-    found = houses(user, division).exclude(household__low_income_category="").exclude(
-        household__isnull=True)
-    if apps.is_installed("anju.assistance"):
-        from anju.assistance.models import Application, Certification
+CHUNK = 2000
 
-        case = Application.objects.filter(house=OuterRef("pk")).order_by("-applied_on", "-id")
-        found = found.annotate(
-            case_method=Subquery(case.values("method")[:1]),
-            case_status=Subquery(case.values("status")[:1]),
-            department=Subquery(Certification.objects.filter(
-                household=OuterRef("household_id")).order_by("-certified_on")
-                .values("department")[:1]))
-    else:
-        from django.db.models import CharField, Value
 
-        blank = Value("", output_field=CharField())
-        found = found.annotate(case_method=blank, case_status=blank, department=blank)
-    return found
+def by_values(found, paths: list[str]):
+    """Each record as {path: value}, in the order of the national files (village, then id)."""
+    for values in (found.order_by("division_code", "id").values_list(*paths)
+                   .iterator(chunk_size=CHUNK)):
+        yield dict(zip(paths, values, strict=True))
 
 
 @dataclass(frozen=True)
@@ -360,14 +330,26 @@ class Source:
     fields: dict  # accessor name -> Accessor
     label: str  # the path that names a record in the incomplete-rows report
     needs: str = ""  # the app it needs
+    # (records, paths) -> each record as a dict holding at least `paths`, in file order: a
+    # source whose rows are derived for a whole list at once reads them its own way
+    rows: Callable = by_values
 
 
 SOURCES = {
     "houses": Source(houses, HOUSE_FIELDS, "address"),
     "cases": Source(cases, CASE_FIELDS, "household__head_name", needs="anju.assistance"),
     "households": Source(households, HOUSEHOLD_FIELDS, "head_name"),
-    "monitored": Source(monitored, MONITORED_FIELDS, "address"),
 }
+# Sources an app above the exchange provides (its AppConfig.ready calls provide()): N4's
+# monthly monitoring ledger is the monthly roster's people (anju.roster, ADR 0034), which the
+# exchange may not import. Without that app the layout is not offered.
+PROVIDED_FROM_ABOVE = {"monitored": "anju.roster"}
+
+
+def provide(name: str, source: Source) -> None:
+    if name not in PROVIDED_FROM_ABOVE:
+        raise ValueError(f"no national source {name!r} is provided from above")
+    SOURCES[name] = source
 
 
 # --- the supervision matrix (L1) --------------------------------------------------------------

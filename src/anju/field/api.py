@@ -55,6 +55,11 @@ class FieldLedgerBrief(Schema):
     version: int
     next_check_due: date | None
     red_alert: bool
+    business_alert: bool = Field(description="发现经营活动（R-CJ-8）")
+    priority: bool = Field(description="重点区域（R-CJ-1）")
+    signoff_proposed_on: date | None = Field(description="提请销号日期（R-CJ-8a）")
+    control_overdue: bool = Field(description="管控措施逾期未落实（R-CJ-2）")
+    engineering_overdue: bool = Field(description="工程计划逾期（R-CJ-5）")
 
 
 class FieldHouseOut(Schema):
@@ -83,6 +88,9 @@ class FieldHouseOut(Schema):
     is_only_house: bool
     priority_tags: list[str]
     is_priority: bool
+    status: str = Field(description="房屋状态：standing 现存（本机只保存现存房屋）")
+    demolished_on: date | None
+    replaces_house_id: int | None = Field(description="重建的新房：原（已拆除）房屋的编号")
     latest_screening: FieldScreeningBrief | None
     open_findings: list[FieldFindingBrief]
     ledger_entry: FieldLedgerBrief | None = Field(description="未销号的整治台账记录（管控检查用）")

@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q
 from django.utils import timezone
 
 from anju.accounts.access import can
@@ -27,11 +27,13 @@ from anju.field import rules
 from anju.field.models import FieldChange
 from anju.kit.errors import Code, Malformed
 from anju.kit.events import RecordsChanged
+from anju.policy.rules import profile_resolver
 from anju.quality import fields as verifiable
 from anju.quality.commands import Difference
 from anju.quality.models import Finding, FindingEvent, FindingStatus
-from anju.rectification.codes import NOT_CLOSED, CheckLevel
-from anju.rectification.models import LedgerEntry, Transition
+from anju.rectification.codes import NOT_CLOSED, CheckLevel, MeasureCategory
+from anju.rectification.models import LedgerEntry, Measure, Transition
+from anju.rectification.queries import engineering_overdue_q
 from anju.registry.codes import (
     Alteration,
     BuildMethod,
@@ -104,11 +106,38 @@ HOUSE_COLUMNS = ("id", "version", "division_code", "address", "household_id",
                  "household__head_name", "grade", "screening_result", "awaiting_appraisal",
                  "occupancy", "use", "structure", "color_steel", "floors", "storey_band",
                  "built_year", "build_year_band", "floor_area", "lat", "lng", "is_only_house",
-                 "priority_tags", "is_priority")
+                 "priority_tags", "is_priority", "status", "demolished_on", "replaces_house_id")
 
 
 def _number(value):
     return float(value) if isinstance(value, Decimal) else value
+
+
+def _ledger_entries(house_ids: list[int]) -> dict[int, dict]:
+    """The open ledger entry of each house with what the house card shows of it: red and
+    business alerts (R-CJ-6, R-CJ-8), priority area (R-CJ-1), sign-off proposed (R-CJ-8a), an
+    ordered control not carried out within the profile's days (R-CJ-2) and an engineering plan
+    past its date (R-CJ-5) — derived from the dates now, as the ledger pages do."""
+    today = timezone.localdate()
+    entries = {e["id"]: e for e in LedgerEntry.objects.filter(
+        house_id__in=house_ids, status__in=NOT_CLOSED).annotate(
+        engineering_overdue=ExpressionWrapper(engineering_overdue_q(today), BooleanField())
+    ).values("house_id", "id", "status", "version", "next_check_due", "red_alert",
+             "business_alert", "priority", "signoff_proposed_on", "engineering_overdue",
+             "division_code")}
+    ordered = dict(Measure.objects.filter(
+        entry_id__in=list(entries), category=MeasureCategory.CONTROL,
+        completed_on__isnull=True, ordered_on__isnull=False).order_by().values("entry_id")
+        .annotate(first=Min("ordered_on")).values_list("entry_id", "first"))
+    profile = profile_resolver(today)
+    out = {}
+    for pk, entry in entries.items():
+        days = profile(entry.pop("division_code")).control_order_days
+        first = ordered.get(pk)
+        entry["control_overdue"] = first is not None and first < today - timedelta(days=days)
+        entry["engineering_overdue"] = bool(entry["engineering_overdue"])
+        out[entry.pop("house_id")] = entry
+    return out
 
 
 def present_houses(rows: list[dict]) -> list[dict]:
@@ -125,9 +154,7 @@ def present_houses(rows: list[dict]) -> list[dict]:
               .order_by("due_on", "id")
               .values("house_id", "id", "kind", "rule", "field", "message", "due_on")):
         findings.setdefault(f.pop("house_id"), []).append(f)
-    ledger = {e.pop("house_id"): e for e in LedgerEntry.objects.filter(
-        house_id__in=ids, status__in=NOT_CLOSED).values(
-        "house_id", "id", "status", "version", "next_check_due", "red_alert")}
+    ledger = _ledger_entries(ids)
     codes = {r["division_code"] for r in rows}
     names = names_for(codes | {c[:9] for c in codes})
     out = []

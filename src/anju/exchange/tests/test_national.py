@@ -127,19 +127,8 @@ def test_n3_the_renovation_archive_holds_approved_cases_only(api, cast, surveyed
         "自建", "2024-05-06", "2024-08-20", 60.0, 35000.0, "2024-09-01", ""]]
 
 
-def test_n4_the_monitoring_ledger_lists_the_low_income_households_houses(api, cast, surveyed,
-                                                                         make_house):
-    make_house(division_code=SHANCHENG_V1)  # no low-income household: not monitored
-    _case(surveyed.household, surveyed, status="under_construction",
-          approved_on=date(2024, 4, 1))
-    rows = rows_of(export(api, cast.shancheng, "monitoring-ledger"))
-    assert rows[1] == [
-        "县", "乡镇", "村", "行政区划代码", "姓名", "身份证号", "类别", "认定部门", "房屋地址",
-        "房屋编码", "鉴定等级", "鉴定日期", "保障方式", "状态", "名单移交日期", "鉴定期限"]
-    assert rows[2:] == [[
-        "梅河口市", "山城镇", "演示一村", "220581100001", "李春生",
-        masked(surveyed.household.head_id_number), "农村低保户", "民政", "山城镇演示一村 8 号",
-        "220581100001000123", "C", "", "危房改造", "施工中", "", ""]]
+# N4, the monthly monitoring ledger, is the monthly roster's people: anju/roster/tests/
+# test_national.py checks its header and rows.
 
 
 def test_n5_each_low_income_household_gets_its_three_class_outcome_from_its_records(

@@ -8,12 +8,11 @@ import { buildForm, codeNames } from "./forms.js";
 import * as queue from "./queue.js";
 import * as sync from "./sync.js";
 import { drawMap } from "./map.js";
+import { houseStates } from "./states.js";
 
 const shell = document.body.dataset;
 const view = document.getElementById("view");
 const LIST_LIMIT = 200;
-// The ledger's statuses as the web pages name them (the forms carry no code list for them).
-const LEDGER_STATUS = { open: "待整治", controlled: "已管控", accepted: "已验收", closed: "已销号" };
 const HOUSE_SYNC_MINUTES = 15;
 
 const app = {
@@ -274,6 +273,7 @@ function showHouse(id) {
     .filter(([kind]) => kind !== "control_check" || house.ledger_entry)
     .map(([kind, def]) => h("a", { class: "button capture-button", href: `#/capture/${kind}/${house.id}`, dataset: { kind } }, def.label));
   const queued = mine().filter((i) => i.house_id === house.id);
+  const states = houseStates(house, names("priority_tags"));
   replace(view,
     h("a", { href: "#/houses", class: "back" }, "‹ 房屋列表"),
     h("div", { class: "card house-card" },
@@ -289,8 +289,9 @@ function showHouse(id) {
         row("建造年份", house.built_year),
         row("建筑面积", house.floor_area ? `${house.floor_area} ㎡` : null),
         row("位置", house.lat !== null && house.lat !== undefined ? `${house.lat}, ${house.lng}` : null),
-        house.ledger_entry ? row("整治台账", `${LEDGER_STATUS[house.ledger_entry.status] || house.ledger_entry.status}${house.ledger_entry.next_check_due ? `，下次检查 ${house.ledger_entry.next_check_due}` : ""}`) : null)),
-    house.ledger_entry?.red_alert ? h("p", { class: "alert" }, "红色预警：C/D 级危房仍有人居住") : null,
+        states.facts.map(([label, text]) => row(label, text)))),
+    states.alerts.map((text) => h("p", { class: "alert" }, text)),
+    states.notices.map((text) => h("p", { class: "notice" }, text)),
     h("section", { class: "card" }, h("h3", {}, `待整改问题（${house.open_findings?.length || 0}）`),
       house.open_findings?.length
         ? h("ul", { class: "findings" }, house.open_findings.map((f) => h("li", {}, f.message, h("small", { class: "muted" }, ` 期限 ${f.due_on}`))))
