@@ -94,6 +94,26 @@ def get_job_result_for_user(user, job_id: int) -> Job:
     return job
 
 
+def get_reconciliation_for_user(user, job_id: int) -> Job:
+    """A reconciliation job whose differences the caller may read and act on: its owner, while
+    the owner's rights still cover it (404, then 403, as a job's report)."""
+    job = get_job_result_for_user(user, job_id)
+    if not job.kind.startswith("reconcile_"):
+        raise NotFound("该任务不是国家系统对账")
+    return job
+
+
+def get_difference_for_user(user, job_id: int, difference_id: int):
+    from anju.exchange.models import Difference
+
+    job = get_reconciliation_for_user(user, job_id)
+    difference = Difference.objects.filter(job=job, pk=difference_id).select_related(
+        "job").first()
+    if difference is None:
+        raise NotFound("这条对账差异不存在")
+    return difference
+
+
 def kind_label(kind: str) -> str:
     if kind.startswith("reconcile_"):
         return "国家系统对账"

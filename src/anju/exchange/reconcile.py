@@ -321,7 +321,26 @@ ACCEPTABLE = {
 
 
 def differences_of(job):
-    return Difference.objects.filter(job=job).select_related("house")
+    return Difference.objects.filter(job=job).order_by("id")
+
+
+def acceptable(difference) -> bool:
+    return (difference.kind == DIFFERENCE and difference.house_id is not None
+            and difference.field in ACCEPTABLE)
+
+
+def difference_table(job):
+    """(header, rows) of a reconciliation's differences, for the county to fix the national
+    side; streamed."""
+    from anju.exchange.models import DifferenceKind
+
+    kinds, states = dict(DifferenceKind.choices), dict(DifferenceState.choices)
+    header = [("文件行号", 8), ("房屋编号", 10), ("区划", 14), ("类别", 12), ("列", 20),
+              ("国家系统", 30), ("安居", 30), ("处理状态", 14), ("说明", 30)]
+    rows = ((d.row or "", d.house_id or "", d.division_code, kinds.get(d.kind, d.kind),
+             d.column, d.national_value, d.anju_value, states.get(d.state, d.state), d.note)
+            for d in differences_of(job).iterator(chunk_size=2000))
+    return header, rows
 
 
 def _open(difference) -> None:
