@@ -5,9 +5,13 @@ corrected upstream. The list is exportable, so the county can fix the national s
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from anju.audit.models import AuditEvent
+from anju.conftest import sign_in
+from anju.exchange.models import Difference
 from anju.exchange.tests.test_national import _load, _workbook, export, rows_of
 from anju.registry.models import House, RecordEvent
 
@@ -142,3 +146,30 @@ def test_another_officer_cannot_see_or_act_on_the_differences(api, cast, reconci
     r = client.post(
         f"/api/v1/imports/national/{reconciled['id']}/differences/{item['id']}/upstream", {})
     assert r.status_code == 404
+
+
+# --- the county officer's pages --------------------------------------------------------------
+
+
+def test_the_county_officer_loads_a_national_file_and_accepts_a_difference_on_the_page(
+        api, cast, three_houses):
+    officer = sign_in(Client(), cast.mhk_housing)
+    start = officer.get("/exchange/national/").content.decode()
+    assert "载入国家系统文件对账" in start and "山城镇" in start
+    r = officer.get("/exchange/national/export?layout=house-collection&division=220581100")
+    assert r["Location"] == "/api/v1/exports/national/house-collection.xlsx?division=220581100"
+    rows = rows_of(officer.get(r["Location"]))
+    rows[2][rows[1].index("土地性质")] = "国有"
+    r = officer.post("/exchange/national/", {
+        "layout": "house-collection", "file": SimpleUploadedFile("国家.xlsx", _workbook(rows))})
+    assert r.status_code == 302, r.content.decode()
+    report = officer.get(r["Location"]).content.decode()
+    assert "查看并处理对账差异" in report
+    job_id = int(r["Location"].rstrip("/").rsplit("/", 1)[1])
+    listing = officer.get(f"/exchange/jobs/{job_id}/differences/").content.decode()
+    assert "采纳到安居" in listing and "国有" in listing
+    land = Difference.objects.get(job_id=job_id, column="土地性质")
+    r = officer.post(f"/exchange/jobs/{job_id}/differences/{land.pk}/accept", {"back": ""})
+    assert r.status_code == 302
+    assert "已采纳到安居" in officer.get(r["Location"]).content.decode()
+    assert House.objects.get(pk=three_houses[0].pk).land_type == "state"
