@@ -316,11 +316,14 @@ def national_incomplete(request, layout: str, params: Query[PageParams],
 @imports.post("/national/{layout}", response={202: JobStarted, 415: ErrorOut, **ERRORS},
               summary="载入国家系统文件对账（xlsx 或 csv，含 GBK/GB18030）",
               operation_id="import_national", url_name="import_national",
-              description="按全国房屋编码、否则身份证号+地址、否则户主姓名+村匹配；结果在任务的错误报告中"
+              description="division：文件所属的区划（如一个乡镇的文件），安居一方只比对该区划；"
+              "按全国房屋编码、否则身份证号+地址、否则户主姓名+村匹配；结果在任务的错误报告中"
               "（字段差异、国家系统缺、安居缺），可导出。载入不改写安居的记录，只补记房屋缺少的全国房屋编码。")
 @requires("exchange.import")
-def import_national(request, layout: str, file: File[UploadedFile]):
-    job = jobs.start_reconciliation(command_of(StartReconciliation, {"layout": layout}),
+def import_national(request, layout: str, file: File[UploadedFile],
+                    division: str | None = None):
+    job = jobs.start_reconciliation(command_of(StartReconciliation, {"layout": layout,
+                                                                     "division": division}),
                                     upload=file, acting_user=request.user,
                                     origin=request.origin)
     return _started(job)

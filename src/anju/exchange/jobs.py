@@ -278,6 +278,9 @@ def start_reconciliation(cmd: StartReconciliation, *, upload, acting_user,
     found = get_layout(cmd.layout)
     check(acting_user, exporters.national_capability(found))
     check_reconcilable(found)
+    division = cmd.division or None
+    if division:
+        exporters.national_records(found, acting_user, division)  # NotFound out of scope
     path = _stored_upload(upload)
     try:
         table = open_table_with(path, is_header_of(found))
@@ -289,10 +292,10 @@ def start_reconciliation(cmd: StartReconciliation, *, upload, acting_user,
                                 f"一个文件最多 {settings.IMPORT_MAX_ROWS:,} 行，"
                                 f"本文件有 {total:,} 行", field="file")
         job = Job(owner=acting_user, kind=f"reconcile_{found.name.replace('-', '_')}",
-                  total=total, division_code=acting_user.scope,
+                  total=total, division_code=division or acting_user.scope,
                   input_name=(upload.name or "")[:200],
                   params={"resource": f"national/{found.name}", "layout": found.name,
-                          **_origin(origin)})
+                          "division": division or "", **_origin(origin)})
         with open(path, "rb") as f:
             job.input_file.save(f"national-{timezone.now():%Y%m%d%H%M%S}.{table.kind}",
                                 File(f), save=False)

@@ -398,7 +398,8 @@ def _run_reconcile(job: Job) -> None:
     path = _local_copy(job)
     try:
         table = open_table_with(path, is_header_of(found))
-        summary, problems, keep, differences = reconcile(found, table, owner, reveal=reveal)
+        summary, problems, keep, differences = reconcile(
+            found, table, owner, reveal=reveal, division=job.params.get("division") or None)
     finally:
         path.unlink(missing_ok=True)
     with transaction.atomic():

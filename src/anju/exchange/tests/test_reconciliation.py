@@ -10,7 +10,7 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from anju.audit.models import AuditEvent
-from anju.conftest import sign_in
+from anju.conftest import HONGMEI_V1, sign_in
 from anju.exchange.models import Difference
 from anju.exchange.tests.test_national import _load, _workbook, export, rows_of
 from anju.registry.models import House, RecordEvent
@@ -152,7 +152,8 @@ def test_another_officer_cannot_see_or_act_on_the_differences(api, cast, reconci
 
 
 def test_the_county_officer_loads_a_national_file_and_accepts_a_difference_on_the_page(
-        api, cast, three_houses):
+        api, cast, three_houses, make_house):
+    make_house(division_code=HONGMEI_V1, address="红梅镇演示一村 1 号")
     officer = sign_in(Client(), cast.mhk_housing)
     start = officer.get("/exchange/national/").content.decode()
     assert "载入国家系统文件对账" in start and "山城镇" in start
@@ -161,11 +162,14 @@ def test_the_county_officer_loads_a_national_file_and_accepts_a_difference_on_th
     rows = rows_of(officer.get(r["Location"]))
     rows[2][rows[1].index("土地性质")] = "国有"
     r = officer.post("/exchange/national/", {
-        "layout": "house-collection", "file": SimpleUploadedFile("国家.xlsx", _workbook(rows))})
+        "layout": "house-collection", "division": "220581100",
+        "file": SimpleUploadedFile("国家.xlsx", _workbook(rows))})
     assert r.status_code == 302, r.content.decode()
     report = officer.get(r["Location"]).content.decode()
     assert "查看并处理对账差异" in report
     job_id = int(r["Location"].rstrip("/").rsplit("/", 1)[1])
+    # a township's file is compared with that township: 红梅镇's house is not "missing"
+    assert not Difference.objects.filter(job_id=job_id, kind="missing_in_file").exists()
     listing = officer.get(f"/exchange/jobs/{job_id}/differences/").content.decode()
     assert "采纳到安居" in listing and "国有" in listing
     land = Difference.objects.get(job_id=job_id, column="土地性质")
