@@ -5,11 +5,11 @@ fresh process.
 - export: the county's standing houses in the N1 layout as a county housing officer (full ID
   numbers), written by `exchange.runner.run`; rows/s and the process's peak RSS (VmHWM)
   beside its RSS before the export. The file is kept for the second step.
-- reconcile: the exported file, three cells edited beforehand (by the export's process),
-  checked as the upload is (`start_reconciliation`: kind, header, row count) and reconciled
-  by the job; rows/s of the job and its peak RSS. A county's whole file is above the upload
-  limits of a default install (ANJU_IMPORT_MAX_ROWS, ANJU_MAX_UPLOAD_MB): they are raised
-  for this process only.
+- reconcile: the exported file, three cells edited beforehand (by the export's process) and
+  saved as GB18030 CSV (see _edited), checked as the upload is (`start_reconciliation`:
+  kind, header, row count) and reconciled by the job; rows/s of the job and its peak RSS.
+  A county's whole file is above the upload limits of a default install
+  (ANJU_IMPORT_MAX_ROWS, ANJU_MAX_UPLOAD_MB): they are raised for this process only.
 
 Called from run.py's worker on its seeded database; or alone, on a fresh SQLite county of
 its own:
@@ -92,22 +92,22 @@ def _export(county: str, path: Path) -> dict:
 
 
 def _edited(path: Path) -> Path:
-    """The national system's copy: the same rows, three cells changed (rewritten through
-    kit/xlsx: openpyxl would hold the whole sheet)."""
-    from python_calamine import CalamineWorkbook
+    """The national system's copy: the same rows, three cells changed, saved as the CSV
+    Chinese Excel writes (GB18030). A county's whole N1 as .xlsx unpacks beyond the reader's
+    guard (reading.MAX_UNPACKED_BYTES, 256 MB) and is refused: a county reconciles its
+    whole file as CSV, or an .xlsx by township."""
+    import csv
 
-    from anju.kit.xlsx import stream_workbook
+    from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     caption, header, *rows = sheet
     land = header.index("土地性质")
     for row in rows[:3]:
         row[land] = "国有" if row[land] != "国有" else "集体"
-    edited = path.with_name("national.xlsx")
-    with open(edited, "wb") as out:
-        for data in stream_workbook([("国家系统", [(t, 10) for t in header],
-                                      (tuple(r) for r in rows), [caption])]):
-            out.write(data)
+    edited = path.with_name("national.csv")
+    with open(edited, "w", encoding="gb18030", newline="") as out:
+        csv.writer(out).writerows([header, *rows])
     return edited
 
 
@@ -119,12 +119,12 @@ def _reconcile(county: str, path: Path) -> dict:
     from anju.exchange.commands import StartReconciliation
     from anju.exchange.models import Difference, Job
 
-    edited = path.with_name("national.xlsx")
+    edited = path.with_name("national.csv")
     before = status_mb("VmRSS")
     started = time.perf_counter()
     with open(edited, "rb") as f:
         job = jobs.start_reconciliation(StartReconciliation(layout="house-collection"),
-                                        upload=File(f, name="national.xlsx"), acting_user=user)
+                                        upload=File(f, name="national.csv"), acting_user=user)
     upload_s = time.perf_counter() - started
     started = time.perf_counter()
     status = runner.run(job.pk)

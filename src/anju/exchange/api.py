@@ -332,7 +332,7 @@ def import_national(request, layout: str, file: File[UploadedFile],
 # --- the differences of a reconciliation (对账差异) --------------------------------------------
 
 
-class DifferenceOut(Schema):
+class NationalDifferenceOut(Schema):
     id: int
     job_id: int
     kind: str = Field(description="national_difference（字段差异）、missing_in_file（国家系统缺）、"
@@ -350,8 +350,8 @@ class DifferenceOut(Schema):
     note: str
 
 
-class DifferenceList(Schema):
-    items: list[DifferenceOut]
+class NationalDifferenceList(Schema):
+    items: list[NationalDifferenceOut]
     total: int
     page: int
     page_size: int
@@ -365,7 +365,7 @@ def present_difference(d) -> dict:
             "note": d.note}
 
 
-@imports.get("/national/{job_id}/differences", response={200: DifferenceList, **ERRORS},
+@imports.get("/national/{job_id}/differences", response={200: NationalDifferenceList, **ERRORS},
              summary="对账差异（可按处理状态筛选）", url_name="national_differences")
 @requires("exchange.import")
 def list_differences(request, job_id: int, params: Query[PageParams],
@@ -395,7 +395,7 @@ def differences_xlsx(request, job_id: int):
 
 
 @imports.post("/national/{job_id}/differences/{difference_id}/accept",
-              response={200: DifferenceOut, **ERRORS},
+              response={200: NationalDifferenceOut, **ERRORS},
               summary="采纳国家系统的值到安居（经房屋修改办理，留痕）",
               url_name="national_difference_accept")
 @requires("exchange.import")
@@ -407,7 +407,7 @@ def accept_difference(request, job_id: int, difference_id: int, payload: AcceptD
 
 
 @imports.post("/national/{job_id}/differences/{difference_id}/upstream",
-              response={200: DifferenceOut, **ERRORS},
+              response={200: NationalDifferenceOut, **ERRORS},
               summary="标记为由国家系统更正（安居不变，留痕）",
               url_name="national_difference_upstream")
 @requires("exchange.import")

@@ -5,6 +5,8 @@ after a restart); the row errors are kept whole in JobError, the API shows the f
 from django.conf import settings
 from django.db import models
 
+from anju.registry.village import VillageCopy
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -125,6 +127,9 @@ class Difference(models.Model):
                                    blank=True, related_name="+", verbose_name="处理人")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+
+    # the house's village: a difference follows its house when the household moves
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "对账差异"
