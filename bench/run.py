@@ -136,6 +136,9 @@ def _worker(args) -> dict:
     from exchange import measure as exchange
 
     result["exchange"] = exchange(COUNTY, args.import_rows)  # it adds households
+    from national import measure as national
+
+    result["national"] = national(COUNTY)  # N1 export, then that file reconciled
     from ledger_page import measure as ledger_page
 
     # last: it grades more houses C where the county has fewer than 30,000 entries
@@ -215,6 +218,7 @@ def _bench_engine(args, engine: str) -> dict:
         "stats_summary": runs[-1]["stats_summary"],
         "field_sync": runs[-1]["field_sync"],
         "exchange": runs[-1]["exchange"],
+        "national": runs[-1]["national"],
         "assistance": runs[-1]["assistance"],
         "ledger_page": runs[-1]["ledger_page"],
         "lookback": runs[-1]["lookback"],
@@ -330,6 +334,20 @@ def _markdown(summaries: list[dict]) -> str:
                      f"{t['import_rows_per_s'][s['engine']]:,}) "
                      f"| {i.get('worker_processes', 0)} | {i['upload_check_s']} s "
                      f"| {i['verb_rows_per_s']:,} |")
+    lines.append("")
+    lines += ["National exchange (bench/national.py), each job in a fresh process: the "
+              "county's N1 (采集表) exported by a county housing officer, then that file with "
+              "three cells edited loaded back for reconciliation (对账).", "",
+              "| engine | N1 rows | export rows/s | export peak RSS | reconciled rows "
+              "| reconcile rows/s | differences | reconcile peak RSS |",
+              "|---|---|---|---|---|---|---|---|"]
+    for s in summaries:
+        x, r = s["national"]["export"], s["national"]["reconcile"]
+        t = s["national"]["targets"]
+        lines.append(f"| {s['engine']} | {x['rows']:,} | {x['rows_per_s']:,} "
+                     f"| {x['peak_rss_mb']} MB (target < {t['export_peak_rss_mb']} MB) "
+                     f"| {r['rows']:,} | {r['rows_per_s']:,} | {r['differences']} "
+                     f"| {r['peak_rss_mb']} MB |")
     lines.append("")
     lines += ["Housing security (bench/assistance.py): open cases seeded in bulk at realistic "
               "stages; a civil-affairs officer's approval queue page, the county's and a "

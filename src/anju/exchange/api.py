@@ -13,8 +13,14 @@ from ninja.files import UploadedFile
 from anju.accounts.access import can, check, requires
 from anju.audit import actions as audit
 from anju.audit.models import Action
-from anju.exchange import exporters, jobs
-from anju.exchange.commands import StartExport, StartImport, StartReconciliation
+from anju.exchange import exporters, jobs, reconcile
+from anju.exchange.commands import (
+    AcceptDifference,
+    MarkUpstream,
+    StartExport,
+    StartImport,
+    StartReconciliation,
+)
 from anju.exchange.importers import IMPORTERS
 from anju.exchange.layout import get_layout
 from anju.exchange.models import Job, JobStatus
@@ -310,11 +316,103 @@ def national_incomplete(request, layout: str, params: Query[PageParams],
 @imports.post("/national/{layout}", response={202: JobStarted, 415: ErrorOut, **ERRORS},
               summary="载入国家系统文件对账（xlsx 或 csv，含 GBK/GB18030）",
               operation_id="import_national", url_name="import_national",
-              description="按全国房屋编码、否则身份证号+地址、否则户主姓名+村匹配；结果在任务的错误报告中"
+              description="division：文件所属的区划（如一个乡镇的文件），安居一方只比对该区划；"
+              "按全国房屋编码、否则身份证号+地址、否则户主姓名+村匹配；结果在任务的错误报告中"
               "（字段差异、国家系统缺、安居缺），可导出。载入不改写安居的记录，只补记房屋缺少的全国房屋编码。")
 @requires("exchange.import")
-def import_national(request, layout: str, file: File[UploadedFile]):
-    job = jobs.start_reconciliation(command_of(StartReconciliation, {"layout": layout}),
+def import_national(request, layout: str, file: File[UploadedFile],
+                    division: str | None = None):
+    job = jobs.start_reconciliation(command_of(StartReconciliation, {"layout": layout,
+                                                                     "division": division}),
                                     upload=file, acting_user=request.user,
                                     origin=request.origin)
     return _started(job)
+
+
+# --- the differences of a reconciliation (对账差异) --------------------------------------------
+
+
+class NationalDifferenceOut(Schema):
+    id: int
+    job_id: int
+    kind: str = Field(description="national_difference（字段差异）、missing_in_file（国家系统缺）、"
+                      "missing_in_anju（安居缺）")
+    house_id: int | None
+    division_code: str
+    row: int | None = Field(description="国家文件中的行号")
+    column: str = Field(description="版式的列名")
+    national_value: str
+    anju_value: str
+    state: str = Field(description="open（待处理）、accepted（已采纳到安居）、"
+                       "upstream（待国家系统更正）")
+    acceptable: bool = Field(description="可由对账采纳到安居（经房屋修改办理）")
+    decided_at: datetime | None
+    note: str
+
+
+class NationalDifferenceList(Schema):
+    items: list[NationalDifferenceOut]
+    total: int
+    page: int
+    page_size: int
+
+
+def present_difference(d) -> dict:
+    return {"id": d.pk, "job_id": d.job_id, "kind": d.kind, "house_id": d.house_id,
+            "division_code": d.division_code, "row": d.row, "column": d.column,
+            "national_value": d.national_value, "anju_value": d.anju_value, "state": d.state,
+            "acceptable": reconcile.acceptable(d), "decided_at": d.decided_at,
+            "note": d.note}
+
+
+@imports.get("/national/{job_id}/differences", response={200: NationalDifferenceList, **ERRORS},
+             summary="对账差异（可按处理状态筛选）", url_name="national_differences")
+@requires("exchange.import")
+def list_differences(request, job_id: int, params: Query[PageParams],
+                     state: str | None = None):
+    job = jobs.get_reconciliation_for_user(request.user, job_id)
+    found = reconcile.differences_of(job)
+    if state:
+        found = found.filter(state=state)
+    return paginate(found, params, present_difference)
+
+
+@imports.get("/national/{job_id}/differences.xlsx", response={200: None, **ERRORS},
+             summary="对账差异清单（Excel，供更正国家系统）", url_name="national_differences_xlsx")
+@requires("exchange.import")
+def differences_xlsx(request, job_id: int):
+    from anju.kit.xlsx import stream_xlsx
+
+    job = jobs.get_reconciliation_for_user(request.user, job_id)
+    header, rows = reconcile.difference_table(job)
+    audit.record(Action.EXPORT, actor=request.user, obj=job, origin=request.origin,
+                 division_code=job.division_code,
+                 details={"export": "national/differences", "job": job.pk})
+    response = StreamingHttpResponse(stream_xlsx(header, rows, sheet_name="对账差异"),
+                                     content_type=exporters.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-differences.xlsx"'
+    return response
+
+
+@imports.post("/national/{job_id}/differences/{difference_id}/accept",
+              response={200: NationalDifferenceOut, **ERRORS},
+              summary="采纳国家系统的值到安居（经房屋修改办理，留痕）",
+              url_name="national_difference_accept")
+@requires("exchange.import")
+def accept_difference(request, job_id: int, difference_id: int, payload: AcceptDifference):
+    difference = jobs.get_difference_for_user(request.user, job_id, difference_id)
+    reconcile.accept_difference(difference, payload, acting_user=request.user,
+                                origin=request.origin)
+    return present_difference(difference)
+
+
+@imports.post("/national/{job_id}/differences/{difference_id}/upstream",
+              response={200: NationalDifferenceOut, **ERRORS},
+              summary="标记为由国家系统更正（安居不变，留痕）",
+              url_name="national_difference_upstream")
+@requires("exchange.import")
+def mark_upstream(request, job_id: int, difference_id: int, payload: MarkUpstream):
+    difference = jobs.get_difference_for_user(request.user, job_id, difference_id)
+    reconcile.mark_upstream(difference, payload, acting_user=request.user,
+                            origin=request.origin)
+    return present_difference(difference)

@@ -42,3 +42,17 @@ class StartExport(Command):
 class StartReconciliation(Command):
     layout: Annotated[free_text(40, "国家版式"), Ui("国家版式")] = Field(
         description="house-collection（N1）或 self-built（N2）")
+    # The division the file covers (a township's file): Anju's side is that division only.
+    division: Annotated[free_text(12, "区划") | None,
+                        Ui("文件所属区划（不选为全部管辖范围）")] = None
+
+
+# A reconciliation's difference taken into Anju: the house changed by the ordinary act
+# (registry.update_house), to the national system's value.
+class AcceptDifference(Command):
+    note: Annotated[free_text(200, "说明") | None, Ui("说明")] = None
+
+
+# A reconciliation's difference left for the national system to correct (recorded).
+class MarkUpstream(Command):
+    note: Annotated[free_text(200, "说明") | None, Ui("说明")] = None

@@ -98,7 +98,7 @@ def column_rows(exporter: Exporter, user, division: str | None, reveal: bool) ->
     """The rows of a column-table export: named values read in chunks, shown per column."""
     paths = list(dict.fromkeys(c.path for c in exporter.columns))
     where = [paths.index(c.path) for c in exporter.columns]
-    names = _names(_prefix(user, division))
+    names = _names(prefix_of(user, division))
     shows = [_shower(c, reveal, names) for c in exporter.columns]
     pairs = list(zip(where, shows, strict=True))
     records = exporter.records(user, division).order_by("division_code", "id")
@@ -114,7 +114,7 @@ def export_rows(exporter: Exporter, user, division: str | None, reveal: bool):
     return column_rows(exporter, user, division, reveal)
 
 
-def _prefix(user, division: str | None) -> str:
+def prefix_of(user, division: str | None) -> str:
     # The narrower of the caller's scope and the division asked for (scope.narrowed).
     division = division or ""
     return division if len(division) > len(user.scope) else user.scope
@@ -138,7 +138,7 @@ def plan(exporter: Exporter, user, division: str | None, *, reveal: bool,
     records = exporter.records(user, division)
     total = records.count()
     header = exporter.heading()
-    prefix = _prefix(user, division)
+    prefix = prefix_of(user, division)
     width = CHILD_WIDTH.get(len(prefix))
     if total <= split_rows or width is None:
         if total > EXCEL_MAX_ROWS:
@@ -423,7 +423,7 @@ def national_records(layout, user, division: str | None):
 
 
 def national_table(layout, user, division: str | None, *, reveal: bool, records=None,
-                   with_ids: bool = False):
+                   with_ids: bool = False, names: dict | None = None):
     """(header, above, rows) of a tabular layout: one row per record, every code mapped
     through the layout's lists; `records` when the caller has them already; each row as
     (record id, row) `with_ids`."""
@@ -433,8 +433,9 @@ def national_table(layout, user, division: str | None, *, reveal: bool, records=
     found = records if records is not None else found
     accessors = [source.fields[c.field] for c in layout.columns]
     paths = list(dict.fromkeys(["id", *(p for a in accessors for p in a.paths)]))
-    context = national.Context(names=national.division_names(_prefix(user, division)),
-                               reveal=reveal)
+    if names is None:
+        names = national.division_names(prefix_of(user, division))
+    context = national.Context(names=names, reveal=reveal)
     columns = list(zip(layout.columns, accessors, strict=True))
 
     def rows():
@@ -454,7 +455,7 @@ def national_matrix(layout, user, division: str | None):
     empty."""
     from anju.exchange import national
 
-    prefix = _prefix(user, division)
+    prefix = prefix_of(user, division)
     width = CHILD_WIDTH.get(len(prefix))
     kids = national.children(prefix, width)
     counts = national.matrix(user, division, prefix, width, [r.measure for r in layout.rows])
@@ -494,7 +495,7 @@ def national_stream(layout, user, division: str | None, *, reveal: bool,
 def national_file_name(layout, user, division: str | None) -> str:
     from anju.exchange import national
 
-    prefix = _prefix(user, division)
+    prefix = prefix_of(user, division)
     region = national.division_names(prefix).get(prefix, prefix)
     name = layout.file_name.replace("{地区}", region).replace(
         "{日期}", f"{timezone.localdate():%Y%m%d}")
@@ -516,7 +517,7 @@ def national_incomplete(layout, user, division: str | None, *, offset: int = 0,
                                 *(p for _, a in checked for p in (*a.paths, *a.when_paths))]))
     from anju.exchange import national
 
-    context = national.Context(names=national.division_names(_prefix(user, division)),
+    context = national.Context(names=national.division_names(prefix_of(user, division)),
                                reveal=False)
     items, total = [], 0
     for row in source.rows(found, paths):

@@ -4,8 +4,15 @@ calls, and a refusal lands beside the field it names."""
 
 from django import forms
 
-from anju.exchange import jobs
-from anju.exchange.commands import RunCheckedImport, StartExport, StartImport
+from anju.exchange import jobs, reconcile
+from anju.exchange.commands import (
+    AcceptDifference,
+    MarkUpstream,
+    RunCheckedImport,
+    StartExport,
+    StartImport,
+    StartReconciliation,
+)
 from anju.web.forms import CommandForm
 
 
@@ -40,3 +47,36 @@ class RunCheckedImportForm(CommandForm):
 class ExportForm(CommandForm):
     command = StartExport
     verb = jobs.start_export
+
+
+# The layouts a national file can be reconciled in (one row per house).
+RECONCILABLE_LAYOUTS = (("house-collection", "N1 农村房屋安全信息采集表（自建房）"),
+                        ("self-built", "N2 自建房信息记录"))
+
+
+class ReconciliationForm(CommandForm):
+    """A national system's file loaded for reconciliation (对账)."""
+
+    command = StartReconciliation
+    layout = forms.ChoiceField(label="国家版式", choices=RECONCILABLE_LAYOUTS)
+    file = forms.FileField(label="国家系统导出的文件（xlsx 或 CSV）", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file"):
+            self.add_error("file", "请选择国家系统导出的文件")
+        return cleaned
+
+    def act(self, cmd):
+        return jobs.start_reconciliation(cmd, upload=self.cleaned_data["file"],
+                                         acting_user=self.user, origin=self.origin)
+
+
+class AcceptDifferenceForm(CommandForm):
+    command = AcceptDifference
+    verb = reconcile.accept_difference
+
+
+class MarkUpstreamForm(CommandForm):
+    command = MarkUpstream
+    verb = reconcile.mark_upstream

@@ -94,6 +94,26 @@ def get_job_result_for_user(user, job_id: int) -> Job:
     return job
 
 
+def get_reconciliation_for_user(user, job_id: int) -> Job:
+    """A reconciliation job whose differences the caller may read and act on: its owner, while
+    the owner's rights still cover it (404, then 403, as a job's report)."""
+    job = get_job_result_for_user(user, job_id)
+    if not job.kind.startswith("reconcile_"):
+        raise NotFound("该任务不是国家系统对账")
+    return job
+
+
+def get_difference_for_user(user, job_id: int, difference_id: int):
+    from anju.exchange.models import Difference
+
+    job = get_reconciliation_for_user(user, job_id)
+    difference = Difference.objects.filter(job=job, pk=difference_id).select_related(
+        "job").first()
+    if difference is None:
+        raise NotFound("这条对账差异不存在")
+    return difference
+
+
 def kind_label(kind: str) -> str:
     if kind.startswith("reconcile_"):
         return "国家系统对账"
@@ -258,6 +278,9 @@ def start_reconciliation(cmd: StartReconciliation, *, upload, acting_user,
     found = get_layout(cmd.layout)
     check(acting_user, exporters.national_capability(found))
     check_reconcilable(found)
+    division = cmd.division or None
+    if division:
+        exporters.national_records(found, acting_user, division)  # NotFound out of scope
     path = _stored_upload(upload)
     try:
         table = open_table_with(path, is_header_of(found))
@@ -269,10 +292,10 @@ def start_reconciliation(cmd: StartReconciliation, *, upload, acting_user,
                                 f"一个文件最多 {settings.IMPORT_MAX_ROWS:,} 行，"
                                 f"本文件有 {total:,} 行", field="file")
         job = Job(owner=acting_user, kind=f"reconcile_{found.name.replace('-', '_')}",
-                  total=total, division_code=acting_user.scope,
+                  total=total, division_code=division or acting_user.scope,
                   input_name=(upload.name or "")[:200],
                   params={"resource": f"national/{found.name}", "layout": found.name,
-                          **_origin(origin)})
+                          "division": division or "", **_origin(origin)})
         with open(path, "rb") as f:
             job.input_file.save(f"national-{timezone.now():%Y%m%d%H%M%S}.{table.kind}",
                                 File(f), save=False)

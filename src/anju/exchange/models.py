@@ -5,6 +5,8 @@ after a restart); the row errors are kept whole in JobError, the API shows the f
 from django.conf import settings
 from django.db import models
 
+from anju.registry.village import VillageCopy
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -89,3 +91,48 @@ class JobError(models.Model):
         verbose_name = "导入错误"
         verbose_name_plural = "导入错误"
         ordering = ["id"]
+
+
+class DifferenceKind(models.TextChoices):
+    FIELD = "national_difference", "字段差异"
+    MISSING_IN_FILE = "missing_in_file", "国家系统缺"
+    MISSING_IN_ANJU = "missing_in_anju", "安居缺"
+
+
+class DifferenceState(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACCEPTED = "accepted", "已采纳到安居"
+    UPSTREAM = "upstream", "待国家系统更正"
+
+
+class Difference(models.Model):
+    """One difference a reconciliation (对账) found between a national file and Anju, for a
+    clerk to act on: accepted into Anju through the ordinary act, or marked for correction in
+    the national system. Loading the file writes these rows, never the house."""
+
+    job = models.ForeignKey(Job, models.CASCADE, related_name="differences")
+    kind = models.CharField("类别", max_length=20, choices=DifferenceKind.choices,
+                            default=DifferenceKind.FIELD)
+    house = models.ForeignKey("registry.House", models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name="房屋")
+    division_code = models.CharField("区划", max_length=12, blank=True)
+    row = models.PositiveIntegerField("文件行号", null=True, blank=True)
+    column = models.CharField("列", max_length=60, blank=True)  # the layout's title
+    field = models.CharField(max_length=60, blank=True)  # the column's accessor (national.py)
+    national_value = models.CharField("国家系统", max_length=300, blank=True)
+    anju_value = models.CharField("安居", max_length=300, blank=True)
+    state = models.CharField("处理状态", max_length=10, choices=DifferenceState.choices,
+                             default=DifferenceState.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name="处理人")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    # the house's village: a difference follows its house when the household moves
+    village_copy = VillageCopy(house="house_id")
+
+    class Meta:
+        verbose_name = "对账差异"
+        verbose_name_plural = "对账差异"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["job", "state"], name="difference_job_state_idx")]

@@ -43,7 +43,7 @@ from anju.exchange.columns import read_only_notes
 from anju.exchange.importers import IMPORTERS, RowError
 from anju.exchange.jobs import read_header
 from anju.exchange.liveness import this_worker
-from anju.exchange.models import Job, JobError, JobStage, JobStatus
+from anju.exchange.models import Difference, Job, JobError, JobStage, JobStatus
 from anju.kit.errors import AnjuError, Code
 from anju.kit.origin import IMPORT, Origin
 from anju.registry.bulk import large_cache
@@ -398,7 +398,8 @@ def _run_reconcile(job: Job) -> None:
     path = _local_copy(job)
     try:
         table = open_table_with(path, is_header_of(found))
-        summary, problems, keep = reconcile(found, table, owner, reveal=reveal)
+        summary, problems, keep, differences = reconcile(
+            found, table, owner, reveal=reveal, division=job.params.get("division") or None)
     finally:
         path.unlink(missing_ok=True)
     with transaction.atomic():
@@ -406,6 +407,9 @@ def _run_reconcile(job: Job) -> None:
         JobError.objects.bulk_create(
             [JobError(job=job, row=row, field=field[:60], code=code[:40], message=message[:300])
              for row, field, code, message in problems], batch_size=2000)
+        Difference.objects.filter(job=job).delete()  # a restarted job lists them afresh
+        Difference.objects.bulk_create([Difference(job=job, **d) for d in differences],
+                                       batch_size=2000)
         keep_national_codes(keep, acting_user=owner)
     forget_upload(job)
     message = (f"对账完成：匹配 {summary['matched']} 行，"

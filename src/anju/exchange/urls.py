@@ -10,4 +10,9 @@ urlpatterns = [
     path("jobs/<int:job_id>/run", views.job_run, name="job_run"),
     path("import/", views.import_page, name="import"),
     path("export/", views.export_start, name="export"),
+    path("national/", views.national_page, name="national"),
+    path("national/export", views.national_export, name="national_export"),
+    path("jobs/<int:job_id>/differences/", views.differences_page, name="differences"),
+    path("jobs/<int:job_id>/differences/<int:difference_id>/<str:decision>",
+         views.decide_difference, name="decide_difference"),
 ]

@@ -7,11 +7,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from anju.accounts.access import can, requires
-from anju.exchange import exporters, jobs
+from anju.exchange import exporters, jobs, reconcile
 from anju.exchange.commands import RESOURCES
-from anju.exchange.forms import ExportForm, ImportForm, RunCheckedImportForm
+from anju.exchange.forms import (
+    AcceptDifferenceForm,
+    ExportForm,
+    ImportForm,
+    MarkUpstreamForm,
+    ReconciliationForm,
+    RunCheckedImportForm,
+)
 from anju.exchange.importers import IMPORTERS
-from anju.exchange.models import Job
+from anju.exchange.models import DifferenceState, Job
 from anju.web.forms import DivisionPicker
 from anju.web.pages import paginate, query_without_page
 
@@ -77,6 +84,9 @@ def job_detail(request, job_id: int):
         field = error["field"]
         error["column"] = f"{titles[field]}（{field}）" if field in titles else field
     context = {"row": row, "job": job, "errors": errors,
+               "differences_url": reverse("exchange:differences", args=[job.pk])
+               if job.kind.startswith("reconcile_") and job.status == "succeeded"
+               and row["readable"] else "",
                "errors_on_page": ERRORS_ON_PAGE,
                "can_run": job.is_import and job.params.get("dry_run") and bool(job.input_file)
                and job.status == "succeeded" and row["readable"]
@@ -130,3 +140,87 @@ def export_start(request):
         return redirect("exchange:jobs")
     messages.success(request, f"已开始{jobs.kind_label(form.saved.kind)}，完成后可在下表下载")
     return redirect("exchange:jobs")
+
+
+# --- the national layouts: export, reconciliation (对账) and its differences -------------------
+
+NATIONAL_EXPORTS = (("house-collection", "N1 农村房屋安全信息采集表（自建房）"),
+                    ("self-built", "N2 自建房信息记录（建造年代六档）"),
+                    ("renovation-archive", "N3 农村危房改造农户档案"),
+                    ("monitoring-ledger", "N4 低收入群体住房安全动态监测台账"),
+                    ("security-outcome", "N5 住房安全有保障"),
+                    ("supervision-ledger", "L1 房屋安全鉴定整治监管台账"))
+
+
+@requires("exchange.import")
+def national_page(request):
+    """The county officer's page for the national systems: a layout downloaded for a
+    division, and a national file loaded back for reconciliation."""
+    from anju.divisions.models import Division
+    from anju.divisions.scope import within
+
+    error = None
+    if request.method == "POST":
+        form = ReconciliationForm(request.POST, request.FILES, user=request.user,
+                                  origin=request.origin)
+        if form.submitted():
+            messages.success(request, "已开始对账，完成后在本页列出差异")
+            return redirect("exchange:job_detail", form.saved.pk)
+        error = _first_error(form)
+    scope = request.user.scope
+    divisions = Division.objects.filter(within(scope, "code")).exclude(code=scope).filter(
+        level__lte=9).order_by("code").values_list("code", "name")[:300]
+    return render(request, "exchange/national.html", {
+        "error": error, "exports": NATIONAL_EXPORTS, "divisions": divisions,
+        "layouts": ReconciliationForm.base_fields["layout"].choices,
+        "can_export": can(request.user, "exchange.export"),
+    }, status=422 if error else 200)
+
+
+@requires("exchange.export")
+def national_export(request):
+    """The page's download: on to the API's streamed file of the layout and division."""
+    from urllib.parse import urlencode
+
+    layout = request.GET.get("layout", "")
+    if layout not in dict(NATIONAL_EXPORTS):
+        return redirect("exchange:national")
+    division = request.GET.get("division", "")
+    url = reverse("api:export_national", args=[layout])
+    return redirect(url + (f"?{urlencode({'division': division})}" if division else ""))
+
+
+@requires("exchange.import")
+def differences_page(request, job_id: int):
+    job = jobs.get_reconciliation_for_user(request.user, job_id)
+    state = request.GET.get("state", "")
+    found = reconcile.differences_of(job)
+    if state in DifferenceState.values:
+        found = found.filter(state=state)
+    page = paginate(request, found)
+    rows = [{"d": d, "acceptable": reconcile.acceptable(d)} for d in page]
+    return render(request, "exchange/differences.html", {
+        "job": job, "page": page, "rows": rows, "state": state,
+        "states": DifferenceState.choices, "query": query_without_page(request),
+        "xlsx": reverse("api:national_differences_xlsx", args=[job.pk]),
+    })
+
+
+@requires("exchange.import")
+def decide_difference(request, job_id: int, difference_id: int, decision: str):
+    """Accept a difference into Anju, or leave it for the national system to correct."""
+    if request.method != "POST":
+        return redirect("exchange:differences", job_id)
+    difference = jobs.get_difference_for_user(request.user, job_id, difference_id)
+    form_class = {"accept": AcceptDifferenceForm, "upstream": MarkUpstreamForm}.get(decision)
+    if form_class is None:
+        return redirect("exchange:differences", job_id)
+    form = form_class(request.POST, user=request.user, target=difference,
+                      origin=request.origin)
+    if form.submitted():
+        said = "已采纳到安居" if decision == "accept" else "已标记为由国家系统更正"
+        messages.success(request, said)
+    else:
+        messages.error(request, _first_error(form))
+    return redirect(reverse("exchange:differences", args=[job_id]) + "?" +
+                    request.POST.get("back", ""))

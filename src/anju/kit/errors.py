@@ -76,6 +76,8 @@ class Code(StrEnum):
     DEPARTMENT_INVALID = "department_invalid"
     DEPARTMENT_RECORDED = "department_recorded"
     DESIGN_MISSING = "design_missing"
+    DIFFERENCE_DECIDED = "difference_decided"
+    DIFFERENCE_NOT_ACCEPTABLE = "difference_not_acceptable"
     DIGITS_LOST = "digits_lost"
     DISBURSEMENT_AMOUNT_MISMATCH = "disbursement_amount_mismatch"
     DISBURSEMENT_CASE_INVALID = "disbursement_case_invalid"

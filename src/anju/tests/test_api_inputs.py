@@ -302,7 +302,16 @@ def path_values(make_household, make_house):
             division_code="220581", opened_on="2026-01-01", deadline="2026-02-01",
             opened_by=User.objects.get(username="mhk_housing")).pk
 
-    makers = {"finding_id": finding_id, "campaign_id": campaign_id,
+    def job_id():
+        from anju.accounts.models import User
+        from anju.exchange.models import Job
+
+        return Job.objects.create(
+            owner=User.objects.get(username="mhk_housing"), kind="reconcile_house_collection",
+            division_code="220581", status="succeeded",
+            params={"resource": "national/house-collection", "layout": "house-collection"}).pk
+
+    makers = {"finding_id": finding_id, "campaign_id": campaign_id, "job_id": job_id,
               "household_id": lambda: make_household().pk,
               "house_id": lambda: make_house().pk, "sha256": lambda: "a" * 64,
               "number": lambda: 0, "department": lambda: "water",

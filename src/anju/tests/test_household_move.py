@@ -128,6 +128,12 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
                                        deadline=AGO[5], opened_by=cast.mhk_housing)
     CampaignHouse.objects.create(campaign=campaign, house=house, reason="signed_off",
                                  division_code=house.division_code)
+    from anju.exchange.models import Difference, Job
+
+    job = Job.objects.create(owner=cast.mhk_housing, kind="reconcile_house_collection",
+                             division_code="220581", params={"layout": "house-collection"})
+    Difference.objects.create(job=job, house=house, division_code=house.division_code,
+                              column="土地性质", field="house.land_type")
     roster = RosterLoad.objects.create(
         owner=cast.mhk_civil, department="civil_affairs", period=f"{AGO[60]:%Y-%m}",
         division_code="220581", received_on=AGO[40], list_due_on=AGO[40], status="succeeded")
