@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: lint and the import contracts, the suite and the browser tests on SQLite,
-# then again on a private PostgreSQL cluster started here and stopped at the end. Exits non-zero
+# Runs every test: lint and the import contracts, then the suite and the browser tests on SQLite
+# and again on a private PostgreSQL cluster started here and stopped at the end. Exits non-zero
 # on any failure.
 #   scripts/test.sh [sqlite|postgres|all]
 set -uo pipefail
@@ -28,16 +28,40 @@ suite() {
 
 run "lint" "$venv/bin/ruff" check src tests bench
 run "import contracts" "$venv/bin/lint-imports" --no-cache --no-logo
-if [ "$which" = all ] || [ "$which" = sqlite ]; then
-  suite sqlite
+
+# The SQLite and PostgreSQL runs are independent (own data folders, own databases, own browser
+# servers on free ports): on a machine with two cores or more they run side by side, each into
+# its own log, printed whole when both are done.
+database_run() {
+  local db=$1 log="$work/$db.log"
+  (
+    failures=()
+    if [ "$db" = postgres ]; then
+      if url=$(bash scripts/pg.sh start "$pg_dir"); then
+        export DATABASE_URL=$url
+      else
+        echo "FAILED: starting PostgreSQL"; exit 1
+      fi
+    fi
+    suite "$db"
+    [ ${#failures[@]} -eq 0 ] || { printf 'FAILED: %s\n' "${failures[@]}"; exit 1; }
+  ) >"$log" 2>&1
+}
+
+runs=()
+[ "$which" = all ] || [ "$which" = sqlite ] && runs+=(sqlite)
+[ "$which" = all ] || [ "$which" = postgres ] && runs+=(postgres)
+if [ "$(nproc)" -ge 2 ] && [ ${#runs[@]} -gt 1 ]; then
+  echo "=== ${runs[*]} side by side (each run's log follows when both are done)"
+  pids=()
+  for db in "${runs[@]}"; do database_run "$db" & pids+=($!); done
+  for i in "${!runs[@]}"; do
+    wait "${pids[$i]}" || failures+=("${runs[$i]} run")
+  done
+else
+  for db in "${runs[@]}"; do database_run "$db" || failures+=("$db run"); done
 fi
-if [ "$which" = all ] || [ "$which" = postgres ]; then
-  if url=$(bash scripts/pg.sh start "$pg_dir"); then
-    DATABASE_URL=$url suite postgres
-  else
-    failures+=("starting PostgreSQL")
-  fi
-fi
+for db in "${runs[@]}"; do cat "$work/$db.log"; done
 
 if [ ${#failures[@]} -gt 0 ]; then
   printf 'FAILED: %s\n' "${failures[@]}"
