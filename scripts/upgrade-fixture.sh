@@ -9,6 +9,16 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 OUT=$ROOT/tests/fixtures/previous-release.sqlite3.xz
 
+# Published keys of this test database only (its people are made up); the test reads them
+# from the .env file beside it, as a county reads its keys from /etc/anju/anju.env.
+KEYS=$ROOT/tests/fixtures/previous-release.env
+cat > "$KEYS" <<'KEYS'
+ANJU_SECRET_KEY=upgrade-fixture-secret-key-not-for-any-real-county-0000000000
+ANJU_FIELD_KEYS=dXBncmFkZS1maXh0dXJlLWZpZWxkLWtleS0wMDAwMDA=
+ANJU_LOOKUP_KEY=upgrade-fixture-lookup-key-000000000000
+KEYS
+set -a; . "$KEYS"; set +a
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git -C "$ROOT" archive "$PREVIOUS" src | tar -x -C "$work"
