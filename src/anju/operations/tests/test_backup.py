@@ -148,6 +148,35 @@ def test_a_backup_that_fails_half_way_leaves_nothing_behind(county, tmp_path, mo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["county"]
 
 
+KILLED_MID_COPY = """
+import shutil, sys, time
+from pathlib import Path
+from anju.operations import backup
+real_copy = shutil.copy2
+def slow_copy(src, dst):
+    real_copy(src, dst)
+    print("copied", flush=True)
+    time.sleep(60)
+backup.shutil.copy2 = slow_copy
+backup.create_backup(Path(sys.argv[1]), db={"ENGINE": "sqlite3", "NAME": sys.argv[2]},
+                     media_root=Path(sys.argv[3]))
+"""
+
+
+def test_a_backup_killed_half_way_leaves_no_backup_and_can_be_taken_again(county, tmp_path):
+    dest = tmp_path / "backups" / "tonight"
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_COPY, str(dest), str(county.database),
+         str(county.media)], stdout=subprocess.PIPE, text=True)
+    assert killed.stdout.readline().strip() == "copied"
+    killed.kill()  # SIGKILL: no cleanup runs
+    killed.wait()
+    assert not dest.exists()
+    manifest = county.back_up(dest)
+    assert backup.verify_backup(dest, db=county.db) == []
+    assert len(manifest["files"]) == 5
+
+
 def test_keys_are_never_in_the_backup(county, tmp_path):
     # The worst case: uploads kept in the data folder itself, beside the generated keys.
     keys = {"secret.key": "s3cret-" + uuid.uuid4().hex, "field.keys": uuid.uuid4().hex,

@@ -30,4 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(f"恢复完成：{sum(manifest['counts'].values())} 行、"
                           f"{len(manifest['files'])} 个上传文件，与清单一致（备份于 "
                           f"{manifest['created']}，安居 {manifest['anju_version']}）")
-        self.stdout.write("请确认 /etc/anju/anju.env 中是备份时使用的同一组密钥，然后启动服务")
+        if settings.KEYS_FROM_ENVIRONMENT:
+            self.stdout.write("请确认 /etc/anju/anju.env 中是备份时使用的同一组密钥，然后启动服务")
+        else:
+            self.stdout.write(f"注意：密钥不在环境变量中，{settings.DATA_DIR} 里的密钥文件"
+                              "是新生成的；启动前请换成原实例的 secret.key、field.keys、"
+                              "lookup.key，"
+                              "否则身份证号等加密字段无法读出")
