@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "anju.reports",
     "anju.roster",
     "anju.supervision",
+    "anju.operations",
 ]
 
 MIDDLEWARE = [
@@ -235,7 +236,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it before c
 MEDIA_ROOT = Path(env_str("ANJU_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "anju.kit.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -245,6 +246,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MAX_UPLOAD_MB = env_int("ANJU_MAX_UPLOAD_MB", 20)
+# An upload is refused (507 storage_full) when it would leave less than this free on the disk.
+UPLOAD_MIN_FREE_MB = env_int("ANJU_UPLOAD_MIN_FREE_MB", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 # The field app shrinks photos on the phone before they are sent: longest side, JPEG quality %.
 FIELD_PHOTO_MAX_PX = env_int("ANJU_FIELD_PHOTO_MAX_PX", 1600)
