@@ -1,27 +1,11 @@
-"""`anju check --deploy`: what a county server must have before it serves real households."""
+"""`anju check --deploy`: what a county server must have before it serves real households,
+beside the keys and the second factor (anju.security.deploy_checks)."""
 
 import os
 import stat
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
-
-
-@register(deploy=True)
-def keys_from_environment(app_configs, **kwargs):
-    if settings.KEYS_FROM_ENVIRONMENT:
-        return []
-    return [Error("密钥未从环境变量设置：ANJU_SECRET_KEY、ANJU_FIELD_KEYS、ANJU_LOOKUP_KEY "
-                  "须由密钥库提供，不用数据目录里自动生成的文件",
-                  hint="见 docs/security.md；数据目录里的密钥会随备份外流", id="anju.E001")]
-
-
-@register(deploy=True)
-def totp_required(app_configs, **kwargs):
-    if settings.REQUIRE_TOTP:
-        return []
-    return [Error("未要求动态口令（ANJU_REQUIRE_TOTP=false）：管理员和可查看完整信息的角色"
-                  "必须使用动态口令", id="anju.E002")]
 
 
 @register(deploy=True)
@@ -54,5 +38,5 @@ def data_folder_private(app_configs, **kwargs):
         if mode & stat.S_IRWXO:
             problems.append(Warning(
                 f"数据目录 {folder} 其他用户可访问（权限 {mode:o}）：数据库和上传文件含个人信息",
-                hint=f"chmod o-rwx {folder}", id="anju.W001"))
+                hint=f"chmod o-rwx {folder}", id="anju.W003"))
     return problems
