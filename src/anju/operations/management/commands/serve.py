@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--task-workers", type=int,
                             default=int(os.environ.get("ANJU_TASK_WORKERS", 1)),
                             help="后台任务进程数（默认 ANJU_TASK_WORKERS 或 1）")
+        parser.add_argument("--task-interval", type=float, default=1.0,
+                            help="后台任务进程空闲时查询新任务的间隔（秒）")
         parser.add_argument("--no-scheduler", action="store_true",
                             help="不运行内置时间表（另一台机器运行时也可不关：每项每周期只运行一次）")
         parser.add_argument("--stop-timeout", type=float,
@@ -40,7 +42,8 @@ class Command(BaseCommand):
         self.stderr.write(json.dumps({"logger": "anju.serve", "event": event, **fields},
                                      ensure_ascii=False))
 
-    def handle(self, *args, bind, workers, task_workers, no_scheduler, stop_timeout, **options):
+    def handle(self, *args, bind, workers=None, task_workers=1, no_scheduler=False,
+               stop_timeout=30.0, task_interval=1.0, **options):
         # Jobs a stopped worker left are queued again before the workers start (ADR 0021).
         call_command("jobs_resume", stdout=self.stderr)
         connections.close_all()
@@ -54,7 +57,7 @@ class Command(BaseCommand):
                "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"]
         roles = {"web": web}
         for n in range(task_workers):
-            roles[f"worker-{n + 1}"] = [*anju, "worker", "--interval", "1"]
+            roles[f"worker-{n + 1}"] = [*anju, "worker", "--interval", str(task_interval)]
         if not no_scheduler:
             roles["scheduler"] = [*anju, "scheduler"]
 
