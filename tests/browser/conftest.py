@@ -74,7 +74,7 @@ def server(tmp_path_factory):
                                 "--workers", "3", "--task-interval", "0.2", "--no-scheduler"],
                                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy machine starts gunicorn slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:

@@ -83,7 +83,7 @@ def test_serve_runs_web_worker_and_scheduler_and_sigterm_stops_them_all(worker_d
         children = _descendants(serve.pid)
         commands = sorted(_command(pid) for pid in children)
         assert sum("gunicorn" in c for c in commands) == 3  # the master and two web workers
-        assert sum(c.endswith("anju.cli worker --interval 1 ") for c in commands) == 1
+        assert sum("anju.cli worker --interval " in c for c in commands) == 1
         assert sum(c.endswith("anju.cli scheduler ") for c in commands) == 1
 
         # A task worker killed with SIGKILL is started again.

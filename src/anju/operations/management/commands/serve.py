@@ -52,6 +52,8 @@ class Command(BaseCommand):
                "--workers", str(workers or default_web_workers()),
                "--graceful-timeout", str(int(stop_timeout)), "--timeout", "120",
                "--max-requests", "5000", "--max-requests-jitter", "500",
+               # Django is imported once in the master, then forked: a faster start, shared pages
+               "--preload",
                # the request lines come from Anju's own JSON log (anju.request)
                "--error-logfile", "-", "--log-level", "warning",
                "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"]
