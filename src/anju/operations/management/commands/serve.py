@@ -81,6 +81,10 @@ class Command(BaseCommand):
                         code = 1
                         stopping.append("web")
                         break
+                    if role.startswith("worker"):
+                        # the job it had in hand goes back on the queue (ADR 0021)
+                        call_command("jobs_resume", stdout=self.stderr)
+                        connections.close_all()
                     time.sleep(1)  # a worker or the scheduler that died is started again
                     running[role] = subprocess.Popen(roles[role])
         finally:
