@@ -3,6 +3,8 @@ import re
 import time
 import uuid
 
+from django.utils.functional import empty
+
 log = logging.getLogger("anju.request")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -27,10 +29,9 @@ class RequestLogMiddleware:
         request.request_id = _request_id(request)
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
-        user = getattr(request, "user", None)
         log.info("request", extra={
             "request_id": request.request_id,
-            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "user_id": _user_id(request),
             "method": request.method,
             "path": _PERSONAL.sub("***", request.path),
             "query_keys": sorted(request.GET.keys()),
@@ -38,3 +39,11 @@ class RequestLogMiddleware:
             "duration_ms": round((time.monotonic() - started) * 1000, 1),
         })
         return response
+
+
+def _user_id(request) -> int | None:
+    # Only a user the request already loaded: the log must not add queries of its own.
+    user = request.__dict__.get("user")
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
