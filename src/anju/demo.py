@@ -2,8 +2,6 @@
 the ledger, housing security, data quality, statistics), so it lives above them and the
 console command runs it (anju.cli); no app's domain reaches up to the others for it."""
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -113,11 +111,6 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\n打开 http://127.0.0.1:{port}/ （Ctrl-C 停止）\n")
-        # Exports, imports and the statistics refresh run as background tasks: the demo
-        # starts one task worker beside the server and stops it with the server.
-        worker = subprocess.Popen([sys.executable, "-m", "anju.cli", "db_worker"])
-        try:
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
-        finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+        # The same production server a county runs (`anju serve`): web workers, one task worker
+        # for exports, imports and the statistics, and the built-in schedule.
+        call_command("serve", bind=f"127.0.0.1:{port}", task_workers=1)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anju.operations.middleware.RequestLogMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "anju.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -265,7 +266,7 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may come over http
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # the load balancer's probe may come over http
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,9 +302,24 @@ MAP_TILE_URL = env_str("ANJU_MAP_TILE_URL", "")
 MAP_TILE_SUBDOMAINS = env_str("ANJU_MAP_TILE_SUBDOMAINS", "01234567")
 MAP_TILE_ATTRIBUTION = env_str("ANJU_MAP_TILE_ATTRIBUTION", "")
 
+# Operations (anju.operations): /readyz is not ready when no task worker has beaten for this
+# long, a scheduled job is this late, or the uploads' disk has less free space than this.
+WORKER_BEAT_STALE_SECONDS = env_int("ANJU_WORKER_BEAT_STALE_SECONDS", 60)
+SCHEDULE_GRACE_MINUTES = env_int("ANJU_SCHEDULE_GRACE_MINUTES", 60)
+MIN_FREE_DISK_MB = env_int("ANJU_MIN_FREE_DISK_MB", 1024)
+
+# One JSON line per request (anju.request) and per scheduled job (anju.schedule), on stderr;
+# ANJU_REQUEST_LOG=false keeps the request lines out (tests, benchmarks inside the handler).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "anju.operations.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "json": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("ANJU_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "anju.request": {"handlers": ["json"], "propagate": False,
+                         "level": "INFO" if env_bool("ANJU_REQUEST_LOG", True) else "WARNING"},
+        "anju.schedule": {"handlers": ["json"], "propagate": False, "level": "INFO"},
+    },
 }

@@ -18,6 +18,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+@public
+def readyz(request):
+    """Ready to serve a county's work: 503 with the reasons (stable codes, Chinese messages)."""
+    from anju.operations.readiness import reasons_not_ready
+
+    reasons = reasons_not_ready()
+    if reasons:
+        return JsonResponse({"status": "not_ready", "reasons": reasons}, status=503,
+                            json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"status": "ok"})
+
+
 @requires("accounts.self")
 def home(request):
     """The user's division at a glance: counts by grade, the red alert, the divisions below.

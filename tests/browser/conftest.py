@@ -1,6 +1,6 @@
 """Browser tests: a real server on a temporary database, driven by Debian's Chromium.
 
-Run apart from the other tests (`pytest -q tests/browser`): they start `anju runserver`
+Run apart from the other tests (`pytest -q tests/browser`): they start `anju serve`
 in a subprocess on a database of their own, so nothing here touches the test database.
 """
 
@@ -68,14 +68,13 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     env["ANJU_CSRF_TRUSTED_ORIGINS"] = base
     log = open(data_dir / "server.log", "w")
-    process = subprocess.Popen([str(BIN / "anju"), "runserver", f"127.0.0.1:{port}",
-                                "--noreload"], env=env, cwd=ROOT, stdout=log,
-                               stderr=subprocess.STDOUT)
-    # Exports and imports run as background tasks, as in production and `make demo`.
-    worker = subprocess.Popen([str(BIN / "anju"), "db_worker", "--interval", "0.2"], env=env,
-                              cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    # The production server with its task worker, as a county runs it (`anju serve`); without
+    # the schedule, whose sweeps would move the seeded records under the tests.
+    process = subprocess.Popen([str(BIN / "anju"), "serve", "--bind", f"127.0.0.1:{port}",
+                                "--workers", "3", "--task-interval", "0.2", "--no-scheduler"],
+                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy machine starts gunicorn slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
@@ -87,12 +86,11 @@ def server(tmp_path_factory):
                 time.sleep(0.2)
         yield base
     finally:
-        for running in (process, worker):
-            running.terminate()
-            try:
-                running.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                running.kill()
+        process.terminate()  # anju serve stops its web and task workers
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
         log.close()
 
 
