@@ -9,6 +9,8 @@ median over the floor median; targets: ≤ 5× on SQLite, ≤ 2× on PostgreSQL.
 Called from run.py's worker (after the other benches) or alone on a kept, seeded database:
 
     .venv/bin/python bench/floor.py --data /tmp/county [--houses 300000] [--requests 30]
+
+(alone it writes bench/results/<date>-floor-<engine>.json and .md).
 """
 
 import argparse
@@ -18,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,5 +235,9 @@ if __name__ == "__main__":
         os.environ.setdefault("ANJU_DATA_DIR", tmp)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
         result = _alone(args)
-        print(json.dumps(result, ensure_ascii=False, indent=1))
-        print("\n".join(markdown([result])), file=sys.stderr)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    results = ROOT / "bench" / "results"
+    stem = f"{date.today().isoformat()}-floor-{result['engine']}"
+    (results / f"{stem}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    (results / f"{stem}.md").write_text("\n".join(markdown([result])))
+    print("\n".join(markdown([result])), file=sys.stderr)

@@ -12,7 +12,8 @@ list pages, house pages, the county dashboard and the house list API, with one r
 save (an inspection of a house, or a control measure on a ledger entry, through the API).
 Reported: throughput, p50/p95/p99 per kind, errors (and any "database is locked" in the
 answers or the server's log), and the same list request through the idle server beside its time
-inside Django's handler. Targets: 0 errors, p95 ≤ 200 ms for reads.
+inside Django's handler. Targets: 0 errors, p95 ≤ 200 ms for reads. Alone it writes
+bench/results/<date>-load-<engine>.json and .md; `make bench` runs it after run.py's worker.
 """
 
 import argparse
@@ -335,6 +336,9 @@ def main() -> None:
         else "sqlite"
     print(json.dumps(result, ensure_ascii=False, indent=1))
     print("\n".join(markdown([(engine, result)])))
+    stem = ROOT / "bench" / "results" / f"{date.today().isoformat()}-load-{engine}"
+    stem.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    stem.with_suffix(".md").write_text("\n".join(markdown([(engine, result)])))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from anju.registry.queries import (
     houses_for_user,
 )
 from anju.web.forms import DivisionPicker
-from anju.web.pages import paginate, query_without_page
+from anju.web.pages import KeysFirst, paginate, query_without_page
 
 
 def _place_names(codes) -> dict[str, str]:
@@ -96,7 +96,7 @@ def house_list(request):
     houses = (houses_for_user(request.user, **filters).select_related("household")
               .only(*_LIST_COLUMNS))
     filters["grade"] = g.get("grade") if filters["grade"] else None
-    page_obj = paginate(request, houses)
+    page_obj = paginate(request, KeysFirst(houses))
     places = _place_names(h.division_code for h in page_obj)
     # One reverse for the page; each row's link is that path with its id.
     detail = reverse("registry:house_detail", args=[0]).removesuffix("0/")
