@@ -75,3 +75,18 @@ def test_the_list_count_reads_the_index_not_the_houses(cast, township):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[-1]['sql']}")
         assert "COVERING INDEX house_list_status_idx" in str(cursor.fetchall())
+
+
+def test_the_list_page_and_the_api_show_the_same_houses_on_each_page(api, browser, cast,
+                                                                      make_house):
+    for i in range(120):
+        make_house(SHANCHENG_V2 if i % 4 else SHANCHENG_V1,
+                   priority_tags=["near_school"] if i % 9 == 0 else [])
+    page_client, api_client = browser(cast.shancheng), api(cast.shancheng)
+    for page in (1, 2, 3):
+        shown = [h.pk for h in page_client.get("/registry/houses/",
+                                               {"page": page}).context["page"]]
+        listed = [i["id"] for i in api_client.get(URL, {"page": page, "page_size": 50})
+                  .json()["items"]]
+        assert shown == listed
+        assert len(shown) == (50 if page < 3 else 20)
