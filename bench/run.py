@@ -10,7 +10,9 @@ The seeding rate is the median over those runs. On the last database it times, i
 with django.test.Client, the house list API and the house list page filtered to one township
 as a township officer (and, for comparison, the unfiltered county list as a county officer):
 median, p90 and max of `--requests` requests after a warm-up, measured inside Django's
-request handler. Results go to bench/results/<date>-<engine>.json and bench/results/latest.md.
+request handler. Then every county list at page 1 and page 200 beside the raw SQL of the same
+rows and their count (bench/floor.py), and, through the production server, 16 clients for 60 s
+(bench/load.py). Results go to bench/results/<date>-<engine>.json and bench/results/latest.md.
 """
 
 import argparse
@@ -146,6 +148,9 @@ def _worker(args) -> dict:
     from lookback import measure as lookback
 
     result["lookback"] = lookback(COUNTY)  # last: it changes ledger statuses
+    from floor import measure as floor
+
+    result["floor"] = floor(handler_times, requests=args.requests, county=COUNTY)
     return result
 
 
@@ -192,6 +197,13 @@ def _bench_engine(args, engine: str) -> dict:
                 print(f"[{engine}] run {i + 1}/{args.runs}: seeding {args.houses:,} houses…",
                       flush=True)
                 result = _run_worker(args, env, time_requests=last)
+                if last and args.load_seconds:
+                    import load
+
+                    print(f"[{engine}] load: {args.load_clients} clients for "
+                          f"{args.load_seconds} s through the server…", flush=True)
+                    result["load"] = load.run(env, clients=args.load_clients,
+                                              seconds=args.load_seconds)
             finally:
                 if engine == "postgresql":
                     _pg_database(args.pg_url, name, drop=True)
@@ -223,6 +235,8 @@ def _bench_engine(args, engine: str) -> dict:
         "ledger_page": runs[-1]["ledger_page"],
         "lookback": runs[-1]["lookback"],
         "inspections_due": runs[-1]["inspections_due"],
+        "floor": runs[-1]["floor"],
+        "load": runs[-1].get("load"),
     }
     return summary
 
@@ -417,6 +431,13 @@ def _markdown(summaries: list[dict]) -> str:
                      f"| {x['seconds_median']} s (target ≤ {x['target_seconds']} s) "
                      f"| {', '.join(str(t) for t in x['seconds_runs'])} |")
     lines.append("")
+    from floor import markdown as floor_markdown
+    from load import markdown as load_markdown
+
+    lines += floor_markdown([s["floor"] for s in summaries])
+    loads = [(s["engine"], s["load"]) for s in summaries if s.get("load")]
+    if loads:
+        lines += load_markdown(loads)
     machine = summaries[0]["machine"]
     lines.append(f"Machine: {machine['cpus']} CPUs, Python {machine['python']}, "
                  f"{machine['platform']}.")
@@ -432,10 +453,14 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=100_000,
                         help="households imported by the exchange benchmark")
     parser.add_argument("--pg-url", help="PostgreSQL URL whose server may create databases")
+    parser.add_argument("--load-clients", type=int, default=16)
+    parser.add_argument("--load-seconds", type=float, default=60,
+                        help="the load through the server (bench/load.py); 0 leaves it out")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--time-requests", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT / "bench"))
     if args.worker:
         print(json.dumps(_worker(args), ensure_ascii=False))
         return

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: seeds a 300,000-house county on SQLite and on a private PostgreSQL cluster and
-# times the township house list; results go to bench/results/.
+# times the township house list, every county list against its raw-SQL floor (bench/floor.py) and
+# 16 clients for 60 s through the production server (bench/load.py); results go to bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}

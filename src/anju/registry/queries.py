@@ -67,7 +67,7 @@ def houses_for_user(user, *, division: str | None = None,
                 .values("household_id")))
     elif q:
         queryset = queryset.filter(Q(address__contains=q) | Q(household__head_name=q))
-    # Naming both values of is_priority lets SQLite and PostgreSQL walk house_list_order_idx
+    # Naming both values of is_priority lets SQLite and PostgreSQL walk house_list_status_idx
     # as two ordered range scans instead of sorting every house in the range (bench/).
     return queryset.filter(is_priority__in=(True, False)).order_by(
         "-is_priority", "division_code", "id")

@@ -37,6 +37,32 @@ def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+class KeysFirst:
+    """A list's rows for a paginator, found in two steps: the page's keys, read from the
+    list's ordered index past the OFFSET, then those rows with their joins. A deep page then
+    skips index entries, not joined rows (page 200 of a township: 9,950 household look-ups).
+    Sliced, it gives the rows in the list's order; count() is the queryset's."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        keys = list(self.queryset.values_list("pk", flat=True)[index])
+        if not keys:
+            return []
+        found = self.queryset.order_by().filter(pk__in=keys)
+        rows = {row.pk: row for row in found}
+        return [rows[key] for key in keys]
+
+
 def query_without_page(request) -> str:
     """The list's current filters as a query string, for the pager's links."""
     params = request.GET.copy()
