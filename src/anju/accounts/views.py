@@ -23,6 +23,7 @@ from anju.accounts.forms import (
 )
 from anju.accounts.models import Authenticator, User
 from anju.accounts.rules import needs_second_factor, second_factor_required
+from anju.divisions.queries import names_for
 from anju.kit.errors import Forbidden
 from anju.web.pages import paginate, query_without_page
 
@@ -107,8 +108,11 @@ def user_list(request):
     users = User.objects.order_by("username")
     if q:
         users = users.filter(username__contains=q)
+    page = paginate(request, users)
+    names = names_for(u.scope for u in page)
     return render(request, "accounts/user_list.html", {
-        "page": paginate(request, users), "q": q, "query": query_without_page(request),
+        "page": page, "rows": [(u, names.get(u.scope, "")) for u in page],
+        "q": q, "query": query_without_page(request),
         "can_manage": can(request.user, "accounts.manage"),
     })
 

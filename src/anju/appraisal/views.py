@@ -26,6 +26,7 @@ from anju.appraisal.forms import (
     screening_items,
 )
 from anju.appraisal.models import ScreeningItemKind
+from anju.appraisal.present import grade_source
 from anju.appraisal.queries import DueList, due_on, hazards_for_house, item_kinds_for_user
 from anju.appraisal.rules import needs_urban_appraisal
 from anju.divisions.queries import names_for
@@ -75,13 +76,15 @@ def _panel_context(request, house) -> dict:
     screenings = list(house.screenings.all())
     inspections = list(house.inspections.prefetch_related("photos"))
     latest = screenings[0] if screenings else None
+    appraisals = list(house.appraisals.all())
     return {
         "house": house,
+        "grade_source": grade_source(house, appraisals[0] if appraisals else None, latest),
         "grade_meaning": GRADE_MEANINGS.get(house.grade, ""),
         "latest_screening": latest,
         "hazards": list(hazards_for_house(house)),
         "screenings": _screening_rows(screenings),
-        "appraisals": _appraisal_rows(house, house.appraisals.all()),
+        "appraisals": _appraisal_rows(house, appraisals),
         "inspections": [(i, [_file_url(house.pk, p.pk) for p in i.photos.all()])
                         for i in inspections],
         "urban": needs_urban_appraisal(house.floors),

@@ -60,3 +60,12 @@ def ancestors(code: str) -> list[str]:
 
 def names_for(codes) -> dict[str, str]:
     return dict(Division.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def place_names(codes) -> dict[str, str]:
+    """Each code's name as a clerk says it: a village with its township ("山城镇 演示一村"),
+    anything else by its own name; an unknown code stays a code."""
+    codes = set(codes)
+    names = names_for(codes | {c[:9] for c in codes if len(c) > 9})
+    return {c: (f"{names.get(c[:9], '')} {names.get(c, c)}".strip() if len(c) > 9
+                else names.get(c, c)) for c in codes}

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from anju.accounts.access import can, requires
 from anju.appraisal.queries import houses_awaiting_appraisal, houses_awaiting_screening
-from anju.divisions.queries import names_for
+from anju.divisions.queries import names_for, place_names
 from anju.kit.errors import AnjuError, Forbidden
 from anju.quality import actions, fields, similar
 from anju.quality.commands import RunSweep
@@ -83,6 +83,9 @@ def quality_page(request):
     notices = list(notices_for_user(user, division=division)[:20])
     places = names_for(n.township_code for n in notices)
     rules = [r["rule"] for r in summary["by_rule"]]
+    spot_checks = list(spot_checks_for_user(user)[:5])
+    sweep = division or user.scope
+    spot_places = place_names({s.division_code for s in spot_checks} | {sweep})
     return render(request, "quality/quality_page.html", {
         "summary": summary,
         "matrix_rules": [(r["rule"], r["label"]) for r in summary["by_rule"]],
@@ -97,9 +100,10 @@ def quality_page(request):
         "query": query_without_page(request), "division_picker": _picker(division),
         "notices": [(n, places.get(n.township_code, n.township_code)) for n in notices],
         "can_verify": can(user, "quality.verify"),
-        "spot_checks": list(spot_checks_for_user(user)[:5]),
+        "spot_checks": [(s, spot_places[s.division_code]) for s in spot_checks],
         "spot_check_form": SpotCheckForm(user=user) if can(user, "quality.verify") else None,
-        "sweep_division": division or user.scope,
+        "sweep_division": sweep,
+        "sweep_place": spot_places[sweep],
     })
 
 

@@ -45,6 +45,8 @@ class LedgerFilters(Schema):
     control_overdue: bool | None = Field(None, description="R-CJ-2：管控措施逾期未落实")
     engineering_overdue: bool | None = Field(None, description="R-CJ-5：工程措施计划已过期")
     proposed: bool | None = Field(None, description="R-CJ-8a：销号条件均已满足、提请销号")
+    q: str | None = Field(None, max_length=60,
+                          description="地址片段、户主姓名或身份证号（与房屋列表的搜索相同）")
 
 
 class PersonOut(Schema):

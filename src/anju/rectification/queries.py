@@ -18,6 +18,7 @@ from anju.rectification.codes import (
 from anju.rectification.models import LedgerEntry, Measure
 from anju.rectification.transitions import checked_statuses, open_statuses
 from anju.registry.codes import Occupancy
+from anju.registry.queries import house_search_q
 
 
 def _sector_narrowed(user, queryset):
@@ -75,12 +76,14 @@ def ledger_for_user(user, *, division: str | None = None, status: str | None = N
                     overdue: bool | None = None, alert: bool | None = None,
                     proposed: bool | None = None,
                     priority: bool | None = None, control_overdue: bool | None = None,
-                    engineering_overdue: bool | None = None, today: date | None = None):
+                    engineering_overdue: bool | None = None, q: str | None = None,
+                    today: date | None = None):
     """Ledger entries in scope: red alerts first, then priority areas (R-CJ-1), then newest;
     `alert` means a red alert (R-CJ-6, R-CJ-8) or a broken control measure (R-CJ-7);
     `overdue` a control check past its date; `proposed` every condition of sign-off holds
     (R-CJ-8a); `control_overdue` an ordered control not carried out in the profile's days
-    (R-CJ-2); `engineering_overdue` a work plan past its due date (R-CJ-5)."""
+    (R-CJ-2); `engineering_overdue` a work plan past its due date (R-CJ-5); `q` the house
+    list's search: an address fragment, the head's name or an ID number."""
     queryset = _sector_narrowed(user, narrowed(user, LedgerEntry.objects.all(), division))
     if status:
         queryset = queryset.filter(status=status)
@@ -88,6 +91,8 @@ def ledger_for_user(user, *, division: str | None = None, status: str | None = N
         queryset = queryset.filter(grade=grade)
     if house_id:
         queryset = queryset.filter(house_id=house_id)
+    if q and q.strip():
+        queryset = queryset.filter(house_search_q(q, via="house__"))
     today = today or timezone.localdate()
     if overdue is True:
         queryset = queryset.filter(overdue_q(today))

@@ -20,6 +20,7 @@ from anju.rectification.queries import (
     with_overdue_flags,
 )
 from anju.registry.codes import Grade
+from anju.web.forms import DivisionPicker
 from anju.web.pages import paginate, query_without_page
 
 CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}
@@ -48,7 +49,8 @@ def ledger_list(request):
     priority = FLAGS.get(g.get("priority", ""))
     control_overdue = FLAGS.get(g.get("control_overdue", ""))
     engineering_overdue = FLAGS.get(g.get("engineering_overdue", ""))
-    entries = ledger_for_user(request.user, division=division, status=status, grade=grade,
+    q = g.get("q", "").strip()[:60] or None
+    entries = ledger_for_user(request.user, division=division, status=status, grade=grade, q=q,
                               overdue=overdue, alert=alert, proposed=proposed, priority=priority,
                               control_overdue=control_overdue,
                               engineering_overdue=engineering_overdue)
@@ -56,7 +58,7 @@ def ledger_list(request):
     rows = entries.select_related("house", "household").only(*LIST_FIELDS)
     page = paginate(request, with_overdue_flags(rows, request.user, division=division))
     hazards = []
-    if alert is not False and not (status or grade or overdue or priority is False
+    if alert is not False and not (status or grade or overdue or priority is False or q
                                    or control_overdue or engineering_overdue):
         # R-CJ-2: occupied houses with a major hazard, red alerts before their appraisal
         hazards = list(hazard_alerts_for_user(request.user, division=division)
@@ -77,6 +79,7 @@ def ledger_list(request):
                   bool(e.next_check_due and e.next_check_due < today and e.status in checked))
                  for e in page],
         "filters": {"status": status or "", "grade": grade or "", "division": division or "",
+                    "q": q or "",
                     "overdue": g.get("overdue", ""), "alert": g.get("alert", ""),
                     "proposed": g.get("proposed", ""),
                     "priority": g.get("priority", ""),
@@ -84,6 +87,8 @@ def ledger_list(request):
                     "engineering_overdue": g.get("engineering_overdue", "")},
         "hazards": [(h, _place_names([h.division_code])[h.division_code]) for h in hazards],
         "statuses": EntryStatus.choices, "grades": [Grade.C, Grade.D],
+        "division_picker": DivisionPicker(autosubmit=True).render(
+            "division", division, attrs={"id": "f-division"}),
         "by_child": by_child, "red_alerts": sum(r["red_alerts"] for _, _, r in by_child),
     })
 

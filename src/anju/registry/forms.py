@@ -5,6 +5,7 @@ beside the form, named in errors as `members[i].field` and `responsible_persons[
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext as _
 
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
@@ -53,6 +54,19 @@ class _ChangeForm(CommandForm):
         return super().act(cmd)
 
 
+class _LabelledRows(forms.BaseFormSet):
+    """A row's fields sit under column headers only: each gets a name of its own for screen
+    readers, e.g. "第 1 行 姓名"."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        number = (index or 0) + 1
+        for name, field in form.fields.items():
+            label = _("删除") if name == "DELETE" else field.label
+            field.widget.attrs["aria-label"] = _("第 %(n)s 行 %(label)s") % {
+                "n": number, "label": label}
+
+
 class MemberForm(forms.Form):
     member_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="姓名", max_length=40, required=False)
@@ -64,7 +78,7 @@ class MemberForm(forms.Form):
         return not any(data.get(f) for f in ("name", "relation", "id_number"))
 
 
-MemberFormSet = formset_factory(MemberForm, extra=2, can_delete=True)
+MemberFormSet = formset_factory(MemberForm, formset=_LabelledRows, extra=2, can_delete=True)
 
 
 class _HouseholdFields(CommandForm):
@@ -198,7 +212,8 @@ class ResponsiblePersonForm(forms.Form):
                                                           "department"))
 
 
-ResponsibleFormSet = formset_factory(ResponsiblePersonForm, extra=2, can_delete=True)
+ResponsibleFormSet = formset_factory(ResponsiblePersonForm, formset=_LabelledRows, extra=2,
+                                      can_delete=True)
 
 
 class ResponsiblePersonsForm(CommandForm):

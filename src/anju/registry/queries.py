@@ -37,6 +37,20 @@ def get_household_for_user(user, household_id: int) -> Household:
     return household
 
 
+def house_search_q(q: str, *, via: str = "") -> Q:
+    """What a clerk types in a search box: an address fragment, the head's full name or an ID
+    number (the head's or a member's). `via` names the path to the house from another model,
+    e.g. "house__" for ledger entries."""
+    q = q.strip()
+    if looks_like_id_number(q):
+        # An ID number is matched exactly, never as a fragment (R-CJ-3: one person, one record).
+        digest = lookup_hash(q)
+        return (Q(**{f"{via}household__head_id_hash": digest})
+                | Q(**{f"{via}household_id__in": Member.objects.filter(id_number_hash=digest)
+                       .values("household_id")}))
+    return Q(**{f"{via}address__contains": q}) | Q(**{f"{via}household__head_name": q})
+
+
 def houses_for_user(user, *, division: str | None = None,
                     grade: str | list[str] | None = None,
                     occupancy: str | None = None, use: str | None = None,
@@ -58,15 +72,8 @@ def houses_for_user(user, *, division: str | None = None,
     if household_id:
         queryset = queryset.filter(household_id=household_id)
     q = (q or "").strip()
-    if q and looks_like_id_number(q):
-        # An ID number is matched exactly, never as a fragment (R-CJ-3: one person, one record).
-        digest = lookup_hash(q)
-        queryset = queryset.filter(
-            Q(household__head_id_hash=digest)
-            | Q(household_id__in=Member.objects.filter(id_number_hash=digest)
-                .values("household_id")))
-    elif q:
-        queryset = queryset.filter(Q(address__contains=q) | Q(household__head_name=q))
+    if q:
+        queryset = queryset.filter(house_search_q(q))
     # Naming both values of is_priority lets SQLite and PostgreSQL walk house_list_status_idx
     # as two ordered range scans instead of sorting every house in the range (bench/).
     return queryset.filter(is_priority__in=(True, False)).order_by(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.accounts.access import can, requires
+from anju.appraisal.present import grade_source
 from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
@@ -145,6 +146,7 @@ def house_detail(request, house_id: int):
     household = house.household
     return render(request, "registry/house_detail.html", {
         "house": house,
+        "grade_source": grade_source(house, house.appraisals.first(), house.screenings.first()),
         "household": household,
         "head_id_number": mask_id_number(household.head_id_number) if household else "",
         "place": _place_names([house.division_code])[house.division_code],

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from anju.accounts.access import can, requires
-from anju.divisions.queries import names_for
+from anju.divisions.queries import names_for, place_names
 from anju.roster import jobs, queries
 from anju.roster.codes import PersonStatus
 from anju.roster.forms import LoadRosterForm
@@ -36,6 +36,7 @@ def page(request, form=None, status_code=200):
     loads = list(queries.loads_for_user(request.user, division))
     people = queries.people_counts(loads)
     can_load = can(request.user, "roster.load")
+    places = place_names(r.person.division_code for r in shown[:ROWS_ON_PAGE])
     if form is None and can_load:
         form = LoadRosterForm(user=request.user, initial={"period": _last_month(today)})
     return render(request, "roster/page.html", {
@@ -43,7 +44,8 @@ def page(request, form=None, status_code=200):
         "labels": dict(PersonStatus.choices),
         "counts": [(v, label, counts[v]) for v, label in PersonStatus.choices],
         "late": [(code, names_for(late).get(code, code), n) for code, n in late.items()],
-        "rows": shown[:ROWS_ON_PAGE], "total": len(shown), "rows_on_page": ROWS_ON_PAGE,
+        "rows": [(r, places[r.person.division_code]) for r in shown[:ROWS_ON_PAGE]],
+        "total": len(shown), "rows_on_page": ROWS_ON_PAGE,
         "loads": [(lo, people.get(lo.pk, 0)) for lo in loads],
         "form": form if can_load else None,
     }, status=status_code)

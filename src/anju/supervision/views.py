@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from anju.accounts.access import can, check, requires
 from anju.divisions.models import Division
+from anju.divisions.queries import place_names
 from anju.policy.rules import profile_for
 from anju.rectification.codes import Programme
 from anju.registry.queries import get_house_for_user
@@ -63,8 +64,10 @@ def plan(request):
     county = can(request.user, "supervision.county")
     counts = [(label, sum(1 for r in rows if states[r.pk] == value))
               for value, label in PlanState.choices]
+    places = place_names(r.division_code for r in rows)
     return render(request, "supervision/plan.html", {
-        "rows": [(r, states[r.pk], labels[states[r.pk]]) for r in rows],
+        "rows": [(r, states[r.pk], labels[states[r.pk]], places[r.division_code])
+                 for r in rows],
         "division": division, "year": year, "programme": programme,
         "programme_label": dict(Programme.choices)[programme], "counts": counts,
         "can_edit": county,
@@ -147,9 +150,10 @@ def lookbacks(request):
             messages.success(request, f"已生成回头看名单：{form.saved.listed} 栋")
             return redirect("supervision:lookback_detail", form.saved.pk)
     campaigns = list(queries.campaigns_for_user(request.user)[:50])
+    places = place_names(c.division_code for c in campaigns)
     return render(request, "supervision/lookbacks.html", {
-        "campaigns": [(c, _totals(queries.coverage_by_division(request.user, c)))
-                      for c in campaigns],
+        "campaigns": [(c, _totals(queries.coverage_by_division(request.user, c)),
+                       places[c.division_code]) for c in campaigns],
         "form": form})
 
 
@@ -163,6 +167,7 @@ def lookback_detail(request, campaign_id: int):
         revisited={"yes": True, "no": False}.get(shown))
     return render(request, "supervision/lookback_detail.html", {
         "campaign": campaign, "divisions": divisions, "shown": shown,
+        "place": place_names([campaign.division_code])[campaign.division_code],
         "listed": sum(d["listed"] for d in divisions),
         "revisited": sum(d["revisited"] for d in divisions),
         "found": sum(d["found"] for d in divisions),

@@ -38,6 +38,17 @@
     if (first) { first.click(); }
   });
 
+  // A form that failed: move focus to its error summary so a screen reader reads it first and
+  // the keyboard continues from there (the summary links to each field).
+  function focusErrors(root) {
+    var summary = root.querySelector(".form-errors");
+    if (!summary) { return; }
+    if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    summary.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.target); });
+
   // Filter selects apply at once: a clerk chooses a grade and sees the list.
   document.addEventListener("change", function (event) {
     var el = event.target;
