@@ -20,7 +20,7 @@ from anju.registry.codes import (
     ResponsibleRole,
     ScreeningResult,
 )
-from anju.registry.rules import MAX_FLOORS, MAX_RURAL_AREA, id_number_valid
+from anju.registry.rules import MAX_FLOORS, MAX_RURAL_AREA, id_number_problem, id_number_valid
 
 RULE = "R-CJ-3"
 VERIFICATION_RULE = "verification_mismatch"
@@ -227,11 +227,12 @@ def id_number_invalid(facts, ctx):
     hits = []
     if (facts.head_id_hash and not facts.head_id_known_valid
             and not id_number_valid(facts.head_id_number or "")):
-        hits.append(("head_id_number", "户主身份证号不符合 GB 11643 校验规则"))
+        hits.append(("head_id_number",
+                     f"户主身份证号{id_number_problem(facts.head_id_number or '')}"))
     bad = [name for name, number, _ in facts.members
            if number is not None and not id_number_valid(number)]
     if bad:
-        hits.append(("members", f"家庭成员{'、'.join(bad)}的身份证号不符合 GB 11643 校验规则"))
+        hits.append(("members", f"家庭成员{'、'.join(bad)}的身份证号有误（位数、出生日期或最后一位校验码不对），请核对"))
     return tuple(hits)
 
 
