@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from anju.appraisal.codes import PHOTO_RATINGS, RATINGS, AppraisalMethod, Component, SiteHazard
+from anju.appraisal.codes import PHOTO_RATINGS, AppraisalMethod, Component, SiteHazard
 from anju.appraisal.rules import URBAN_FLOORS
 from anju.registry.codes import (
     BUSINESS_USES,
@@ -232,7 +232,8 @@ def id_number_invalid(facts, ctx):
     bad = [name for name, number, _ in facts.members
            if number is not None and not id_number_valid(number)]
     if bad:
-        hits.append(("members", f"家庭成员{'、'.join(bad)}的身份证号有误（位数、出生日期或最后一位校验码不对），请核对"))
+        hits.append(("members", f"家庭成员{'、'.join(bad)}的身份证号有误"
+                                "（位数、出生日期或最后一位校验码不对），请核对"))
     return tuple(hits)
 
 

@@ -226,7 +226,8 @@ def _check_head_among_members(c: Checker, data: Mapping, members: list) -> None:
     people = len(members) + (0 if heads else 1)
     if isinstance(persons, int) and 1 <= persons <= MAX_PERSONS and people > persons:
         c.fail(Code.PERSONS_FEWER_THAN_MEMBERS, "persons",
-               f"家庭人口填了 {persons} 人，但户主和家庭成员共 {people} 人，请改正家庭人口或删去多余的成员")
+               f"家庭人口填了 {persons} 人，但户主和家庭成员共 {people} 人，"
+               "请改正家庭人口或删去多余的成员")
 
 
 def check_house(data: Mapping, *, today: date) -> list[RuleViolation]:

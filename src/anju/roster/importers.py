@@ -165,7 +165,8 @@ def check_file(path: Path, *, scope: str, department: str, period: str) -> Check
             problems.append(("id_number", Code.FIELD_REQUIRED, "须填写身份证号"))
         elif not id_number_valid(id_number):
             problems.append(("id_number", Code.ID_NUMBER_INVALID,
-                             f"身份证号 {id_number[:6]}…{id_number[-4:]} {id_number_problem(id_number)}"))
+                             f"身份证号 {id_number[:6]}…{id_number[-4:]} "
+                             f"{id_number_problem(id_number)}"))
         village_text = _text(cell("village"))
         village = None
         if not village_text:

@@ -111,7 +111,8 @@ def register_craftsman(cmd: commands.RegisterCraftsman, *, acting_user,
             errors.append(RuleViolation(Code.FIELD_REQUIRED, f"{label}不能为空", field=field))
     id_number = normalize_id_number(cmd.id_number)
     if not id_number_valid(id_number):
-        errors.append(RuleViolation(Code.ID_NUMBER_INVALID, f"身份证号{id_number_problem(id_number)}",
+        errors.append(RuleViolation(Code.ID_NUMBER_INVALID,
+                                    f"身份证号{id_number_problem(id_number)}",
                                     field="id_number"))
     trained_on, valid_until = cmd.trained_on, cmd.valid_until
     today = timezone.localdate()
