@@ -53,7 +53,24 @@ class _ChangeForm(CommandForm):
         return super().act(cmd)
 
 
-class MemberForm(forms.Form):
+class RowForm(forms.Form):
+    """One row of a repeated list on a page: each field labelled with its row's number for
+    screen readers (`__number__` in the empty row the page copies when a row is added)."""
+
+    noun = "第 {n} 行"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        number = str(int(index) + 1) if index.isdigit() else "__number__"
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = \
+                    f"{self.noun.format(n=number)}{field.label or ''}"
+
+
+class MemberForm(RowForm):
+    noun = "第 {n} 位成员"
     member_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="姓名", max_length=40, required=False)
     relation = choice(Relation.choices, "与户主关系")
@@ -64,7 +81,7 @@ class MemberForm(forms.Form):
         return not any(data.get(f) for f in ("name", "relation", "id_number"))
 
 
-MemberFormSet = formset_factory(MemberForm, extra=2, can_delete=True)
+MemberFormSet = formset_factory(MemberForm, extra=0, can_delete=True)
 
 
 class _HouseholdFields(CommandForm):
@@ -140,6 +157,7 @@ def member_formset(data=None, household=None) -> MemberFormSet:
         for m in household.members.all():
             initial.append({"member_id": m.pk, "name": m.name, "relation": m.relation})
     formset = MemberFormSet(data, initial=initial, prefix="members")
+    formset.extra = 0 if initial else 1  # more rows are added on the page as needed
     if household is not None:
         masked = {m.pk: mask_id_number(m.id_number) for m in household.members.all()}
         for form in formset.forms:
@@ -186,7 +204,8 @@ class DemolitionForm(CommandForm):
         super().__init__(data, files, instance=instance, target=instance, **kwargs)
 
 
-class ResponsiblePersonForm(forms.Form):
+class ResponsiblePersonForm(RowForm):
+    noun = "第 {n} 位责任人"
     person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     role = choice(ResponsibleRole.choices, "责任类型")
     name = forms.CharField(label="姓名或单位", max_length=80, required=False)
@@ -198,7 +217,7 @@ class ResponsiblePersonForm(forms.Form):
                                                           "department"))
 
 
-ResponsibleFormSet = formset_factory(ResponsiblePersonForm, extra=2, can_delete=True)
+ResponsibleFormSet = formset_factory(ResponsiblePersonForm, extra=0, can_delete=True)
 
 
 class ResponsiblePersonsForm(CommandForm):
@@ -240,6 +259,7 @@ def responsible_formset(data, house) -> ResponsibleFormSet:
     initial = [{"person_id": p.pk, "role": p.role, "name": p.name, "department": p.department}
                for p in people]
     formset = ResponsibleFormSet(data, initial=initial, prefix="persons")
+    formset.extra = 0 if initial else 1
     masked = {p.pk: mask_phone(p.phone) for p in people if p.phone}
     for form in formset.forms:
         if shown := masked.get(form.initial.get("person_id")):

@@ -22,6 +22,23 @@ from anju.registry import actions
 from anju.registry.commands import AttachFile
 
 BLANK = [("", "—— 请选择 ——")]
+# Dates that are not "when it happened": the page leaves them empty instead of today.
+_NOT_TODAY = {"due_on", "starts_on", "ends_on", "valid_until", "warranty_until"}
+
+
+def mark_required(field: forms.Field) -> forms.Field:
+    """A field the act cannot do without: marked * on the page and for screen readers
+    (the page field itself stays optional so the act's own message is the one shown)."""
+    field.marked_required = True
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+def starts_today(name: str, field: forms.Field) -> bool:
+    """A date of when something happened (measured, inspected, evacuated, accepted) starts
+    at today; a deadline or an end does not."""
+    return isinstance(field, forms.DateField) and name not in _NOT_TODAY \
+        and (name == "on" or name.endswith("_on"))
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
@@ -271,6 +288,8 @@ class CommandFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
             fields[field_name] = field
             specs[field_name] = _Spec(field_name, ui, kind, str(field.label or field_name),
                                       info.is_required())
+            if info.is_required() and not field.widget.is_hidden:
+                mark_required(field)
         cls.base_fields = {**fields, **declared}
         cls.specs = specs
         return cls
@@ -316,6 +335,11 @@ class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
         self.cmd = None
         if instance is not None and "version" in self.fields:
             self.initial.setdefault("version", instance.version)
+        if instance is None:
+            today = date.today()
+            for name, field in self.fields.items():
+                if starts_today(name, field):
+                    self.initial.setdefault(name, today)
         self.setup()
 
     # -- hooks
