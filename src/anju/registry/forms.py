@@ -18,7 +18,7 @@ from anju.registry.commands import (
     UpdateHouse,
     UpdateHousehold,
 )
-from anju.web.forms import CommandForm, DivisionPicker, choice
+from anju.web.forms import CommandForm, DivisionPicker, RowForm, choice
 
 KEEP = "留空则保持原值"
 
@@ -51,22 +51,6 @@ class _ChangeForm(CommandForm):
         if cmd.model_fields_set <= {"version"}:
             return self.instance
         return super().act(cmd)
-
-
-class RowForm(forms.Form):
-    """One row of a repeated list on a page: each field labelled with its row's number for
-    screen readers (`__number__` in the empty row the page copies when a row is added)."""
-
-    noun = "第 {n} 行"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        index = (self.prefix or "").rsplit("-", 1)[-1]
-        number = str(int(index) + 1) if index.isdigit() else "__number__"
-        for field in self.fields.values():
-            if not field.widget.is_hidden:
-                field.widget.attrs["aria-label"] = \
-                    f"{self.noun.format(n=number)}{field.label or ''}"
 
 
 class MemberForm(RowForm):

@@ -22,8 +22,10 @@ from anju.registry import actions
 from anju.registry.commands import AttachFile
 
 BLANK = [("", "—— 请选择 ——")]
-# Dates that are not "when it happened": the page leaves them empty instead of today.
-_NOT_TODAY = {"due_on", "starts_on", "ends_on", "valid_until", "warranty_until"}
+# Dates that are not "when it happened" (a deadline, an end, a completion not yet certain):
+# the page leaves them empty instead of today.
+_NOT_TODAY = {"due_on", "starts_on", "ends_on", "valid_until", "warranty_until",
+              "completed_on"}
 
 
 def mark_required(field: forms.Field) -> forms.Field:
@@ -67,6 +69,22 @@ class DivisionPicker(forms.Widget):
 def choice(choices, label, **kwargs):
     return forms.ChoiceField(label=label, choices=BLANK + list(choices), required=False,
                              **kwargs)
+
+
+class RowForm(forms.Form):
+    """One row of a repeated list on a page: each field labelled with its row's number for
+    screen readers (`__number__` in the empty row the page copies when a row is added)."""
+
+    noun = "第 {n} 行"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        number = str(int(index) + 1) if index.isdigit() else "__number__"
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = \
+                    f"{self.noun.format(n=number)}{field.label or ''}"
 
 
 class KeepsFiles:
@@ -335,11 +353,11 @@ class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
         self.cmd = None
         if instance is not None and "version" in self.fields:
             self.initial.setdefault("version", instance.version)
-        if instance is None:
-            today = date.today()
-            for name, field in self.fields.items():
-                if starts_today(name, field):
-                    self.initial.setdefault(name, today)
+        today = date.today()
+        for name, field in self.fields.items():
+            # a record's own date stays as recorded; a new act's starts at today
+            if starts_today(name, field) and getattr(instance, name, None) is None:
+                self.initial.setdefault(name, today)
         self.setup()
 
     # -- hooks
