@@ -3,6 +3,7 @@ form reads and checks, the verb decides when the form is saved (views.py)."""
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _lazy
 
 from anju.kit.errors import AnjuError, ValidationErrors
 from anju.rectification import actions, commands
@@ -49,7 +50,8 @@ class MeasureForm(StepForm):
     verb = actions.record_measure
     done = "整治措施已登记"
 
-    photos = MultipleFileField(label="现场照片", help_text="可多选；保存出错时需重新选择")
+    photos = MultipleFileField(label=_lazy("现场照片"),
+                               help_text=_lazy("可多选；保存出错时需重新选择"))
 
     def __init__(self, data=None, files=None, **kwargs):
         # a client posting one measure (no rows at all) is served as before

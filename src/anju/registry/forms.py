@@ -5,6 +5,7 @@ beside the form, named in errors as `members[i].field` and `responsible_persons[
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _lazy
 
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
@@ -24,7 +25,7 @@ KEEP = "留空则保持原值"
 
 
 def _village() -> forms.CharField:
-    return forms.CharField(label="所在村", required=False, widget=DivisionPicker(level=12))
+    return forms.CharField(label=_lazy("所在村"), required=False, widget=DivisionPicker(level=12))
 
 
 class _ChangeForm(CommandForm):

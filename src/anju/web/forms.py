@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
@@ -21,7 +23,7 @@ from anju.kit.errors import AnjuError, Code, Forbidden, RuleViolation, Validatio
 from anju.registry import actions
 from anju.registry.commands import AttachFile
 
-BLANK = [("", "—— 请选择 ——")]
+BLANK = [("", _lazy("—— 请选择 ——"))]
 # Dates that are not "when it happened" (a deadline, an end, a completion not yet certain):
 # the page leaves them empty instead of today.
 _NOT_TODAY = {"due_on", "starts_on", "ends_on", "valid_until", "warranty_until",
@@ -84,7 +86,7 @@ class RowForm(forms.Form):
         for field in self.fields.values():
             if not field.widget.is_hidden:
                 field.widget.attrs["aria-label"] = \
-                    f"{self.noun.format(n=number)}{field.label or ''}"
+                    gettext(self.noun).format(n=number) + gettext(str(field.label or ""))
 
 
 class KeepsFiles:
@@ -206,8 +208,9 @@ def _form_field(name: str, info) -> tuple[forms.Field, str] | None:
     ui = ui_of(info)
     kind, _optional, metadata = _unwrap(info.annotation)
     metadata = [*info.metadata, *metadata]
-    label = ui.label or info.title or name
-    common = {"label": label, "required": False, "help_text": ui.help}
+    # Labels and hints are looked up in the catalogue when the page is drawn (English pages).
+    label = _lazy(ui.label or info.title or name)
+    common = {"label": label, "required": False, "help_text": _lazy(ui.help) if ui.help else ""}
     origin = typing.get_origin(kind)
     if ui.upload:
         accept = "image/*" if ui.kind == "photo" and ui.upload == "many" else SCANS
@@ -304,7 +307,8 @@ class CommandFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
             field, kind = made or (declared[field_name], "text")
             field = declared.pop(field_name, field)
             fields[field_name] = field
-            specs[field_name] = _Spec(field_name, ui, kind, str(field.label or field_name),
+            specs[field_name] = _Spec(field_name, ui, kind,
+                                      ui.label or str(field.label or field_name),
                                       info.is_required())
             if info.is_required() and not field.widget.is_hidden:
                 mark_required(field)
@@ -505,7 +509,8 @@ class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
                 rows[index].add_error(name, error.message)
                 self.add_error(None, error.message)
                 return
+        message = gettext(error.message)  # a message the catalogue knows reads in English
         if field in self.fields and not self.fields[field].widget.is_hidden:
-            self.add_error(field, error.message)
+            self.add_error(field, message)
         else:
-            self.add_error(None, error.message)
+            self.add_error(None, message)
