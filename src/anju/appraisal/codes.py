@@ -41,6 +41,8 @@ class Component(models.TextChoices):
 
 NOT_APPLICABLE = "n/a"
 RATINGS = ("a", "b", "c", "d")
+# The ratings whose component the appraisal photographs: the damage is what a photo proves.
+PHOTO_RATINGS = ("b", "c", "d")
 RATING_CHOICES = (*RATINGS, NOT_APPLICABLE)
 
 # The official descriptors of the 2019 导则 (grading.md §3), shown as the form's choices.

@@ -82,7 +82,9 @@ def job_detail(request, job_id: int):
     titles = {c.name: c.title for c in columns}
     for error in errors:
         field = error["field"]
-        error["column"] = f"{titles[field]}（{field}）" if field in titles else field
+        # the clerk reads the column's title; the code stays in the tooltip and the API
+        error["column"] = titles.get(field) or titles.get(field.split("[")[0].split(".")[0]) \
+            or ("" if field.isascii() else field)
     context = {"row": row, "job": job, "errors": errors,
                "differences_url": reverse("exchange:differences", args=[job.pk])
                if job.kind.startswith("reconcile_") and job.status == "succeeded"

@@ -44,7 +44,7 @@ VERIFIABLE = {f.name: f for f in (
 FIELD_LABELS = {name: f.label for name, f in VERIFIABLE.items()} | {
     "household_id": "农户（产权人）", "head_id_number": "户主身份证号",
     "members": "家庭成员身份证号", "build_year_band": "建造年代", "responsible_persons": "责任人",
-    "division_code": "所在村区划代码",
+    "division_code": "所在村区划代码", "component_photos": "构件照片",
 }
 
 

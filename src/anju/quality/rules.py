@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from anju.appraisal.codes import RATINGS, AppraisalMethod, Component, SiteHazard
+from anju.appraisal.codes import PHOTO_RATINGS, AppraisalMethod, Component, SiteHazard
 from anju.appraisal.rules import URBAN_FLOORS
 from anju.registry.codes import (
     BUSINESS_USES,
@@ -20,7 +20,7 @@ from anju.registry.codes import (
     ResponsibleRole,
     ScreeningResult,
 )
-from anju.registry.rules import MAX_FLOORS, MAX_RURAL_AREA, id_number_valid
+from anju.registry.rules import MAX_FLOORS, MAX_RURAL_AREA, id_number_problem, id_number_valid
 
 RULE = "R-CJ-3"
 VERIFICATION_RULE = "verification_mismatch"
@@ -206,14 +206,17 @@ def responsible_persons_missing(facts, ctx):
 
 
 def component_photos_missing(facts, ctx):
+    # One finding per appraisal naming every component that needs a photo: those rated b, c
+    # or d (a damaged component is what a photo proves); a component rated a needs none.
     a = _rural(facts)
     if a is None:
         return NONE
-    return tuple(
-        (f"component_photos.{name}",
-         f"鉴定中“{Component(name).label}”评为 {rating} 级，缺少照片")
-        for name in Component.values
-        if (rating := a.components.get(name)) in RATINGS and not a.component_photos.get(name))
+    missing = [f"{Component(name).label}（{rating} 级）" for name in Component.values
+               if (rating := a.components.get(name)) in PHOTO_RATINGS
+               and not a.component_photos.get(name)]
+    if not missing:
+        return NONE
+    return (("component_photos", f"鉴定中{'、'.join(missing)}缺少照片，请补拍上传"),)
 
 
 # --- 错填 wrong_field --------------------------------------------------------------------
@@ -224,11 +227,13 @@ def id_number_invalid(facts, ctx):
     hits = []
     if (facts.head_id_hash and not facts.head_id_known_valid
             and not id_number_valid(facts.head_id_number or "")):
-        hits.append(("head_id_number", "户主身份证号不符合 GB 11643 校验规则"))
+        hits.append(("head_id_number",
+                     f"户主身份证号{id_number_problem(facts.head_id_number or '')}"))
     bad = [name for name, number, _ in facts.members
            if number is not None and not id_number_valid(number)]
     if bad:
-        hits.append(("members", f"家庭成员{'、'.join(bad)}的身份证号不符合 GB 11643 校验规则"))
+        hits.append(("members", f"家庭成员{'、'.join(bad)}的身份证号有误"
+                                "（位数、出生日期或最后一位校验码不对），请核对"))
     return tuple(hits)
 
 
@@ -289,7 +294,7 @@ CHECKS: tuple[Check, ...] = (
     Check("coordinates_missing", M, "经纬度未填写", coordinates_missing),
     Check("responsible_persons_missing", M, "C/D 级危房责任人未明确",
           responsible_persons_missing, frozenset({RESPONSIBLE})),
-    Check("component_photos_missing", M, "已评定构件缺少照片", component_photos_missing,
+    Check("component_photos_missing", M, "受损构件缺少照片", component_photos_missing,
           frozenset({APPRAISAL}), APPRAISAL),
     Check("id_number_invalid", F, "身份证号校验不通过", id_number_invalid,
           frozenset({HOUSEHOLD, ID_NUMBERS, MEMBERS})),

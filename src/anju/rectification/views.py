@@ -122,8 +122,9 @@ def _step_view(step: str):
         entry = get_entry_for_user(request.user, entry_id)
         action, title = transitions.STEPS[step]
         check(request.user, transitions.capability_of(action))  # 403 before the form
-        form = STEP_FORMS[step](request.POST or None, user=request.user, target=entry,
-                                instance=entry, origin=request.origin)
+        form = STEP_FORMS[step](request.POST or None, request.FILES or None,
+                                user=request.user, target=entry, instance=entry,
+                                origin=request.origin)
         if request.method == "POST" and form.submitted():
             messages.success(request, form.done)
             return redirect("rectification:entry_detail", entry_id=entry.pk)

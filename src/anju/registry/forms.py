@@ -5,7 +5,7 @@ beside the form, named in errors as `members[i].field` and `responsible_persons[
 
 from django import forms
 from django.forms import formset_factory
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
@@ -19,13 +19,13 @@ from anju.registry.commands import (
     UpdateHouse,
     UpdateHousehold,
 )
-from anju.web.forms import CommandForm, DivisionPicker, choice
+from anju.web.forms import CommandForm, DivisionPicker, RowForm, choice
 
 KEEP = "留空则保持原值"
 
 
 def _village() -> forms.CharField:
-    return forms.CharField(label="所在村", required=False, widget=DivisionPicker(level=12))
+    return forms.CharField(label=_lazy("所在村"), required=False, widget=DivisionPicker(level=12))
 
 
 class _ChangeForm(CommandForm):
@@ -54,20 +54,8 @@ class _ChangeForm(CommandForm):
         return super().act(cmd)
 
 
-class _LabelledRows(forms.BaseFormSet):
-    """A row's fields sit under column headers only: each gets a name of its own for screen
-    readers, e.g. "第 1 行 姓名"."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        number = (index or 0) + 1
-        for name, field in form.fields.items():
-            label = _("删除") if name == "DELETE" else field.label
-            field.widget.attrs["aria-label"] = _("第 %(n)s 行 %(label)s") % {
-                "n": number, "label": label}
-
-
-class MemberForm(forms.Form):
+class MemberForm(RowForm):
+    noun = "第 {n} 位成员"
     member_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="姓名", max_length=40, required=False)
     relation = choice(Relation.choices, "与户主关系")
@@ -78,7 +66,7 @@ class MemberForm(forms.Form):
         return not any(data.get(f) for f in ("name", "relation", "id_number"))
 
 
-MemberFormSet = formset_factory(MemberForm, formset=_LabelledRows, extra=2, can_delete=True)
+MemberFormSet = formset_factory(MemberForm, extra=0, can_delete=True)
 
 
 class _HouseholdFields(CommandForm):
@@ -154,6 +142,7 @@ def member_formset(data=None, household=None) -> MemberFormSet:
         for m in household.members.all():
             initial.append({"member_id": m.pk, "name": m.name, "relation": m.relation})
     formset = MemberFormSet(data, initial=initial, prefix="members")
+    formset.extra = 0 if initial else 1  # more rows are added on the page as needed
     if household is not None:
         masked = {m.pk: mask_id_number(m.id_number) for m in household.members.all()}
         for form in formset.forms:
@@ -200,7 +189,8 @@ class DemolitionForm(CommandForm):
         super().__init__(data, files, instance=instance, target=instance, **kwargs)
 
 
-class ResponsiblePersonForm(forms.Form):
+class ResponsiblePersonForm(RowForm):
+    noun = "第 {n} 位责任人"
     person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     role = choice(ResponsibleRole.choices, "责任类型")
     name = forms.CharField(label="姓名或单位", max_length=80, required=False)
@@ -212,8 +202,7 @@ class ResponsiblePersonForm(forms.Form):
                                                           "department"))
 
 
-ResponsibleFormSet = formset_factory(ResponsiblePersonForm, formset=_LabelledRows, extra=2,
-                                      can_delete=True)
+ResponsibleFormSet = formset_factory(ResponsiblePersonForm, extra=0, can_delete=True)
 
 
 class ResponsiblePersonsForm(CommandForm):
@@ -255,6 +244,7 @@ def responsible_formset(data, house) -> ResponsibleFormSet:
     initial = [{"person_id": p.pk, "role": p.role, "name": p.name, "department": p.department}
                for p in people]
     formset = ResponsibleFormSet(data, initial=initial, prefix="persons")
+    formset.extra = 0 if initial else 1
     masked = {p.pk: mask_phone(p.phone) for p in people if p.phone}
     for form in formset.forms:
         if shown := masked.get(form.initial.get("person_id")):

@@ -70,6 +70,20 @@ def id_number_valid(value: str, today: date | None = None) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+def id_number_problem(value: str, today: date | None = None) -> str:
+    """What is wrong with an ID number, in a clerk's words (empty when it is valid)."""
+    if not isinstance(value, str) or len(value) != 18:
+        return f"应为 18 位，现在是 {len(value or '')} 位，请核对"
+    if not _ID_FORM.fullmatch(value):
+        return "前 17 位应全是数字，最后一位是数字或 X，请核对"
+    born = _birth_date(value[6:14])
+    if born is None or born > (today or date.today()):
+        return "第 7 到 14 位的出生日期不对，请核对"
+    if not id_number_valid(value, today):
+        return "最后一位校验码不对，请对照身份证核对"
+    return ""
+
+
 def normalize_id_number(value):
     """ID numbers are typed with a lower-case x and stray spaces; store them one way."""
     return value.strip().upper() if isinstance(value, str) else value
@@ -153,7 +167,8 @@ class Checker:
 
     def id_number(self, value: str | None, field: str, label: str = "身份证号") -> None:
         if value and not id_number_valid(value, self.today):
-            self.fail(Code.ID_NUMBER_INVALID, field, f"{label}不符合 GB 11643 校验规则")
+            self.fail(Code.ID_NUMBER_INVALID, field,
+                      f"{label}{id_number_problem(value, self.today)}")
 
 
 def check_household(data: Mapping, *, today: date | None = None) -> list[RuleViolation]:
@@ -184,7 +199,35 @@ def check_household(data: Mapping, *, today: date | None = None) -> list[RuleVio
     ids = [m.get("id_number") for m in members if m.get("id_number")]
     if len(ids) != len(set(ids)):
         c.fail(Code.ID_NUMBER_DUPLICATE, "members", "家庭成员身份证号重复")
+    _check_head_among_members(c, data, members)
     return c.errors
+
+
+def _check_head_among_members(c: Checker, data: Mapping, members: list) -> None:
+    """One household has one head (户主), the one named above the members; the members are
+    people of the household, so there are no more of them than its persons (家庭人口)."""
+    heads = [i for i, m in enumerate(members) if m.get("relation") == Relation.HEAD]
+    for i in heads[1:]:
+        c.fail(Code.HEAD_DUPLICATE, f"members[{i}].relation",
+               f"一户只能有一位户主：第 {i + 1} 位成员的“与户主关系”也选了户主，请改为实际关系")
+    if heads:
+        head = members[heads[0]]
+        name, head_name = (head.get("name") or "").strip(), (data.get("head_name") or "").strip()
+        number, head_number = head.get("id_number"), data.get("head_id_number")
+        if name and head_name and name != head_name:
+            c.fail(Code.HEAD_MISMATCH, f"members[{heads[0]}].name",
+                   f"第 {heads[0] + 1} 位成员是户主，姓名“{name}”却与上方户主姓名“{head_name}”"
+                   "不一致，请核对")
+        elif number and head_number and number != head_number:
+            c.fail(Code.HEAD_MISMATCH, f"members[{heads[0]}].id_number",
+                   f"第 {heads[0] + 1} 位成员是户主，身份证号却与上方户主身份证号不一致，请核对")
+    persons = data.get("persons")
+    # The head counts once whether or not a member row names him.
+    people = len(members) + (0 if heads else 1)
+    if isinstance(persons, int) and 1 <= persons <= MAX_PERSONS and people > persons:
+        c.fail(Code.PERSONS_FEWER_THAN_MEMBERS, "persons",
+               f"家庭人口填了 {persons} 人，但户主和家庭成员共 {people} 人，"
+               "请改正家庭人口或删去多余的成员")
 
 
 def check_house(data: Mapping, *, today: date) -> list[RuleViolation]:

@@ -14,7 +14,7 @@ from anju.divisions.scope import within
 from anju.exchange.reading import open_table
 from anju.kit.errors import Code, RuleViolation, ValidationErrors
 from anju.registry.codes import LowIncomeCategory
-from anju.registry.rules import id_number_valid, normalize_id_number
+from anju.registry.rules import id_number_problem, id_number_valid, normalize_id_number
 from anju.roster import rules
 from anju.roster.codes import Change
 from anju.roster.models import RosterPerson
@@ -165,7 +165,8 @@ def check_file(path: Path, *, scope: str, department: str, period: str) -> Check
             problems.append(("id_number", Code.FIELD_REQUIRED, "须填写身份证号"))
         elif not id_number_valid(id_number):
             problems.append(("id_number", Code.ID_NUMBER_INVALID,
-                             f"身份证号 {id_number[:6]}…{id_number[-4:]} 不符合 GB 11643 校验规则"))
+                             f"身份证号 {id_number[:6]}…{id_number[-4:]} "
+                             f"{id_number_problem(id_number)}"))
         village_text = _text(cell("village"))
         village = None
         if not village_text:

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
@@ -21,7 +23,26 @@ from anju.kit.errors import AnjuError, Code, Forbidden, RuleViolation, Validatio
 from anju.registry import actions
 from anju.registry.commands import AttachFile
 
-BLANK = [("", "—— 请选择 ——")]
+BLANK = [("", _lazy("—— 请选择 ——"))]
+# Dates that are not "when it happened" (a deadline, an end, a completion not yet certain):
+# the page leaves them empty instead of today.
+_NOT_TODAY = {"due_on", "starts_on", "ends_on", "valid_until", "warranty_until",
+              "completed_on"}
+
+
+def mark_required(field: forms.Field) -> forms.Field:
+    """A field the act cannot do without: marked * on the page and for screen readers
+    (the page field itself stays optional so the act's own message is the one shown)."""
+    field.marked_required = True
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+def starts_today(name: str, field: forms.Field) -> bool:
+    """A date of when something happened (measured, inspected, evacuated, accepted) starts
+    at today; a deadline or an end does not."""
+    return isinstance(field, forms.DateField) and name not in _NOT_TODAY \
+        and (name == "on" or name.endswith("_on"))
 _INDEXED = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
@@ -50,6 +71,22 @@ class DivisionPicker(forms.Widget):
 def choice(choices, label, **kwargs):
     return forms.ChoiceField(label=label, choices=BLANK + list(choices), required=False,
                              **kwargs)
+
+
+class RowForm(forms.Form):
+    """One row of a repeated list on a page: each field labelled with its row's number for
+    screen readers (`__number__` in the empty row the page copies when a row is added)."""
+
+    noun = "第 {n} 行"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        index = (self.prefix or "").rsplit("-", 1)[-1]
+        number = str(int(index) + 1) if index.isdigit() else "__number__"
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = \
+                    gettext(self.noun).format(n=number) + gettext(str(field.label or ""))
 
 
 class KeepsFiles:
@@ -171,8 +208,9 @@ def _form_field(name: str, info) -> tuple[forms.Field, str] | None:
     ui = ui_of(info)
     kind, _optional, metadata = _unwrap(info.annotation)
     metadata = [*info.metadata, *metadata]
-    label = ui.label or info.title or name
-    common = {"label": label, "required": False, "help_text": ui.help}
+    # Labels and hints are looked up in the catalogue when the page is drawn (English pages).
+    label = _lazy(ui.label or info.title or name)
+    common = {"label": label, "required": False, "help_text": _lazy(ui.help) if ui.help else ""}
     origin = typing.get_origin(kind)
     if ui.upload:
         accept = "image/*" if ui.kind == "photo" and ui.upload == "many" else SCANS
@@ -269,8 +307,11 @@ class CommandFormMetaclass(forms.forms.DeclarativeFieldsMetaclass):
             field, kind = made or (declared[field_name], "text")
             field = declared.pop(field_name, field)
             fields[field_name] = field
-            specs[field_name] = _Spec(field_name, ui, kind, str(field.label or field_name),
+            specs[field_name] = _Spec(field_name, ui, kind,
+                                      ui.label or str(field.label or field_name),
                                       info.is_required())
+            if info.is_required() and not field.widget.is_hidden:
+                mark_required(field)
         cls.base_fields = {**fields, **declared}
         cls.specs = specs
         return cls
@@ -316,6 +357,11 @@ class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
         self.cmd = None
         if instance is not None and "version" in self.fields:
             self.initial.setdefault("version", instance.version)
+        today = date.today()
+        for name, field in self.fields.items():
+            # a record's own date stays as recorded; a new act's starts at today
+            if starts_today(name, field) and getattr(instance, name, None) is None:
+                self.initial.setdefault(name, today)
         self.setup()
 
     # -- hooks
@@ -463,7 +509,8 @@ class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
                 rows[index].add_error(name, error.message)
                 self.add_error(None, error.message)
                 return
+        message = gettext(error.message)  # a message the catalogue knows reads in English
         if field in self.fields and not self.fields[field].widget.is_hidden:
-            self.add_error(field, error.message)
+            self.add_error(field, message)
         else:
-            self.add_error(None, error.message)
+            self.add_error(None, message)

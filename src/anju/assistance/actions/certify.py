@@ -16,7 +16,7 @@ from anju.kit.events import records_changed
 from anju.kit.origin import Origin
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.models import Attachment, Household
-from anju.registry.rules import id_number_valid, normalize_id_number
+from anju.registry.rules import id_number_problem, id_number_valid, normalize_id_number
 
 
 def certify(household: Household, cmd: commands.Certify, *, acting_user,
@@ -111,7 +111,8 @@ def register_craftsman(cmd: commands.RegisterCraftsman, *, acting_user,
             errors.append(RuleViolation(Code.FIELD_REQUIRED, f"{label}不能为空", field=field))
     id_number = normalize_id_number(cmd.id_number)
     if not id_number_valid(id_number):
-        errors.append(RuleViolation(Code.ID_NUMBER_INVALID, "身份证号不符合国家标准（GB 11643）",
+        errors.append(RuleViolation(Code.ID_NUMBER_INVALID,
+                                    f"身份证号{id_number_problem(id_number)}",
                                     field="id_number"))
     trained_on, valid_until = cmd.trained_on, cmd.valid_until
     today = timezone.localdate()

@@ -402,7 +402,7 @@ def test_the_register_masks_id_numbers_and_adds_a_craftsman(cast, craftsman):
         "valid_until": str(days_ago(1))})
     assert r.status_code == 422
     text = r.content.decode()
-    assert "身份证号不符合国家标准（GB 11643）" in text
+    assert "身份证号应为 18 位，现在是 3 位，请核对" in text
     assert "工匠培训合格证书已过期或未填写有效期" in text
     r = client.post("/assistance/craftsmen/new/", {
         "name": "周建国", "id_number": valid_id_number("19800808"), "division_code": "220581100",

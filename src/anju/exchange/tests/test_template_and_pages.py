@@ -83,6 +83,9 @@ def test_the_clerk_checks_a_file_first_then_imports_the_good_rows(cast):
     assert r.status_code == 302
     report = clerk.get(r["Location"]).content.decode()
     assert "户主姓名不能为空" in report and "只检查，不写入" in report
+    # the clerk reads the column's title and a plain message; codes stay in the tooltip
+    assert '<td data-label="列" title="head_name">户主姓名</td>' in report
+    assert ">head_name<" not in report and ">R-CJ-3<" not in report
     assert "正式导入这个文件" in report
     assert Household.objects.count() == 0
     checked = Job.objects.get()

@@ -10,7 +10,7 @@ from anju.conftest import valid_id_number
 from anju.quality.actions import recheck_house
 from anju.quality.models import Finding, FindingEvent, ValidIdHash
 from anju.quality.rules import CHECKS
-from anju.quality.tests.conftest import LAT, LNG, appraise, open_problems
+from anju.quality.tests.conftest import ALL_A, LAT, LNG, appraise, open_problems
 from anju.registry.models import House, Member, ResponsiblePerson
 
 TODAY = date.today()
@@ -94,10 +94,8 @@ CASES = [
      lambda h, u: (update(h, grade="D", use="business", business_sector="retail"),
                    responsible(h, "owner", "user", "supervisor")),
      lambda h, u: responsible(h, "competent_department", "approving_department")),
-    ("component_photos_missing", [("missing_field", "component_photos.foundation"),
-                                  ("missing_field", "component_photos.bearing_wall"),
-                                  ("missing_field", "component_photos.roof")],
-     lambda h, u: appraise(h, u, photos=False),
+    ("component_photos_missing", [("missing_field", "component_photos")],
+     lambda h, u: appraise(h, u, photos=False, components={**ALL_A, "roof": "b"}),
      lambda h, u: appraise(h, u, on=TODAY)),
     ("id_number_invalid", [("wrong_field", "head_id_number")],
      lambda h, u: save_household(h, head_id_number=bad_checksum(h.household.head_id_number)),
@@ -203,3 +201,34 @@ def test_a_finding_message_follows_the_record_while_it_stays_open(clean_house):
     finding = Finding.objects.get(house=house)
     assert (finding.status, finding.message) == ("open", "C 级危房未明确安全监管责任人")
     assert FindingEvent.objects.filter(finding=finding).count() == 1
+
+
+def test_photos_are_wanted_only_for_damaged_components_in_one_finding(cast, clean_house):
+    house = clean_house()
+    appraise(house, cast.appraiser1, photos=False)  # every component rated a
+    recheck_house(house.pk)
+    assert open_problems(house) == set()
+
+    appraise(house, cast.appraiser1, photos=False, on=TODAY + timedelta(days=1),
+             components={**ALL_A, "foundation": "c", "roof": "b"})
+    recheck_house(house.pk)
+    finding = Finding.objects.get(house=house, rule="component_photos_missing", status="open")
+    assert finding.field == "component_photos"
+    assert finding.message == "鉴定中地基基础（c 级）、屋面（椽、瓦）（b 级）缺少照片，请补拍上传"
+
+
+def test_the_next_check_folds_old_per_component_photo_findings_into_one(cast, clean_house):
+    house = clean_house()
+    appraise(house, cast.appraiser1, photos=False, components={**ALL_A, "roof": "b"})
+    recheck_house(house.pk)
+    # findings of the earlier kind, one per component, including one rated a
+    Finding.objects.filter(house=house).delete()
+    for name in ("foundation", "bearing_wall", "roof"):
+        Finding.objects.create(house=house, division_code=house.division_code,
+                               kind="missing_field", rule="component_photos_missing",
+                               field=f"component_photos.{name}", message="缺少照片",
+                               found_on=TODAY, due_on=TODAY, source="sweep")
+    recheck_house(house.pk)
+    assert list(Finding.objects.filter(house=house, status="open").values_list(
+        "field", flat=True)) == ["component_photos"]
+    assert Finding.objects.filter(house=house, status="closed").count() == 3

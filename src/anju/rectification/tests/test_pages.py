@@ -144,3 +144,52 @@ def test_step_pages_answer_403_to_a_role_without_the_step_and_404_outside_the_sc
     assert r.status_code == 403
     assert page(cast.hongmei).get(f"/rectification/{entry_id}/check").status_code == 404
     assert LedgerEntry.objects.get(pk=entry_id).version == 1
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def _rows(*rows) -> dict:
+    data = {"more-TOTAL_FORMS": str(len(rows)), "more-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"more-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_the_measure_form_starts_at_today_and_offers_rows_and_photos(cast, on_ledger):
+    from datetime import date
+
+    _, entry_id = on_ledger("d")
+    body = page(cast.shancheng).get(f"/rectification/{entry_id}/measure").content.decode()
+    assert f'name="started_on" value="{date.today():%Y-%m-%d}"' in body
+    assert "添加一项措施" in body and 'name="photos"' in body
+    assert 'aria-label="第 __number__ 项其他措施措施"' in body
+    assert "带 <span class=\"req\" aria-hidden=\"true\">*</span> 为必填" in body
+
+
+def test_several_measures_and_a_photo_are_recorded_in_one_save(cast, on_ledger, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _, entry_id = on_ledger("d")
+    r = page(cast.shancheng).post(f"/rectification/{entry_id}/measure", {
+        "kind": "evacuate", "started_on": days_ago(1), "completed_on": days_ago(1),
+        "version": 1, "photos": [SimpleUploadedFile("site.png", PNG, "image/png")],
+        **_rows({"kind": "warning_sign", "completed_on": days_ago(1)},
+                {"kind": "seal", "completed_on": days_ago(1), "note": "门窗封闭"})})
+    assert r.status_code == 302, r.content.decode()
+    entry = LedgerEntry.objects.get(pk=entry_id)
+    measures = list(entry.measures.order_by("pk"))
+    assert [m.kind for m in measures] == ["evacuate", "warning_sign", "seal"]
+    assert all(m.photos.count() == 1 for m in measures)
+    assert (entry.status, entry.red_alert) == ("controlled", False)
+
+
+def test_a_refused_further_measure_is_named_by_its_row_and_nothing_is_saved(cast, on_ledger):
+    _, entry_id = on_ledger("d")
+    r = page(cast.shancheng).post(f"/rectification/{entry_id}/measure", {
+        "kind": "evacuate", "started_on": days_ago(1), "completed_on": days_ago(1),
+        "version": 1, **_rows({"started_on": days_ago(1)})})
+    assert r.status_code == 422
+    body = r.content.decode()
+    assert 'id="error-summary" tabindex="-1"' in body and "请选择措施" in body
+    assert not LedgerEntry.objects.get(pk=entry_id).measures.exists()

@@ -64,7 +64,7 @@ def test_household_with_bad_id_checksum_is_refused_and_nothing_is_written(
         r = api(cast.shancheng).post(URL, body)
     assert r.status_code == 422
     assert r.json()["error"] == {
-        "code": "id_number_invalid", "message": "户主身份证号不符合 GB 11643 校验规则",
+        "code": "id_number_invalid", "message": "户主身份证号最后一位校验码不对，请对照身份证核对",
         "field": "head_id_number", "rule": "R-CJ-3", "details": r.json()["error"]["details"]}
 
 
@@ -117,9 +117,10 @@ def test_township_clerk_cannot_register_a_household_in_another_township(
 
 def test_same_head_cannot_be_registered_twice(api, cast, make_household, nothing_written):
     existing = make_household()
+    body = household_body(head_id_number=existing.head_id_number)
+    body["members"][0]["id_number"] = existing.head_id_number
     with nothing_written():
-        r = api(cast.shancheng).post(
-            URL, household_body(head_id_number=existing.head_id_number))
+        r = api(cast.shancheng).post(URL, body)
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "id_number_duplicate"
     assert r.json()["error"]["field"] == "head_id_number"
@@ -422,3 +423,38 @@ def test_malformed_household_change_is_a_400(api, cast, make_household, nothing_
         r = api(cast.shancheng).patch(f"{URL}/{household.pk}", "{version: 1")
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "malformed_json"
+
+
+def test_a_second_head_in_one_household_is_refused_naming_the_member(
+        api, cast, nothing_written):
+    body = household_body(persons=3)
+    body["members"].append({"name": "李春雷", "id_number": valid_id_number("19750101"),
+                            "relation": "head"})
+    with nothing_written():
+        r = api(cast.shancheng).post(URL, body)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert (error["code"], error["field"]) == ("head_duplicate", "members[2].relation")
+    assert error["message"] == ("一户只能有一位户主：第 3 位成员的“与户主关系”也选了户主，"
+                                "请改为实际关系")
+
+
+def test_a_member_named_head_who_is_not_the_head_above_is_refused(api, cast, nothing_written):
+    body = household_body()
+    body["members"][0]["name"] = "李春雷"
+    with nothing_written():
+        r = api(cast.shancheng).post(URL, body)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert (error["code"], error["field"]) == ("head_mismatch", "members[0].name")
+    assert "“李春雷”却与上方户主姓名“李春生”不一致" in error["message"]
+
+
+def test_more_members_than_persons_is_refused_at_the_persons_field(api, cast, nothing_written):
+    body = household_body(persons=1)
+    with nothing_written():
+        r = api(cast.shancheng).post(URL, body)
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert (error["code"], error["field"]) == ("persons_fewer_than_members", "persons")
+    assert error["message"].startswith("家庭人口填了 1 人，但户主和家庭成员共 2 人")

@@ -248,7 +248,7 @@ def test_register_a_household_with_members(browser, cast):
         ("周敏", "spouse", spouse_id)]
 
 
-def test_register_a_household_with_a_bad_id_number_shows_the_rule(browser, cast):
+def test_register_a_household_with_a_bad_id_number_says_what_to_fix(browser, cast):
     data = {"division_code": SHANCHENG_V1, "head_name": "孙立",
             "head_id_number": "220581198001010000", "persons": "0",
             "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
@@ -256,7 +256,7 @@ def test_register_a_household_with_a_bad_id_number_shows_the_rule(browser, cast)
     r = browser(cast.shancheng).post("/registry/households/new", data)
     assert r.status_code == 422
     form = r.context["form"]
-    assert form.errors["head_id_number"] == ["户主身份证号不符合 GB 11643 校验规则"]
+    assert form.errors["head_id_number"] == ["户主身份证号最后一位校验码不对，请对照身份证核对"]
     assert form.errors["persons"] == ["家庭人口应在 1 到 30 人之间"]
     assert r.context["members"].forms[0].errors["name"] == ["第 1 位成员姓名不能为空"]
     assert not Household.objects.filter(head_name="孙立").exists()

@@ -56,4 +56,48 @@
       el.form.requestSubmit();
     }
   });
+
+  // An invalid form's summary takes the focus, so the clerk hears and sees what to fix.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  });
+
+  // Repeated rows (family members, responsible persons, measures): a row is added from the
+  // formset's empty form and removed without saving; a saved row is marked for deletion.
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-row-add]");
+    if (add) {
+      var rows = add.closest("[data-rows]");
+      var body = rows.querySelector("[data-rows-body]");
+      var template = rows.querySelector("template[data-row-template]");
+      var total = rows.querySelector("input[name$='-TOTAL_FORMS']");
+      var index = Number(total.value);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
+      body.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var added = body.lastElementChild;
+      var first = added && added.querySelector("input:not([type=hidden]), select");
+      if (first) { first.focus(); }
+      return;
+    }
+    var remove = event.target.closest("[data-row-remove]");
+    if (remove) {
+      var row = remove.closest("[data-row]");
+      var box = row.querySelector("input[name$='-DELETE']");
+      var saved = row.querySelector("input[name$='_id']");
+      if (saved && saved.value) {
+        // a saved row: the server deletes it on save
+        if (box) { box.checked = true; }
+        row.hidden = true;
+      } else {
+        // a new row: blank it so the save ignores it
+        row.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (f) {
+          if (f.type === "checkbox") { f.checked = false; } else { f.value = ""; }
+        });
+        row.hidden = true;
+      }
+    }
+  });
 })();
