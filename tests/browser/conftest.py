@@ -75,7 +75,7 @@ def server(tmp_path_factory):
     worker = subprocess.Popen([str(BIN / "anju"), "db_worker", "--interval", "0.2"], env=env,
                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
