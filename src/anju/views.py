@@ -60,7 +60,7 @@ def home(request):
         "division": division,
         "work": work,
         "red_alerts": red_alerts,
-        **(_red_alert_rows(user) if red_alerts and red_alerts[1] else {}),
+        **(_red_alert_rows(user, red_alerts[1]) if red_alerts and red_alerts[1] else {}),
         "overview": [
             (GLOSSARY["households"], households_for_user(user).count(),
              _href(GLOSSARY["households"])),
@@ -73,7 +73,7 @@ def home(request):
 RED_ALERT_ROWS = 5
 
 
-def _red_alert_rows(user) -> dict:
+def _red_alert_rows(user, total: int) -> dict:
     """The first red-alert houses, each leading to its ledger entry where the evacuation is
     recorded (R-CJ-6); the houses with a major hazard to their own page (not yet on it)."""
     from anju.rectification.queries import hazard_alerts_for_user, red_alerts_for_user
@@ -82,7 +82,8 @@ def _red_alert_rows(user) -> dict:
                    .only("id", "grade", "house__address")[:RED_ALERT_ROWS])
     hazards = list(hazard_alerts_for_user(user).select_related("house")
                    [:RED_ALERT_ROWS - len(entries)]) if len(entries) < RED_ALERT_ROWS else []
-    return {"red_alert_rows": entries, "hazard_rows": hazards}
+    return {"red_alert_rows": entries, "hazard_rows": hazards,
+            "red_alerts_more": total > len(entries) + len(hazards)}
 
 
 def _href(figure, *args) -> str:

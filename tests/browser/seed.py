@@ -171,6 +171,7 @@ def seed_c_repair():
 # 红梅镇 cases: one publicised and waiting for the departments' approval, one accepted and
 # checked by the city office, waiting for finance's payment.
 EVACUATE_ADDRESS = "山城镇演示二村东街 3 号"
+CAPTURE_ADDRESS = "山城镇演示一村南街 1 号"
 APPROVE_HEAD = "田秋月"
 PAY_HEAD = "孔德平"
 
@@ -206,6 +207,8 @@ def seed_role_day():
     clerk, hongmei = (User.objects.get(username=u) for u in ("shancheng", "hongmei"))
     _dangerous_house(clerk, SHANCHENG + "002", "周春生", "22058119620304" + "118",
                      EVACUATE_ADDRESS)
+    _dangerous_house(clerk, VILLAGE, "褚玉华", "22058119700921" + "127", CAPTURE_ADDRESS,
+                     grade="A")  # the village cadre's capture on a phone
     call_command("ledger_backfill", SHANCHENG)
     civil, housing = (User.objects.get(username=u) for u in ("mhk_civil", "mhk_housing"))
     craftsman = Craftsman.objects.filter(division_code__startswith="220581").order_by(

@@ -34,7 +34,7 @@ def test_township_officer_sees_the_home_counts_and_the_red_alert(page, log_in, s
     alert.click()
     expect(page.locator("#ledger-red-alert .figure-n")).to_have_text(n)
     page.go_back()
-    expect(page.get_by_role("link", name="演示一村")).to_be_visible()
+    expect(page.get_by_role("link", name="演示一村", exact=True)).to_be_visible()
     shot(page, "home")
 
 
