@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("glossary/", views.glossary, name="glossary"),
     path("login/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
          name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -50,6 +50,7 @@ def main():
     print(f"seeded house {house.pk}")
     seed_rebuild_case()
     seed_c_repair()
+    seed_role_day()
 
 
 def _scan(household, user, title):
@@ -164,6 +165,69 @@ def seed_c_repair():
     craftsman = Craftsman.objects.filter(division_code="220581100").order_by("id").first()
     case = build_case(Demo(random.Random(7)), house, "completed", craftsman)
     print(f"seeded repair case {case.pk}")
+
+
+# test_roles_day: an occupied D house of 山城镇 on the ledger (the clerk evacuates it), and two
+# 红梅镇 cases: one publicised and waiting for the departments' approval, one accepted and
+# checked by the city office, waiting for finance's payment.
+EVACUATE_ADDRESS = "山城镇演示二村东街 3 号"
+CAPTURE_ADDRESS = "山城镇演示一村南街 1 号"
+APPROVE_HEAD = "田秋月"
+PAY_HEAD = "孔德平"
+
+
+def _dangerous_house(clerk, village, head, first17, address, grade="D"):
+    household = actions.register_household(RegisterHousehold(
+        division_code=village, head_name=head, head_id_number=first17 +
+        id_check_character(first17), phone="13900007788", persons=2,
+        bank_account="6217000066667777", bank_name="梅河口农商银行"), acting_user=clerk)
+    house = actions.register_house(RegisterHouse(
+        household_id=household.pk, division_code=village, address=address,
+        structure="earth_wood", floors=1, built_year=1975, floor_area="60", use="residence",
+        occupancy="occupied", is_only_house=True), acting_user=clerk)
+    House.objects.filter(pk=house.pk).update(grade=grade)
+    house.refresh_from_db()
+    return house
+
+
+def seed_role_day():
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anju.assistance import actions as assistance
+    from anju.assistance import commands
+    from anju.assistance.acts import ACTS
+    from anju.assistance.demo import Demo, build_case
+    from anju.assistance.models import Craftsman
+
+    if Household.objects.filter(head_name=APPROVE_HEAD).exists():
+        return
+    clerk, hongmei = (User.objects.get(username=u) for u in ("shancheng", "hongmei"))
+    _dangerous_house(clerk, SHANCHENG + "002", "周春生", "22058119620304" + "118",
+                     EVACUATE_ADDRESS)
+    _dangerous_house(clerk, VILLAGE, "褚玉华", "22058119700921" + "127", CAPTURE_ADDRESS,
+                     grade="A")  # the village cadre's capture on a phone
+    call_command("ledger_backfill", SHANCHENG)
+    civil, housing = (User.objects.get(username=u) for u in ("mhk_civil", "mhk_housing"))
+    craftsman = Craftsman.objects.filter(division_code__startswith="220581").order_by(
+        "id").first()
+    ago = timezone.localdate() - timedelta(days=90)
+    for head, first17, address, stage in (
+            (APPROVE_HEAD, "22058119640812" + "226", "红梅镇演示二村南街 8 号", "noticed"),
+            (PAY_HEAD, "22058119550127" + "137", "红梅镇演示三村北街 12 号", "accepted")):
+        village = HONGMEI + ("002" if stage == "noticed" else "003")
+        house = _dangerous_house(hongmei, village, head, first17, address)
+        assistance.certify(house.household, commands.Certify(
+            household_id=house.household_id, category="dibao", certified_on=ago),
+            acting_user=civil)
+        case = build_case(Demo(random.Random(11)), house, stage, craftsman)
+        if stage == "accepted":  # R-MH-10: the city office checks before payment
+            row = ACTS["city_check"]
+            row.verb(case, row.command.model_validate(
+                {"passed": True, "comment": "验收资料齐全"}), acting_user=housing)
+        print(f"seeded {stage} case {case.pk}")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def api_count(page, path: str) -> int:
 
 def pick_houses(page, n: int) -> list[tuple[int, str]]:
     """The first n demo houses in the list (id, address), not the seeded one."""
-    expect(page.locator("#sync-status")).to_contain_text(re.compile(r"本机 \d+ 户"), timeout=30_000)
+    expect(page.locator("#sync-status")).to_contain_text(re.compile(r"本机 \d+ 栋"), timeout=30_000)
     found = []
     for row in page.locator(".house-row").all():
         address = row.locator(".house-address").inner_text()
@@ -98,7 +98,7 @@ def test_captures_made_with_no_signal_reach_the_server_once_each(phone, log_in, 
     in_scope = page.request.get("/api/v1/houses?page_size=1").json()["total"]
     assert in_scope > 80
     page.goto("/field/")
-    expect(page.locator("#sync-status")).to_contain_text(f"本机 {in_scope} 户", timeout=30_000)
+    expect(page.locator("#sync-status")).to_contain_text(f"本机 {in_scope} 栋", timeout=30_000)
     assert len(pages) >= 3 and "after=" in pages[-1]
     expect(page.locator("body")).to_have_attribute("data-offline-ready", "1")
     expect(page.locator(".house-row").first).to_be_visible()

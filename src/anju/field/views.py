@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from anju.accounts.access import public, requires
 from anju.divisions.models import Division
+from anju.kit import glossary
 from anju.security import CONTENT_SECURITY_POLICY
 
 HERE = Path(__file__).parent
@@ -57,7 +58,7 @@ def app(request):
     scope = request.user.scope
     place = Division.objects.filter(code=scope).values_list("name", flat=True).first() or scope
     response = render(request, "field/app.html", {
-        "place": place, "version": client_version(),
+        "place": place, "version": client_version(), "house_unit": glossary.HOUSE,
         "name": request.user.get_full_name() or request.user.username})
     response["Content-Security-Policy"] = FIELD_CSP
     # The service worker keeps its own copy; the browser cache must not hold an old shell.

@@ -212,7 +212,8 @@ def spot_check_detail(request, spot_check_id: int):
 
 
 WORKLIST_TABS = [("screening", gettext_lazy("待排查")), ("appraisal", gettext_lazy("待鉴定")),
-                 ("findings", gettext_lazy("待整改问题")), ("overdue", gettext_lazy("整改逾期")),
+                 ("findings", gettext_lazy("有待整改问题的房屋")),
+                 ("overdue", gettext_lazy("整改逾期")),
                  ("control_overdue", gettext_lazy("管控措施逾期")),
                  ("engineering_overdue", gettext_lazy("工程计划逾期"))]
 

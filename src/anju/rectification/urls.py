@@ -5,6 +5,7 @@ from anju.rectification import views
 app_name = "rectification"
 urlpatterns = [
     path("", views.ledger_list, name="ledger_list"),
+    path("houses/<int:house_id>/", views.house_entry, name="house_entry"),
     path("<int:entry_id>/", views.entry_detail, name="entry_detail"),
     path("<int:entry_id>/measure", views.record_measure, name="measure"),
     path("<int:entry_id>/check", views.record_check, name="check"),

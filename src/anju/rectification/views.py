@@ -3,13 +3,14 @@ and one form per step. Thin: the door, the verbs and transitions.allowed decide.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.access import check, requires
 from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
 from anju.rectification import actions, forms, transitions
-from anju.rectification.codes import EntryStatus
+from anju.rectification.codes import EntryStatus, MeasureKind
 from anju.rectification.models import LedgerEntry
 from anju.rectification.present import missing_roles, with_records
 from anju.rectification.queries import (
@@ -17,6 +18,7 @@ from anju.rectification.queries import (
     get_entry_for_user,
     hazard_alerts_for_user,
     ledger_for_user,
+    not_closed,
     with_overdue_flags,
 )
 from anju.registry.codes import Grade
@@ -54,6 +56,8 @@ def ledger_list(request):
                               overdue=overdue, alert=alert, proposed=proposed, priority=priority,
                               control_overdue=control_overdue,
                               engineering_overdue=engineering_overdue)
+    if g.get("alert") == "red":  # the home page's figure: red alerts only (R-CJ-6, R-CJ-8)
+        entries = entries.filter(red_alert=True)
     # What a row shows, and no more: the household's encrypted numbers stay undecrypted.
     rows = entries.select_related("house", "household").only(*LIST_FIELDS)
     page = paginate(request, with_overdue_flags(rows, request.user, division=division))
@@ -124,7 +128,7 @@ def _step_view(step: str):
         check(request.user, transitions.capability_of(action))  # 403 before the form
         form = STEP_FORMS[step](request.POST or None, request.FILES or None,
                                 user=request.user, target=entry, instance=entry,
-                                origin=request.origin)
+                                origin=request.origin, initial=_initial(step, request.GET))
         if request.method == "POST" and form.submitted():
             messages.success(request, form.done)
             return redirect("rectification:entry_detail", entry_id=entry.pk)
@@ -133,6 +137,24 @@ def _step_view(step: str):
         }, status=422 if form.errors else 200)
 
     return view
+
+
+def _initial(step: str, query) -> dict:
+    """The red banner's "登记搬离人员" opens the measure form filled for today (R-CJ-6)."""
+    if step == "measure" and query.get("kind") == MeasureKind.EVACUATE:
+        today = timezone.localdate()
+        return {"kind": MeasureKind.EVACUATE, "started_on": today, "completed_on": today}
+    return {}
+
+
+@requires("rectification.view")
+def house_entry(request, house_id: int):
+    """From a house (its red banner, a red-alert list) to its open ledger entry, where the
+    evacuation is recorded; a house not on the ledger goes to the ledger's red alerts."""
+    entry = not_closed(ledger_for_user(request.user, house_id=house_id)).first()
+    if entry is None:
+        return redirect(f"{reverse('rectification:ledger_list')}?alert=1")
+    return redirect("rectification:entry_detail", entry_id=entry.pk)
 
 
 record_measure = _step_view("measure")

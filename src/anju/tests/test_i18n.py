@@ -31,10 +31,10 @@ def test_home_is_chinese_by_default(clerk):
     r = clerk.get("/")
     assert r.status_code == 200
     body = text(r)
-    assert nav(r) == ["首页", "房屋", "农户", "整治台账", "住房保障", "数据质量", "工作清单",
-                      "统计看板", "督导", "以人找房", "导入导出", "信息采集助手"]
+    assert nav(r) == ["首页", "整治台账", "工作清单", "房屋", "农户", "住房保障", "以人找房",
+                      "数据质量", "统计看板", "督导", "导入导出", "信息采集助手"]
     assert '<html lang="zh-Hans">' in body
-    assert "C/D 级危房仍有人居住" in body and "退出" in body
+    assert "危房仍有人居住（<span class=\"unit\">栋</span>）" in body and "退出" in body
     assert "Households" not in body and "Log out" not in body
 
 
@@ -57,13 +57,13 @@ def test_switching_to_english_and_back(clerk):
 
     r = clerk.get("/")
     body = text(r)
-    assert nav(r) == ["Home", "Houses", "Households", "Rectification ledger", "Housing security",
-                      "Data quality", "Work lists", "Dashboards", "Supervision", "Rosters",
-                      "Import/export",
-                      "Field app"]
+    assert nav(r) == ["Home", "Rectification ledger", "Work lists", "Houses", "Households",
+                      "Housing security", "Rosters", "Data quality", "Dashboards", "Supervision",
+                      "Import/export", "Field app"]
     assert '<html lang="en">' in body
-    assert "Log out" in body and "Grade C/D dangerous houses still occupied" in body
-    assert "退出" not in body and "C/D 级危房仍有人居住" not in body
+    assert "Log out" in body
+    assert 'Dangerous houses still occupied (<span class="unit">houses</span>)' in body
+    assert "退出" not in body and "危房仍有人居住" not in body
     assert "山城镇" in body  # the records themselves stay as they are
     assert '<option value="en" lang="en" selected>English</option>' in body
 
@@ -71,8 +71,8 @@ def test_switching_to_english_and_back(clerk):
     assert "Register house" in houses and "Safety grade" in houses and "records" in houses
 
     clerk.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert nav(clerk.get("/")) == ["首页", "房屋", "农户", "整治台账", "住房保障", "数据质量",
-                                   "工作清单", "统计看板", "督导", "以人找房", "导入导出",
+    assert nav(clerk.get("/")) == ["首页", "整治台账", "工作清单", "房屋", "农户", "住房保障",
+                                   "以人找房", "数据质量", "统计看板", "督导", "导入导出",
                                    "信息采集助手"]
 
 

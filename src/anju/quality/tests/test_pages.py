@@ -144,7 +144,7 @@ def test_the_work_list_counts_each_list_and_shows_priority_houses_first(
     page = text(browser(cast.shancheng).get("/quality/worklist/?tab=screening"))
     assert re.search(r'id="tab-screening">待排查 <span class="count">1</span>', page)
     assert re.search(r'id="tab-appraisal">待鉴定 <span class="count">1</span>', page)
-    assert re.search(r'id="tab-findings">待整改问题 <span class="count">1</span>', page)
+    assert re.search(r'id="tab-findings">有待整改问题的房屋 <span class="count">1</span>', page)
     assert re.search(r'id="tab-overdue">整改逾期 <span class="count">0</span>', page)
     assert "学校旁 2 号" in page and "普通房屋 1 号" not in page
     findings = text(browser(cast.shancheng).get("/quality/worklist/?tab=findings"))

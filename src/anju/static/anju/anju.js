@@ -100,4 +100,9 @@
       }
     }
   });
+
+  // The top menu folds behind its button on phones; on a wide screen it stays open (without
+  // JavaScript the button opens it on any screen).
+  var menu = document.getElementById("menu");
+  if (menu && window.matchMedia("(min-width: 701px)").matches) { menu.open = true; }
 })();

@@ -10,6 +10,9 @@ import * as sync from "./sync.js";
 import { drawMap } from "./map.js";
 import { houseStates } from "./states.js";
 
+// Houses are counted in the unit of Anju's glossary (anju.kit.glossary): 栋, never 户.
+const HOUSE_UNIT = document.body.dataset.houseUnit || "栋";
+
 const shell = document.body.dataset;
 const view = document.getElementById("view");
 const LIST_LIMIT = 200;
@@ -116,7 +119,7 @@ async function status() {
   const at = await db.getMeta("houses_synced_at");
   if (app.syncing) line.textContent = "正在同步…";
   else if (app.syncError) line.textContent = `同步失败：${app.syncError}`;
-  else line.textContent = at ? `本机 ${app.houses.length} 户 · ${when(at)} 更新` : "尚未下载房屋";
+  else line.textContent = at ? `本机 ${app.houses.length} ${HOUSE_UNIT} · ${when(at)} 更新` : "尚未下载房屋";
   line.dataset.state = app.syncing ? "syncing" : app.syncError ? "error" : "ok";
 }
 
@@ -228,7 +231,7 @@ function showHouses() {
       byVillage.get(house.division_code).push(house);
     }
     const sections = [...byVillage].sort().map(([code, list]) => h("section", { class: "village" },
-      h("h3", {}, villages.get(code) || code, h("small", { class: "muted" }, ` ${list.length} 户`)),
+      h("h3", {}, villages.get(code) || code, h("small", { class: "muted" }, ` ${list.length} ${HOUSE_UNIT}`)),
       h("ul", { class: "house-list" }, list.sort((x, y) => x.address.localeCompare(y.address, "zh")).map((house) =>
         h("li", {}, h("a", { href: `#/house/${house.id}`, class: "house-row" },
           h("span", { class: "house-main" },
@@ -238,7 +241,7 @@ function showHouses() {
               pending.has(house.id) ? h("span", { class: "flag flag-pending" }, " · 有待发送") : null)),
           gradeBadge(house.grade)))))));
     replace(results,
-      h("p", { class: "muted count-line" }, `共 ${found.length} 户`, found.length > LIST_LIMIT ? `，显示前 ${LIST_LIMIT} 户，请搜索缩小范围` : ""),
+      h("p", { class: "muted count-line" }, `共 ${found.length} ${HOUSE_UNIT}`, found.length > LIST_LIMIT ? `，显示前 ${LIST_LIMIT} ${HOUSE_UNIT}，请搜索缩小范围` : ""),
       sections.length ? sections : h("p", { class: "empty" }, "没有符合条件的房屋"));
   }
 
@@ -401,7 +404,7 @@ async function showSettings() {
       h("dl", { class: "facts" }, row("姓名", shell.name), row("账号", app.user), row("管辖范围", shell.place))),
     h("section", { class: "card" }, h("h3", {}, "本机数据"),
       h("dl", { class: "facts" },
-        row("房屋", `${app.houses.length} 户`),
+        row("房屋", `${app.houses.length} ${HOUSE_UNIT}`),
         row("房屋更新于", when(syncedAt) || "尚未下载"),
         row("同步位置", cursor ?? "无"),
         row("表单更新于", when(formsAt) || "尚未下载"),
