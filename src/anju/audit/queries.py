@@ -13,7 +13,7 @@ def _start_of(day: date) -> datetime:
 
 def search_events(*, since: date | None = None, until: date | None = None, username: str = "",
                   action: str = "", result: str = "", object_type: str = "",
-                  object_id: str = "", client_ip: str = ""):
+                  object_id: str = "", client_ip: str = "", division: str = ""):
     """Audit rows matching the filters, newest first. Only the audit administrator may ask:
     the pages that search require audit.view (the audit log sits below the accounts that
     grant it, architecture.md)."""
@@ -32,6 +32,9 @@ def search_events(*, since: date | None = None, until: date | None = None, usern
         events = events.filter(object_type=object_type)
     if object_id:
         events = events.filter(object_id=object_id)
+    if division:
+        # A division covers its own events and those of every division below it.
+        events = events.filter(division_code__startswith=division)
     if client_ip:
         events = events.filter(client_ip=client_ip)
     return events.order_by("-at", "-id")

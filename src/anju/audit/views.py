@@ -7,10 +7,13 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from anju.accounts.access import requires
+from anju.accounts.access import can, requires
+from anju.accounts.models import Role
 from anju.audit.actions import record
 from anju.audit.models import Action, Result
 from anju.audit.queries import search_events
+from anju.audit.wording import change_lines, division_name, object_name, role_name
+from anju.divisions.models import Division, Level
 from anju.kit.csvfile import stream_csv
 from anju.web.pages import paginate, query_without_page
 
@@ -27,9 +30,18 @@ class SearchForm(forms.Form):
     username = forms.CharField(label="用户名", required=False, max_length=150)
     action = forms.ChoiceField(label="操作", required=False, choices=BLANK + Action.choices)
     result = forms.ChoiceField(label="结果", required=False, choices=BLANK + Result.choices)
-    object_type = forms.CharField(label="对象类型", required=False, max_length=60)
-    object_id = forms.CharField(label="对象编号", required=False, max_length=40)
+    division = forms.ChoiceField(label="区划", required=False, choices=BLANK)
     client_ip = forms.GenericIPAddressField(label="客户端地址", required=False)
+    # Kept for links that name one record (the form does not show them).
+    object_type = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+    object_id = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Chosen by name down to the townships: the auditor needs no code.
+        self.fields["division"].choices = BLANK + [
+            (d.code, f"{'　' * (len(d.code) // 3)}{d.name}")
+            for d in Division.objects.filter(level__lte=Level.TOWNSHIP).order_by("code")]
 
 
 def _filters(request) -> tuple[SearchForm, dict]:
@@ -43,9 +55,22 @@ def _filters(request) -> tuple[SearchForm, dict]:
 def event_list(request):
     form, filters = _filters(request)
     events = search_events(**filters).select_related("actor")
+    page = paginate(request, events)
+    reveal = can(request.user, "registry.reveal")
+    rows = [_readable(e, reveal) for e in page]
     return render(request, "audit/event_list.html", {
-        "form": form, "page": paginate(request, events), "query": query_without_page(request),
+        "form": form, "page": page, "rows": rows, "query": query_without_page(request),
     })
+
+
+def _readable(event, reveal: bool) -> dict:
+    return {
+        "event": event,
+        "role": role_name(event.role) if event.role in Role.values else event.role,
+        "object": object_name(event.object_type, event.object_id, reveal=reveal),
+        "division": division_name(event.division_code),
+        "lines": change_lines(event.object_type, event.details),
+    }
 
 
 def _iso(moment) -> str:

@@ -25,7 +25,7 @@ from anju.exchange.importers import IMPORTERS
 from anju.exchange.layout import get_layout
 from anju.exchange.models import Job, JobStatus
 from anju.exchange.template import template_xlsx
-from anju.kit.errors import NotFound
+from anju.kit.errors import Code, NotFound
 from anju.web.apikit import ERRORS, ErrorOut, PageParams, command_of, paginate
 
 imports = Router(tags=["导入"])
@@ -61,8 +61,13 @@ class JobOut(Schema):
     errors: list[JobErrorOut] = Field(description="前 1000 处错误；完整报告见 error_report_url")
     error_count: int
     summary: dict
-    result_url: str | None
+    result_url: str | None = Field(description="导出文件；只导入正确的行时为有误的行（xlsx，"
+                                   "末列为错误说明），改正后可重新导入")
     error_report_url: str | None
+    message: str | None = Field(description="结果说明；失败时写明原因")
+    recoverable: bool = Field(description="全部正确才写入的导入因行有误而失败，文件仍在："
+                              "可用 mode=good_rows 只导入正确的行")
+    division: dict = Field(description="任务覆盖的区划 {code, name}")
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -91,6 +96,12 @@ def present_job(job: Job, user, *, errors: bool = True) -> dict:
         "mode": job.params.get("mode") if job.is_import else None,
         "errors": jobs.shown_errors(job) if errors and job.error_count else [],
         "error_count": job.error_count, "summary": job.summary,
+        # A failed job says so in words, and whether its good rows can still be imported.
+        "message": job.summary.get("message") or None,
+        "recoverable": job.status == JobStatus.FAILED and job.is_import
+        and job.summary.get("code") == Code.ROWS_INVALID and bool(job.input_file),
+        "division": {"code": job.division_code,
+                     "name": exporters.covered_name(job.division_code)},
         "result_url": reverse("api:job_result", args=[job.pk])
         if done and job.result_file and readable else None,
         "error_report_url": reverse("api:job_errors_xlsx", args=[job.pk])

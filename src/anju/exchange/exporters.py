@@ -192,8 +192,18 @@ class _Total:
             yield row
 
 
+def covered_name(code: str) -> str:
+    """The division an export covers, by name ("全国" for the whole country)."""
+    if not code:
+        return "全国"
+    return Division.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
 def file_name(exporter: Exporter, user, division: str | None, fmt: str) -> str:
-    return f"{exporter.name}-{division or user.scope}-{timezone.localdate():%Y%m%d}.{fmt}"
+    # The file says which division it covers, by name and code.
+    code = prefix_of(user, division)
+    return (f"{exporter.name}-{covered_name(code)}-{code}-"
+            f"{timezone.localdate():%Y%m%d}.{fmt}")
 
 
 # --- the exports ------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from anju.exchange.liveness import this_worker
 from anju.exchange.models import Difference, Job, JobError, JobStage, JobStatus
 from anju.kit.errors import AnjuError, Code
 from anju.kit.origin import IMPORT, Origin
+from anju.kit.xlsx import stream_xlsx
 from anju.registry.bulk import large_cache
 
 logger = logging.getLogger(__name__)
@@ -120,10 +121,41 @@ def run(job_id: int) -> str:
     except Exception:
         logger.exception("exchange job %s failed", job_id)
         _fail(job, "任务执行出错，请稍后重试或联系管理员", "internal_error")
-    status = Job.objects.filter(pk=job_id).values_list("status", flat=True).first() or "gone"
-    if job.is_import and not job.params.get("dry_run") and status in JobStatus.values:
+    status, summary = Job.objects.filter(pk=job_id).values_list(
+        "status", "summary").first() or ("gone", {})
+    # A file refused for its rows stays until its good rows are imported (or jobs_prune):
+    # the clerk may still choose 只导入正确的行 without uploading it again.
+    recoverable = status == JobStatus.FAILED and summary.get("code") == Code.ROWS_INVALID
+    if (job.is_import and not job.params.get("dry_run") and status in JobStatus.values
+            and not recoverable):
         forget_upload(job)
     return status
+
+
+def _cell(value):
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)
+
+
+def _save_error_rows(job: Job, table) -> str:
+    """The rows that were not imported, as in the file, with a column of what is wrong: the
+    clerk corrects them and imports this file again."""
+    messages: dict[int, list[str]] = {}
+    for row, message in JobError.objects.filter(job=job, row__isnull=False).values_list(
+            "row", "message"):
+        messages.setdefault(row, []).append(message)
+    header = [(str(title or ""), 16) for title in table.header] + [("错误说明", 60)]
+    width = len(table.header)
+    rows = ([_cell(c) for c in (cells + [""] * width)[:width]] + ["；".join(messages[number])]
+            for number, cells in table.rows() if number in messages)
+    with tempfile.TemporaryFile() as target:
+        for chunk in stream_xlsx(header, rows, sheet_name="有误的行"):
+            target.write(chunk)
+        target.seek(0)
+        stem = Path(job.input_name or "导入").stem
+        job.result_file.save(f"{stem}-有误的行-{job.pk}.xlsx", File(target), save=False)
+    return job.result_file.name
 
 
 def forget_upload(job: Job) -> None:
@@ -213,9 +245,10 @@ def _import_rows(job: Job, resource: str, path: Path, *, after: int, dry_run: bo
             **counts, **notes, "message": f"检查完成：{counts['valid']} 行可以导入，"
             f"{counts['rows'] - counts['valid']} 行有误；未写入任何数据"})
     elif good_rows:
+        error_rows = _save_error_rows(job, table) if job.error_count else ""
         with transaction.atomic():
             _audit(job, counts)
-            _finish(job, JobStatus.SUCCEEDED, summary={
+            _finish(job, JobStatus.SUCCEEDED, result_file=error_rows, summary={
                 **counts, **notes, "message": f"已导入 {counts['created']} 行，"
                 f"{counts['rows'] - counts['valid']} 行有误未导入"})
     elif job.error_count:

@@ -38,6 +38,7 @@ def _row(job: Job, user) -> dict:
     report = bool(job.error_count) and readable
     return {
         "job": job, "label": jobs.kind_label(job.kind), "percent": min(percent, 100),
+        "covers": exporters.covered_name(job.division_code) if not job.is_import else "",
         "result_url": reverse("api:job_result", args=[job.pk])
         if job.status == "succeeded" and job.result_file and readable else "",
         "errors_xlsx": reverse("api:job_errors_xlsx", args=[job.pk]) if report else "",
@@ -85,14 +86,18 @@ def job_detail(request, job_id: int):
         # the clerk reads the column's title; the code stays in the tooltip and the API
         error["column"] = titles.get(field) or titles.get(field.split("[")[0].split(".")[0]) \
             or ("" if field.isascii() else field)
+    checked = job.params.get("dry_run") and job.status == "succeeded"
+    # An all-or-nothing import refused for its rows: its good rows can still go in.
+    recoverable = (job.status == "failed" and not job.params.get("dry_run")
+                   and job.summary.get("code") == "rows_invalid")
     context = {"row": row, "job": job, "errors": errors,
                "differences_url": reverse("exchange:differences", args=[job.pk])
                if job.kind.startswith("reconcile_") and job.status == "succeeded"
                and row["readable"] else "",
                "errors_on_page": ERRORS_ON_PAGE,
-               "can_run": job.is_import and job.params.get("dry_run") and bool(job.input_file)
-               and job.status == "succeeded" and row["readable"]
-               and can(request.user, "exchange.import")}
+               "can_run": job.is_import and bool(job.input_file) and row["readable"]
+               and (checked or recoverable) and can(request.user, "exchange.import"),
+               "recoverable": recoverable}
     if request.htmx:
         return render(request, "exchange/_job_status.html", context)
     return render(request, "exchange/job_detail.html", context)

@@ -59,6 +59,23 @@ class MapOut(Schema):
     truncated: bool = Field(description="true：房屋过多，只返回了前一部分")
 
 
+class MapHouseOut(Schema):
+    id: int
+    address: str
+    village: str
+    head: str = Field(description="户主姓名（遮蔽，如 王**）；无农户时为空")
+    grade: str
+    grade_label: str
+    occupancy: str
+
+
+@router.get("/map/houses/{house_id}", response={200: MapHouseOut, **ERRORS},
+            summary="地图弹窗：房屋地址、所在村、户主（遮蔽）和等级")
+@requires("reports.view")
+def map_house(request, house_id: int):
+    return queries.map_house(request.user, house_id)
+
+
 @router.get("/summary", response={200: StatsSummaryOut, **ERRORS}, summary="区划统计汇总")
 @requires("reports.view")
 def summary(request, division: str | None = None):

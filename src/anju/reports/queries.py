@@ -5,7 +5,8 @@ tables only; the lists are indexed reads of at most a page of rows."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from anju.divisions.models import Division, Level
@@ -17,6 +18,7 @@ from anju.registry.models import House
 from anju.reports import applications
 from anju.reports.figures import DAILY, NAMES
 from anju.reports.models import DivisionStat, DivisionStatDay
+from anju.reports.present import mask_name
 
 HISTORY_DAYS = 365
 LIST_LENGTH = 20
@@ -148,3 +150,35 @@ def map_points(user, division: Division, *, dangerous_only: bool = False,
                    for pk, lat, lng, grade in rows[:limit]],
         "dangerous_only": dangerous_only, "truncated": truncated,
     }
+
+
+def map_places(user, division: Division) -> list[list]:
+    """The base layer of a map drawn without tiles: one point per village (per county on a
+    prefecture's map) at the centre of its houses that have coordinates, as rows
+    [code, name, lat, lng, houses]. Divisions carry no coordinates; their houses do."""
+    length = LEVEL_LENGTHS[-1] if division.level in MAP_LEVELS else Level.COUNTY
+    houses = narrowed(user, House.objects.standing(), division.code).filter(
+        lat__isnull=False, lng__isnull=False)
+    centres = list(houses.order_by().annotate(place=Substr("division_code", 1, length))
+                   .values("place").annotate(lat=Avg("lat"), lng=Avg("lng"), n=Count("id"))
+                   .order_by("place"))
+    names = dict(Division.objects.filter(code__in=[c["place"] for c in centres])
+                 .values_list("code", "name"))
+    return [[c["place"], names.get(c["place"], ""), round(float(c["lat"]), 6),
+             round(float(c["lng"]), 6), c["n"]] for c in centres]
+
+
+def map_house(user, house_id: int) -> dict:
+    """What a map's popup says of one house: its address, its village, its grade and its
+    head (masked: the map goes up to the prefecture; the house page has the name)."""
+    house = (narrowed(user, House.objects.standing(), None).select_related("household")
+             .filter(pk=house_id).first())
+    if house is None:
+        raise NotFound("没有这栋房屋，或不在您的管辖范围内", field="house")
+    village = Division.objects.filter(code=house.division_code).values_list(
+        "name", flat=True).first() or ""
+    head = house.household.head_name if house.household else ""
+    return {"id": house.pk, "address": house.address, "village": village,
+            "head": mask_name(head) if head else "", "grade": house.grade or "",
+            "grade_label": house.get_grade_display() if house.grade else "未鉴定",
+            "occupancy": house.get_occupancy_display()}

@@ -176,14 +176,21 @@ def house_map(request, code: str):
     if hosts:
         tiles = {"url": settings.MAP_TILE_URL, "subdomains": settings.MAP_TILE_SUBDOMAINS,
                  "attribution": settings.MAP_TILE_ATTRIBUTION}
-    points_url = reverse("api:map_points") + f"?division={division.code}"
+    can_map = division.level in queries.MAP_LEVELS
+    points_url = reverse("api:map_points") + f"?division={division.code}" if can_map else None
     if dangerous_only:
         points_url += "&dangerous_only=true"
+    # A prefecture's map shows its counties, each a link to the county's map of houses.
+    overview = division.level == Level.PREFECTURE
+    places = queries.map_places(user, division) if can_map or overview else []
     response = render(request, "reports/map.html", {
         "division": division, "crumbs": _crumbs(user, division.code),
-        "can_map": division.level in queries.MAP_LEVELS, "summary": summary,
+        "can_map": can_map, "overview": overview, "summary": summary,
         "children": summary.children, "dangerous_only": dangerous_only,
-        "config": {"points": points_url, "tiles": tiles,
+        "config": {"points": points_url, "tiles": tiles, "places": places,
+                   "overview": overview,
+                   "map_url": reverse("reports:map", args=["000000"]),
+                   "popup_url": reverse("api:map_house", args=[0]),
                    "house_url": reverse("registry:house_detail", args=[0])},
     })
     if hosts:

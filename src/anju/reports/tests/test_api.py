@@ -195,3 +195,17 @@ def test_payments_overdue_and_payments_made_late_are_counted_at_every_level(
             children["220581101"]["payments_late"]) == (0, 1)
     village = api(cast.mhk_housing).get(SUMMARY, {"division": HONGMEI_V1}).json()
     assert (village["payments_overdue"], village["payments_late"]) == (0, 1)
+
+
+def test_a_map_popup_names_the_house_by_address_village_and_masked_head(
+        api, cast, make_house, make_household):
+    from anju.conftest import SHANCHENG_V1
+
+    house = make_house(SHANCHENG_V1, grade="D", address="山城镇演示一村 8 号",
+                       household=make_household(SHANCHENG_V1, head_name="李春生"))
+    body = api(cast.shancheng).get(f"/api/v1/stats/map/houses/{house.pk}").json()
+    assert (body["address"], body["village"], body["head"], body["grade"]) == (
+        "山城镇演示一村 8 号", "演示一村", "李**", "D")
+    assert "李春生" not in str(body)
+    # Another township's officer is told it does not exist.
+    assert api(cast.hongmei).get(f"/api/v1/stats/map/houses/{house.pk}").status_code == 404

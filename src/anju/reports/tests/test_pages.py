@@ -129,7 +129,11 @@ def test_map_page_works_without_tiles_under_the_default_policy(cast, county):
                                   r"</script>", body, re.S).group(1))
     assert config["tiles"] is None
     assert config["points"] == f"/api/v1/stats/map?division={SHANCHENG}"
-    assert "未配置底图" in body
+    # Without tiles the map is drawn on its villages, and no setting is named to the user.
+    assert "不需联网" in body and "ANJU_MAP_TILE_URL" not in body and "未配置" not in body
+    assert [p[:2] + p[4:] for p in config["places"]] == [[SHANCHENG_V1, "演示一村", 2]]
+    assert config["places"][0][2:4] == [float(LAT), float(LNG)]
+    assert "危房住人（C/D 级仍有人居住）" in body and "红色圆圈：其中有危房住人" in body
     assert "vendor/leaflet/leaflet.js" in body and "style=" not in body
 
 
@@ -145,9 +149,17 @@ def test_a_tile_url_widens_only_the_map_pages_images_to_its_hosts(cast, county, 
         == CONTENT_SECURITY_POLICY
 
 
-def test_a_prefecture_map_asks_for_a_county(cast, county):
+def test_a_prefecture_map_is_a_map_of_its_counties(cast, county, make_house):
+    make_house("652301100001", grade="C", lat=Decimal("44.000000"), lng=Decimal("87.300000"))
+    make_house("652301100002", grade="A", lat=Decimal("44.200000"), lng=Decimal("87.500000"))
     body = text(page(cast.changji, "/reports/6523/map/"))
-    assert "请选择下级区划" in body and 'id="house-map"' not in body
+    assert 'id="house-map"' in body and "请选择下级区划" not in body
+    config = json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)'
+                                  r"</script>", body, re.S).group(1))
+    assert config["overview"] is True and config["points"] is None
+    [(code, name, lat, lng, houses)] = config["places"]
+    assert (code, name, houses) == ("652301", "昌吉市", 2)
+    assert (round(lat, 4), round(lng, 4)) == (44.1, 87.4)
     assert 'href="/reports/652301/map/"' in body
 
 

@@ -31,10 +31,43 @@
     return chart;
   }
 
+  function latest(values) {
+    for (var i = values.length - 1; i >= 0; i--) {
+      if (values[i] !== null && values[i] !== undefined) { return values[i]; }
+    }
+    return null;
+  }
+
+  /* One day's figures, or a comparison of divisions: sorted horizontal bars in one colour,
+     each value printed at its bar, so equal values never hide each other. */
+  function bars(box, names, values) {
+    var pairs = names.map(function (n, i) { return [n, values[i] === null ? 0 : values[i]]; });
+    pairs.sort(function (a, b) { return a[1] - b[1]; }); // the largest on top
+    box.style.height = Math.max(160, pairs.length * 26 + 48) + "px";
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
+      grid: { top: 8, left: 8, right: 48, bottom: 24, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: pairs.map(function (p) { return p[0]; }),
+               axisLabel: { interval: 0 } },
+      series: [{ type: "bar", data: pairs.map(function (p) { return p[1]; }),
+                 itemStyle: { color: "#1b5e8c" }, barMaxWidth: 18,
+                 label: { show: true, position: "right", color: "#1f2933" } }]
+    };
+  }
+
   function progress() {
     var d = data("progress-data");
     var box = document.getElementById("chart-progress");
     if (!d || !box || !d.days.length) { return; }
+    if (d.days.length < 2) { // a single day is no line: its figures side by side
+      box.dataset.kind = "bars";
+      draw(box, bars(box, d.series.map(function (s) { return s.name; }),
+                     d.series.map(function (s) { return latest(s.data); })));
+      return;
+    }
+    box.dataset.kind = "lines";
     var option = base(d.days);
     option.series = d.series.map(function (s) { return line(s.name, s.data); });
     draw(box, option);
@@ -45,15 +78,16 @@
     var box = document.getElementById("chart-children");
     var pick = document.getElementById("child-figure");
     if (!d || !box || !d.days.length) { return; }
-    function series(key) {
-      return d.children.map(function (c) { return line(c.name, c.values[key]); });
+    function option(key) {
+      return bars(box, d.children.map(function (c) { return c.name; }),
+                  d.children.map(function (c) { return latest(c.values[key]); }));
     }
-    var option = base(d.days);
-    option.series = series(pick ? pick.value : d.initial);
-    var chart = draw(box, option);
+    box.dataset.kind = "bars";
+    var chart = draw(box, option(pick ? pick.value : d.initial));
     if (pick) {
       pick.addEventListener("change", function () {
-        chart.setOption({ series: series(pick.value) }, { replaceMerge: ["series"] });
+        chart.setOption(option(pick.value), { notMerge: true });
+        chart.resize();
       });
     }
   }

@@ -22,6 +22,38 @@
     }
     L.control.scale({ imperial: false }).addTo(map);
 
+    // The base layer Anju draws itself: each village (each county on a prefecture's map) by
+    // name at the centre of its houses, so the map reads without tiles or a network.
+    function placeLabel(p) {
+      var el = document.createElement(config.overview ? "a" : "span");
+      if (config.overview) {
+        el.href = config.map_url.replace("/000000/", "/" + p[0] + "/");
+        el.textContent = p[1] + "（" + p[4] + " 栋）";
+      } else {
+        el.textContent = p[1];
+      }
+      return L.marker([p[2], p[3]], {
+        icon: L.divIcon({ className: "place-label" + (config.overview ? " place-county" : ""),
+                          html: el.outerHTML, iconSize: null, iconAnchor: [0, 0] }),
+        interactive: !!config.overview, keyboard: !!config.overview, zIndexOffset: -1000
+      });
+    }
+    var places = (config.places || []).filter(function (p) { return p[1]; }).map(placeLabel);
+    if (places.length) {
+      L.layerGroup(places).addTo(map);
+      box.dataset.places = String(places.length);
+    }
+    if (!config.points) { // a prefecture: its counties only
+      if (places.length) {
+        map.fitBounds(L.latLngBounds(places.map(function (m) { return m.getLatLng(); })),
+                      { padding: [48, 48], maxZoom: 11 });
+      } else {
+        map.setView([35, 105], 4);
+        status.textContent = "各县市还没有带坐标的房屋，无法在地图上标出。";
+      }
+      return;
+    }
+
     var icons = {};
     function icon(grade, alert) {
       var key = grade + (alert ? ":alert" : "");
@@ -49,16 +81,32 @@
       }
     });
 
-    function popup(p) {
+    function line(parent, tag, text, className) {
+      var el = document.createElement(tag);
+      el.textContent = text;
+      if (className) { el.className = className; }
+      parent.appendChild(el);
+      return el;
+    }
+
+    // The popup names the house as the clerk knows it: address, village, head (masked).
+    function popup(p, marker) {
+      var wrap = document.createElement("div");
+      line(wrap, "strong", (GRADES[p[3]] || p[3]) + (p[4] ? " · 危房住人" : ""));
+      var address = line(wrap, "span", "正在载入地址…", "map-popup-address");
       var link = document.createElement("a");
       link.href = config.house_url.replace("/0/", "/" + p[0] + "/");
       link.textContent = "查看房屋记录";
-      var wrap = document.createElement("div");
-      var title = document.createElement("strong");
-      title.textContent = (GRADES[p[3]] || p[3]) + (p[4] ? " · 危房住人" : "");
-      wrap.appendChild(title);
-      wrap.appendChild(document.createElement("br"));
       wrap.appendChild(link);
+      fetch(config.popup_url.replace(/\/0$/, "/" + p[0]),
+            { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+        .then(function (h) {
+          address.textContent = h.address + (h.village ? "（" + h.village + "）" : "") +
+            (h.head ? "，户主 " + h.head : "") + "，" + h.occupancy;
+          marker.getPopup().update();
+        })
+        .catch(function () { address.textContent = "地址载入失败，请打开房屋记录查看。"; });
       return wrap;
     }
 
@@ -72,7 +120,7 @@
           var m = L.marker([p[1], p[2]], {
             icon: icon(p[3], p[4]), alert: !!p[4], title: (GRADES[p[3]] || p[3]) + (p[4] ? "，危房住人" : "")
           });
-          m.bindPopup(function () { return popup(p); });
+          m.bindPopup(function () { return popup(p, m); });
           return m;
         });
         // The view first: a cluster group is laid out for the map's zoom when it is added.

@@ -1,0 +1,147 @@
+"""The audit log in a clerk's words: role names, objects named as the clerk knows them, changes
+as "field: old → new". The models of the apps above are reached through Django's app registry
+(the audit log sits below them and never imports them)."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+# Keys of `details` written by the apps (never personal data, actions.record).
+DETAIL_LABELS = {
+    "what": "内容", "rows": "行数", "filters": "筛选条件", "channel": "渠道", "reason": "原因",
+    "fields": "字段", "code": "原因", "path": "页面", "method": "方式", "step": "步骤",
+    "tokens_revoked": "吊销令牌数", "tokens": "令牌数", "devices": "设备数", "attempts": "失败次数",
+    "username": "用户名", "scope": "管辖区划", "role": "角色", "department": "部门",
+    "kind": "类型", "counts": "结果", "file": "文件", "division": "区划", "token": "令牌",
+}
+VALUE_WORDS = {
+    "web": "网页", "api": "接口", "bad_credentials": "用户名或密码错误", "locked": "账户已锁定",
+    "idle": "长时间未操作", "enrol": "绑定", "audit_log": "审计日志",
+    "not_found": "记录不在管辖范围",
+    "GET": "查看", "POST": "提交", "PUT": "修改", "PATCH": "修改", "DELETE": "删除",
+    "head_id_number": "户主身份证号", "phone": "联系电话", "bank_account": "银行账号",
+    "True": "是", "False": "否",
+}
+# Fields whose values are division codes: shown by name.
+DIVISION_KEYS = {"scope", "division", "division_code", "moved_from"}
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    text: str
+
+
+def _choices(model_label: str, field: str) -> dict:
+    try:
+        model = apps.get_model(model_label)
+        return {str(k): str(v) for k, v in model._meta.get_field(field).flatchoices}
+    except (LookupError, FieldDoesNotExist, ValueError):
+        return {}
+
+
+def role_name(code: str) -> str:
+    return _choices("accounts.user", "role").get(code, code) if code else ""
+
+
+def division_name(code: str) -> str:
+    if not code:
+        return ""
+    division = apps.get_model("divisions.division").objects.filter(code=code).first()
+    return division.name if division else code
+
+
+def _mask(name: str, reveal: bool) -> str:
+    name = (name or "").strip()
+    if not name or reveal:
+        return name
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def _household_words(household, reveal: bool) -> str:
+    place = division_name(household.division_code)
+    return f"{_mask(household.head_name, reveal)}户" + (f"（{place}）" if place else "")
+
+
+def object_name(object_type: str, object_id: str, *, reveal: bool = False) -> str:
+    """"农村危房改造申请 张*户（山城镇演示一村）" for `assistance.application #30`; names masked
+    unless the reader may see them."""
+    if not object_type:
+        return ""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return f"{object_type} {object_id}"
+    kind = str(model._meta.verbose_name)
+    obj = model._default_manager.filter(pk=object_id).first() if object_id else None
+    if obj is None:
+        return f"{kind}（已不存在）" if object_id else kind
+    if hasattr(obj, "head_name"):
+        return f"{kind} {_household_words(obj, reveal)}"
+    household = getattr(obj, "household", None)
+    if household is not None and hasattr(household, "head_name"):
+        return f"{kind} {_household_words(household, reveal)}"
+    if object_type == "accounts.user":
+        return f"{kind} {obj.get_username()}"
+    if hasattr(obj, "address"):
+        place = division_name(getattr(obj, "division_code", ""))
+        return f"{kind} {obj.address}" + (f"（{place}）" if place else "")
+    return f"{kind} {obj}"
+
+
+def _value(key: str, value, choices: dict) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(_value(key, v, choices) for v in value) or "（空）"
+    if isinstance(value, dict):
+        return "；".join(f"{DETAIL_LABELS.get(k, k)} {_value(k, v, {})}" for k, v in value.items())
+    text = str(value)
+    if key in DIVISION_KEYS:
+        return division_name(text)
+    if key == "role":
+        return role_name(text)
+    return choices.get(text) or VALUE_WORDS.get(text, text)
+
+
+def _field_label(model_label: str, field: str) -> tuple[str, dict]:
+    try:
+        f = apps.get_model(model_label)._meta.get_field(field)
+        return str(f.verbose_name), {str(k): str(v) for k, v in (f.flatchoices or [])}
+    except (LookupError, FieldDoesNotExist, ValueError, AttributeError):
+        return DETAIL_LABELS.get(field, field), {}
+
+
+def change_lines(object_type: str, details: dict) -> list[Line]:
+    """The event's details as labelled lines: a transition as "状态：旧 → 新", a change of a user
+    as "角色：乡镇干部 → 村干部", anything else as "label：value"."""
+    details = dict(details or {})
+    lines = []
+    if {"from", "to"} <= details.keys() and object_type:
+        statuses = _choices(object_type, "status")
+        app = object_type.split(".")[0]
+        acts = _choices(f"{app}.transition", "action")
+        action = details.pop("action", "")
+        if action:
+            lines.append(Line("操作", acts.get(action, action)))
+        lines.append(Line("状态", f"{statuses.get(details.pop('from'), '') or '（无）'} → "
+                                  f"{statuses.get(details.pop('to'), '')}"))
+    changes = details.pop("changes", None)
+    if isinstance(changes, dict):
+        for field, pair in changes.items():
+            label, choices = _field_label(object_type, field)
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                lines.append(Line(label, f"{_value(field, pair[0], choices)} → "
+                                         f"{_value(field, pair[1], choices)}"))
+            else:
+                lines.append(Line(label, _value(field, pair, choices)))
+    for key in ("path", "method"):
+        details.pop(key, None)
+    for key, value in details.items():
+        label, choices = _field_label(object_type, key) if object_type else (
+            DETAIL_LABELS.get(key, key), {})
+        if key in DETAIL_LABELS:
+            label = DETAIL_LABELS[key]
+        lines.append(Line(label, _value(key, value, choices)))
+    return lines
