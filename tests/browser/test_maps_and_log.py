@@ -32,7 +32,8 @@ def test_the_township_map_draws_its_villages_and_a_popup_gives_the_address(page,
     box = page.locator("#house-map")
     expect(box).to_have_attribute("data-points", re.compile(r"^[1-9]\d*$"))
     expect(box).to_have_attribute("data-places", re.compile(r"^[1-9]\d*$"))
-    expect(box.locator(".place-label", has_text="演示一村").first).to_be_visible()
+    # each village with houses that have coordinates is named on the map
+    expect(box.locator(".place-label", has_text=re.compile(r"演示.村")).first).to_be_visible()
     expect(box.locator(".leaflet-control-scale")).to_be_visible()
     shot(page, "map-offline-township")
 
