@@ -32,9 +32,10 @@ def test_county_officer_drills_down_from_the_dashboard_to_a_township_map(page, l
     expect(page).to_have_url(re.compile(r"sort=red_alerts"))
     alerts = [int(t.replace(",", "")) for t in
               page.locator("#children tbody td.col-red_alerts").all_inner_texts()]
-    # seed.py's D house and C house under repair in 山城镇 (test_assistance's house was rebuilt
-    # and its old house pulled down: no longer a red alert, R-CJ-8a)
-    assert alerts == sorted(alerts, reverse=True) and alerts[0] == 2
+    # 山城镇 leads: seed.py's D house and C house under repair, and the role day's occupied D
+    # house to evacuate among them (test_assistance's rebuilt house was pulled down: no longer
+    # a red alert, R-CJ-8a)
+    assert alerts == sorted(alerts, reverse=True) and alerts[0] == 4
 
     page.locator("#children").get_by_role("link", name=TOWNSHIP, exact=True).click()
     expect(heading).to_contain_text(f"{TOWNSHIP}统计看板")

@@ -122,7 +122,7 @@ def test_the_township_has_the_page_the_export_and_the_count_on_its_home(api, cas
     text = page.content.decode()
     assert "定期巡检到期清单" in text and house.address in text
     home = clerk.get("/").content.decode()
-    assert 'id="inspections-due"' in home and "定期巡检到期" in home
+    assert 'data-figure="inspections_due"' in home and "定期巡检到期" in home
     csv_file = api(cast.shancheng).get("/api/v1/inspections/due.csv")
     assert csv_file.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(csv_file.streaming_content)

@@ -160,8 +160,9 @@ def test_an_ordered_control_not_carried_out_within_the_profile_days_is_overdue(a
     assert api(cast.mhk_housing).get(LIST, {"control_overdue": True}).json()["total"] == 1
     page = browser(cast.shancheng).get("/quality/worklist/", {"tab": "control_overdue"})
     assert house.address in page.content.decode()
-    home = browser(cast.shancheng).get("/").content.decode()  # 今日待办
-    assert re.search(r'id="todo-controls">.*?<strong class="alert-text">1</strong>', home)
+    home = browser(cast.shancheng).get("/").content.decode()  # 我的待办
+    assert re.search(r'data-figure="control_overdue"[^>]*>\s*<span class="figure-n">1</span>',
+                     home)
     # carried out: no longer overdue
     Measure.objects.filter(pk=measure.pk).update(completed_on=ordered)
     assert client.get(f"{LIST}/{entry}").json()["control_overdue"] is False

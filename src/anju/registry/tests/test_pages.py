@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -59,11 +60,13 @@ def test_home_counts_the_grades_and_the_occupied_dangerous_houses(browser, cast,
     make_house(grade="C", occupancy="evacuated")
     make_house(grade="A")
     make_house(division_code=HONGMEI_V1, grade="D", occupancy="occupied")
+    call_command("ledger_backfill", "220581")  # the red alert is read from the ledger (R-CJ-6)
     r = browser(cast.shancheng).get("/")
     assert r.status_code == 200
-    assert r.context["household_count"] == 1
-    assert r.context["house_count"] == 4
-    assert r.context["occupied_dangerous"] == 2
+    overview = {figure.key: n for figure, n, _ in r.context["overview"]}
+    assert overview == {"households": 1, "houses": 4}
+    work = {figure.key: n for figure, n, _ in r.context["work"]}
+    assert work["red_alerts"] == 2
     assert dict((g.value, n) for g, n in r.context["grades"]) == {
         "A": 1, "B": 0, "C": 2, "D": 1, "unrated": 0}
     children = {c.code: f for c, f in r.context["children"]}

@@ -120,7 +120,9 @@
           var m = L.marker([p[1], p[2]], {
             icon: icon(p[3], p[4]), alert: !!p[4], title: (GRADES[p[3]] || p[3]) + (p[4] ? "，危房住人" : "")
           });
-          m.bindPopup(function () { return popup(p, m); });
+          // built once, when first opened: the address arrives later and update() asks again
+          var content = null;
+          m.bindPopup(function () { return content || (content = popup(p, m)); });
           return m;
         });
         // The view first: a cluster group is laid out for the map's zoom when it is added.
