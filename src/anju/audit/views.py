@@ -36,16 +36,19 @@ class SearchForm(forms.Form):
     object_type = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
     object_id = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        # Chosen by name down to the townships: the auditor needs no code.
+        # Chosen by name within the auditor's scope, down to the townships: the whole national
+        # table (some 45,000 divisions) would be too many for one list.
+        deepest = Level.TOWNSHIP if scope else Level.PREFECTURE
         self.fields["division"].choices = BLANK + [
             (d.code, f"{'　' * (len(d.code) // 3)}{d.name}")
-            for d in Division.objects.filter(level__lte=Level.TOWNSHIP).order_by("code")]
+            for d in Division.objects.filter(code__startswith=scope, level__lte=deepest)
+            .order_by("code")]
 
 
 def _filters(request) -> tuple[SearchForm, dict]:
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, scope=request.user.scope or "")
     if form.is_bound and form.is_valid():
         return form, {k: v for k, v in form.cleaned_data.items() if v}
     return form, {}

@@ -45,11 +45,20 @@ def role_name(code: str) -> str:
     return _choices("accounts.user", "role").get(code, code) if code else ""
 
 
+_NAMES: dict[str, str] = {}
+
+
 def division_name(code: str) -> str:
     if not code:
         return ""
-    division = apps.get_model("divisions.division").objects.filter(code=code).first()
-    return division.name if division else code
+    # a division's name does not change while Anju runs (the national table is loaded, not
+    # edited): the ones found are kept
+    if code not in _NAMES:
+        division = apps.get_model("divisions.division").objects.filter(code=code).first()
+        if division is None:
+            return code
+        _NAMES[code] = division.name
+    return _NAMES[code]
 
 
 def _mask(name: str, reveal: bool) -> str:
