@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from ninja import Field, Router, Schema
 
 from anju.accounts.access import requires
+from anju.kit.glossary import FIGURES
 from anju.reports import queries
 from anju.reports.present import present_summary
 from anju.web.apikit import ERRORS
@@ -84,6 +85,24 @@ def summary(request, division: str | None = None):
     from the rollup tables, which a background task keeps current."""
     place = queries.get_division_for_report(request.user, division)
     return present_summary(queries.summary(place))
+
+
+class GlossaryFigure(Schema):
+    key: str = Field(description="数字的代码，与首页 data-figure、统计接口的字段一致")
+    label: str
+    unit: str = Field(description="单位：栋（房屋）、户（农户）、条、件、人、笔")
+    counts: str = Field(description="统计的是什么")
+    rule: str = Field(description="政策规则编号（domain.md），没有则为空")
+
+
+@router.get("/glossary", response={200: list[GlossaryFigure], **ERRORS},
+            summary="数字词汇表：每个数字统计什么、用什么单位")
+@requires("reports.view")
+def glossary(request):
+    """The same vocabulary the pages use (/glossary/), so an integrator reads a figure as the
+    clerk does: houses in 栋, households in 户, findings in 条, cases in 件."""
+    return [{"key": f.key, "label": str(f.label), "unit": str(f.unit), "counts": str(f.counts),
+             "rule": f.rule} for f in FIGURES]
 
 
 @router.get("/map", response={200: MapOut, **ERRORS}, summary="地图上的房屋点位")

@@ -209,3 +209,14 @@ def test_a_map_popup_names_the_house_by_address_village_and_masked_head(
     assert "李春生" not in str(body)
     # Another township's officer is told it does not exist.
     assert api(cast.hongmei).get(f"/api/v1/stats/map/houses/{house.pk}").status_code == 404
+
+
+def test_the_glossary_gives_an_integrator_each_figure_with_the_clerks_unit(api, cast, browser):
+    r = api(cast.shancheng).get("/api/v1/stats/glossary")
+    assert r.status_code == 200
+    figures = {f["key"]: f for f in r.json()}
+    # the same words the pages use: houses in 栋, households in 户, findings in 条
+    assert figures["red_alerts"]["unit"] == "栋" and figures["households"]["unit"] == "户"
+    assert figures["open_findings"]["unit"] == "条"
+    page = browser(cast.shancheng).get("/glossary/").content.decode()
+    assert figures["red_alerts"]["label"] in page
