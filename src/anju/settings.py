@@ -48,6 +48,19 @@ DEBUG = env_bool("ANJU_DEBUG", False)
 DATA_DIR = Path(env_str("ANJU_DATA_DIR", "var")).resolve()
 
 
+def _private_folder(path: Path) -> None:
+    # The data folder holds the database, the keys and the people's uploads: only Anju's user
+    # may read what Anju creates (`anju check --deploy`, anju.W003). An existing folder is left
+    # as its owner set it.
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, exist_ok=True)
+        path.chmod(0o700)  # whatever the umask
+
+
+_private_folder(DATA_DIR)
+
+
 def _key(env_name: str, file_name: str, make) -> str:
     # A key from the environment in production; otherwise one generated once per data folder,
     # so a fresh install never runs on a key that is published in the repository.
@@ -55,7 +68,7 @@ def _key(env_name: str, file_name: str, make) -> str:
         return key
     path = DATA_DIR / file_name
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _private_folder(DATA_DIR)
         path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
@@ -235,6 +248,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own CSS/JS and vendore
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it before collectstatic
 MEDIA_ROOT = Path(env_str("ANJU_MEDIA_ROOT", str(DATA_DIR / "media")))
+_private_folder(MEDIA_ROOT)
+# the folders Django makes for uploads (photos/2026/12/...) are as private as the data folder
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "anju.kit.storage.UploadStorage"},

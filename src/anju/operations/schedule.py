@@ -19,7 +19,7 @@ from anju.operations.models import RunStatus, ScheduledRun
 
 log = logging.getLogger("anju.schedule")
 
-HOURLY, DAILY = "hourly", "daily"
+HOURLY, DAILY, AT_START = "hourly", "daily", "start"
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Job:
     name: str
     command: str
     args: tuple[str, ...]
-    period: str  # HOURLY or DAILY
+    period: str  # HOURLY, DAILY or AT_START
     at: clock  # local time of day (DAILY) or minute past the hour (HOURLY)
     label: str
 
@@ -41,7 +41,11 @@ JOBS = (
     Job("jobs_prune", "jobs_prune", ("--days", "7"), DAILY, clock(3, 0), "删除旧的导入导出文件"),
     Job("field_prune", "field_prune", (), DAILY, clock(3, 30), "删除采集助手不再需要的变更记录"),
 )
-BY_NAME = {job.name: job for job in JOBS}
+# Run by `anju serve` as it starts and after a task worker died, not by the clock; recorded
+# like the others so `anju schedule` shows when the queue was last put right and how.
+RESUME = Job("jobs_resume", "jobs_resume", (), AT_START, clock(0, 0),
+             "启动时把中断的导入导出任务重新排队（ADR 0021）")
+BY_NAME = {job.name: job for job in (*JOBS, RESUME)}
 
 
 def period_length(job: Job) -> timedelta:
@@ -126,6 +130,18 @@ def run_job(job: Job, run: ScheduledRun) -> ScheduledRun:
     log.info("schedule.run", extra={"job": job.name, "outcome": status,
                                     "duration_ms": duration, "period": run.period.isoformat()})
     return run
+
+
+def run_now(job: Job, now: datetime | None = None) -> ScheduledRun | None:
+    """Run a job outside its clock (RESUME at start) as a run of its own, with its outcome."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            run = ScheduledRun.objects.create(job=job.name, period=now, worker=this_worker(),
+                                              started_at=now, heartbeat_at=now)
+    except IntegrityError:  # another process started in the same microsecond: it runs it
+        return None
+    return run_job(job, run)
 
 
 def run_due(now: datetime | None = None, jobs=JOBS) -> list[ScheduledRun]:

@@ -132,3 +132,23 @@ def test_check_deploy_is_clean_for_a_county_server_set_up_as_the_guide_says(sett
     settings.MEDIA_ROOT = tmp_path / "media"
     tmp_path.chmod(0o750)
     assert _deploy_codes() == set()
+
+
+def test_a_fresh_install_makes_its_data_folder_private_and_check_deploy_does_not_warn(tmp_path):
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    data = tmp_path / "var" / "anju"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ANJU_MEDIA_ROOT", "DATABASE_URL", "ANJU_SECRET_KEY", "ANJU_FIELD_KEYS",
+                        "ANJU_LOOKUP_KEY")}
+    checked = subprocess.run(
+        [sys.executable, "-c", "from anju.cli import main; main()", "check", "--deploy"],
+        env={**env, "ANJU_DATA_DIR": str(data)}, capture_output=True, text=True, timeout=120)
+    assert "anju.W003" not in checked.stdout + checked.stderr
+    assert "anju.W001" in checked.stdout + checked.stderr  # the check ran: keys are files here
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode)
+             for path in (data, data / "media", data / "secret.key")}
+    assert modes == {"anju": 0o700, "media": 0o700, "secret.key": 0o600}

@@ -13,7 +13,15 @@ from django.utils import timezone
 from anju.exchange.liveness import this_worker
 from anju.exchange.tests.realworker import worker_database  # noqa: F401 - a fixture
 from anju.operations.models import RunStatus, ScheduledRun
-from anju.operations.schedule import BY_NAME, JOBS, current_period, next_run, run_due
+from anju.operations.schedule import (
+    BY_NAME,
+    JOBS,
+    RESUME,
+    current_period,
+    next_run,
+    run_due,
+    run_now,
+)
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 JOB_NAMES = sorted(job.name for job in JOBS)
@@ -119,25 +127,79 @@ def test_anju_schedule_lists_each_job_with_its_last_outcome_and_next_run(capsys)
         assert "成功" in line and f"{job.at:%H:%M}" in line
 
 
-def _runs(database) -> list[tuple[str, str]]:
-    query = "SELECT job, status FROM operations_scheduledrun ORDER BY job"
+@pytest.mark.django_db
+def test_resuming_left_jobs_at_start_is_a_run_anju_schedule_shows_with_its_outcome(capsys):
+    run = run_now(RESUME, at("2026-12-05 08:15"))
+    assert (run.job, run.status, run.message) == ("jobs_resume", RunStatus.OK, "重新排队 0 个任务")
+    call_command("schedule")
+    line = next(line for line in capsys.readouterr().out.splitlines()
+                if line.startswith("jobs_resume"))
+    assert line.split()[1:5] == ["start", "2026-12-05", "08:15", "成功"]
+    assert line.endswith("（anju serve 启动时）")
+    assert "jobs_resume" not in [run.job for run in run_due(at("2026-12-05 09:00"))]
+
+
+@pytest.mark.django_db
+def test_a_failed_resume_at_start_is_recorded_as_failed(monkeypatch):
+    from anju.exchange.management.commands import jobs_resume
+
+    def broken(**kwargs):
+        raise RuntimeError("数据库只读")
+
+    monkeypatch.setattr(jobs_resume, "resume_stale", broken)
+    run = run_now(RESUME)
+    assert (run.status, run.message) == (RunStatus.FAILED, "RuntimeError: 数据库只读")
+
+
+def _sql(database, query: str, params: tuple = ()) -> list[tuple]:
     if database.vendor == "sqlite":
         with sqlite3.connect(database.url.removeprefix("sqlite:///")) as conn:
-            return conn.execute(query).fetchall()
+            return conn.execute(query, params).fetchall()
     import psycopg
 
     with psycopg.connect(database.url) as conn:
-        return conn.execute(query).fetchall()
+        return conn.execute(query.replace("?", "%s"), params).fetchall()
+
+
+def _runs(database) -> list[tuple[str, str]]:
+    return _sql(database, "SELECT job, status FROM operations_scheduledrun ORDER BY job")
+
+
+def _racing_schedulers(database) -> list[str]:
+    """Two `anju scheduler --once` started together; the jobs each one ran, in one list."""
+    racers = [subprocess.Popen([sys.executable, "-m", "anju.cli", "scheduler", "--once"],
+                               env=database.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [racer.communicate(timeout=120)[0] for racer in racers]
+    assert [racer.returncode for racer in racers] == [0, 0], outputs
+    return sorted(line.split(":")[0] for out in outputs for line in out.splitlines()
+                  if ": ok" in line)
 
 
 @pytest.mark.django_db  # the schedulers run on a copy of the test database
 def test_two_schedulers_racing_run_each_job_exactly_once(worker_database):  # noqa: F811
-    racers = [subprocess.Popen([sys.executable, "-m", "anju.cli", "scheduler", "--once"],
-                               env=worker_database.env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True) for _ in range(2)]
-    outputs = [racer.communicate(timeout=120)[0] for racer in racers]
-    assert [racer.returncode for racer in racers] == [0, 0], outputs
-    ran = sorted(line.split(":")[0] for out in outputs for line in out.splitlines()
-                 if ": ok" in line)
-    assert ran == JOB_NAMES
+    _sql(worker_database, "DELETE FROM operations_scheduledrun")
+    assert _racing_schedulers(worker_database) == JOB_NAMES
     assert _runs(worker_database) == [(name, "ok") for name in JOB_NAMES]
+
+
+@pytest.mark.django_db  # the scheduler and its job run on a copy of the test database
+def test_a_scheduler_killed_mid_job_leaves_it_unfinished_and_it_runs_again_once(
+        worker_database):  # noqa: F811
+    _sql(worker_database, "DELETE FROM operations_scheduledrun")
+    stuck = subprocess.Popen([sys.executable, "-m", "anju.operations.tests.stuckjob",
+                              "schedule", "stats_refresh"], env=worker_database.env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert stuck.stdout.readline().strip() == "STARTED", stuck.stdout.read()
+    finally:
+        stuck.kill()  # SIGKILL: no handler, no finally, no outcome written
+        stuck.wait()
+    left = "SELECT status, attempts, finished_at IS NULL FROM operations_scheduledrun " \
+           "WHERE job = ?"
+    assert _sql(worker_database, left, ("stats_refresh",)) == [("running", 1, 1)]
+    # Two schedulers (another process, another machine) find it: one takes it over and
+    # runs it; the other jobs of the period run once each as well.
+    assert _racing_schedulers(worker_database) == JOB_NAMES
+    assert _sql(worker_database, left, ("stats_refresh",)) == [("ok", 2, 0)]
+    assert _racing_schedulers(worker_database) == []  # and never again in this period

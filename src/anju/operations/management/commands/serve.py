@@ -6,9 +6,10 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
+
+from anju.operations.schedule import RESUME, run_now
 
 
 def default_web_workers() -> int:
@@ -45,8 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers=None, task_workers=1, no_scheduler=False,
                stop_timeout=30.0, task_interval=1.0, **options):
         # Jobs a stopped worker left are queued again before the workers start (ADR 0021).
-        call_command("jobs_resume", stdout=self.stderr)
-        connections.close_all()
+        self._resume()
         anju = [sys.executable, "-m", "anju.cli"]
         web = [sys.executable, "-m", "gunicorn", "anju.wsgi:application", "--bind", bind,
                "--workers", str(workers or default_web_workers()),
@@ -83,8 +83,7 @@ class Command(BaseCommand):
                         break
                     if role.startswith("worker"):
                         # the job it had in hand goes back on the queue (ADR 0021)
-                        call_command("jobs_resume", stdout=self.stderr)
-                        connections.close_all()
+                        self._resume()
                     time.sleep(1)  # a worker or the scheduler that died is started again
                     running[role] = subprocess.Popen(roles[role])
         finally:
@@ -92,6 +91,13 @@ class Command(BaseCommand):
         self._log("serve.stop", reason=str(stopping[0]) if stopping else "")
         if code:
             sys.exit(code)
+
+    def _resume(self):
+        """`jobs_resume`, recorded as a run of its own (`anju schedule` shows its outcome)."""
+        run = run_now(RESUME)
+        if run is not None:
+            self._log("serve.resume", outcome=run.status, message=run.message)
+        connections.close_all()
 
     def _stop(self, running: dict, timeout: float):
         for process in running.values():
