@@ -303,11 +303,13 @@ def _pg_scratch_database(db: dict):
                 sql.Identifier(name)))
 
 
-def _pg_restore(src: Path, db: dict, name: str | None = None) -> tuple[dict, dict]:
+def _pg_restore(src: Path, db: dict, name: str | None = None,
+                clean: bool = False) -> tuple[dict, dict]:
     with _pg_connect(db, name) as con:
         tool = _pg_tool(con, "pg_restore")
     # One transaction: a failed restore leaves the database as empty as it was.
     _run([tool, "--no-owner", "--no-privileges", "--single-transaction",
+          *(["--clean", "--if-exists"] if clean else []),
           f"--dbname={name or db['NAME']}", str(src / DUMP_FILE)], _pg_env(db, name))
     with _pg_connect(db, name) as con:
         return _pg_counts(con), _pg_migrations(con)
@@ -321,6 +323,30 @@ def _check_engine(manifest: dict, db: dict) -> None:
                         field="src")
 
 
+def _restore_marker(media_root: Path) -> Path:
+    return media_root.parent / f".{media_root.name}.restoring.json"
+
+
+def _undo_killed_restore(marker: Path, media_root: Path, db: dict, manifest: dict) -> None:
+    """Take away what a killed restore moved into place: the backup's uploads (no other file:
+    the uploads folder may be the data folder, with the keys), its SQLite file and its staged
+    copies. (PostgreSQL's restore is one transaction, cleaned by the retry's own.)"""
+    for left in media_root.parent.glob(".media.*"):
+        shutil.rmtree(left, ignore_errors=True)
+    for entry in manifest["files"]:
+        (media_root / entry["path"]).unlink(missing_ok=True)
+    if media_root.is_dir():
+        for folder in sorted(media_root.rglob("*"), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    if _is_sqlite(db):
+        target = Path(db["NAME"])
+        for path in (target, target.with_name(f".{target.name}.restoring"),
+                     Path(f"{target}-wal"), Path(f"{target}-shm")):
+            path.unlink(missing_ok=True)
+    marker.unlink()
+
+
 def restore_backup(src: Path, *, db: dict, media_root: Path) -> dict:
     """Restore the backup SRC into an empty data folder or database; returns the manifest.
     Refuses a corrupted backup or a target holding any row or file, before writing."""
@@ -329,18 +355,25 @@ def restore_backup(src: Path, *, db: dict, media_root: Path) -> dict:
     _check_engine(manifest, db)
     check_files(src, manifest)
     media_root = Path(media_root)
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    marker = _restore_marker(media_root)
+    # A restore that was killed left this marker: what it moved into place is its own, and
+    # is taken away here, so running the same command again is all a retry needs.
+    retry = marker.exists()
+    if retry:
+        _undo_killed_restore(marker, media_root, db, manifest)
     if _media_files(media_root):
         raise _not_empty(f"上传目录 {media_root} 中已有文件")
     if _is_sqlite(db):
         target = Path(db["NAME"])
         if reason := _sqlite_target_rows(target):
             raise _not_empty(reason)
-    else:
+    elif not retry:
         with _pg_connect(db) as con:
             if reason := _pg_target_rows(con):
                 raise _not_empty(reason)
 
-    media_root.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"src": str(src), "pid": os.getpid()}))
     staged_media = Path(tempfile.mkdtemp(prefix=".media.", dir=media_root.parent))
     staged_db = None
     try:
@@ -350,16 +383,19 @@ def restore_backup(src: Path, *, db: dict, media_root: Path) -> dict:
             target.parent.mkdir(parents=True, exist_ok=True)
             staged_db = target.with_name(f".{target.name}.restoring")
             _sqlite_copy(src / SQLITE_FILE, staged_db)
+        if media_root.exists():
+            media_root.rmdir()  # empty, checked above
+        os.rename(staged_media, media_root)
+        if _is_sqlite(db):
             for suffix in ("-wal", "-shm"):
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             os.replace(staged_db, target)
             with closing(sqlite3.connect(target)) as con:
                 counts, heads = _sqlite_counts(con), _sqlite_migrations(con)
         else:
-            counts, heads = _pg_restore(src, db)
-        if media_root.exists():
-            media_root.rmdir()  # empty, checked above
-        os.rename(staged_media, media_root)
+            # one transaction; after a killed restore, the objects it may have made go first
+            counts, heads = _pg_restore(src, db, clean=retry)
+        marker.unlink()
     finally:
         shutil.rmtree(staged_media, ignore_errors=True)
         if staged_db is not None:

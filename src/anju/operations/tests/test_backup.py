@@ -177,6 +177,39 @@ def test_a_backup_killed_half_way_leaves_no_backup_and_can_be_taken_again(county
     assert len(manifest["files"]) == 5
 
 
+KILLED_MID_RESTORE = """
+import os, sys, time
+from pathlib import Path
+from anju.operations import backup
+replace = os.replace
+def stuck(staged, target):  # the uploads and the database in place, the restore not finished
+    replace(staged, target)
+    print("moved", flush=True)
+    time.sleep(60)
+backup.os.replace = stuck
+backup.restore_backup(Path(sys.argv[1]), db={"ENGINE": "sqlite3", "NAME": sys.argv[2]},
+                      media_root=Path(sys.argv[3]))
+"""
+
+
+def test_a_restore_killed_half_way_is_retried_by_running_it_again(county, tmp_path):
+    county.back_up(tmp_path / "backup")
+    target = empty_target(tmp_path / "restored")
+    target["db"]["NAME"].parent.mkdir()
+    killed = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MID_RESTORE, str(tmp_path / "backup"),
+         str(target["db"]["NAME"]), str(target["media_root"])], stdout=subprocess.PIPE,
+        text=True)
+    assert killed.stdout.readline().strip() == "moved"
+    killed.kill()  # SIGKILL: no cleanup runs
+    killed.wait()
+    assert counts_of(target["db"]["NAME"]) == counts_of(county.database)  # half restored
+    backup.restore_backup(tmp_path / "backup", **target)  # no manual emptying first
+    assert counts_of(target["db"]["NAME"]) == counts_of(county.database)
+    assert files_of(target["media_root"]) == files_of(county.media)
+    assert sorted(p.name for p in (tmp_path / "restored").iterdir()) == ["anju.sqlite3", "media"]
+
+
 def test_keys_are_never_in_the_backup(county, tmp_path):
     # The worst case: uploads kept in the data folder itself, beside the generated keys.
     keys = {"secret.key": "s3cret-" + uuid.uuid4().hex, "field.keys": uuid.uuid4().hex,
