@@ -158,7 +158,8 @@ def _sql(database, query: str, params: tuple = ()) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(database.url) as conn:
-        return conn.execute(query.replace("?", "%s"), params).fetchall()
+        cursor = conn.execute(query.replace("?", "%s"), params)
+        return cursor.fetchall() if cursor.description else []
 
 
 def _runs(database) -> list[tuple[str, str]]:
