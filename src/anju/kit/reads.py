@@ -11,14 +11,18 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+# How stale a page may be, in seconds (the staleness table of ADR 0043); the replica is used
+# only while it is behind by less than both this and ANJU_REPLICA_MAX_LAG.
+DASHBOARD = 300  # figures, charts, the map: counts that move by the day
+LIST = 60  # the lists a clerk searches (a record they saved comes from the primary anyway)
+EXPORT = 300  # a file of many rows is a snapshot; a job reads what was saved before it began
+
 
 @dataclass
 class Reads:
     tolerance: int | None = None  # seconds of staleness the work tolerates; None: primary only
     wrote: bool = False  # something was written: later reads of this work go to the primary
-    saved: bool = False  # a record the user may look for next was written (not bookkeeping)
-    sticky: bool = False  # this session wrote a moment ago: read the primary
-    progress_writes: bool = False  # the work's writes are only its own progress (a job)
+    sticky: bool = False  # this session saved a record a moment ago: read the primary
 
 
 _reads: ContextVar[Reads | None] = ContextVar("anju_reads", default=None)
@@ -40,25 +44,23 @@ def reads_of_request(*, sticky: bool = False):
 
 
 @contextmanager
-def replica_reads(seconds: int, *, progress_writes: bool = False):
-    """Reads inside may come from a replica at most `seconds` behind; `progress_writes=True`
-    when the block's writes are only its own progress (a job's heartbeat), not data it reads."""
+def replica_reads(seconds: int):
+    """Reads inside may come from a replica at most `seconds` behind."""
     outer = _reads.get()
     if outer is None:
-        state = Reads(tolerance=seconds, progress_writes=progress_writes)
+        state = Reads(tolerance=seconds)
         token = _reads.set(state)
         try:
             yield state
         finally:
             _reads.reset(token)
         return
-    before = (outer.tolerance, outer.progress_writes)
-    outer.tolerance = seconds if outer.tolerance is None else min(outer.tolerance, seconds)
-    outer.progress_writes = progress_writes
+    before = outer.tolerance
+    outer.tolerance = seconds if before is None else min(before, seconds)
     try:
         yield outer
     finally:
-        outer.tolerance, outer.progress_writes = before
+        outer.tolerance = before
 
 
 def replica_tolerant(seconds: int):
@@ -90,13 +92,9 @@ def _streamed(seconds: int, content):
         yield piece
 
 
-def note_write(*, bookkeeping: bool) -> None:
-    """Called for every write: the rest of the work reads the primary; a write of a record
-    (not a session or an audit row) also keeps the session on the primary for a while."""
+def note_write() -> None:
+    """A record was written: the rest of the work reads the primary, and so does the
+    session for a while (the router does not call this for sessions, audit rows, jobs)."""
     state = _reads.get()
-    if state is None:
-        return
-    if not state.progress_writes:
+    if state is not None:
         state.wrote = True
-    if not bookkeeping:
-        state.saved = True

@@ -74,7 +74,7 @@ class ReplicaReadsMiddleware:
             sticky = False
         with reads.reads_of_request(sticky=sticky) as state:
             response = self.get_response(request)
-        if state.saved:
+        if state.wrote:
             window = settings.REPLICA_MAX_LAG + LAG_CACHE_SECONDS
             response.set_signed_cookie(
                 PRIMARY_COOKIE, str(time.time() + window), salt=PRIMARY_COOKIE,

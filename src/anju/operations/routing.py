@@ -3,8 +3,8 @@
 Registered in DATABASE_ROUTERS only when ANJU_REPLICA_URL is set. Every write goes to the
 primary. A read goes to the replica only when all of these hold:
 - the page or job declared a tolerated staleness (anju.kit.reads);
-- nothing was written earlier in the same request or job, and the session did not save a
-  record in the last ANJU_REPLICA_MAX_LAG seconds (the sticky cookie of the middleware), so a
+- no record was written earlier in the same request or job, and the session did not save
+  one in the last ANJU_REPLICA_MAX_LAG seconds (the sticky cookie of the middleware), so a
   clerk always sees what they just saved;
 - no write transaction is open (a read inside one must see that transaction's rows);
 - the model is not one whose rows must be current: who is signed in, their sessions and
@@ -25,8 +25,8 @@ from anju.kit import reads
 log = logging.getLogger(__name__)
 
 # Always read on the primary: identity, sessions, lockouts, second factor, queued tasks,
-# worker beats. Writes of these (and of audit rows) are bookkeeping: they do not keep the
-# session on the primary.
+# worker beats, exchange jobs. Writes of these (and of audit rows, which declared pages do
+# not read) are bookkeeping: they send neither the request nor the session to the primary.
 PRIMARY_APPS = frozenset({"sessions", "auth", "accounts", "axes", "otp_totp", "otp_static",
                           "django_otp", "contenttypes", "django_tasks_db", "operations"})
 PRIMARY_MODELS = frozenset({"exchange.job", "exchange.joberror"})
@@ -102,8 +102,8 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         meta = model._meta
-        reads.note_write(bookkeeping=meta.app_label in BOOKKEEPING_APPS
-                         or meta.label_lower in PRIMARY_MODELS)
+        if meta.app_label not in BOOKKEEPING_APPS and meta.label_lower not in PRIMARY_MODELS:
+            reads.note_write()
         return self.primary
 
     def allow_relation(self, obj1, obj2, **hints):
