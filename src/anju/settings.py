@@ -123,6 +123,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "anju.operations.middleware.RequestLogMiddleware",  # first: times the whole request
+    # second: which reads of the request may use the replica (ADR 0043)
+    "anju.operations.middleware.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "anju.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -162,11 +164,31 @@ TEMPLATES = [
 ]
 
 _sqlite_path = DATA_DIR / "anju.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60
-    )
-}
+
+
+def database(url: str, **extra) -> dict:
+    """One DATABASES entry from a URL. A PostgreSQL URL may name several hosts
+    (postgres://u@h1:5432,h2:5432/anju?target_session_attrs=read-write): dj-database-url parses
+    one host, so the list is set aside and handed to libpq, which takes comma lists."""
+    hosts = None
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.startswith("postgres"):
+        auth, at, location = rest.rpartition("@")
+        netloc, slash, tail = location.partition("/")
+        if "," in netloc:
+            hosts = [h.rpartition(":") if ":" in h else (h, "", "") for h in netloc.split(",")]
+            url = f"{scheme}://{auth}{at}{hosts[0][0] or 'localhost'}{slash}{tail}"
+    config = dj_database_url.parse(url, conn_max_age=60, **extra)
+    if hosts:
+        config["HOST"] = ",".join(h for h, _, _ in hosts)
+        config["PORT"] = ",".join(p or "5432" for _, _, p in hosts)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # After a failover the pooled connection is dead: test it before each request reuses it.
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": database(env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -175,6 +197,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         " PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+# A province (ADR 0043): pages and jobs that declared a tolerated staleness read the replica
+# while it is at most REPLICA_MAX_LAG seconds behind; everything else reads the primary.
+REPLICA_URL = env_str("ANJU_REPLICA_URL", "")
+REPLICA_MAX_LAG = env_int("ANJU_REPLICA_MAX_LAG", 30)
+REPLICA_READS = bool(REPLICA_URL)
+DATABASE_ROUTERS = []
+if REPLICA_URL:
+    DATABASES["replica"] = database(REPLICA_URL)
+    # A replica that does not answer costs one short wait, then reads go to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Read-only; the test database of a suite run with a replica is the primary's.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["anju.operations.routing.ReplicaRouter"]
+# Behind pgbouncer in transaction mode each transaction may get another server connection:
+# no server-side cursors (they live in a session; exports read in keyset chunks instead,
+# anju.kit.keyset) and no prepared statements. Anju sets no other session state.
+DB_POOLER = env_str("ANJU_DB_POOLER", "")
+if DB_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"ANJU_DB_POOLER must be pgbouncer or empty, not {DB_POOLER!r}")
+if DB_POOLER:
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division
 from anju.divisions.scope import within
+from anju.kit import keyset
 from anju.kit.csvfile import stream_csv
 from anju.kit.origin import Origin
 from anju.kit.xlsx import stream_xlsx
@@ -29,7 +30,7 @@ def due_rows(user, division: str | None, today: date) -> Iterator[tuple]:
                  .values_list("code", "name"))
     categories = dict(LowIncomeCategory.choices)
     resolve = profile_resolver(today)
-    for house in houses.iterator(chunk_size=2000):
+    for house in keyset.rows(houses, 2000):
         yield (house.pk, house.division_code, names.get(house.division_code, ""),
                house.address, house.household.head_name,
                categories.get(house.household.low_income_category, ""),

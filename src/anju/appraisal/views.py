@@ -30,6 +30,7 @@ from anju.appraisal.present import grade_source
 from anju.appraisal.queries import DueList, due_on, hazards_for_house, item_kinds_for_user
 from anju.appraisal.rules import needs_urban_appraisal
 from anju.divisions.queries import names_for
+from anju.kit import reads
 from anju.policy.rules import profile_resolver
 from anju.registry.codes import ScreeningResult
 from anju.registry.queries import get_house_for_user
@@ -204,6 +205,7 @@ def inspection_create(request, house_id: int):
                   status=_form_status(form))
 
 
+@reads.replica_tolerant(reads.LIST)
 @requires("registry.view")
 def inspections_due_page(request):
     """R-MH-14 定期巡检: the township's list of low-income households' houses due for their

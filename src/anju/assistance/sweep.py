@@ -12,6 +12,7 @@ from anju.assistance import rules
 from anju.assistance.codes import Status
 from anju.assistance.models import Application
 from anju.assistance.transitions import WORKFLOW
+from anju.kit import keyset
 from anju.kit.events import records_changed
 from anju.policy.rules import profile_resolver
 
@@ -32,7 +33,7 @@ def flag_late_cases(today: date | None = None) -> int:
         "old_house_due_on", "old_house_done_on", "payment_overdue", "payment_due_soon",
         "old_house_overdue", "window_late", "method")
     for (pk, code, year, status, pay_due, paid_on, house_due, house_done, *flags,
-         method) in cases.iterator(chunk_size=2000):
+         method) in keyset.rows(cases, 2000):
         unpaid = pay_due is not None and paid_on is None
         building = method != "waiver" and status != Status.WAIVED
         new = [

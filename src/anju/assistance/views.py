@@ -41,6 +41,7 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
+from anju.kit import reads
 from anju.kit.errors import Code, Forbidden
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.rectification.queries import entry_ref_of_case
@@ -67,6 +68,7 @@ def _form_status(form) -> int:
     return 200 if not form.is_bound or form.is_valid() else 422
 
 
+@reads.replica_tolerant(reads.LIST)
 @requires("assistance.view")
 def case_list(request):
     g = request.GET

@@ -14,6 +14,7 @@ from anju.audit.models import Action, Result
 from anju.audit.queries import search_events
 from anju.audit.wording import change_lines, division_name, object_name, role_name
 from anju.divisions.models import Division, Level
+from anju.kit import keyset
 from anju.kit.csvfile import stream_csv
 from anju.web.pages import paginate, query_without_page
 
@@ -92,7 +93,7 @@ def event_export(request):
                     "rows": events.count()})
     rows = ([_iso(e.at), e.username, e.role, e.action, e.result, e.object_type, e.object_id,
              e.division_code, e.client_ip or "", e.details]
-            for e in events.iterator(chunk_size=2000))
+            for e in keyset.rows(events, 2000))
     response = StreamingHttpResponse(stream_csv(COLUMNS, rows),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

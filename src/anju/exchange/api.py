@@ -25,6 +25,7 @@ from anju.exchange.importers import IMPORTERS
 from anju.exchange.layout import get_layout
 from anju.exchange.models import Job, JobStatus
 from anju.exchange.template import template_xlsx
+from anju.kit import reads
 from anju.kit.errors import Code, NotFound
 from anju.web.apikit import ERRORS, ErrorOut, PageParams, command_of, paginate
 
@@ -232,6 +233,7 @@ def _export_route(exporter: exporters.Exporter, fmt: str):
     @export_routes.get(f"/{exporter.name}.{fmt}", response={200: None, **ERRORS},
                        summary=f"{exporter.title}（{fmt}，流式输出；记录多时按下级区划分表）",
                        operation_id=f"export_{exporter.name.replace('-', '_')}_{fmt}")
+    @reads.replica_tolerant(reads.EXPORT)
     @requires("exchange.export")
     def download(request, division: str | None = None):
         return export_response(request, exporter.name, division, fmt)
@@ -284,6 +286,7 @@ class IncompleteOut(Schema):
                    summary="国家版式导出（流式；记录多时转为后台任务，返回 202）",
                    description=NATIONAL_HELP, operation_id="export_national_xlsx",
                    url_name="export_national")
+@reads.replica_tolerant(reads.EXPORT)
 @requires("exchange.export")
 def export_national(request, layout: str, division: str | None = None):
     user = request.user

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
-from anju.kit import csvfile
+from anju.kit import csvfile, keyset
 from anju.kit.errors import Code, NotFound, RuleViolation
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.kit.xlsx import stream_workbook
@@ -104,7 +104,7 @@ def column_rows(exporter: Exporter, user, division: str | None, reveal: bool) ->
     records = exporter.records(user, division).order_by("division_code", "id")
     # Named values, not model instances: encrypted numbers still decrypt (their field's
     # from_db_value), at a fraction of the cost of building each object.
-    for values in records.values_list(*paths).iterator(chunk_size=CHUNK):
+    for values in keyset.rows(records.values_list(*paths), CHUNK):
         yield tuple(show(values[i]) for i, show in pairs)
 
 

@@ -26,6 +26,7 @@ from anju.exchange.importers import IMPORTERS
 from anju.exchange.liveness import worker_gone
 from anju.exchange.models import Job, JobError, JobStatus
 from anju.exchange.reading import open_table
+from anju.kit import keyset
 from anju.kit.errors import Code, Forbidden, NotFound, RuleViolation, ValidationErrors
 from anju.kit.origin import Origin
 
@@ -348,5 +349,5 @@ def shown_errors(job: Job, limit: int = ERRORS_SHOWN) -> list[dict]:
 
 
 def all_errors(job: Job):
-    return (JobError.objects.filter(job=job).order_by("id")
-            .values_list("row", "field", "code", "rule", "message").iterator(chunk_size=2000))
+    return keyset.rows(JobError.objects.filter(job=job).order_by("id")
+                       .values_list("row", "field", "code", "rule", "message"), 2000)

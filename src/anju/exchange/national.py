@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, Length, Substr
 
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
+from anju.kit import keyset
 from anju.registry.codes import (
     BUSINESS_USES,
     Alteration,
@@ -319,8 +320,8 @@ CHUNK = 2000
 
 def by_values(found, paths: list[str]):
     """Each record as {path: value}, in the order of the national files (village, then id)."""
-    for values in (found.order_by("division_code", "id").values_list(*paths)
-                   .iterator(chunk_size=CHUNK)):
+    for values in keyset.rows(found.order_by("division_code", "id").values_list(*paths),
+                              CHUNK):
         yield dict(zip(paths, values, strict=True))
 
 

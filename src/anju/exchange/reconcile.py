@@ -24,6 +24,7 @@ from anju.divisions.scope import covers, not_found
 from anju.exchange import exporters
 from anju.exchange.commands import AcceptDifference, MarkUpstream
 from anju.exchange.models import Difference, DifferenceState
+from anju.kit import keyset
 from anju.kit.errors import AnjuError, Code, Conflict, RuleViolation
 from anju.kit.events import records_changed
 from anju.kit.origin import Origin
@@ -228,8 +229,9 @@ def reconcile(layout, table, user, *, reveal: bool, division: str | None = None,
     if pending:
         compare(pending)
     missing = 0
-    for pk, village, address, name in houses.order_by("division_code", "id").values_list(
-            "id", "division_code", "address", "household__head_name").iterator(chunk_size=5000):
+    houses = houses.order_by("division_code", "id").values_list(
+        "id", "division_code", "address", "household__head_name")
+    for pk, village, address, name in keyset.rows(houses, 5000):
         if pk in matched:
             continue
         missing += 1
@@ -339,7 +341,7 @@ def difference_table(job):
               ("国家系统", 30), ("安居", 30), ("处理状态", 14), ("说明", 30)]
     rows = ((d.row or "", d.house_id or "", d.division_code, kinds.get(d.kind, d.kind),
              d.column, d.national_value, d.anju_value, states.get(d.state, d.state), d.note)
-            for d in differences_of(job).iterator(chunk_size=2000))
+            for d in keyset.rows(differences_of(job), 2000))
     return header, rows
 
 

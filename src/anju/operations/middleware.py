@@ -3,7 +3,11 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.utils.functional import empty
+
+from anju.kit import reads
+from anju.operations.routing import LAG_CACHE_SECONDS
 
 log = logging.getLogger("anju.request")
 
@@ -47,3 +51,33 @@ def _user_id(request) -> int | None:
     if user is None or getattr(user, "_wrapped", None) is empty:
         return None
     return user.pk if user.is_authenticated else None
+
+
+PRIMARY_COOKIE = "anju_primary"
+
+
+class ReplicaReadsMiddleware:
+    """Each request's read state (anju.kit.reads). A request that saved a record sets a signed
+    cookie, and for ANJU_REPLICA_MAX_LAG seconds (plus the lag's cache) that browser's reads
+    all go to the primary: by then any replica still in use has the record (ADR 0043)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.REPLICA_READS:
+            return self.get_response(request)
+        until = request.get_signed_cookie(PRIMARY_COOKIE, default="0", salt=PRIMARY_COOKIE)
+        try:
+            sticky = float(until) > time.time()
+        except ValueError:
+            sticky = False
+        with reads.reads_of_request(sticky=sticky) as state:
+            response = self.get_response(request)
+        if state.wrote:
+            window = settings.REPLICA_MAX_LAG + LAG_CACHE_SECONDS
+            response.set_signed_cookie(
+                PRIMARY_COOKIE, str(time.time() + window), salt=PRIMARY_COOKIE,
+                max_age=window, httponly=True, samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE)
+        return response

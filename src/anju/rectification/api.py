@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import can, requires
 from anju.divisions.queries import names_for
+from anju.kit import reads
 from anju.kit.fields import Id
 from anju.rectification import actions
 from anju.rectification.commands import (
@@ -266,6 +267,7 @@ exports = Router(tags=["导出"])
 
 @exports.get("/rectification-ledger.xlsx", summary="整治台账 Excel（流式输出）",
              response={200: None, **ERRORS})
+@reads.replica_tolerant(reads.EXPORT)
 @requires("rectification.view")
 def ledger_xlsx(request, division: str | None = None):
     from anju.rectification.documents import ledger_xlsx

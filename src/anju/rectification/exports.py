@@ -9,6 +9,7 @@ from datetime import date
 
 from anju.divisions.models import Division
 from anju.divisions.scope import within
+from anju.kit import keyset
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.kit.xlsx import stream_xlsx
 from anju.rectification.codes import CheckLevel, EntryStatus, MeasureKind, Programme
@@ -76,7 +77,7 @@ _BUSINESS = (ResponsibleRole.COMPETENT_DEPARTMENT, ResponsibleRole.APPROVING_DEP
 
 def _chunks(entries):
     chunk = []
-    for entry in entries.iterator(chunk_size=CHUNK):
+    for entry in keyset.rows(entries, CHUNK):
         chunk.append(entry)
         if len(chunk) >= CHUNK:
             yield chunk

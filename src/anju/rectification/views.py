@@ -9,6 +9,7 @@ from django.utils import timezone
 from anju.accounts.access import check, requires
 from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
+from anju.kit import reads
 from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus, MeasureKind
 from anju.rectification.models import LedgerEntry
@@ -40,6 +41,7 @@ def _place_names(codes) -> dict[str, str]:
     return {c: f"{names.get(c[:9], '')} {names.get(c, c)}".strip() for c in codes}
 
 
+@reads.replica_tolerant(reads.LIST)
 @requires("rectification.view")
 def ledger_list(request):
     g = request.GET

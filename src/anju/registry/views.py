@@ -10,6 +10,7 @@ from anju.accounts.access import can, requires
 from anju.appraisal.present import grade_source
 from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
+from anju.kit import reads
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
 from anju.registry import actions
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, PriorityTag, Use
@@ -60,6 +61,7 @@ def _division_filter(value):
     return DivisionPicker(autosubmit=True).render("division", value, attrs={"id": "f-division"})
 
 
+@reads.replica_tolerant(reads.LIST)
 @requires("registry.view")
 def household_list(request):
     q = request.GET.get("q", "").strip()
@@ -81,6 +83,7 @@ def household_list(request):
     })
 
 
+@reads.replica_tolerant(reads.LIST)
 @requires("registry.view")
 def house_list(request):
     g = request.GET

@@ -12,6 +12,7 @@ from anju.accounts.access import requires
 from anju.divisions.models import Level
 from anju.divisions.queries import ancestors, names_for
 from anju.divisions.scope import covers
+from anju.kit import reads
 from anju.rectification.codes import NOT_CLOSED
 from anju.reports import applications, queries
 from anju.reports.figures import BY_NAME, DAILY
@@ -77,6 +78,7 @@ def _child_series(history, children) -> dict:
             "initial": CHILD_CHART_DEFAULT}
 
 
+@reads.replica_tolerant(reads.DASHBOARD)
 @requires("reports.view")
 def dashboard(request, code: str | None = None):
     user, today = request.user, timezone.localdate()
@@ -163,6 +165,7 @@ def map_policy(hosts: list[str]) -> str:
     return CONTENT_SECURITY_POLICY.replace(own, " ".join([own, *hosts]))
 
 
+@reads.replica_tolerant(reads.DASHBOARD)
 @requires("reports.view")
 def house_map(request, code: str):
     user = request.user

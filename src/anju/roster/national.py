@@ -20,6 +20,7 @@ from anju.exchange.national import (
     id_number,
     plain,
 )
+from anju.kit import keyset
 from anju.rectification.codes import Programme
 from anju.registry.codes import LowIncomeCategory
 from anju.roster import queries
@@ -105,8 +106,8 @@ def _latest_appraisals(house_ids) -> dict[int, tuple[str, object]]:
 def rows(found, paths):
     """Each person's N4 row, derived a chunk at a time (a few queries per chunk)."""
     today = timezone.localdate()
-    people = (found.select_related("load", "house").order_by("division_code", "id")
-              .iterator(chunk_size=CHUNK))
+    people = keyset.rows(found.select_related("load", "house").order_by("division_code", "id"),
+                         CHUNK)
     while chunk := list(islice(people, CHUNK)):
         houses = {p.house_id for p in chunk if p.house_id}
         methods, latest = _methods(houses), _latest_appraisals(houses)

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from anju.appraisal.models import Appraisal, ControlOrder
+from anju.kit import keyset
 from anju.kit.events import RecordsChanged, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_resolver
@@ -172,7 +173,7 @@ def _backfill(division: str, *, today: date | None) -> int:
         batch.clear()
 
     for (pk, household_id, code, grade, use, sector, occupancy, category,
-         appraised_on, is_priority) in houses.iterator(chunk_size=2000):
+         appraised_on, is_priority) in keyset.rows(houses, 2000):
         profile = resolve(code)
         batch.append(LedgerEntry(
             house_id=pk, household_id=household_id, division_code=code, grade=grade,
