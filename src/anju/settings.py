@@ -149,11 +149,27 @@ TEMPLATES = [
 ]
 
 _sqlite_path = DATA_DIR / "anju.sqlite3"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60
-    )
-}
+
+
+def _database(url: str) -> dict:
+    """dj_database_url reads one host. A province lists its primary and standby
+    (`postgres://u@h1:p1,h2:p2/anju?target_session_attrs=read-write`): libpq tries each host
+    in turn and keeps the read-write one, so after a failover a new connection finds the new
+    primary; a connection is checked before reuse so a dead one is replaced, not used."""
+    scheme, _, rest = url.partition("://")
+    netloc, _, tail = rest.partition("/")
+    user, at, hosts = netloc.rpartition("@")
+    if "," not in hosts:
+        return dj_database_url.parse(url, conn_max_age=60)
+    pairs = [host.rpartition(":") for host in hosts.split(",")]
+    first = f"{scheme}://{user}{at}{pairs[0][0]}:{pairs[0][2]}/{tail}"
+    config = dj_database_url.parse(first, conn_max_age=60, conn_health_checks=True)
+    config["HOST"] = ",".join(host for host, _, _ in pairs)
+    config["PORT"] = ",".join(port or "5432" for _, _, port in pairs)
+    return config
+
+
+DATABASES = {"default": _database(env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
