@@ -3,7 +3,7 @@ VENV ?= .venv
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test test-sqlite test-postgres bench lint messages clean
+.PHONY: install system-deps demo test test-sqlite test-postgres test-province bench lint messages clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,6 +30,11 @@ test-sqlite: install
 
 test-postgres: install system-deps
 	bash scripts/test.sh postgres
+
+# A province: pg_auto_failover (monitor, primary, synchronous standby, read replica) and
+# pgbouncer on loopback ports; racing workers and a failover under writes (docs/decisions/0044).
+test-province: install system-deps
+	bash scripts/test-province.sh
 
 bench: install system-deps
 	bash scripts/bench.sh

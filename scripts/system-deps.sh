@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: PostgreSQL for the second
-# run of the suite, Chromium and Noto CJK fonts for the browser tests.
+# run of the suite, Chromium and Noto CJK fonts for the browser tests, pg_auto_failover and
+# pgbouncer for the province tests.
 set -euo pipefail
 
 missing=()
@@ -11,6 +12,9 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 # WeasyPrint (PDF documents) needs Pango; the tests read PDFs back with pdftotext.
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+# The province tests (scripts/province.sh): pg_auto_failover and pgbouncer.
+command -v pg_autoctl >/dev/null || missing+=(postgresql-15-auto-failover pg-auto-failover-cli)
+[ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: lint and the import contracts, then the suite and the browser tests on SQLite
-# and again on a private PostgreSQL cluster started here and stopped at the end. Exits non-zero
-# on any failure.
-#   scripts/test.sh [sqlite|postgres|all]
+# and again on a private PostgreSQL cluster started here and stopped at the end, and the province
+# tests (scripts/test-province.sh) on a pg_auto_failover formation. Exits non-zero on any failure.
+#   scripts/test.sh [sqlite|postgres|province|all]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -34,6 +34,11 @@ run "import contracts" "$venv/bin/lint-imports" --no-cache --no-logo
 # its own log, printed whole when both are done.
 database_run() {
   local db=$1 log="$work/$db.log"
+  if [ "$db" = province ]; then
+    # Mostly waiting (servers starting, a failover): cheap to run beside the two suites.
+    bash scripts/test-province.sh >"$log" 2>&1
+    return
+  fi
   (
     failures=()
     if [ "$db" = postgres ]; then
@@ -51,8 +56,9 @@ database_run() {
 runs=()
 [ "$which" = all ] || [ "$which" = sqlite ] && runs+=(sqlite)
 [ "$which" = all ] || [ "$which" = postgres ] && runs+=(postgres)
+[ "$which" = all ] || [ "$which" = province ] && runs+=(province)
 if [ "$(nproc)" -ge 2 ] && [ ${#runs[@]} -gt 1 ]; then
-  echo "=== ${runs[*]} side by side (each run's log follows when both are done)"
+  echo "=== ${runs[*]} side by side (each run's log follows when all are done)"
   pids=()
   for db in "${runs[@]}"; do database_run "$db" & pids+=($!); done
   for i in "${!runs[@]}"; do
