@@ -3,7 +3,7 @@ VENV ?= .venv
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test test-sqlite test-postgres test-province bench lint messages clean
+.PHONY: install system-deps demo test test-sqlite test-postgres test-province bench bench-province lint messages clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,6 +38,12 @@ test-province: install system-deps
 
 bench: install system-deps
 	bash scripts/bench.sh
+
+# A province on PostgreSQL (production durability); HOUSES=200000 COUNTY_HOUSES=20000 for a quick run.
+HOUSES ?= 5000000
+COUNTY_HOUSES ?= 300000
+bench-province: install system-deps
+	bash scripts/bench-province.sh --houses $(HOUSES) --county-houses $(COUNTY_HOUSES)
 
 messages: install
 	cd src/anju && ../../$(VENV)/bin/anju compilemessages

@@ -451,11 +451,12 @@ def _weighted_sum(digits: str, offset: int) -> int:
 
 
 def seed(code: str, houses: int, *, batch_size: int = 20000, seed: int = 1,
-         progress=None, using: str = "default") -> int:
+         progress=None, using: str = "default", statistics: bool = True) -> int:
     """`houses` houses, each with a household, in demo villages under `code`; returns count.
 
     The fast path for benchmarks: no members or responsible persons; households stream into
-    the database while their houses are drawn.
+    the database while their houses are drawn. `statistics=False` leaves the planner's
+    statistics to the caller (a province seeded county by county refreshes them once).
     """
     villages = seed_villages(code, houses)
     places = places_for(villages)
@@ -496,5 +497,6 @@ def seed(code: str, houses: int, *, batch_size: int = 20000, seed: int = 1,
         done += n
         if progress:
             progress(done, houses)
-    bulk.refresh_statistics([Household, House], using=using)
+    if statistics:
+        bulk.refresh_statistics([Household, House], using=using)
     return done
