@@ -14,6 +14,7 @@ from anju.assistance.models import Application, Transition
 from anju.assistance.sweep import PAYMENT_WARNING_DAYS
 from anju.divisions.queries import place_names
 from anju.quality.models import Finding, FindingStatus
+from anju.quality.rules import RULE_LABELS
 from anju.rectification.codes import EntryStatus
 from anju.rectification.models import LedgerEntry
 from anju.reminders import gateways, wording
@@ -113,9 +114,10 @@ def queue_finding_reminders(today: date, officials: Officials) -> int:
     places = place_names(f.division_code for f in findings)
     for finding in findings:
         kind = Kind.FINDING_DUE if finding.due_on >= today else Kind.FINDING_OVERDUE
+        rule = RULE_LABELS.get(finding.rule, finding.rule)
         text = wording.render(kind, place=places[finding.division_code] + " ",
                               address=finding.house.address,
-                              problem=f"{finding.get_kind_display()}，{finding.rule}",
+                              problem=f"{finding.get_kind_display()}：{rule}",
                               due=finding.due_on.isoformat())
         _to_officials(batch, officials, "finding", kind=kind, subject="finding",
                       subject_id=finding.pk, division_code=finding.division_code,

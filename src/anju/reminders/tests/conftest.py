@@ -38,7 +38,7 @@ def make_finding(make_house, household):
     def make(due_on, **fields):
         house = make_house(household=household)
         values = {"house": house, "division_code": house.division_code, "kind": "missing_field",
-                  "rule": "Q-MISS-3", "field": "structure", "message": "结构类型未填写",
+                  "rule": "structure_missing", "field": "structure", "message": "结构类型未填写",
                   "status": "open", "source": "sweep", "found_on": date(2026, 11, 1),
                   "due_on": due_on, **fields}
         return Finding.objects.create(**values)

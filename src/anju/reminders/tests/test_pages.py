@@ -2,7 +2,6 @@
 administrator sees the outbox's delivery (never the text) and sends a failed one again; the
 household's consent to SMS notices is set on its form and through the API, with its date."""
 
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone

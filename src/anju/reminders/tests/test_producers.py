@@ -62,8 +62,8 @@ def test_a_finding_due_goes_to_the_clerks_of_its_village_only(cast, make_finding
     make_finding(TODAY - timedelta(days=10), division_code=HONGMEI_V1)
     queue_all(TODAY)
     queue_all(TODAY)
-    text = (f"【安居】山城镇 演示一村 {finding.house.address}的数据问题（漏填，Q-MISS-3）应于 "
-            "2026-12-09 前整改。")
+    text = (f"【安居】山城镇 演示一村 {finding.house.address}的数据问题（漏填：结构类型未填写）"
+            "应于 2026-12-09 前整改。")
     assert sent_to("finding_due") == [("shancheng", text), ("cadre", text)]
     assert [u for u, _ in sent_to("finding_overdue")] == ["hongmei"]
 
