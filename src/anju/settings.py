@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "anju.reports",
     "anju.roster",
     "anju.supervision",
+    "anju.reminders",
     "anju.operations",
 ]
 
@@ -355,6 +356,17 @@ IMPORT_MAX_ROWS = env_int("ANJU_IMPORT_MAX_ROWS", 200_000)
 IMPORT_PROCESSES = env_int("ANJU_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4))
 IMPORT_PARALLEL_ROWS = env_int("ANJU_IMPORT_PARALLEL_ROWS", 5_000)
 JOB_STALE_MINUTES = env_int("ANJU_JOB_STALE_MINUTES", 10)
+
+# Reminders (ADR 0047): the gateway of each recipient kind, "official=<file|inbox|wecom|
+# dingtalk>,household=<file|sms>" (file: <data folder>/reminders/outbox.jsonl), and theirs.
+REMINDER_GATEWAYS = env_list("ANJU_REMINDER_GATEWAYS", "")
+REMINDER_MAX_ATTEMPTS = env_int("ANJU_REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_MINUTES = env_int("ANJU_REMINDER_RETRY_MINUTES", 5)
+SMS_URL = env_str("ANJU_SMS_URL", "")
+SMS_TOKEN = env_str("ANJU_SMS_TOKEN", "")
+WECOM_WEBHOOK = env_str("ANJU_WECOM_WEBHOOK", "")
+DINGTALK_WEBHOOK = env_str("ANJU_DINGTALK_WEBHOOK", "")
+DINGTALK_SECRET = env_str("ANJU_DINGTALK_SECRET", "")
 
 # The map of houses (anju.reports): a tile URL such as 天地图's with its key, e.g.
 # "https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY"; empty by default,

@@ -121,6 +121,10 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     "roster.load": (frozenset({Role.COUNTY_OFFICER}),
                     frozenset({Department.CIVIL_AFFAIRS, Department.RURAL_REVITALIZATION})),
     "roster.view": (OFFICIALS, None),
+    # Reminders (docs/decisions/0047): every official reads their own; the system
+    # administrator watches the outbox's delivery (never the text) and retries a failure.
+    "reminders.inbox": (OFFICIALS, None),
+    "reminders.outbox": (frozenset({Role.ADMIN}), None),
 }
 
 

@@ -103,5 +103,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": {}, "menu": []}
     return {"nav": {"registry": can(user, "registry.view"), "users": can(user, "accounts.view"),
-                    "audit": can(user, "audit.view"), "field": can(user, "field.sync")},
+                    "audit": can(user, "audit.view"), "field": can(user, "field.sync"),
+                    "reminders": can(user, "reminders.inbox"),
+                    "outbox": can(user, "reminders.outbox")},
             "menu": menu_for(user, getattr(request, "resolver_match", None))}

@@ -193,6 +193,7 @@ class Code(StrEnum):
     PROFILE_VALUE_UNKNOWN = "profile_value_unknown"
     PUBLICITY_INCOMPLETE = "publicity_incomplete"
     REASON_REQUIRED = "reason_required"
+    REMINDER_NOT_FAILED = "reminder_not_failed"
     RENT_YEAR_BEYOND_LEASE = "rent_year_beyond_lease"
     RENT_YEAR_RECORDED = "rent_year_recorded"
     REINFORCEMENT_PARTS_MISSING = "reinforcement_parts_missing"

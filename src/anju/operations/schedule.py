@@ -40,6 +40,10 @@ JOBS = (
     Job("stats_refresh", "stats_refresh", ("--changed",), DAILY, clock(2, 0), "统计看板刷新"),
     Job("jobs_prune", "jobs_prune", ("--days", "7"), DAILY, clock(3, 0), "删除旧的导入导出文件"),
     Job("field_prune", "field_prune", (), DAILY, clock(3, 30), "删除采集助手不再需要的变更记录"),
+    # Reminders (ADR 0047): queued each hour (once per object and due date), sent after.
+    Job("reminders_queue", "reminders_queue", (), HOURLY, clock(0, 40),
+        "生成提醒（管控检查、数据问题、拨付期限、名单期限、案件进展）"),
+    Job("reminders_send", "reminders_send", (), HOURLY, clock(0, 45), "发送提醒（失败按退避重试）"),
 )
 # Run by `anju serve` as it starts and after a task worker died, not by the clock; recorded
 # like the others so `anju schedule` shows when the queue was last put right and how.

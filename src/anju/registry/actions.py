@@ -61,7 +61,7 @@ from anju.registry.rules import (
 )
 
 HOUSEHOLD_FIELDS = ("division_code", "head_name", "head_id_number", "phone", "persons",
-                    "bank_account", "bank_name")
+                    "bank_account", "bank_name", "sms_notices")
 HOUSE_FIELDS = ("household_id", "division_code", "address", "lat", "lng", "structure",
                 "color_steel", "floors", "built_year", "build_method", "floor_area", "use",
                 "business_sector", "occupancy", "is_only_house", "priority_tags",
@@ -124,7 +124,8 @@ def register_household(cmd: RegisterHousehold, *, acting_user,
     try:
         with transaction.atomic():
             household = Household.objects.create(
-                **{f: getattr(cmd, f) for f in HOUSEHOLD_FIELDS})
+                **{f: getattr(cmd, f) for f in HOUSEHOLD_FIELDS},
+                sms_notices_on=timezone.localdate() if cmd.sms_notices else None)
     except IntegrityError:
         # Another clerk registered the same head a moment ago.
         raise Conflict(Code.ID_NUMBER_DUPLICATE, "该身份证号已登记为其他农户的户主",
@@ -165,7 +166,12 @@ def update_household(household: Household, cmd: UpdateHousehold, *, acting_user,
     raise_if(check_household({**current, **changes}))
     if changes.get("head_id_number"):
         _check_head_id_free(changes["head_id_number"], exclude_pk=household.pk)
+    if changes.get("sms_notices") is None:
+        changes.pop("sms_notices", None)
     values = {f: (v if v is not None else "") for f, v in changes.items() if f != "members"}
+    if "sms_notices" in values and values["sms_notices"] != household.sms_notices:
+        # the day the household agreed (or withdrew: no date)
+        values["sms_notices_on"] = timezone.localdate() if values["sms_notices"] else None
     values = with_lookup_hashes(Household, values)
     updated = Household.objects.filter(pk=household.pk, version=cmd.version).update(
         **values, version=F("version") + 1, updated_at=timezone.now())

@@ -49,6 +49,8 @@ class HouseholdOut(Schema):
     low_income_category: str | None
     bank_account: str
     bank_name: str
+    sms_notices: bool = Field(description="同意接收短信通知（案件进展告知）")
+    sms_notices_on: date | None
     version: int
 
 
@@ -77,7 +79,8 @@ def present_household(household: Household, *, reveal: bool = False) -> dict:
                      "relation": m.relation} for m in household.members.all()],
         "low_income_category": household.low_income_category or None,
         "bank_account": shown(household.bank_account, mask_account),
-        "bank_name": household.bank_name, "version": household.version,
+        "bank_name": household.bank_name, "sms_notices": household.sms_notices,
+        "sms_notices_on": household.sms_notices_on, "version": household.version,
     }
 
 

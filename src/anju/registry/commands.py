@@ -63,6 +63,7 @@ Persons = Annotated[int, Ui("家庭人口", missing="家庭人口不能为空")]
 BankAccount = Annotated[column_text(Household, "bank_account", max_length=ACCOUNT_LENGTH),
                         Ui("一卡通账号")]
 BankName = Annotated[column_text(Household, "bank_name"), Ui("开户银行")]
+SmsNotices = Annotated[bool, Ui("同意接收短信通知", help="农户同意后，案件进展以短信告知联系电话")]
 VILLAGE_HELP = "所在村的 12 位区划代码"
 # The version of the record the clerk read: a stale one is refused with 409 version_conflict.
 Version = Annotated[int, Ui(missing="缺少版本号，请刷新页面后重试")]
@@ -86,6 +87,7 @@ class RegisterHousehold(Command):
     members: list[HouseholdMember] = []
     bank_account: BankAccount = ""
     bank_name: BankName = ""
+    sms_notices: SmsNotices = False
 
 
 # Change a household: only the fields sent; `members`, when sent, replaces the list.
@@ -99,6 +101,7 @@ class UpdateHousehold(Command):
     members: list[HouseholdMember] | None = None
     bank_account: optional(BankAccount) = None
     bank_name: optional(BankName) = None
+    sms_notices: optional(SmsNotices) = None
 
 
 Address = Annotated[column_text(House, "address"), Ui("地址")]

@@ -36,6 +36,10 @@ class Household(models.Model):
                                            choices=LowIncomeCategory.choices)
     bank_account = EncryptedCharField("一卡通账号", blank=True)
     bank_name = models.CharField("开户银行", max_length=60, blank=True)
+    # The household agreed to be told by SMS when its case moves (anju.reminders); the date
+    # is the day it agreed, kept as evidence of the consent.
+    sms_notices = models.BooleanField("同意接收短信通知", default=False, db_default=False)
+    sms_notices_on = models.DateField("同意短信通知日期", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,8 +10,9 @@ from anju.audit.models import AuditEvent
 from anju.conftest import CAST, PASSWORD, sign_in
 
 # What the administrators may be granted: the division tree (to set a user's scope), the
-# accounts and the audit log. Anything else touches households, houses or cases.
-ADMINISTRATIVE = ("divisions.view", "accounts.", "audit.")
+# accounts, the audit log, and the reminders' delivery (status and errors, never the text or
+# the number: reminders/tests/test_pages.py). Anything else touches households, houses or cases.
+ADMINISTRATIVE = ("divisions.view", "accounts.", "audit.", "reminders.outbox")
 
 
 def test_none_of_the_three_administrators_is_granted_household_data():
