@@ -28,5 +28,6 @@ urlpatterns = [
     path("assistance/", include("anju.assistance.urls")),
     path("supervision/", include("anju.supervision.urls")),
     path("roster/", include("anju.roster.urls")),
+    path("public/", include("anju.public.urls")),
     path("api/v1/", api.urls),
 ]
