@@ -83,8 +83,9 @@ def clean_text(value: str, *, field: str = "text") -> str:
 
 
 def clean_phone(value: str) -> str:
-    phone = "".join(ch for ch in (value or "") if not ch.isspace() and ch != "-")
-    if phone and not (phone.isdigit() and PHONE_DIGITS[0] <= len(phone) <= PHONE_DIGITS[1]):
+    phone = "".join(ch for ch in (value or "") if not ch.isspace())
+    digits = phone.replace("-", "")
+    if phone and not (digits.isdigit() and PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]):
         raise RuleViolation(Code.PHONE_INVALID, "电话号码应为 7 至 20 位数字", field="phone",
                             rule="R-CJ-7")
     return phone
