@@ -50,7 +50,7 @@ def villager(db):
 
 
 @pytest.fixture
-def signed(on_ledger, cast):
+def signed(on_ledger, cast):  # noqa: F811
     """signed(**house_fields) -> (entry id, token): a C house on the ledger whose sign the
     township (山城镇) printed."""
 
