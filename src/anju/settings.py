@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "anju.roster",
     "anju.supervision",
     "anju.reminders",
+    "anju.public",
     "anju.operations",
 ]
 
@@ -338,6 +339,10 @@ MAX_REQUEST_BYTES = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The address villagers reach Anju at, printed in the QR codes of warning signs and notices
+# (ADR 0046), e.g. "https://anju.example.gov.cn"; empty: the address the clerk printed from.
+PUBLIC_URL = env_str("ANJU_PUBLIC_URL", "")
 
 # Background work (django-tasks, ADR 0013): jobs wait in the database and `anju db_worker`
 # runs them; ANJU_TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inline.

@@ -29,5 +29,6 @@ urlpatterns = [
     path("supervision/", include("anju.supervision.urls")),
     path("roster/", include("anju.roster.urls")),
     path("reminders/", include("anju.reminders.urls")),
+    path("public/", include("anju.public.urls")),
     path("api/v1/", api.urls),
 ]

@@ -125,7 +125,8 @@ LEDGER_WORK = ("red_alerts", "control_overdue", "engineering_overdue")
 def _work_keys(user) -> tuple[str, ...]:
     role, department = user.role, user.department
     if role in (Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE):
-        return (*LEDGER_WORK, "findings_overdue", "inspections_due", "roster_late")
+        return (*LEDGER_WORK, "villager_leads", "findings_overdue", "inspections_due",
+                "roster_late")
     if role == Role.APPRAISER:
         return ("hazard_alerts", "inspections_due", "unrated_houses")
     if role == Role.PREFECTURE_OFFICER:
@@ -135,7 +136,8 @@ def _work_keys(user) -> tuple[str, ...]:
     if department == Department.FINANCE:
         return ("payments_due", "payments_late", "disbursements")
     if department == Department.HOUSING:
-        return ("approvals_waiting", "acceptance_due", *LEDGER_WORK, "payments_late")
+        return ("approvals_waiting", "acceptance_due", *LEDGER_WORK, "villager_leads",
+                "payments_late")
     if department in (Department.NATURAL_RESOURCES, Department.WATER, Department.POWER):
         return ("department_queue", "red_alerts")
     return LEDGER_WORK  # sector departments: their sector's houses (R-CJ-10)
@@ -145,6 +147,8 @@ def _counters(user) -> dict:
     """Each figure's count, from the query of the list it links to (read only when shown)."""
     from anju.assistance import queries as cases
     from anju.assistance.codes import FundStatus, Status
+    from anju.public.codes import LeadStatus
+    from anju.public.queries import leads_for_user
     from anju.quality.queries import findings_for_user
     from anju.rectification.queries import (
         hazard_alerts_for_user,
@@ -170,6 +174,7 @@ def _counters(user) -> dict:
         "hazard_alerts": hazards,
         "control_overdue": lambda: measures("control_overdue"),
         "engineering_overdue": lambda: measures("engineering_overdue"),
+        "villager_leads": lambda: leads_for_user(user, status=LeadStatus.OPEN).count(),
         "findings_overdue": lambda: findings_for_user(user, overdue=True, today=today).count(),
         "inspections_due": lambda: inspections_due_for_user(user, today=today).count(),
         "roster_late": lambda: _roster_late(user, today),

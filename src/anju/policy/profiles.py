@@ -73,6 +73,9 @@ class Profile:
     nursing_home_min_age: int = 60
     control_check_interval_days: int = 30  # R-CJ-7
     control_order_days: int = 3  # R-CJ-2: an ordered control not carried out by then is overdue
+    # R-CJ-7 村民监督: a villager's report at a warning sign is checked by the township within
+    # this many days (the notice names no number; three is the platform's own default)
+    villager_report_days: int = 3
     periodic_inspection_interval_days: int = 365  # R-MH-14
     # R-MH-10a 严禁…空置: a handed-over house still not lived in after this many days is
     # flagged. The plan names no number; 90 days is the platform's own default.

@@ -35,12 +35,12 @@ def work(body: str) -> dict[str, tuple[int, str, str]]:
 
 
 @pytest.mark.parametrize(("username", "first", "menu"), [
-    ("shancheng", ["red_alerts", "control_overdue", "engineering_overdue", "findings_overdue",
-                   "inspections_due", "roster_late"],
+    ("shancheng", ["red_alerts", "control_overdue", "engineering_overdue", "villager_leads",
+                   "findings_overdue", "inspections_due", "roster_late"],
      ["home", "ledger", "worklist", "houses", "households", "cases", "roster", "quality",
       "reports", "supervision", "exchange", "field"]),
-    ("cadre", ["red_alerts", "control_overdue", "engineering_overdue", "findings_overdue",
-               "inspections_due", "roster_late"],
+    ("cadre", ["red_alerts", "control_overdue", "engineering_overdue", "villager_leads",
+               "findings_overdue", "inspections_due", "roster_late"],
      ["home", "field", "ledger", "worklist", "houses", "households", "cases", "roster",
       "quality"]),
     ("mhk_civil", ["approvals_waiting", "roster_late", "cases_open"],
@@ -48,7 +48,7 @@ def work(body: str) -> dict[str, tuple[int, str, str]]:
     ("mhk_finance", ["payments_due", "payments_late", "disbursements"],
      ["home", "funds", "cases", "households", "reports"]),
     ("mhk_housing", ["approvals_waiting", "acceptance_due", "red_alerts", "control_overdue",
-                     "engineering_overdue", "payments_late"],
+                     "engineering_overdue", "villager_leads", "payments_late"],
      ["home", "approvals", "cases", "ledger", "worklist", "houses", "households", "quality",
       "reports", "supervision", "roster", "exchange"]),
     ("mhk_water", ["department_queue", "red_alerts"],

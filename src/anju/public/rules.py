@@ -1,0 +1,117 @@
+"""The rules of the villagers' pages (docs/decisions/0046): the keyed hashes that stand for a
+client, a household or a token; the limits each kind of request runs against; what a photo
+and a text may be. Pure functions, except for the settings' keys."""
+
+import hashlib
+import hmac
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+
+from anju.kit.errors import Code, RuleViolation
+
+# 32 bytes from secrets.token_urlsafe: 256 bits, far beyond guessing (ADR 0046).
+TOKEN_BYTES = 32
+TEXT_MAX = 500
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PX = 1600
+PHONE_DIGITS = (7, 20)
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window: timedelta
+    message: str
+
+
+# Every public request of one client address, whatever it asks.
+PAGES_PER_CLIENT = Limit(60, timedelta(minutes=10),
+                         "访问过于频繁，请 10 分钟后再试")
+# 村民监督 reports: from one address, and about one house.
+REPORTS_PER_CLIENT = Limit(3, timedelta(hours=1),
+                           "您提交的反映次数过多，请 1 小时后再试；紧急情况请拨打乡镇电话")
+REPORTS_PER_HOUSE = Limit(10, timedelta(days=1),
+                          "该房屋今天已收到较多反映，乡镇正在处理；紧急情况请拨打乡镇电话")
+# A household's status: misses from one address, and misses against one household.
+MISSES_PER_CLIENT = Limit(5, timedelta(hours=1),
+                          "查询信息不符的次数过多，请 1 小时后再试，或到村委会询问")
+MISSES_PER_HOUSEHOLD = Limit(5, timedelta(days=1),
+                             "该户今天查询不符的次数过多，已暂停查询，请明天再试或到村委会询问")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def _keyed(purpose: str, value: str) -> str:
+    return hmac.new(settings.LOOKUP_KEY.encode(), f"{purpose}:{value}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def token_hash(token: str) -> str:
+    """What a token is found by: its keyed hash (an index lookup of an HMAC gives a guesser
+    no timing to learn from, and a database copy holds no usable token)."""
+    return _keyed("token", token)
+
+
+def client_hash(address: str | None) -> str:
+    return _keyed("client", address or "-")[:32]
+
+
+def household_key(village: str, head_name: str) -> str:
+    """Who a status look-up is about, as far as the caller named it: the village and the
+    head's name (misses against one household are counted by it)."""
+    return _keyed("household", f"{village}|{head_name.strip()}")[:32]
+
+
+def same_digits(id_number: str, last_six: str) -> bool:
+    """Constant-time comparison of the last six characters of an ID number."""
+    return hmac.compare_digest(id_number[-6:].upper().encode(),
+                               last_six.strip().upper().encode())
+
+
+def clean_text(value: str, *, field: str = "text") -> str:
+    text = (value or "").replace("\x00", "").strip()
+    if len(text) > TEXT_MAX:
+        raise RuleViolation(Code.TEXT_TOO_LONG, f"说明不能超过 {TEXT_MAX} 字",
+                            field=field, rule="R-CJ-7")
+    return text
+
+
+def clean_phone(value: str) -> str:
+    phone = "".join(ch for ch in (value or "") if not ch.isspace())
+    digits = phone.replace("-", "")
+    if phone and not (digits.isdigit() and PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]):
+        raise RuleViolation(Code.PHONE_INVALID, "电话号码应为 7 至 20 位数字", field="phone",
+                            rule="R-CJ-7")
+    return phone
+
+
+def reencoded_photo(data: bytes) -> bytes:
+    """The photo as a fresh JPEG (no EXIF, no location, nothing but pixels), or a refusal:
+    only an image Pillow reads, at most PHOTO_MAX_BYTES."""
+    from PIL import Image, UnidentifiedImageError
+
+    def refuse(message):
+        return RuleViolation(Code.FILE_TYPE_INVALID, message, field="photo", rule="R-CJ-7")
+
+    if len(data) > PHOTO_MAX_BYTES:
+        raise RuleViolation(Code.FILE_TOO_LARGE,
+                            f"照片不能超过 {PHOTO_MAX_BYTES // (1024 * 1024)} MB",
+                            field="photo", rule="R-CJ-7")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("JPEG", "PNG", "WEBP"):
+                raise refuse("只能上传 JPEG、PNG 或 WebP 照片")
+            image.load()
+            picture = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise refuse("文件不是可以识别的照片") from None
+    picture.thumbnail((PHOTO_MAX_PX, PHOTO_MAX_PX))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80)
+    return out.getvalue()
