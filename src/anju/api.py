@@ -26,10 +26,10 @@ from anju.assistance.api import (
 )
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
+from anju.evidence.api import router as evidence_router
 from anju.exchange.api import export_routes as exchange_exports
 from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
-from anju.evidence.api import router as evidence_router
 from anju.field.api import router as field_router
 from anju.kit.errors import AnjuError, Code, ValidationErrors
 from anju.quality.api import house_verifications

@@ -3,6 +3,7 @@ the photos' hashes: a candidate shares one 16-bit band (an indexed equality each
 exact Hamming distance decides."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from anju.divisions.scope import not_found, scoped
 from anju.evidence import pictures
@@ -48,3 +49,14 @@ def flags_of_records(act: str, record_ids) -> dict[int, list[Flag]]:
 def captures_of_record(act: str, record_ids) -> dict[int, Capture]:
     return {c.used_for_id: c for c in Capture.objects.filter(
         act=act, used_for_id__in=list(record_ids))}
+
+
+def evidence_choices(user, house_id: int | None, act: str) -> list[tuple[int, str]]:
+    """The captures of a house for an act not yet used, newest first, as a form offers them."""
+    if house_id is None:
+        return []
+    rows = captures_for_user(user).filter(house_id=house_id, act=act, used_for_id__isnull=True)
+    return [(c.pk, f"{timezone.localtime(c.captured_at):%Y-%m-%d %H:%M} "
+                   f"{c.captured_by.get_full_name() or c.captured_by.username} "
+                   f"{c.photos.count()} 张照片 · {c.get_status_display()}")
+            for c in rows.select_related("captured_by")[:20]]

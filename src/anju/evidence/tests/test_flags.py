@@ -132,7 +132,8 @@ def test_a_supervisor_accepts_a_flagged_capture_with_a_reason(house, capture, ca
         "action", "from_status", "to_status", "actor__username", "reason")) == [
         ("record", "", "flagged", "cadre", ""),
         ("accept", "flagged", "accepted", "shancheng", "山区信号弱，乡镇已电话核实")]
-    event = AuditEvent.objects.filter(object_id=str(made.pk)).order_by("pk").last()
+    event = AuditEvent.objects.filter(object_type="evidence.capture",
+                                      object_id=str(made.pk)).order_by("pk").last()
     assert (event.action, event.actor, event.details["action"]) == (
         "transition", cast.shancheng, "accept_capture")
 
