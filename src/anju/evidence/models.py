@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from anju.registry.models import Attachment, House
+from anju.registry.village import VillageCopy
 
 
 class Act(models.TextChoices):
@@ -56,6 +57,8 @@ class Capture(models.Model):
     acceptance_reason = models.CharField("认可理由", max_length=300, blank=True)
     # The record the capture became evidence of (its act's row), once; empty until then.
     used_for_id = models.BigIntegerField(null=True, blank=True)
+
+    village_copy = VillageCopy(house="house_id")
 
     class Meta:
         verbose_name = "现场取证"

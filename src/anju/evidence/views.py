@@ -70,8 +70,8 @@ def capture_detail(request, capture_id: int):
     return _detail(request, capture_id)
 
 
-@require_POST
 @requires("evidence.accept")
+@require_POST
 def capture_accept(request, capture_id: int):
     capture = get_capture_for_user(request.user, capture_id)
     try:

@@ -112,6 +112,13 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
         "differences": [{"field": "floors", "observed": 2, "reason": "加盖一层"}]}))
     ok(api(cast.cadre).post("/api/v1/field/submissions",
                             capture("screening", screening(house))))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.evidence.tests.conftest import picture
+
+    ok(api(cast.cadre).upload(f"/api/v1/evidence/houses/{house.pk}/captures", {
+        "act": "site_visit", "lat": "42.5", "lng": "125.7", "accuracy_m": "10",
+        "camera": [SimpleUploadedFile("p.jpg", picture(house.pk), content_type="image/jpeg")]}))
     for owner in (house, None):
         attachment = Attachment(
             division_code=house.division_code, household=flow.household, house=owner,
