@@ -216,12 +216,16 @@ def test_the_new_township_reads_the_file_and_the_old_one_gets_404(api, cast, mov
     flow, _, _ = moved
     household, house, case = flow.household, flow.house, flow.case
     document = Attachment.objects.filter(household=household, house=None, size=9).get()
-    photo = Attachment.objects.get(house=house)
+    photo = Attachment.objects.filter(house=house, size=9).get()
+    from anju.evidence.models import Capture
+
+    capture = Capture.objects.get(house=house)
     paths = [f"/api/v1/households/{household.pk}", f"/api/v1/houses/{house.pk}",
              f"/api/v1/applications/{case.pk}", f"/api/v1/rectifications/{flow.entry_id}",
              f"/api/v1/households/{household.pk}/archive",
              f"/api/v1/households/{household.pk}/attachments/{document.pk}/file",
-             f"/api/v1/houses/{house.pk}/attachments/{photo.pk}/file"]
+             f"/api/v1/houses/{house.pk}/attachments/{photo.pk}/file",
+             f"/api/v1/evidence/captures/{capture.pk}"]
     for path in paths:
         assert api(cast.hongmei).get(path).status_code == 200, path
         assert api(cast.shancheng).get(path).status_code == 404, path
