@@ -117,7 +117,7 @@ def test_captures_made_with_no_signal_reach_the_server_once_each(phone, log_in, 
     page.locator("a[data-kind=screening]").click()
     expect(page.locator(".gps-status")).to_contain_text("精度约 ±12 米")
     page.locator(".item-row.level-general").first.locator("input[type=checkbox]").check()
-    page.locator("input[type=file]").set_input_files(
+    page.locator("input[type=file][capture=environment]").set_input_files(
         {"name": "墙体.png", "mimeType": "image/png", "buffer": photo_png()})
     expect(page.locator(".thumb img")).to_have_count(1)
     shot(page, "field-screening-form")
@@ -242,7 +242,7 @@ def test_an_ended_login_holds_the_queue_and_the_servers_refusal_is_shown(
     page.context.set_offline(True)
     open_house(page, first)
     page.locator("a[data-kind=screening]").click()
-    page.locator("input[type=file]").set_input_files(
+    page.locator("input[type=file][capture=environment]").set_input_files(
         {"name": "大图.png", "mimeType": "image/png", "buffer": noise_png(2000, 1500)})
     expect(page.locator(".thumb img")).to_have_count(1)
     save(page)
