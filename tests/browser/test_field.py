@@ -171,11 +171,14 @@ def test_captures_made_with_no_signal_reach_the_server_once_each(phone, log_in, 
         const db = await import("/static/field/db.js");
         return (await db.all("queue")).map((i) => ({client_uuid: i.client_uuid, kind: i.kind,
             captured_at: i.captured_at, lat: i.lat, lng: i.lng, accuracy_m: i.accuracy_m,
-            base_version: i.base_version, photos: i.photos, payload: i.payload}));
+            base_version: i.base_version, photos: i.photos, payload: i.payload,
+            // as the queue sends it: the control that took each photo, when there is one
+            ...(Object.keys(i.photo_sources || {}).length ? {photo_sources: i.photo_sources} : {})}));
     }""")
     assert sorted(c["kind"] for c in captures) == ["screening", "verification"]
     screening = next(c for c in captures if c["kind"] == "screening")
     assert len(screening["photos"]) == 1 and re.fullmatch(r"[0-9a-f]{64}", screening["photos"][0])
+    assert screening["photo_sources"] == {screening["photos"][0]: "camera"}
     assert (screening["lat"], screening["lng"], screening["accuracy_m"]) == (42.53, 125.67, 12)
     token = page.request.get("/field/session").json()["csrf_token"]
     for capture in captures:
