@@ -173,7 +173,8 @@ def test_captures_made_with_no_signal_reach_the_server_once_each(phone, log_in, 
             captured_at: i.captured_at, lat: i.lat, lng: i.lng, accuracy_m: i.accuracy_m,
             base_version: i.base_version, photos: i.photos, payload: i.payload,
             // as the queue sends it: the control that took each photo, when there is one
-            ...(Object.keys(i.photo_sources || {}).length ? {photo_sources: i.photo_sources} : {})}));
+            ...(Object.keys(i.photo_sources || {}).length
+                ? {photo_sources: i.photo_sources} : {})}));
     }""")
     assert sorted(c["kind"] for c in captures) == ["screening", "verification"]
     screening = next(c for c in captures if c["kind"] == "screening")
