@@ -145,6 +145,9 @@ def _worker(args) -> dict:
 
     # last: it grades more houses C where the county has fewer than 30,000 entries
     result["ledger_page"] = ledger_page(handler_times, requests=args.requests, county=COUNTY)
+    from duplicate_photos import measure as duplicate_photos
+
+    result["duplicate_photos"] = duplicate_photos(COUNTY)  # 100,000 photos' hashes
     from lookback import measure as lookback
 
     result["lookback"] = lookback(COUNTY)  # last: it changes ledger statuses
@@ -235,6 +238,7 @@ def _bench_engine(args, engine: str) -> dict:
         "ledger_page": runs[-1]["ledger_page"],
         "lookback": runs[-1]["lookback"],
         "inspections_due": runs[-1]["inspections_due"],
+        "duplicate_photos": runs[-1]["duplicate_photos"],
         "floor": runs[-1]["floor"],
         "load": runs[-1].get("load"),
     }
@@ -416,6 +420,20 @@ def _markdown(summaries: list[dict]) -> str:
                      f"| {d['total']:,} | {d['median_ms']} / {d['p90_ms']} ms (target ≤ "
                      f"{d['target_ms']} ms) | {d['cpu_median_ms']} ms "
                      f"| {d['floor_median_ms']} ({d['floor_cpu_median_ms']}) ms |")
+    lines.append("")
+    lines += ["Duplicate-photo search (ADR 0048, bench/duplicate_photos.py): 100,000 photos' "
+              "64-bit dHashes stored with four indexed 16-bit bands; each lookup asks the bands "
+              "for candidates and checks the Hamming distance (≤ 3) on them. Half the lookups "
+              "are stored photos with 0–3 bits changed (each must be found), half fresh hashes; "
+              "beside it a full scan of every hash.", "",
+              "| engine | photos | insert photos/s | lookup median / p90 | copies found "
+              "| false hits | full scan median |", "|---|---|---|---|---|---|---|"]
+    for s in summaries:
+        d = s["duplicate_photos"]
+        lines.append(f"| {s['engine']} | {d['photos']:,} | {d['insert_photos_per_s']:,} "
+                     f"| {d['median_ms']} / {d['p90_ms']} ms (target ≤ {d['target_ms']} ms) "
+                     f"| {d['copies_found']}/{d['copies']} | {d['fresh_false_hits']} "
+                     f"| {d['scan_median_ms']} ms |")
     lines.append("")
     for s in summaries:
         lines += [f"Plan of the township list query on {s['engine']} "

@@ -26,6 +26,7 @@ from anju.assistance.api import (
 )
 from anju.audit.actions import record_refusal
 from anju.divisions.api import router as divisions_router
+from anju.evidence.api import router as evidence_router
 from anju.exchange.api import export_routes as exchange_exports
 from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
@@ -79,6 +80,7 @@ api.add_router("", archive_reviews)
 api.add_router("/households", household_archive)
 api.add_router("/disbursements", disbursements)
 api.add_router("/field", field_router)
+api.add_router("/evidence", evidence_router)
 api.add_router("/exports", exchange_exports)
 api.add_router("/imports", exchange_imports)
 api.add_router("/jobs", exchange_jobs)

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "anju.rectification",
     "anju.assistance",
     "anju.field",
+    "anju.evidence",
     "anju.exchange",
     "anju.reports",
     "anju.roster",

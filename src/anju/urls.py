@@ -25,6 +25,7 @@ urlpatterns = [
     path("exchange/", include("anju.exchange.urls")),
     path("reports/", include("anju.reports.urls")),
     path("field/", include("anju.field.urls")),
+    path("evidence/", include("anju.evidence.urls")),
     path("assistance/", include("anju.assistance.urls")),
     path("supervision/", include("anju.supervision.urls")),
     path("roster/", include("anju.roster.urls")),

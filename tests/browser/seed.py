@@ -51,6 +51,38 @@ def main():
     seed_rebuild_case()
     seed_c_repair()
     seed_role_day()
+    seed_evidence_case()
+
+
+# test_evidence: a D rebuild case of 山城镇演示一村 under construction, its house at a known
+# position, where the village cadre captures the foundation inspection on a phone
+EVIDENCE_ADDRESS = "山城镇演示一村东岭 21 号"
+EVIDENCE_AT = (42.531200, 125.671500)
+
+
+def seed_evidence_case():
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anju.assistance import actions as assistance
+    from anju.assistance import commands
+    from anju.assistance.demo import Demo, build_case
+    from anju.assistance.models import Craftsman
+
+    clerk, civil = (User.objects.get(username=u) for u in ("shancheng", "mhk_civil"))
+    house = _dangerous_house(clerk, VILLAGE, "滕秋菊", "22058119680517" + "144",
+                             EVIDENCE_ADDRESS)
+    House.objects.filter(pk=house.pk).update(lat=EVIDENCE_AT[0], lng=EVIDENCE_AT[1])
+    house.refresh_from_db()
+    assistance.certify(house.household, commands.Certify(
+        household_id=house.household_id, category="dibao",
+        certified_on=timezone.localdate() - timedelta(days=90)), acting_user=civil)
+    craftsman = Craftsman.objects.filter(division_code__startswith="220581").order_by(
+        "id").first()
+    case = build_case(Demo(random.Random(26)), house, "under_construction", craftsman)
+    print(f"seeded evidence case {case.pk} ({case.status}) of house {house.pk}")
 
 
 def _scan(household, user, title):

@@ -117,7 +117,7 @@ def test_captures_made_with_no_signal_reach_the_server_once_each(phone, log_in, 
     page.locator("a[data-kind=screening]").click()
     expect(page.locator(".gps-status")).to_contain_text("精度约 ±12 米")
     page.locator(".item-row.level-general").first.locator("input[type=checkbox]").check()
-    page.locator("input[type=file]").set_input_files(
+    page.locator("input[type=file][capture=environment]").set_input_files(
         {"name": "墙体.png", "mimeType": "image/png", "buffer": photo_png()})
     expect(page.locator(".thumb img")).to_have_count(1)
     shot(page, "field-screening-form")
@@ -171,11 +171,15 @@ def test_captures_made_with_no_signal_reach_the_server_once_each(phone, log_in, 
         const db = await import("/static/field/db.js");
         return (await db.all("queue")).map((i) => ({client_uuid: i.client_uuid, kind: i.kind,
             captured_at: i.captured_at, lat: i.lat, lng: i.lng, accuracy_m: i.accuracy_m,
-            base_version: i.base_version, photos: i.photos, payload: i.payload}));
+            base_version: i.base_version, photos: i.photos, payload: i.payload,
+            // as the queue sends it: the control that took each photo, when there is one
+            ...(Object.keys(i.photo_sources || {}).length
+                ? {photo_sources: i.photo_sources} : {})}));
     }""")
     assert sorted(c["kind"] for c in captures) == ["screening", "verification"]
     screening = next(c for c in captures if c["kind"] == "screening")
     assert len(screening["photos"]) == 1 and re.fullmatch(r"[0-9a-f]{64}", screening["photos"][0])
+    assert screening["photo_sources"] == {screening["photos"][0]: "camera"}
     assert (screening["lat"], screening["lng"], screening["accuracy_m"]) == (42.53, 125.67, 12)
     token = page.request.get("/field/session").json()["csrf_token"]
     for capture in captures:
@@ -242,7 +246,7 @@ def test_an_ended_login_holds_the_queue_and_the_servers_refusal_is_shown(
     page.context.set_offline(True)
     open_house(page, first)
     page.locator("a[data-kind=screening]").click()
-    page.locator("input[type=file]").set_input_files(
+    page.locator("input[type=file][capture=environment]").set_input_files(
         {"name": "大图.png", "mimeType": "image/png", "buffer": noise_png(2000, 1500)})
     expect(page.locator(".thumb img")).to_have_count(1)
     save(page)

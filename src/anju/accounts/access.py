@@ -110,6 +110,12 @@ CAPABILITIES: dict[str, tuple[frozenset, frozenset | None]] = {
     "field.sync": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE,
                               Role.APPRAISER}), None),
     "field.review": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}), None),
+    # Evidence from the house (docs/decisions/0048): whoever photographs a house's file records
+    # a capture; a township or county supervisor accepts a flagged one, with a reason.
+    "evidence.view": (OFFICIALS, None),
+    "evidence.capture": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER,
+                                    Role.VILLAGE_CADRE, Role.APPRAISER}), None),
+    "evidence.accept": (frozenset({Role.COUNTY_OFFICER, Role.TOWNSHIP_OFFICER}), None),
     # Supervision (domain.md R-CJ-9, §6): every official reads the programme plan, the
     # look-back and the work summaries; the county keeps its plan, opens its look-back and
     # writes its summary (townships record the revisits with appraisal.inspect).

@@ -276,6 +276,8 @@ class StageInspect(CaseAct):
         help="不合格时须写明问题和整改要求，并当场告知农户")] = ""
     photo_ids: Annotated[list[Id], Ui("现场照片", upload="many", kind="photo",
                                       help="须拍照留存；可多选", title="检查照片")] = []
+    evidence_id: Annotated[Id | None, Ui(
+        "现场取证", help="手机在房屋现场拍照定位的记录；有疑点的须经乡镇或县级认可")] = None
 
 
 class Complete(CaseAct):
@@ -311,6 +313,8 @@ class Accept(CaseAct):
     note: Annotated[column_text(CompletionAcceptance, "note", max_length=TEXT_MAX),
                     Ui("验收意见", widget="textarea")] = ""
     report_ids: Annotated[list[Id], Ui("竣工验收报告", upload="many", title="竣工验收报告")] = []
+    evidence_id: Annotated[Id | None, Ui(
+        "现场取证", help="手机在房屋现场拍照定位的记录；有疑点的须经乡镇或县级认可")] = None
 
 
 class CityCheck(CaseAct):

@@ -23,6 +23,8 @@ from anju.assistance.codes import (
     Stage,
 )
 from anju.assistance.queries import contractors_for_user, craftsmen_for_user
+from anju.evidence.models import Act as EvidenceAct
+from anju.evidence.queries import evidence_choices
 from anju.kit.masks import mask_account
 from anju.web.forms import BLANK, CommandForm
 
@@ -127,6 +129,11 @@ class BuilderForm(CaseForm):
 class StageForm(CaseForm):
     action, command = Action.STAGE_INSPECTION, commands.StageInspect
 
+    def setup(self):
+        super().setup()
+        self.fields["evidence_id"].choices = BLANK + evidence_choices(
+            self.user, self.case.house_id, EvidenceAct.STAGE_INSPECTION)
+
     def upload_title(self, name):
         stage = self.cleaned_data.get("stage")
         what = f"{Stage(stage).label}阶段检查照片" if stage in Stage.values else "检查照片"
@@ -141,6 +148,8 @@ class AcceptForm(CaseForm):
 
     def setup(self):
         super().setup()
+        self.fields["evidence_id"].choices = BLANK + evidence_choices(
+            self.user, self.case.house_id, EvidenceAct.ACCEPTANCE)
         for role in MemberRole:
             self.fields[f"member_{role.value}"] = forms.CharField(
                 label=f"验收人员：{role.label}", required=False, max_length=40)

@@ -42,6 +42,8 @@ from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
 from anju.kit import reads
+from anju.evidence import queries as evidence
+from anju.evidence.models import Act as EvidenceAct
 from anju.kit.errors import Code, Forbidden
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.rectification.queries import entry_ref_of_case
@@ -223,8 +225,13 @@ def case_detail(request, case_id: int):
     facts = actions.facts_of(case)
     archive = actions.archive_of(case)
     photos = _attachments([i for x in case.inspections.all() for i in x.photo_ids or []])
+    rows = list(case.inspections.all())
+    # ADR 0048: the capture each inspection rests on, and its flags as badges
+    captures = evidence.captures_of_record(EvidenceAct.STAGE_INSPECTION, [i.pk for i in rows])
+    flags = evidence.flags_of_records(EvidenceAct.STAGE_INSPECTION, [i.pk for i in rows])
     inspections = [(i, [(present.file_url(photos[p]), photos[p].content_type.startswith(
-        "image/")) for p in i.photo_ids or [] if p in photos]) for i in case.inspections.all()]
+        "image/")) for p in i.photo_ids or [] if p in photos], captures.get(i.pk),
+        flags.get(i.pk, [])) for i in rows]
     return _render(request, "case_detail.html", {
         "case": case, "place": present.place_names([case.division_code])[case.division_code],
         "ended": case.status in WORKFLOW.ended,
@@ -233,6 +240,7 @@ def case_detail(request, case_id: int):
         "timeline": present.timeline(case),
         "approvals": present.approvals_by_department(case),
         "inspections": inspections,
+        "can_capture": case.house_id is not None and can(request.user, "evidence.capture"),
         "missing": [line.label for line in archive if line.required and not line.present],
         "remaining": payable_of(case) - case.paid_amount,
         "payable": payable_of(case),

@@ -67,13 +67,18 @@ def canonical_body(cmd: SubmitCapture) -> dict:
     captured_at = cmd.captured_at
     if timezone.is_naive(captured_at):
         captured_at = timezone.make_aware(captured_at)
-    return {
+    body = {
         "client_uuid": str(cmd.client_uuid), "kind": cmd.kind,
         "captured_at": captured_at.astimezone(UTC).isoformat(),
         "lat": cmd.lat, "lng": cmd.lng, "accuracy_m": cmd.accuracy_m,
         "base_version": cmd.base_version, "photos": [p.lower() for p in cmd.photos],
         "payload": cmd.payload,
     }
+    if cmd.photo_sources:
+        # only when sent, so that a capture from an earlier client hashes as it did
+        body["photo_sources"] = {sha.lower(): source
+                                 for sha, source in sorted(cmd.photo_sources.items())}
+    return body
 
 
 def _degrees(value) -> Decimal | None:

@@ -34,6 +34,9 @@ class SubmitCapture(Command):
     base_version: int | None = Field(None, ge=0, le=2_147_483_647,
                                      description="采集时本机房屋记录的 version")
     photos: list[Sha256] = Field([], max_length=MAX_PHOTOS, description="照片的 SHA-256")
+    # ADR 0048: the control that took each photo (the camera input or a gallery pick)
+    photo_sources: dict[Sha256, Literal["camera", "gallery"]] = Field(
+        {}, max_length=MAX_PHOTOS, description="每张照片的来源：camera 现场拍摄，gallery 相册选取")
     # Its values are read by the act's own command when the capture is applied.
     payload: dict[free_text(60, "字段名"), Any] = Field(
         description="对应网页接口的请求体，另加 house_id")

@@ -29,6 +29,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "old_house_demolition_months": ("原有 D 级住房拆除期限", "R-MH-11"),
     "implementation_window": ("年度实施期", "R-MH-15"),
     "acceptance_window": ("年度验收期", "R-MH-15"),
+    "evidence_gps_accuracy_max_m": ("现场取证定位精度上限（米）", "R-MH-9"),
+    "evidence_distance_max_m": ("现场取证位置与房屋坐标距离上限（米）", "R-MH-9"),
+    "evidence_photo_time_tolerance_minutes": ("照片拍摄时间与采集时间相差上限（分钟）", "R-MH-9"),
+    "evidence_photo_reuse_bits": ("判定为同一张照片的感知哈希差异位数上限", "R-MH-13"),
 }
 
 
@@ -81,6 +85,14 @@ class Profile:
     # flagged. The plan names no number; 90 days is the platform's own default.
     empty_after_handover_days: int = 90
     finding_deadline_days: int = 15  # R-CJ-3
+    # R-MH-9/R-MH-10 on site, evidence (ADR 0048): the plans name no numbers; these are the
+    # platform's defaults. A fix worse than the accuracy, a position farther than the distance
+    # from the house, a camera clock farther than the tolerance from the capture is flagged;
+    # photos within the bits of one another are one photo (at most 3: the index's bands).
+    evidence_gps_accuracy_max_m: int = 50
+    evidence_distance_max_m: int = 200
+    evidence_photo_time_tolerance_minutes: int = 60
+    evidence_photo_reuse_bits: int = 3
     # R-CJ-9 where a low-income household's C/D house is routed: renovation or seismic programme
     low_income_programme: str = "renovation"
     # N4 以人找房: last month's lists by this day of the month, each listed person's only

@@ -66,6 +66,8 @@ class RecordLedgerAcceptance(Command):
     note: Annotated[column_text(Acceptance, "note", max_length=LONG_TEXT),
                     Ui("说明", widget="textarea")] = ""
     photo_ids: Photos = []
+    evidence_id: Annotated[Id | None, Ui(
+        "现场取证", help="手机在房屋现场拍照定位的记录；有疑点的须经乡镇或县级认可")] = None
     version: Version = None
 
 

@@ -5,10 +5,12 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _lazy
 
+from anju.evidence.models import Act as EvidenceAct
+from anju.evidence.queries import evidence_choices
 from anju.kit.errors import AnjuError, ValidationErrors
 from anju.rectification import actions, commands
 from anju.rectification.codes import MeasureKind
-from anju.web.forms import CommandForm, MultipleFileField, RowForm, _discard, choice
+from anju.web.forms import BLANK, CommandForm, MultipleFileField, RowForm, _discard, choice
 
 
 class StepForm(CommandForm):
@@ -110,6 +112,11 @@ class AcceptanceForm(StepForm):
 
     # The inspectors' names on one line, as the clerk writes them.
     inspectors = forms.CharField(label="验收人员", required=False, help_text="多人用顿号或逗号分隔")
+
+    def setup(self):
+        super().setup()
+        self.fields["evidence_id"].choices = BLANK + evidence_choices(
+            self.user, self.target.house_id, EvidenceAct.RECTIFICATION_ACCEPTANCE)
 
     def clean_inspectors(self):
         text = self.cleaned_data["inspectors"].replace("，", ",").replace("、", ",")

@@ -112,6 +112,13 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
         "differences": [{"field": "floors", "observed": 2, "reason": "加盖一层"}]}))
     ok(api(cast.cadre).post("/api/v1/field/submissions",
                             capture("screening", screening(house))))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.evidence.tests.conftest import picture
+
+    ok(api(cast.cadre).upload(f"/api/v1/evidence/houses/{house.pk}/captures", {
+        "act": "site_visit", "lat": "42.5", "lng": "125.7", "accuracy_m": "10",
+        "camera": [SimpleUploadedFile("p.jpg", picture(house.pk), content_type="image/jpeg")]}))
     for owner in (house, None):
         attachment = Attachment(
             division_code=house.division_code, household=flow.household, house=owner,
@@ -209,12 +216,16 @@ def test_the_new_township_reads_the_file_and_the_old_one_gets_404(api, cast, mov
     flow, _, _ = moved
     household, house, case = flow.household, flow.house, flow.case
     document = Attachment.objects.filter(household=household, house=None, size=9).get()
-    photo = Attachment.objects.get(house=house)
+    photo = Attachment.objects.filter(house=house, size=9).get()
+    from anju.evidence.models import Capture
+
+    capture = Capture.objects.get(house=house)
     paths = [f"/api/v1/households/{household.pk}", f"/api/v1/houses/{house.pk}",
              f"/api/v1/applications/{case.pk}", f"/api/v1/rectifications/{flow.entry_id}",
              f"/api/v1/households/{household.pk}/archive",
              f"/api/v1/households/{household.pk}/attachments/{document.pk}/file",
-             f"/api/v1/houses/{house.pk}/attachments/{photo.pk}/file"]
+             f"/api/v1/houses/{house.pk}/attachments/{photo.pk}/file",
+             f"/api/v1/evidence/captures/{capture.pk}"]
     for path in paths:
         assert api(cast.hongmei).get(path).status_code == 200, path
         assert api(cast.shancheng).get(path).status_code == 404, path

@@ -31,6 +31,8 @@ from anju.assistance.models import (
     StageInspection,
 )
 from anju.assistance.transitions import WORKFLOW
+from anju.evidence import actions as evidence
+from anju.evidence.models import Act as EvidenceAct
 from anju.kit import events
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, raise_if
@@ -178,7 +180,12 @@ def stage_inspection(case: Application, cmd: commands.StageInspect, *, acting_us
     if cmd.passed is False and not findings:
         errors.append(RuleViolation(Code.FINDINGS_REQUIRED, "不合格时须写明问题和整改要求",
                                     field="findings", rule="R-MH-9"))
+    # R-MH-9 on site: a capture with a flag left unaccepted is refused
+    capture = evidence.presence_capture(cmd.evidence_id, house=case.house,
+                                        act=EvidenceAct.STAGE_INSPECTION,
+                                        acting_user=acting_user)
     photos = attachments_of(case, cmd.photo_ids, "photo_ids")
+    photos += [p for p in evidence.photos_of(capture) if p not in photos]
     if not photos:
         errors.append(RuleViolation(Code.PHOTOS_REQUIRED, "现场检查须拍照留存",
                                     field="photo_ids", rule="R-MH-9"))
@@ -187,6 +194,8 @@ def stage_inspection(case: Application, cmd: commands.StageInspect, *, acting_us
         made = StageInspection.objects.create(
             application=case, stage=cmd.stage, on=on, passed=cmd.passed, findings=findings,
             photo_ids=[p.pk for p in photos], inspected_by=acting_user)
+        if capture is not None:
+            evidence.use_capture(capture, made.pk)
         file_documents(case, DocumentKind.STAGE_INSPECTION, photos[:1], acting_user)
         file_documents(case, DocumentKind.PHOTO_DURING, photos, acting_user)
         WORKFLOW.apply(case, Action.STAGE_INSPECTION, acting_user=acting_user, on=on,
@@ -252,6 +261,9 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
     if passed and not report:
         errors.append(RuleViolation(Code.ACCEPTANCE_REPORT_REQUIRED, "须上传竣工验收报告",
                                     field="report_ids", rule="R-MH-10"))
+    # R-MH-10 on site: a capture with a flag left unaccepted is refused
+    capture = evidence.presence_capture(cmd.evidence_id, house=case.house,
+                                        act=EvidenceAct.ACCEPTANCE, acting_user=acting_user)
     raise_if(errors)
     with transaction.atomic():
         made = CompletionAcceptance.objects.create(
@@ -261,6 +273,10 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
             main_area=cmd.main_area, auxiliary_area=cmd.auxiliary_area,
             note=text(cmd.note, TEXT_MAX), recorded_by=acting_user)
         file_documents(case, DocumentKind.ACCEPTANCE_REPORT, report, acting_user)
+        if capture is not None:
+            evidence.use_capture(capture, made.pk)
+            file_documents(case, DocumentKind.PHOTO_AFTER, evidence.photos_of(capture),
+                           acting_user)
         changes, details = {}, {"passed": passed, "acceptance": made.pk,
                                  "final_cost": str(audited) if audited is not None else None}
         if passed:

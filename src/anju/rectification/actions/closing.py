@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.accounts.access import check
+from anju.evidence import actions as evidence
+from anju.evidence.models import Act as EvidenceAct
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, Conflict, RuleViolation, raise_if
 from anju.kit.origin import Origin
@@ -44,12 +46,19 @@ def record_acceptance(entry: LedgerEntry, cmd: RecordLedgerAcceptance, *, acting
     if accepted_on < facts.last_engineering_on:
         raise RuleViolation(Code.ACCEPTANCE_BEFORE_COMPLETION, "验收日期不能早于工程措施完成日期",
                             field="accepted_on", rule="R-CJ-8")
+    # R-CJ-8 on site: a capture with a flag left unaccepted is refused
+    capture = evidence.presence_capture(cmd.evidence_id, house=entry.house,
+                                        act=EvidenceAct.RECTIFICATION_ACCEPTANCE,
+                                        acting_user=acting_user)
     photos = _photos(entry, cmd.photo_ids)
+    photos += [p for p in evidence.photos_of(capture) if p not in photos]
     note = _note(cmd.note)
     row = Acceptance.objects.create(
         entry=entry, division_code=entry.division_code, accepted_on=accepted_on,
         passed=passed, inspectors=inspectors, note=note, recorded_by=acting_user)
     row.photos.add(*photos)
+    if capture is not None:
+        evidence.use_capture(capture, row.pk)
     changes = {"next_check_due": None, "check_overdue": False} if passed else {}
     WORKFLOW.apply(entry, action, acting_user=acting_user, on=accepted_on, comment=note,
                    version=cmd.version, origin=origin,

@@ -321,9 +321,9 @@ function showCapture(kind, houseId) {
   const form = buildForm({
     kind, forms: app.forms, house, houses: app.houses,
     onCancel: () => go(back),
-    async onSave({ payload, photoHashes, gps }) {
+    async onSave({ payload, photoHashes, photoSources, gps }) {
       const title = house ? `${def.label} · ${house.address}` : `${def.label} · ${payload.address || ""}`;
-      await queue.enqueue({ kind, payload, house, photoHashes, gps, title });
+      await queue.enqueue({ kind, payload, house, photoHashes, photoSources, gps, title });
       app.openForm = null;
       toast(navigator.onLine === false ? "已保存在本机，联网后自动发送" : "已保存，正在发送");
       go(back);

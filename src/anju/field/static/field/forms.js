@@ -417,7 +417,8 @@ export function buildForm({ kind, forms, house, houses, onSave, onCancel }) {
     if (errors.length) return;
     save.disabled = true;
     try {
-      await onSave({ payload, photoHashes: pictures.get(), gps: gps.get() });
+      await onSave({ payload, photoHashes: pictures.get(), photoSources: pictures.sources(),
+                     gps: gps.get() });
       pictures.release();
     } catch (error) {
       display([{ field: "", message: `保存失败：${error.message}` }]);

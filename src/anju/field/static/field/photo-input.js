@@ -1,4 +1,5 @@
-// The photos of a capture: taken or chosen, shrunk and kept on the phone at once, shown as
+// The photos of a capture: taken with the camera or chosen from the gallery (each recorded
+// under the control that took it, ADR 0048), shrunk and kept on the phone at once, shown as
 // thumbnails that can be removed before the capture is saved.
 
 import { h } from "./dom.js";
@@ -9,10 +10,13 @@ const nextId = (name) => `photo-${name}-${++uid}`;
 
 export function photosWidget(forms) {
   const hashes = [];
+  const sources = {};
   const urls = [];
   const thumbs = h("div", { class: "thumbs" });
   const input = h("input", { type: "file", accept: "image/*", capture: "environment", multiple: true,
                              id: nextId("photo"), class: "photo-input" });
+  const gallery = h("input", { type: "file", accept: "image/*", multiple: true,
+                               id: nextId("gallery"), class: "photo-input" });
   const errors = h("p", { class: "field-error", hidden: true });
   const busy = h("p", { class: "muted", hidden: true }, "正在压缩照片…");
   const max = forms.max_photos || 20;
@@ -25,17 +29,18 @@ export function photosWidget(forms) {
       h("figcaption", {}, `${Math.round(record.size / 1024)} KB`));
     remove.addEventListener("click", () => {
       hashes.splice(hashes.indexOf(record.sha256), 1);
+      delete sources[record.sha256];
       thumb.remove();
     });
     thumbs.append(thumb);
   }
 
-  input.addEventListener("change", async () => {
+  async function add(control, source) {
     errors.hidden = true;
     busy.hidden = false;
     const problems = [];
     try {
-      for (const file of input.files) {
+      for (const file of control.files) {
         if (hashes.length >= max) { problems.push(`每条采集最多 ${max} 张照片`); break; }
         try {
           const record = await photos.take(file, { maxPx: forms.photo_max_px, quality: forms.photo_quality });
@@ -45,6 +50,7 @@ export function photosWidget(forms) {
           }
           if (hashes.includes(record.sha256)) continue;
           hashes.push(record.sha256);
+          sources[record.sha256] = source;
           draw(record);
         } catch (error) {
           problems.push(error.message);
@@ -52,16 +58,21 @@ export function photosWidget(forms) {
       }
     } finally {
       busy.hidden = true;
-      input.value = "";
+      control.value = "";
       if (problems.length) { errors.textContent = problems.join("；"); errors.hidden = false; }
     }
-  });
+  }
+  input.addEventListener("change", () => add(input, "camera"));
+  gallery.addEventListener("change", () => add(gallery, "gallery"));
 
   return {
     box: h("div", { class: "field photos", dataset: { field: "photos" } },
-      h("label", { class: "field-label photo-button", for: input.id }, "＋ 拍照或选照片"), input, busy, thumbs, errors),
+      h("label", { class: "field-label photo-button", for: input.id }, "＋ 拍照"), input,
+      h("label", { class: "photo-gallery", for: gallery.id }, "从相册选择"), gallery,
+      busy, thumbs, errors),
     errors,
     get: () => [...hashes],
+    sources: () => Object.fromEntries(hashes.map((sha) => [sha, sources[sha]])),
     release: () => urls.forEach((u) => URL.revokeObjectURL(u)),
     busy: () => !busy.hidden,
   };

@@ -48,7 +48,8 @@ export function localIso(date = new Date()) {
 }
 
 /** Put one capture in the queue; it is sent at once when there is a signal. */
-export async function enqueue({ kind, payload, house, photoHashes = [], gps = null, title = "" }) {
+export async function enqueue({ kind, payload, house, photoHashes = [], photoSources = {}, gps = null,
+                               title = "" }) {
   const now = new Date();
   const item = {
     client_uuid: newUuid(),
@@ -63,6 +64,7 @@ export async function enqueue({ kind, payload, house, photoHashes = [], gps = nu
     gps_source: gps?.source ?? null,
     base_version: house ? house.version ?? null : null,
     photos: photoHashes,
+    photo_sources: photoSources,
     payload,
     state: "waiting",
     attempts: 0,
@@ -156,11 +158,14 @@ async function uploadInParts(photo, uuid) {
 }
 
 function body(item) {
-  return {
+  const sent = {
     client_uuid: item.client_uuid, kind: item.kind, captured_at: item.captured_at,
     lat: item.lat, lng: item.lng, accuracy_m: item.accuracy_m, base_version: item.base_version,
     photos: item.photos, payload: item.payload,
   };
+  // which control took each photo (camera or gallery), when the phone recorded it
+  if (item.photo_sources && Object.keys(item.photo_sources).length) sent.photo_sources = item.photo_sources;
+  return sent;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

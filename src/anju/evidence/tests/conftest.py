@@ -1,0 +1,59 @@
+"""Photos made on the spot (Pillow), with or without the camera's own time, and captures
+sent through the verb as a phone would."""
+
+import io
+import random
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from anju.evidence import actions
+from anju.evidence.commands import RecordCapture
+
+HOUSE_AT = (Decimal("42.530000"), Decimal("125.670000"))
+
+
+def picture(seed: int, *, taken: datetime | None = None, size=(640, 480),
+            quality=90) -> bytes:
+    """A JPEG of random blocks (one seed, one scene); `taken` goes in EXIF DateTimeOriginal."""
+    rng = random.Random(seed)
+    small = Image.new("L", (16, 12))
+    small.putdata([rng.randrange(256) for _ in range(16 * 12)])
+    image = small.resize(size, Image.Resampling.BILINEAR).convert("RGB")
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, exif=exif)
+    return out.getvalue()
+
+
+def upload(data: bytes, name="photo.jpg"):
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+@pytest.fixture
+def house(make_household, make_house):
+    return make_house(household=make_household(), lat=HOUSE_AT[0], lng=HOUSE_AT[1])
+
+
+@pytest.fixture
+def capture(cast, media):
+    """capture(house, photos=[(bytes, source)], **fields) as the village cadre, by default a
+    good fix at the house and a camera photo taken now."""
+    def send(house, photos=None, user=None, **fields):
+        now = timezone.now()
+        lat, lng = (house.lat, house.lng) if house.lat is not None else HOUSE_AT
+        values = {"act": "stage_inspection", "captured_at": now, "lat": float(lat),
+                  "lng": float(lng), "accuracy_m": 8.0} | fields
+        photos = photos if photos is not None else [
+            (picture(house.pk, taken=timezone.localtime(now).replace(tzinfo=None)), "camera")]
+        return actions.record_capture(
+            house, RecordCapture(**values), photos=[(upload(b), s) for b, s in photos],
+            acting_user=user or cast.cadre)
+
+    return send
