@@ -4,7 +4,8 @@ A function cites a rule where its name, docstring, string constants or comments 
 (`rule="R-MH-12"` in the error it raises, "(R-MH-12)" in its docstring, `# R-MH-12` beside
 a check). A citation belongs to the innermost function or class around it; module-level text
 (a module docstring, a constant's comment) belongs to no function. Test functions (`test_*` in
-a tests folder) are counted as tests, every other function of the package as enforcing code.
+a tests folder) are counted as tests, every other function of the package outside the tests
+folders as enforcing code.
 Nothing here is kept by hand: the rule pages and the coverage test both read this.
 """
 
@@ -30,10 +31,6 @@ class Citation:
     path: str  # anju/assistance/rules.py, from the package's parent
     line: int
     is_test: bool
-
-
-def _is_test_file(parts: tuple[str, ...]) -> bool:
-    return "tests" in parts[:-1] and parts[-1].startswith("test_")
 
 
 def _scopes(tree: ast.Module):
@@ -66,7 +63,8 @@ def cite_file(relative: str, source: str, tree: ast.Module,
               constants: dict[str, dict[str, set[str]]]) -> list[Citation]:
     """The citations of one source file; `constants` are the rule constants of every module."""
     module = relative.removesuffix(".py").replace("/", ".")
-    is_test_file = _is_test_file(tuple(relative.split("/")))
+    parts = relative.split("/")
+    in_tests = "tests" in parts[:-1] or parts[-1] == "conftest.py"
     scopes = []
     for node, name in _scopes(tree):
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
@@ -99,8 +97,10 @@ def cite_file(relative: str, source: str, tree: ast.Module,
                 note(node.lineno, local[node.id])
     citations = []
     for first, last, node, name in scopes:
-        is_test = (is_test_file and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        is_test = (in_tests and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
                    and node.name.startswith("test_"))
+        if in_tests and not is_test:
+            continue  # a test's helper or fixture enforces nothing
         ids = set(found.get((first, last), ()))
         # a test's name may carry the id too: test_r_mh_12_... (spelt with underscores)
         ids.update(m.upper().replace("_", "-", 2) for m in
