@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.accounts.access import can
 from anju.accounts.models import Department, Role
@@ -59,7 +60,7 @@ ENTRIES = {e.key: e for e in (
           ("accounts:user_list",)),
     Entry("audit", _("审计日志"), "audit:event_list", "audit.view", ("audit",)),
     # every role may read the rules Anju applies to it (ADR 0049)
-    Entry("rules", _("规则"), "rules:list", "accounts.self", ("rules",)),
+    Entry("rules", pgettext_lazy("menu", "规则"), "rules:list", "accounts.self", ("rules",)),
 )}
 
 LOCAL = ("home", "ledger", "worklist", "houses", "households", "cases", "roster", "quality",
