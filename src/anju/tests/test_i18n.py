@@ -141,3 +141,35 @@ def test_the_rule_pages_read_in_english(clerk):
     assert "Policy text" in body and "Numbers for your region" in body
     assert "Code enforcing this rule" in body and "Tests checking this rule" in body
     assert "政策原文" not in body and "本地区参数" not in body
+
+
+def _commands():
+    import importlib
+    import pkgutil
+
+    import anju
+    from anju.kit.commands import Command
+
+    for module in pkgutil.walk_packages(anju.__path__, "anju."):
+        if module.name.rsplit(".", 1)[-1] == "commands" and "tests" not in module.name:
+            importlib.import_module(module.name)
+    found, todo = set(), list(Command.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.add(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_label_hint_and_message_of_an_act_form_reads_in_english():
+    from anju.kit.commands import ui_of
+
+    missing = set()
+    with translation.override("en"):
+        for command in _commands():
+            for field in command.model_fields.values():
+                ui = ui_of(field)
+                for words in (ui.label or field.title, ui.help, ui.missing):
+                    if words and translation.gettext(words) == words:
+                        missing.add(words)
+    assert sorted(missing) == []
