@@ -86,7 +86,8 @@ def cite_file(relative: str, source: str, tree: ast.Module,
             note(number, set(RULE_ID.findall(text)))
     # A function citing its rule through a constant, its own module's or an imported one.
     local = dict(constants.get(module, {}))
-    for node in ast.walk(tree):
+    names = {name for found in constants.values() for name in found}
+    for node in ast.walk(tree) if any(name in source for name in names) else ():
         if isinstance(node, ast.ImportFrom) and node.module in constants:
             for alias in node.names:
                 if alias.name in constants[node.module]:
