@@ -173,3 +173,21 @@ def test_every_label_hint_and_message_of_an_act_form_reads_in_english():
                     if words and translation.gettext(words) == words:
                         missing.add(words)
     assert sorted(missing) == []
+
+
+@pytest.mark.parametrize(("path", "english", "chinese"), [
+    ("/rectification/", ["Export the ledger (Excel)", "Sign-off proposed",
+                         "No ledger entries match."],
+     ["导出台账", "提请销号", "没有符合条件的台账"]),
+    ("/assistance/", ["Households at each stage", "Renovation applications", "Fund claims"],
+     ["各环节户数", "改造申请", "资金报账"]),
+    ("/reports/220581100/", ["Key figures", "Safety grade (houses)", "Occupancy (houses)"],
+     ["主要指标", "安全等级（栋）", "居住状态（栋）"]),
+])
+def test_the_main_lists_read_in_english(clerk, path, english, chinese):
+    clerk.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    r = clerk.get(path)
+    assert r.status_code == 200, path
+    body = text(r)
+    assert [e for e in english if e not in body] == []
+    assert [c for c in chinese if c in body] == []
