@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
@@ -32,6 +33,7 @@ from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
 from anju.field.api import router as field_router
 from anju.kit.errors import AnjuError, Code, ValidationErrors
+from anju.policy.catalogue import rule_ids
 from anju.quality.api import house_verifications
 from anju.quality.api import router as quality_router
 from anju.rectification.api import exports as rectification_exports
@@ -91,11 +93,20 @@ api.add_router("/summaries", summaries)
 api.add_router("/rosters", rosters)
 
 
+def rule_url(rule: str | None) -> str | None:
+    """The page of the rule an error applies (ADR 0049); none for a reference outside the
+    catalogue (N4, §6)."""
+    if rule and rule in rule_ids():
+        return reverse("rules:detail", args=[rule])
+    return None
+
+
 def error_response(request, status: int, code: str, message: str, field=None, rule=None,
                    details=None):
-    body = {"code": code, "message": message, "field": field, "rule": rule}
+    body = {"code": code, "message": message, "field": field, "rule": rule,
+            "rule_url": rule_url(rule)}
     if details:
-        body["details"] = details
+        body["details"] = [{**d, "rule_url": rule_url(d.get("rule"))} for d in details]
     return api.create_response(request, {"error": body}, status=status)
 
 

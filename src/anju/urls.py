@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("glossary/", views.glossary, name="glossary"),
+    path("rules/", include("anju.policy.urls")),
     path("login/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
          name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),

@@ -84,7 +84,7 @@ def test_each_home_fits_a_desktop_and_a_phone_with_a_small_header(open_as, shot,
 def test_the_auditor_lands_on_the_log_and_filters_it_by_user(open_as, shot):
     page = open_as("auditor")
     expect(page.get_by_role("heading", level=1)).to_have_text("审计日志")
-    expect(page.locator("[data-menu]")).to_have_text(["审计日志"])
+    expect(page.locator("[data-menu]")).to_have_text(["审计日志", "规则"])
     page.get_by_label("用户名").fill("shancheng")
     page.get_by_role("button", name="查询").click()
     page.wait_for_url(re.compile(r"username=shancheng"))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.accounts.access import can
 from anju.accounts.models import Department, Role
@@ -58,6 +59,8 @@ ENTRIES = {e.key: e for e in (
     Entry("users", _("用户管理"), "accounts:user_list", "accounts.view",
           ("accounts:user_list",)),
     Entry("audit", _("审计日志"), "audit:event_list", "audit.view", ("audit",)),
+    # every role may read the rules Anju applies to it (ADR 0049)
+    Entry("rules", pgettext_lazy("menu", "规则"), "rules:list", "accounts.self", ("rules",)),
 )}
 
 LOCAL = ("home", "ledger", "worklist", "houses", "households", "cases", "roster", "quality",
@@ -65,7 +68,12 @@ LOCAL = ("home", "ledger", "worklist", "houses", "households", "cases", "roster"
 
 
 def menu_keys(user) -> tuple[str, ...]:
-    """The entries of a role's menu, in the order it works (its own queue first)."""
+    """The entries of a role's menu, in the order it works (its own queue first); the rules
+    come last for every role."""
+    return (*_work_keys(user), "rules")
+
+
+def _work_keys(user) -> tuple[str, ...]:
     role, department = user.role, user.department
     if role == Role.TOWNSHIP_OFFICER:
         return LOCAL

@@ -180,6 +180,7 @@ class AcceptForm(CaseForm):
             blank = [f"member_{r.value}" for r in MemberRole
                      if not (self.cleaned_data.get(f"member_{r.value}") or "").strip()]
             if blank:
+                self.note_rule(error)
                 for name in blank:
                     self.add_error(name, error.message)
                 return

@@ -102,6 +102,7 @@ class VerificationForm(CommandForm):
         return values | {"differences": self.differences, "confirmed": self.confirmed}
 
     def show(self, error: AnjuError) -> None:
+        self.note_rule(error)
         m = _ROW_ERROR.match(error.field or "")
         if m and m[1] == "differences" and int(m[2]) < len(self.differences):
             name = self.differences[int(m[2])]["field"]

@@ -32,7 +32,7 @@ def test_home_is_chinese_by_default(clerk):
     assert r.status_code == 200
     body = text(r)
     assert nav(r) == ["首页", "整治台账", "工作清单", "房屋", "农户", "住房保障", "以人找房",
-                      "数据质量", "统计看板", "督导", "导入导出", "信息采集助手"]
+                      "数据质量", "统计看板", "督导", "导入导出", "信息采集助手", "规则"]
     assert '<html lang="zh-Hans">' in body
     assert "危房仍有人居住（<span class=\"unit\">栋</span>）" in body and "退出" in body
     assert "Households" not in body and "Log out" not in body
@@ -59,7 +59,7 @@ def test_switching_to_english_and_back(clerk):
     body = text(r)
     assert nav(r) == ["Home", "Rectification ledger", "Work lists", "Houses", "Households",
                       "Housing security", "Rosters", "Data quality", "Dashboards", "Supervision",
-                      "Import/export", "Field app"]
+                      "Import/export", "Field app", "Rules"]
     assert '<html lang="en">' in body
     assert "Log out" in body
     assert 'Dangerous houses still occupied (<span class="unit">houses</span>)' in body
@@ -73,7 +73,7 @@ def test_switching_to_english_and_back(clerk):
     clerk.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert nav(clerk.get("/")) == ["首页", "整治台账", "工作清单", "房屋", "农户", "住房保障",
                                    "以人找房", "数据质量", "统计看板", "督导", "导入导出",
-                                   "信息采集助手"]
+                                   "信息采集助手", "规则"]
 
 
 def test_login_page_follows_accept_language(db):
@@ -109,3 +109,86 @@ def test_every_message_has_a_compiled_english_translation():
     with translation.override("en"):
         untranslated = [m for m in msgids if translation.gettext(m) == m]
     assert untranslated == [], "run `anju compilemessages` in src/anju after editing django.po"
+
+
+def test_the_english_catalogue_has_no_untranslated_or_fuzzy_entry():
+    entries = PO.read_text(encoding="utf-8").split("\n\n")[1:]
+    fuzzy = [e for e in entries if re.search(r"^#,.*\bfuzzy\b", e, re.M)]
+    empty = [e for e in entries if not e.startswith("#~")
+             and re.search(r'^msgstr(\[\d\])? ""$(?!\n")', e, re.M)]
+    assert (fuzzy, empty) == ([], [])
+
+
+# {% translate "…" %} with a literal, and its context if any
+_TEMPLATE_MESSAGE = re.compile(
+    r"""\{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?""")
+
+
+def test_every_literal_translated_in_a_template_is_in_the_english_catalogue():
+    catalogue = PO.read_text(encoding="utf-8")
+    known = set(re.findall(r'^msgid "(.*)"$', catalogue, re.M))
+    missing = set()
+    for template in (PO.parents[3]).rglob("templates/**/*.html"):
+        for m in _TEMPLATE_MESSAGE.finditer(template.read_text(encoding="utf-8")):
+            if m[2].replace('"', '\\"') not in known:
+                missing.add(f"{template.name}: {m[2]}")
+    assert sorted(missing) == []
+
+
+def test_the_rule_pages_read_in_english(clerk):
+    clerk.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = text(clerk.get("/rules/R-MH-6/"))
+    assert "Policy text" in body and "Numbers for your region" in body
+    assert "Code enforcing this rule" in body and "Tests checking this rule" in body
+    assert "政策原文" not in body and "本地区参数" not in body
+
+
+def _commands():
+    import importlib
+    import pkgutil
+
+    import anju
+    from anju.kit.commands import Command
+
+    for module in pkgutil.walk_packages(anju.__path__, "anju."):
+        if module.name.rsplit(".", 1)[-1] == "commands" and "tests" not in module.name:
+            importlib.import_module(module.name)
+    found, todo = set(), list(Command.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        if ".tests." not in cls.__module__:  # the commands tests make up are not Anju's
+            found.add(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_label_hint_and_message_of_an_act_form_reads_in_english():
+    from anju.kit.commands import ui_of
+
+    missing = set()
+    with translation.override("en"):
+        for command in _commands():
+            for field in command.model_fields.values():
+                ui = ui_of(field)
+                for words in (ui.label or field.title, ui.help, ui.missing):
+                    if words and translation.gettext(words) == words:
+                        missing.add(words)
+    assert sorted(missing) == []
+
+
+@pytest.mark.parametrize(("path", "english", "chinese"), [
+    ("/rectification/", ["Export the ledger (Excel)", "Sign-off proposed",
+                         "No ledger entries match."],
+     ["导出台账", "提请销号", "没有符合条件的台账"]),
+    ("/assistance/", ["Households at each stage", "Renovation applications", "Fund claims"],
+     ["各环节户数", "改造申请", "资金报账"]),
+    ("/reports/220581100/", ["Key figures", "Safety grade (houses)", "Occupancy (houses)"],
+     ["主要指标", "安全等级（栋）", "居住状态（栋）"]),
+])
+def test_the_main_lists_read_in_english(clerk, path, english, chinese):
+    clerk.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    r = clerk.get(path)
+    assert r.status_code == 200, path
+    body = text(r)
+    assert [e for e in english if e not in body] == []
+    assert [c for c in chinese if c in body] == []

@@ -101,4 +101,4 @@ def test_an_unexpected_error_shows_no_stack_trace_in_the_api(api, cast):
     assert r.status_code == 500
     assert r.json() == {"error": {"code": "internal_error",
                                   "message": "服务器内部错误，请稍后再试或联系管理员",
-                                  "field": None, "rule": None}}
+                                  "field": None, "rule": None, "rule_url": None}}

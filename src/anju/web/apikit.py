@@ -27,6 +27,7 @@ class ErrorDetail(Schema):
     message: str
     field: str | None = None
     rule: str | None = None
+    rule_url: str | None = None  # the rule's page, /rules/<id>/ (ADR 0049)
 
 
 class ErrorOut(Schema):

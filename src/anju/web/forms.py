@@ -498,9 +498,16 @@ class CommandForm(KeepsFiles, forms.Form, metaclass=CommandFormMetaclass):
             raise
         return True
 
+    def note_rule(self, error: AnjuError) -> None:
+        """Keep the rule behind each message shown, for the error summary's link to it."""
+        if error.rule:
+            rules = self.__dict__.setdefault("rule_by_message", {})
+            rules[error.message] = rules[gettext(error.message)] = error.rule
+
     def show(self, error: AnjuError) -> None:
         """An error beside the field it names; a sub-form row's (`prefix[i].field`) beside
         that row's field and at the top; a hidden or unknown field's at the top."""
+        self.note_rule(error)
         field = error.field or ""
         if m := _INDEXED.match(field):
             rows = self.row_forms(m[1])

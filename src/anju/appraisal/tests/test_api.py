@@ -93,7 +93,8 @@ def test_a_screening_item_of_an_unknown_kind_is_refused_and_nothing_saved(
     assert response.status_code == 422
     assert response.json()["error"] | {"message": None} == {
         "code": "item_kind_unknown", "field": "items[0].kind", "rule": "R-CJ-2",
-        "message": None, "details": response.json()["error"]["details"]}
+        "rule_url": "/rules/R-CJ-2/", "message": None,
+        "details": response.json()["error"]["details"]}
 
 
 def test_a_screening_dated_in_the_future_is_refused(api, cast, make_house, nothing_written):

@@ -95,8 +95,9 @@ def test_water_and_power_departments_exist_with_their_own_capabilities():
 
 def test_a_handed_over_house_still_empty_after_the_profiles_days_is_flagged(
         api, cast, new_case):
-    """"严禁出现…改造后的住房空置现象": handed over more than 90 days (the profile's) ago and
-    nobody living in it → on the township's list and counted; once lived in, off it."""
+    """"严禁出现…改造后的住房空置现象" (R-MH-10a): handed over more than 90 days (the
+    profile's) ago and nobody living in it → on the township's list and counted; once lived
+    in, off it."""
     flow = new_case()
     flow.to(Status.ACCEPTED)
     # the case as handed over 100 days ago
@@ -123,6 +124,7 @@ def test_a_handed_over_house_still_empty_after_the_profiles_days_is_flagged(
 
 
 def test_a_recent_handover_is_not_yet_flagged(api, cast, new_case):
+    """R-MH-10a: 30 days after the handover is within the profile's 90."""
     flow = new_case(occupancy="vacant")
     flow.to(Status.ACCEPTED)
     type(flow.case).objects.filter(pk=flow.case.pk).update(

@@ -56,7 +56,8 @@ def test_a_c_grade_house_is_repaired_accepted_reappraised_and_signed_off(api, ca
     r = county.post(entry_path(entry_id, "close"), {"closed_on": days_ago(2)})
     assert r.status_code == 409
     assert r.json()["error"] | {"message": None} == {
-        "code": "signoff_not_allowed", "rule": "R-CJ-8", "field": "appraisal", "message": None}
+        "code": "signoff_not_allowed", "rule": "R-CJ-8", "rule_url": "/rules/R-CJ-8/",
+        "field": "appraisal", "message": None}
 
     r = api(cast.appraiser1).post(f"/api/v1/houses/{house.pk}/appraisals",
                                   appraisal_body("b", on=3))

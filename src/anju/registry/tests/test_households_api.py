@@ -65,7 +65,8 @@ def test_household_with_bad_id_checksum_is_refused_and_nothing_is_written(
     assert r.status_code == 422
     assert r.json()["error"] == {
         "code": "id_number_invalid", "message": "户主身份证号最后一位校验码不对，请对照身份证核对",
-        "field": "head_id_number", "rule": "R-CJ-3", "details": r.json()["error"]["details"]}
+        "field": "head_id_number", "rule": "R-CJ-3", "rule_url": "/rules/R-CJ-3/",
+        "details": r.json()["error"]["details"]}
 
 
 def test_member_with_bad_id_checksum_is_refused_naming_the_member(api, cast, nothing_written):
