@@ -41,9 +41,9 @@ from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import within
-from anju.kit import reads
 from anju.evidence import queries as evidence
 from anju.evidence.models import Act as EvidenceAct
+from anju.kit import reads
 from anju.kit.errors import Code, Forbidden
 from anju.kit.masks import mask_id_number, mask_phone
 from anju.rectification.queries import entry_ref_of_case
