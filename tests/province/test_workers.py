@@ -43,8 +43,10 @@ def test_two_schedulers_racing_run_each_scheduled_job_once(province, anju):
         assert scheduler.returncode == 0, err
         said += [line.split(":")[0] for line in out.splitlines() if line.strip()]
 
-    # `anju schedule` lists the built-in jobs, one a line after its header.
-    names = [line.split()[0] for line in anju("schedule").splitlines()[1:] if line.strip()]
+    # `anju schedule` lists the built-in jobs, one a line after its header; the resumption of
+    # interrupted jobs runs when `anju serve` starts, not on the schedule.
+    names = [line.split()[0] for line in anju("schedule").splitlines()[1:]
+             if line.strip() and line.split()[1] != "start"]
     assert len(names) >= 5
     assert sorted(said) == sorted(names)
     runs = province.query("SELECT job, count(*), min(status) FROM operations_scheduledrun "

@@ -146,7 +146,7 @@ class HouseholdImporter(_Importer):
     resource = "households"
 
     _HOUSEHOLD = (*HOUSEHOLD_FIELDS, "head_id_hash", "low_income_category", "version",
-                  "created_at", "updated_at")
+                  "created_at", "updated_at", "sms_notices_on")
     _MEMBER = ("name", "id_number", "relation")
     def __init__(self, user, found: dict, **kwargs):
         super().__init__(user, found, **kwargs)
@@ -195,8 +195,11 @@ class HouseholdImporter(_Importer):
     def _stored(self, data: dict, digest: str) -> tuple:
         values = {f: data.get(f) or "" for f in HOUSEHOLD_FIELDS if f != "persons"}
         values["persons"] = data["persons"]
+        # Consent to SMS notices is a yes/no, dated the day it was given (as register_household).
+        values["sms_notices"] = bool(data.get("sms_notices"))
         household = self._household((*(values[f] for f in HOUSEHOLD_FIELDS), digest, "", 1,
-                                     self.now, self.now))
+                                     self.now, self.now,
+                                     timezone.localdate(self.now) if values["sms_notices"] else None))
         members = [self._member((m["name"], m.get("id_number") or "", m["relation"]))
                    for m in data["members"]]
         event = self._event_row(self._event(action="household_registered",
