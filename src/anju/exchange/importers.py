@@ -197,9 +197,9 @@ class HouseholdImporter(_Importer):
         values["persons"] = data["persons"]
         # Consent to SMS notices is a yes/no, dated the day it was given (as register_household).
         values["sms_notices"] = bool(data.get("sms_notices"))
+        agreed_on = timezone.localdate(self.now) if values["sms_notices"] else None
         household = self._household((*(values[f] for f in HOUSEHOLD_FIELDS), digest, "", 1,
-                                     self.now, self.now,
-                                     timezone.localdate(self.now) if values["sms_notices"] else None))
+                                     self.now, self.now, agreed_on))
         members = [self._member((m["name"], m.get("id_number") or "", m["relation"]))
                    for m in data["members"]]
         event = self._event_row(self._event(action="household_registered",
