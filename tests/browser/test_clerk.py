@@ -69,9 +69,9 @@ def test_clerk_filters_the_house_list_by_grade(page, log_in, shot):
     page.get_by_label("安全等级").select_option("D")
     page.wait_for_url(re.compile(r"grade=D"))
     badges = page.locator("table.houses .grade")
-    # seed.py's house and the role day's house to evacuate; test_assistance's rebuilt D house is
-    # demolished, not standing (R-CJ-8a)
-    assert badges.count() == 2
+    # seed.py's house, the role day's house to evacuate and the evidence case's house;
+    # test_assistance's rebuilt D house is demolished, not standing (R-CJ-8a)
+    assert badges.count() == 3
     for text in badges.all_inner_texts():
         assert text == "D级（整栋危险）"
     shot(page, "house-list-grade-d")

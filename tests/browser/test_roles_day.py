@@ -227,7 +227,7 @@ def test_the_village_cadre_on_a_phone_opens_the_field_app_from_the_menu(open_as,
     expect(page.locator(".house-card h2")).to_have_text(CAPTURE_ADDRESS)
     page.locator("a[data-kind=screening]").click()
     page.locator(".item-row.level-general").first.locator("input[type=checkbox]").check()
-    page.locator("input[type=file]").set_input_files(picture("墙体.png"))
+    page.locator("input[type=file][capture=environment]").set_input_files(picture("墙体.png"))
     page.get_by_role("button", name="保存到待发送队列").click()
     # online, the capture is sent at once; offline it waits in the phone's queue
     expect(page.locator("#toast")).to_contain_text(re.compile("已保存"))
