@@ -11,6 +11,7 @@ from anju.assistance.models import Notice
 from anju.crypto import EncryptedCharField
 from anju.public.codes import LeadAction, LeadStatus, ReportKind, RequestKind, RequestResult
 from anju.rectification.models import ControlCheck, LedgerEntry
+from anju.registry.village import VillageCopy
 
 
 class TownshipPhone(models.Model):
@@ -50,6 +51,8 @@ class SignToken(models.Model):
                                     name="public_one_live_sign_per_entry"),
         ]
 
+    village_copy = VillageCopy(house="entry__house_id")
+
 
 class VillagerReport(models.Model):
     """村民监督线索: what a villager reported at a sign, in the township's queue until the
@@ -70,6 +73,8 @@ class VillagerReport(models.Model):
     closed_on = models.DateField("核查日期", null=True, blank=True)
     control_check = models.ForeignKey(ControlCheck, models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name="核查记录")
+
+    village_copy = VillageCopy(house="entry__house_id")
 
     class Meta:
         verbose_name = "村民监督线索"
@@ -94,6 +99,8 @@ class LeadTransition(models.Model):
                               related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     details = models.JSONField(default=dict, blank=True)
+
+    village_copy = VillageCopy(house="report__entry__house_id")
 
     class Meta:
         ordering = ["id"]

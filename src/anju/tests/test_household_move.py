@@ -149,6 +149,14 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
         name="王大山", id_number=flow.household.head_id_number, category="dibao",
         change="identified", row=2, household=flow.household, matched_as="head", house=house,
         house_count=1, appraisal_due_on=AGO[30])
+    from anju.public.models import LeadTransition, SignToken, VillagerReport
+
+    SignToken.objects.create(entry_id=entry, division_code=house.division_code,
+                             token_hash=f"{entry:064d}", token="t", created_by=cast.shancheng)
+    report = VillagerReport.objects.create(entry_id=entry, division_code=house.division_code,
+                                           kind="occupied", due_on=AGO[5])
+    LeadTransition.objects.create(report=report, division_code=house.division_code,
+                                  action="file", to_status="open")
     flow.to(until)
     ok(clerk.post("/api/v1/window-cases", {
         "kind": "dispute", "household_id": flow.household.pk, "application_id": flow.case.pk,
