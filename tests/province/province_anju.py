@@ -11,7 +11,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from anju.operations.processes import descendants, free_port
 
 ANJU = str(Path(sys.executable).with_name("anju"))
 COUNTY = "220582"  # 集安市: these tests' own county, away from other province tests' rows
@@ -95,22 +96,8 @@ def prepare(houses: int) -> None:
             conn.execute("SELECT pg_advisory_unlock(43043)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def descendants(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            found |= {child} | descendants(child)
-    return found
 
 
 class Server:

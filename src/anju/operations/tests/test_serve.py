@@ -4,7 +4,6 @@ from a clean stop."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,27 +14,14 @@ from pathlib import Path
 import pytest
 
 from anju.exchange.tests.realworker import worker_database  # noqa: F401 - a fixture
+from anju.operations.processes import descendants, free_port
 
 # The server runs on a copy of the test database; the mark has the test database made.
 pytestmark = pytest.mark.django_db
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _descendants(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            found |= {child} | _descendants(child)
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -71,7 +57,7 @@ def _wait(predicate, seconds: float, what: str):
 
 
 def test_serve_runs_web_worker_and_scheduler_and_sigterm_stops_them_all(worker_database):  # noqa: F811
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**worker_database.env, "ANJU_MIN_FREE_DISK_MB": "1"}
     serve = subprocess.Popen([sys.executable, "-m", "anju.cli", "serve", "--bind",
@@ -80,7 +66,7 @@ def test_serve_runs_web_worker_and_scheduler_and_sigterm_stops_them_all(worker_d
                              text=True, start_new_session=True)
     try:
         _wait(lambda: _get(f"{base}/readyz") == (200, {"status": "ok"}), 60, "/readyz ready")
-        children = _descendants(serve.pid)
+        children = descendants(serve.pid)
         commands = sorted(_command(pid) for pid in children)
         assert sum("gunicorn" in c for c in commands) == 3  # the master and two web workers
         assert sum("anju.cli worker --interval " in c for c in commands) == 1
@@ -89,10 +75,10 @@ def test_serve_runs_web_worker_and_scheduler_and_sigterm_stops_them_all(worker_d
         # A task worker killed with SIGKILL is started again.
         worker = next(p for p in children if " worker " in _command(p))
         os.kill(worker, signal.SIGKILL)
-        _wait(lambda: any(" worker " in _command(p) for p in _descendants(serve.pid)
+        _wait(lambda: any(" worker " in _command(p) for p in descendants(serve.pid)
                           if p != worker), 20, "a new task worker")
 
-        everything = _descendants(serve.pid)
+        everything = descendants(serve.pid)
         serve.send_signal(signal.SIGTERM)
         out, _ = serve.communicate(timeout=40)
     finally:
