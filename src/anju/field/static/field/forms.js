@@ -408,7 +408,12 @@ export function buildForm({ kind, forms, house, houses, onSave, onCancel }) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (pictures.busy()) return;
+    if (save.disabled) return;
+    save.disabled = true;
+    // A save pressed while a photo is still being shrunk waits for it rather than dropping
+    // the press or the photo.
+    if (pictures.busy()) await pictures.idle();
+    save.disabled = false;
     const payload = collect();
     // The server's schema first; then what only this form can know (a difference's reason
     // and value, a typed position).

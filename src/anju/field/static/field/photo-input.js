@@ -20,6 +20,7 @@ export function photosWidget(forms) {
   const errors = h("p", { class: "field-error", hidden: true });
   const busy = h("p", { class: "muted", hidden: true }, "正在压缩照片…");
   const max = forms.max_photos || 20;
+  let pending = Promise.resolve();  // the shrinking under way, awaited by a save
 
   function draw(record) {
     const url = URL.createObjectURL(record.blob);
@@ -62,8 +63,9 @@ export function photosWidget(forms) {
       if (problems.length) { errors.textContent = problems.join("；"); errors.hidden = false; }
     }
   }
-  input.addEventListener("change", () => add(input, "camera"));
-  gallery.addEventListener("change", () => add(gallery, "gallery"));
+  const queueAdd = (control, source) => { pending = pending.then(() => add(control, source)); };
+  input.addEventListener("change", () => queueAdd(input, "camera"));
+  gallery.addEventListener("change", () => queueAdd(gallery, "gallery"));
 
   return {
     box: h("div", { class: "field photos", dataset: { field: "photos" } },
@@ -75,5 +77,6 @@ export function photosWidget(forms) {
     sources: () => Object.fromEntries(hashes.map((sha) => [sha, sources[sha]])),
     release: () => urls.forEach((u) => URL.revokeObjectURL(u)),
     busy: () => !busy.hidden,
+    idle: () => pending,
   };
 }
