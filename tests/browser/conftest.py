@@ -6,7 +6,6 @@ in a subprocess on a database of their own, so nothing here touches the test dat
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +15,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from anju.operations.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "Demo@2026!"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _browser_database(url: str) -> str:
@@ -64,7 +59,7 @@ def server(tmp_path_factory):
     seeded = subprocess.run([sys.executable, str(Path(__file__).with_name("seed.py"))],
                             env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert seeded.returncode == 0, seeded.stderr
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env["ANJU_CSRF_TRUSTED_ORIGINS"] = base
     log = open(data_dir / "server.log", "w")
