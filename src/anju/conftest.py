@@ -217,3 +217,23 @@ def make_house(db):
         return House.objects.create(division_code=division_code, **values)
 
     return make
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """ANJU_TESTS_DATABASE_ONLY=1 keeps the tests that touch the database (through pytest-django,
+    or marked `database` when they open connections of their own): the second database's run
+    skips what the first already ran identically (pure rules, source checks, SQLite files)."""
+    import os
+
+    if os.environ.get("ANJU_TESTS_DATABASE_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = (item.get_closest_marker("django_db") or item.get_closest_marker("database")
+                   or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if uses_db else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep

@@ -69,6 +69,7 @@ def committed(django_db_setup, django_db_blocker):
             connection.close()
 
 
+@pytest.mark.database
 def test_the_same_capture_sent_on_four_connections_at_once_is_stored_and_applied_once(
         committed):
     cadre, house = committed
