@@ -133,32 +133,16 @@ def measure(county: str, *, photos: int = 100_000, lookups: int = 1_000,
 def main() -> None:
     import argparse
     import json
-    import os
-    import sys
-    import tempfile
-    from pathlib import Path
+
+    from standalone import django_county
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=100_000)
     parser.add_argument("--lookups", type=int, default=1_000)
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root / "src"))
-    tmp = tempfile.mkdtemp(prefix="anju-bench-photos-")
-    os.environ.setdefault("ANJU_DATA_DIR", tmp)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    _, county = django_county("photos")
     from django.db import connection
 
-    from anju.divisions.loader import load_divisions
-
-    county = "220581"
-    call_command("migrate", verbosity=0, interactive=False)
-    load_divisions((county,))
     result = measure(county, photos=args.photos, lookups=args.lookups)
     result["engine"] = connection.vendor
     print(json.dumps(result, ensure_ascii=False, indent=2))

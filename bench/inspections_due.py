@@ -146,10 +146,8 @@ def measure(handler_times: list, *, requests: int, county: str, low_income: int 
 def main() -> None:
     import argparse
     import json
-    import os
-    import sys
-    import tempfile
-    from pathlib import Path
+
+    from standalone import django_county
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--houses", type=int, default=300_000)
@@ -157,24 +155,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root / "src"))
-    tmp = tempfile.mkdtemp(prefix="anju-bench-due-")
-    os.environ.setdefault("ANJU_DATA_DIR", tmp)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
-    import django
-
-    django.setup()
+    _, county = django_county("due")
     from django.core.handlers.base import BaseHandler
-    from django.core.management import call_command
 
-    from anju.divisions.loader import load_divisions
     from anju.registry.demo_data import seed
 
-    county = "220581"
-    call_command("migrate", verbosity=0, interactive=False)
-    load_divisions((county,))
     seed(county, args.houses)
     handler_times: list[float] = []
     original = BaseHandler.get_response

@@ -154,6 +154,9 @@ def _worker(args) -> dict:
     from floor import measure as floor
 
     result["floor"] = floor(handler_times, requests=args.requests, county=COUNTY)
+    from backup import measure as backup
+
+    result["backup"] = backup(COUNTY)  # last: the whole county, every table
     return result
 
 
@@ -240,6 +243,7 @@ def _bench_engine(args, engine: str) -> dict:
         "inspections_due": runs[-1]["inspections_due"],
         "duplicate_photos": runs[-1]["duplicate_photos"],
         "floor": runs[-1]["floor"],
+        "backup": runs[-1].get("backup"),
         "load": runs[-1].get("load"),
     }
     return summary
@@ -453,6 +457,9 @@ def _markdown(summaries: list[dict]) -> str:
     from load import markdown as load_markdown
 
     lines += floor_markdown([s["floor"] for s in summaries])
+    from backup import markdown as backup_markdown
+
+    lines += backup_markdown([(s["engine"], s["backup"]) for s in summaries if s.get("backup")])
     loads = [(s["engine"], s["load"]) for s in summaries if s.get("load")]
     if loads:
         lines += load_markdown(loads)
