@@ -7,7 +7,7 @@ import hmac
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 
@@ -41,6 +41,19 @@ MISSES_PER_CLIENT = Limit(5, timedelta(hours=1),
                           "查询信息不符的次数过多，请 1 小时后再试，或到村委会询问")
 MISSES_PER_HOUSEHOLD = Limit(5, timedelta(days=1),
                              "该户今天查询不符的次数过多，已暂停查询，请明天再试或到村委会询问")
+
+
+# R-CJ-7 村民监督: a lead is answered by someone who went to the house for the village, the
+# township, the county or an appraiser; the household's own check, or another villager's
+# word, does not answer a villager's report about that household's house.
+NOT_ANSWERING_LEVELS = frozenset({"household_self", "villager_report"})
+
+
+def answers_lead(level: str, checked_on: date, reported_on: date) -> bool:
+    """Whether a visit at `level` on `checked_on` answers a lead reported on `reported_on`:
+    an official's visit on the day of the report or after it (a check dated before the
+    report cannot have looked at what was reported)."""
+    return level not in NOT_ANSWERING_LEVELS and checked_on >= reported_on
 
 
 def new_token() -> str:
