@@ -56,6 +56,38 @@ def answers_lead(level: str, checked_on: date, reported_on: date) -> bool:
     return level not in NOT_ANSWERING_LEVELS and checked_on >= reported_on
 
 
+# ---------------------------------------------------------------- R-MH-4 the notice's list
+#
+# The Meihekou plan (§三, §五) publishes 安置政策、补助对象、审查结果和补助标准 at the city,
+# township and village level, for the notice period (profile notice_days). The online list
+# behind a notice's QR code is that notice, so it shows what the notice recorded it published:
+# the recipients by the head's full name (a surname alone lets no villager object to a wrong
+# recipient, which is what the notice is for), the village, the method, each one's review
+# result, the policy it follows and the subsidy standard. Beyond that nothing personal: no ID
+# number (not even masked: that is for the paper on the village's board), no phone, no
+# address below the village, no category of hardship, no amount per household. And only for
+# as long as the seed wants it public: the names are shown from the first day of the period
+# to its last; before and after, the page gives the dates, the number of households, the
+# policy and the standard, not the names (ADR 0046).
+
+# What each recipient's case had passed when the notice went up (its status then).
+REVIEW_RESULTS = {
+    "village_reviewed": "村民代表会议民主评议通过",
+    "township_reviewed": "民主评议通过，乡镇（街）审核通过",
+    "approved": "市民政、乡村振兴、住建三部门联合审批通过",
+    "notified": "市民政、乡村振兴、住建三部门联合审批通过",
+}
+
+# R-MH-5 as the plan states the renovation policy (安置政策)
+POLICY_SUMMARY = ("C 级住房维修加固，不得翻建；D 级住房拆除重建；无房户在自有宅基地新建，"
+                  "或由保障性公有住房、租赁公租房、投亲靠友、敬老院集中供养等方式兜底解决")
+
+
+def names_published(starts_on: date, ends_on: date, today: date) -> bool:
+    """Whether a notice's recipients are named today: during its period only."""
+    return starts_on <= today <= ends_on
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
