@@ -89,6 +89,22 @@ def admit(kind: str, client: str, subject: str = "", *, misses: bool = False,
             raise TooManyRequests(limit.message)
 
 
+PRUNE_CHUNK = 5000
+
+
+def prune_requests(days: int, *, now=None) -> int:
+    """Delete the public request rows older than `days` (never inside the limits' window), in
+    chunks so that a busy site's table is not locked for long. Returns the number deleted."""
+    before = (now or timezone.now()) - rules.request_rows_kept(days)
+    deleted = 0
+    while True:
+        ids = list(PublicRequest.objects.filter(at__lt=before).order_by("at")
+                   .values_list("pk", flat=True)[:PRUNE_CHUNK])
+        if not ids:
+            return deleted
+        deleted += PublicRequest.objects.filter(pk__in=ids).delete()[0]
+
+
 # ---------------------------------------------------------------- the township's signs
 
 

@@ -88,6 +88,18 @@ def names_published(starts_on: date, ends_on: date, today: date) -> bool:
     return starts_on <= today <= ends_on
 
 
+# The limits count rows of this age at most; pruning never reaches into it.
+LONGEST_WINDOW = max(limit.window for limit in (
+    PAGES_PER_CLIENT, REPORTS_PER_CLIENT, REPORTS_PER_HOUSE, MISSES_PER_CLIENT,
+    MISSES_PER_HOUSEHOLD))
+
+
+def request_rows_kept(days: int) -> timedelta:
+    """How long public request rows are kept: `days` (the setting), but never less than the
+    longest limit window, or the limits would forget what they count."""
+    return max(timedelta(days=days), LONGEST_WINDOW)
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
