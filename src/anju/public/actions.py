@@ -23,7 +23,7 @@ from anju.crypto import decrypt as open_token
 from anju.crypto import encrypt
 from anju.divisions.scope import covers
 from anju.kit.errors import AnjuError, Code, Conflict, Forbidden, RuleViolation
-from anju.kit.events import CONTROL_CHECK, RecordsChanged
+from anju.kit.events import CONTROL_CHECK, RecordsChanged, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.public import rules
@@ -202,6 +202,7 @@ def file_report(sign: SignToken, cmd: FileReport, *, photo: bytes | None, client
     LeadTransition.objects.create(report=report, division_code=report.division_code,
                                   action=LeadAction.FILE, to_status=LeadStatus.OPEN,
                                   details={"kind": cmd.kind})
+    records_changed(divisions=[report.division_code])  # the dashboards count it
     record_request(RequestKind.REPORT, RequestResult.OK, client, subject_of(sign))
     return report
 

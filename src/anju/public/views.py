@@ -249,14 +249,17 @@ def leads(request):
     """村民监督线索: open ones first, by deadline."""
     status = request.GET.get("status")
     status = status if status in LeadStatus.values else None
-    rows = list(queries.leads_for_user(request.user, status=status)
+    division = request.GET.get("division", "")[:12] or None
+    today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
+    rows = list(queries.leads_for_user(request.user, division=division, status=status,
+                                       overdue_on=today if overdue else None)
                 .select_related("entry").order_by("-status", "due_on", "id")[:SIGN_ROWS])
     places = place_names({r.division_code for r in rows})
-    today = timezone.localdate()
     return render(request, "public/leads.html", {
         "rows": [(r, places.get(r.division_code, ""),
                   r.status == LeadStatus.OPEN and r.due_on < today) for r in rows],
-        "status": status or ""})
+        "status": status or "", "overdue": overdue})
 
 
 @requires("rectification.view")

@@ -27,6 +27,8 @@ from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, within
 from anju.kit.events import RecordsChanged
 from anju.policy.rules import profile_resolver
+from anju.public.codes import LeadStatus
+from anju.public.models import VillagerReport
 from anju.quality.models import Finding, FindingStatus
 from anju.rectification.codes import (
     NOT_CLOSED,
@@ -150,6 +152,16 @@ def _finding_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, d
     return _by_village(rows)
 
 
+def _lead_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
+    """R-CJ-7: the villagers' open leads per village, and those past their deadline."""
+    rows = (VillagerReport.objects.filter(where, status=LeadStatus.OPEN).order_by()
+            .values("division_code").annotate(
+                villager_leads=Count("id"),
+                overdue_leads=Count("id", filter=Q(due_on__lt=today)),
+                next_due=Min("due_on", filter=Q(due_on__gte=today))))
+    return _by_village(rows)
+
+
 def _inspection_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
     """R-MH-14: houses due for their periodic inspection per village, and the day the next
     house not yet due falls due (its last inspection plus its region's interval)."""
@@ -181,10 +193,11 @@ def count_villages(where: Q, today: date) -> tuple[dict[str, dict], dict[str, da
     findings, finding_due = _finding_counts(where, today)
     apps, app_due = applications.counts(where, today)
     inspections, inspection_due = _inspection_counts(where, today)
-    for part in (_house_counts(where), ledger, findings, apps, inspections):
+    leads, lead_due = _lead_counts(where, today)
+    for part in (_house_counts(where), ledger, findings, apps, inspections, leads):
         for code, values in part.items():
             figures.setdefault(code, dict.fromkeys(NAMES, 0)).update(values)
-    for due in (ledger_due, finding_due, app_due, inspection_due):
+    for due in (ledger_due, finding_due, app_due, inspection_due, lead_due):
         for code, day in due.items():
             # Counted today, the figures hold until the first deadline still to come passes.
             if code not in valid_until or day < valid_until[code]:
