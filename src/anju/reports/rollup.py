@@ -143,23 +143,24 @@ def _by_village(rows, also: tuple[str, ...] = ()) -> tuple[dict[str, dict], dict
     return out, due
 
 
+def _deadline_counts(rows, today: date, *, open_name: str,
+                     overdue_name: str) -> tuple[dict[str, dict], dict[str, date]]:
+    """Open items with a deadline (`due_on`) per village: all of them, those past it, and the
+    next deadline still to come."""
+    return _by_village(rows.order_by().values("division_code").annotate(**{
+        open_name: Count("id"), overdue_name: Count("id", filter=Q(due_on__lt=today))},
+        next_due=Min("due_on", filter=Q(due_on__gte=today))))
+
+
 def _finding_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
-    rows = (Finding.objects.filter(where, status=FindingStatus.OPEN).order_by()
-            .values("division_code").annotate(
-                open_findings=Count("id"),
-                overdue_findings=Count("id", filter=Q(due_on__lt=today)),
-                next_due=Min("due_on", filter=Q(due_on__gte=today))))
-    return _by_village(rows)
+    return _deadline_counts(Finding.objects.filter(where, status=FindingStatus.OPEN), today,
+                            open_name="open_findings", overdue_name="overdue_findings")
 
 
 def _lead_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
     """R-CJ-7: the villagers' open leads per village, and those past their deadline."""
-    rows = (VillagerReport.objects.filter(where, status=LeadStatus.OPEN).order_by()
-            .values("division_code").annotate(
-                villager_leads=Count("id"),
-                overdue_leads=Count("id", filter=Q(due_on__lt=today)),
-                next_due=Min("due_on", filter=Q(due_on__gte=today))))
-    return _by_village(rows)
+    return _deadline_counts(VillagerReport.objects.filter(where, status=LeadStatus.OPEN),
+                            today, open_name="villager_leads", overdue_name="overdue_leads")
 
 
 def _inspection_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:

@@ -75,3 +75,19 @@ def signed(on_ledger, cast):  # noqa: F811
         return entry_id, token
 
     return make
+
+
+@pytest.fixture
+def one_late(signed, villager):
+    """Two houses with a villager's lead each; the first lead is a day past its deadline.
+    Returns the late lead."""
+    from datetime import timedelta
+
+    for _ in range(2):
+        _, token = signed()
+        assert villager().post(f"/public/h/{token}/", {"kind": "occupied"}).status_code == 200
+    late = VillagerReport.objects.order_by("id").first()
+    VillagerReport.objects.filter(pk=late.pk).update(
+        due_on=timezone.localdate() - timedelta(days=1))
+    late.refresh_from_db()
+    return late

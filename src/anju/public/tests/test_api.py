@@ -2,8 +2,6 @@
 queue of 村民监督线索 for integrators, scoped by division, paged, without the reporter's phone
 or text."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from anju.public.models import VillagerReport
@@ -30,14 +28,8 @@ def test_the_township_lists_its_leads_with_deadline_and_status(signed, villager,
     assert "13700001234" not in str(body) and "晚上有灯" not in str(body)
 
 
-def test_filters_overdue_status_and_division_inside_the_scope(signed, villager, api, cast):
-    _, token = signed()
-    _, other = signed()
-    villager().post(f"/public/h/{token}/", {"kind": "occupied"})
-    villager().post(f"/public/h/{other}/", {"kind": "sign_damaged"})
-    late = VillagerReport.objects.order_by("id").first()
-    VillagerReport.objects.filter(pk=late.pk).update(
-        due_on=timezone.localdate() - timedelta(days=1))
+def test_filters_overdue_status_and_division_inside_the_scope(one_late, api, cast):
+    late = one_late
     clerk = api(cast.shancheng)
     overdue = clerk.get(URL, {"overdue": "true"}).json()
     assert [(i["id"], i["overdue"]) for i in overdue["items"]] == [(late.pk, True)]

@@ -198,15 +198,9 @@ def test_the_dashboards_count_open_and_overdue_leads_and_link_to_the_queue(signe
     assert figures(village) == (0, 0)
 
 
-def test_the_township_home_counts_overdue_leads_and_the_queue_lists_them(signed, villager,
-                                                                        browser, cast):
-    _, token = signed()
-    _, other = signed()
-    villager().post(f"/public/h/{token}/", {"kind": "occupied"})
-    villager().post(f"/public/h/{other}/", {"kind": "sign_damaged"})
-    late = VillagerReport.objects.order_by("id").first()
-    VillagerReport.objects.filter(pk=late.pk).update(
-        due_on=timezone.localdate() - timedelta(days=1))
+def test_the_township_home_counts_overdue_leads_and_the_queue_lists_them(one_late, browser,
+                                                                        cast):
+    late = one_late
     clerk = browser(cast.shancheng)
     home = clerk.get("/").content.decode()
     assert 'href="/public/leads/?status=open&amp;overdue=1"' in home
