@@ -101,7 +101,7 @@ def public_notice(notice, today: date) -> PublicNotice:
                     n.application_id for n in batch]).values_list("details", "from_status")):
             stage[(details or {}).get("notice")] = source
         show_review = NoticeContent.REVIEW_RESULT in contents
-        rows = [(n.application.household.head_name,
+        rows = [(rules.public_name(n.application.household.head_name),
                  places.get(n.application.division_code, ""),
                  n.application.get_method_display(),
                  rules.REVIEW_RESULTS.get(stage.get(n.pk), "") if show_review else "")

@@ -59,16 +59,15 @@ def answers_lead(level: str, checked_on: date, reported_on: date) -> bool:
 # ---------------------------------------------------------------- R-MH-4 the notice's list
 #
 # The Meihekou plan (§三, §五) publishes 安置政策、补助对象、审查结果和补助标准 at the city,
-# township and village level, for the notice period (profile notice_days). The online list
-# behind a notice's QR code is that notice, so it shows what the notice recorded it published:
-# the recipients by the head's full name (a surname alone lets no villager object to a wrong
-# recipient, which is what the notice is for), the village, the method, each one's review
-# result, the policy it follows and the subsidy standard. Beyond that nothing personal: no ID
-# number (not even masked: that is for the paper on the village's board), no phone, no
-# address below the village, no category of hardship, no amount per household. And only for
-# as long as the seed wants it public: the names are shown from the first day of the period
-# to its last; before and after, the page gives the dates, the number of households, the
-# policy and the standard, not the names (ADR 0046).
+# township and village level, for the notice period (profile notice_days). That publication is
+# the paper list on each level's board, with the heads' full names. The online list behind
+# the paper's QR code repeats it for the period, with each head's name shown as on the board
+# but for its middle characters (冯德明 → 冯＊明): a villager standing at the board matches
+# every row and can object to a wrong recipient, while a page that travels beyond the village
+# names no one. Beside it the village, the method, each one's review result, the policy and the
+# subsidy standard. Nothing else personal: no ID number, phone, address below the village,
+# hardship category or amount per household. Before and after the period the page gives the
+# dates, the number of households, the policy and the standard, not the rows (ADR 0046).
 
 # What each recipient's case had passed when the notice went up (its status then).
 REVIEW_RESULTS = {
@@ -83,8 +82,17 @@ POLICY_SUMMARY = ("C 级住房维修加固，不得翻建；D 级住房拆除重
                   "或由保障性公有住房、租赁公租房、投亲靠友、敬老院集中供养等方式兜底解决")
 
 
+def public_name(name: str) -> str:
+    """A head's name on the online list: its first and last characters, the rest hidden
+    (冯德明 → 冯＊明, 郑海 → 郑＊, 欧阳大山 → 欧＊＊山)."""
+    name = (name or "").strip()
+    if len(name) <= 2:
+        return name[:1] + "＊"
+    return name[0] + "＊" * (len(name) - 2) + name[-1]
+
+
 def names_published(starts_on: date, ends_on: date, today: date) -> bool:
-    """Whether a notice's recipients are named today: during its period only."""
+    """Whether a notice's recipients are listed today: during its period only."""
     return starts_on <= today <= ends_on
 
 
