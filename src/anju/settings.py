@@ -344,6 +344,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 # The address villagers reach Anju at, printed in the QR codes of warning signs and notices
 # (ADR 0046), e.g. "https://anju.example.gov.cn"; empty: the address the clerk printed from.
 PUBLIC_URL = env_str("ANJU_PUBLIC_URL", "")
+# Days a public request's row (hashes only) is kept for the rate limits and for abuse
+# reviews; the nightly public_prune deletes older ones, never within the limits' longest window.
+PUBLIC_REQUEST_DAYS = env_int("ANJU_PUBLIC_REQUEST_DAYS", 30)
 
 # Background work (django-tasks, ADR 0013): jobs wait in the database and `anju db_worker`
 # runs them; ANJU_TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inline.

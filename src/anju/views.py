@@ -125,8 +125,8 @@ LEDGER_WORK = ("red_alerts", "control_overdue", "engineering_overdue")
 def _work_keys(user) -> tuple[str, ...]:
     role, department = user.role, user.department
     if role in (Role.TOWNSHIP_OFFICER, Role.VILLAGE_CADRE):
-        return (*LEDGER_WORK, "villager_leads", "findings_overdue", "inspections_due",
-                "roster_late")
+        return (*LEDGER_WORK, "villager_leads", "villager_leads_overdue", "findings_overdue",
+                "inspections_due", "roster_late")
     if role == Role.APPRAISER:
         return ("hazard_alerts", "inspections_due", "unrated_houses")
     if role == Role.PREFECTURE_OFFICER:
@@ -137,7 +137,7 @@ def _work_keys(user) -> tuple[str, ...]:
         return ("payments_due", "payments_late", "disbursements")
     if department == Department.HOUSING:
         return ("approvals_waiting", "acceptance_due", *LEDGER_WORK, "villager_leads",
-                "payments_late")
+                "villager_leads_overdue", "payments_late")
     if department in (Department.NATURAL_RESOURCES, Department.WATER, Department.POWER):
         return ("department_queue", "red_alerts")
     return LEDGER_WORK  # sector departments: their sector's houses (R-CJ-10)
@@ -175,6 +175,7 @@ def _counters(user) -> dict:
         "control_overdue": lambda: measures("control_overdue"),
         "engineering_overdue": lambda: measures("engineering_overdue"),
         "villager_leads": lambda: leads_for_user(user, status=LeadStatus.OPEN).count(),
+        "villager_leads_overdue": lambda: leads_for_user(user, overdue_on=today).count(),
         "findings_overdue": lambda: findings_for_user(user, overdue=True, today=today).count(),
         "inspections_due": lambda: inspections_due_for_user(user, today=today).count(),
         "roster_late": lambda: _roster_late(user, today),

@@ -52,6 +52,7 @@ def main():
     seed_c_repair()
     seed_role_day()
     seed_evidence_case()
+    seed_reminders()
 
 
 # test_evidence: a D rebuild case of 山城镇演示一村 under construction, its house at a known
@@ -260,6 +261,30 @@ def seed_role_day():
             row.verb(case, row.command.model_validate(
                 {"passed": True, "comment": "验收资料齐全"}), acting_user=housing)
         print(f"seeded {stage} case {case.pk}")
+
+
+def seed_reminders():
+    """test_villagers: three unread reminders of 红梅镇's clerk, as reminders_queue leaves them
+    (no other browser test signs in as hongmei, so the count is the test's own)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anju.reminders import gateways, wording
+    from anju.reminders.models import Kind, Message, Recipient
+
+    clerk = User.objects.get(username="hongmei")
+    due = timezone.localdate() + timedelta(days=3)
+    for i in range(1, 4):
+        Message.objects.create(
+            recipient=Recipient.OFFICIAL, user=clerk,
+            channel=gateways.channel_for(Recipient.OFFICIAL), kind=Kind.CHECK_DUE,
+            text=wording.render(Kind.CHECK_DUE, place="红梅镇演示一村", household=f"第{i}户",
+                                number=f"TZ-SEED-{i}", due=due.isoformat()),
+            division_code=REBUILD_VILLAGE, subject="ledger_entry", subject_id=900000 + i,
+            due_on=due, dedupe_key=f"browser-seed-reminder-{i}",
+            next_attempt_at=timezone.now())
+    print("seeded 3 reminders of hongmei")
 
 
 if __name__ == "__main__":

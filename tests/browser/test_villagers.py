@@ -1,6 +1,7 @@
 """Villagers in the loop on a 360 px phone: the township prints a warning sign, a villager
 scans its QR code and reports someone living in the house, the township clerk finds the lead
-on the home page and closes it with an inspection; a household looks up its own case."""
+on the home page and closes it with an inspection; a household looks up its own case. And the
+officials' own reminders: the header counts the unread ones, the 提醒 page marks one read."""
 
 import re
 import subprocess
@@ -96,3 +97,21 @@ def test_a_household_looks_up_its_own_case_on_a_phone(chromium, server, shot):
     phone.get_by_role("button", name="查询").click()
     expect(phone.locator("#status-missed")).to_contain_text("未找到符合的记录")
     phone.context.close()
+
+
+def test_an_official_sees_the_unread_count_and_marks_a_reminder_read(page, log_in, shot):
+    log_in(page, "hongmei")  # seed.py: three unread reminders, hongmei's alone
+    page.goto("/")
+    expect(page.locator("#unread-count")).to_have_text("3")
+    expect(page.locator("#unread-count")).to_have_attribute("title", "3 条未读")
+    page.locator("#reminders-link").click()
+    page.wait_for_url(re.compile(r"/reminders/$"))
+    expect(page.locator("#unread")).to_have_text("3 条未读")
+    first = page.locator("#reminders tbody tr.unread").first
+    expect(first).to_contain_text("管控检查")
+    first.get_by_role("button", name="标为已读").click()
+    expect(page.locator("#unread")).to_have_text("2 条未读")
+    expect(page.locator("#reminders tbody tr.unread")).to_have_count(2)
+    expect(page.locator("#reminders tbody")).to_contain_text("已读")
+    expect(page.locator("#unread-count")).to_have_text("2")
+    shot(page, "reminders-read")

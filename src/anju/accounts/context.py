@@ -105,13 +105,33 @@ def menu_for(user, match=None) -> list[dict]:
             for e in (ENTRIES[k] for k in menu_keys(user)) if can(user, e.capability)]
 
 
+def _unread(user):
+    """The header's unread reminders, counted once and only by a page that shows the header
+    (one indexed count, capped at UNREAD_SHOWN + 1)."""
+    counted: list[int] = []
+
+    def count() -> int:
+        if not counted:
+            from anju.reminders.queries import unread_count
+
+            counted.append(unread_count(user, cap=UNREAD_SHOWN + 1))
+        return counted[0]
+
+    return count
+
+
+UNREAD_SHOWN = 99  # more reads "99+"
+
+
 def navigation(request):
     """Which parts of the top menu the user may open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}, "menu": []}
+    inbox = can(user, "reminders.inbox")
     return {"nav": {"registry": can(user, "registry.view"), "users": can(user, "accounts.view"),
                     "audit": can(user, "audit.view"), "field": can(user, "field.sync"),
-                    "reminders": can(user, "reminders.inbox"),
+                    "reminders": inbox, "unread": _unread(user) if inbox else 0,
+                    "unread_shown": UNREAD_SHOWN,
                     "outbox": can(user, "reminders.outbox")},
             "menu": menu_for(user, getattr(request, "resolver_match", None))}

@@ -33,7 +33,7 @@ from anju.audit.actions import record as audit
 from anju.audit.models import Action
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, raise_if
-from anju.kit.events import records_changed
+from anju.kit.events import INSPECTION, HouseChecked, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.registry.codes import Grade, ScreeningResult
@@ -180,7 +180,10 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
         _report_hazard(house, acting_user=acting_user, origin=origin,
                        found_on=inspection.inspected_on, source=HazardSource.INSPECTION,
                        description=findings, controls=cmd.controls, inspection=inspection)
-    records_changed(houses=[house.pk])
+    # R-CJ-7: an inspection is a visit too; the villagers' leads about the house close on it
+    records_changed(houses=[house.pk], checks=[HouseChecked(
+        INSPECTION, inspection.pk, house.pk, inspection.inspected_on, inspection.level,
+        actor=acting_user)])
     return inspection
 
 

@@ -37,20 +37,41 @@ STARTED, COMPLETED, ACCEPTED, DEMOLISHED = "started", "completed", "accepted", "
 
 
 @dataclass(frozen=True)
+class HouseChecked:
+    """Someone went to the house and looked (R-CJ-7): a ledger `control_check` (whose id is
+    `record`, `holds` whether the measures held) or an `inspection` of the house, at `level`
+    (the check levels' codes). The villagers' leads about the house close on it (ADR 0046)."""
+
+    kind: str
+    record: int
+    house_id: int
+    on: date
+    level: str
+    holds: bool | None = None
+    actor: Any = None
+
+
+CONTROL_CHECK, INSPECTION = "control_check", "inspection"
+
+
+@dataclass(frozen=True)
 class RecordsChanged:
     """What changed: houses whose own record, grade or occupants changed (they are re-read),
     divisions whose counts change (a village, or a larger division for bulk work; a house that
     moved names the village it left here), appraisals just recorded (R-CJ-4: the ledger
     takes a C/D house on in the same transaction), and facts of renovation cases about their
-    houses (R-CJ-8a: the ledger records them on the house's entry)."""
+    houses (R-CJ-8a: the ledger records them on the house's entry), and checks made at a
+    house (R-CJ-7: the villagers' leads about it close)."""
 
     houses: frozenset[int] = frozenset()
     divisions: frozenset[str] = frozenset()
     appraisals: tuple = field(default=())
     case_facts: tuple[CaseFact, ...] = field(default=())
+    checks: tuple[HouseChecked, ...] = field(default=())
 
     def __bool__(self) -> bool:
-        return bool(self.houses or self.divisions or self.appraisals or self.case_facts)
+        return bool(self.houses or self.divisions or self.appraisals or self.case_facts
+                    or self.checks)
 
 
 Listener = Callable[[RecordsChanged], None]
@@ -76,12 +97,13 @@ def listeners() -> tuple[str, ...]:
 
 def records_changed(*, houses: Iterable[int] = (), divisions: Iterable[str] = (),
                     appraisals: Iterable = (),
-                    case_facts: Iterable[CaseFact] = ()) -> RecordsChanged:
+                    case_facts: Iterable[CaseFact] = (),
+                    checks: Iterable[HouseChecked] = ()) -> RecordsChanged:
     """Tell every listener, in order, inside the caller's transaction; an empty change is not
     told. Answers the change as told."""
     change = RecordsChanged(frozenset(h for h in houses if h),
                             frozenset(d for d in divisions if d), tuple(appraisals),
-                            tuple(case_facts))
+                            tuple(case_facts), tuple(checks))
     if change:
         for listener in _listeners.values():
             listener(change)

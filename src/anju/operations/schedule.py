@@ -40,6 +40,8 @@ JOBS = (
     Job("stats_refresh", "stats_refresh", ("--changed",), DAILY, clock(2, 0), "统计看板刷新"),
     Job("jobs_prune", "jobs_prune", ("--days", "7"), DAILY, clock(3, 0), "删除旧的导入导出文件"),
     Job("field_prune", "field_prune", (), DAILY, clock(3, 30), "删除采集助手不再需要的变更记录"),
+    # ADR 0046: keeps settings.PUBLIC_REQUEST_DAYS (ANJU_PUBLIC_REQUEST_DAYS, default 30)
+    Job("public_prune", "public_prune", (), DAILY, clock(3, 45), "删除过期的公开访问记录"),
     # Reminders (ADR 0047): queued each hour (once per object and due date), sent after.
     Job("reminders_queue", "reminders_queue", (), HOURLY, clock(0, 40),
         "生成提醒（管控检查、数据问题、拨付期限、名单期限、案件进展）"),

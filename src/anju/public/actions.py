@@ -23,6 +23,7 @@ from anju.crypto import decrypt as open_token
 from anju.crypto import encrypt
 from anju.divisions.scope import covers
 from anju.kit.errors import AnjuError, Code, Conflict, Forbidden, RuleViolation
+from anju.kit.events import CONTROL_CHECK, RecordsChanged, records_changed
 from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.public import rules
@@ -86,6 +87,22 @@ def admit(kind: str, client: str, subject: str = "", *, misses: bool = False,
                 >= limit.count:
             record_request(kind, RequestResult.LIMITED, client, subject)
             raise TooManyRequests(limit.message)
+
+
+PRUNE_CHUNK = 5000
+
+
+def prune_requests(days: int, *, now=None) -> int:
+    """Delete the public request rows older than `days` (never inside the limits' window), in
+    chunks so that a busy site's table is not locked for long. Returns the number deleted."""
+    before = (now or timezone.now()) - rules.request_rows_kept(days)
+    deleted = 0
+    while True:
+        ids = list(PublicRequest.objects.filter(at__lt=before).order_by("at")
+                   .values_list("pk", flat=True)[:PRUNE_CHUNK])
+        if not ids:
+            return deleted
+        deleted += PublicRequest.objects.filter(pk__in=ids).delete()[0]
 
 
 # ---------------------------------------------------------------- the township's signs
@@ -185,6 +202,7 @@ def file_report(sign: SignToken, cmd: FileReport, *, photo: bytes | None, client
     LeadTransition.objects.create(report=report, division_code=report.division_code,
                                   action=LeadAction.FILE, to_status=LeadStatus.OPEN,
                                   details={"kind": cmd.kind})
+    records_changed(divisions=[report.division_code])  # the dashboards count it
     record_request(RequestKind.REPORT, RequestResult.OK, client, subject_of(sign))
     return report
 
@@ -196,31 +214,44 @@ def subject_of(sign: SignToken) -> str:
 @transaction.atomic
 def answer_lead(lead: VillagerReport, cmd: RecordControlCheck, *, acting_user,
                 origin: Origin | None = None) -> VillagerReport:
-    """The township inspects the house (the ledger's control check, R-CJ-7) and the open
-    leads about it close with that check."""
+    """The township inspects the house (the ledger's control check, R-CJ-7); the check
+    closes the open leads about the house (`close_leads`, told by the ledger's verb)."""
     check(acting_user, "rectification.record")
     if lead.status != LeadStatus.OPEN:
         raise Conflict(Code.ALREADY_DECIDED, "该线索已核查", field="version", rule="R-CJ-7")
+    if cmd.level in rules.NOT_ANSWERING_LEVELS:
+        raise RuleViolation(Code.CHOICE_INVALID, "村民监督线索应由村、乡镇或县市工作人员到现场核查",
+                            field="level", rule="R-CJ-7")
+    if cmd.checked_on < timezone.localdate(lead.reported_at):
+        raise RuleViolation(Code.DATE_OUT_OF_ORDER, "核查日期不能早于村民反映的日期",
+                            field="checked_on", rule="R-CJ-7")
     entry = LedgerEntry.objects.get(pk=lead.entry_id)
     row = record_control_check(entry, cmd, acting_user=acting_user, origin=origin)
-    open_leads = list(VillagerReport.objects.select_for_update()
-                      .filter(entry_id=lead.entry_id, status=LeadStatus.OPEN))
-    for each in open_leads:
-        changed = VillagerReport.objects.filter(
-            pk=each.pk, status=LeadStatus.OPEN, version=each.version).update(
-            status=LeadStatus.CLOSED, closed_on=row.checked_on, control_check=row,
-            version=F("version") + 1)
-        if changed != 1:
-            raise Conflict(Code.VERSION_CONFLICT, "线索已被他人处理，请刷新后重试",
-                           field="version")
-        LeadTransition.objects.create(
-            report=each, division_code=each.division_code, action=LeadAction.ANSWER,
-            from_status=LeadStatus.OPEN, to_status=LeadStatus.CLOSED, actor=acting_user,
-            details={"check": row.pk, "holds": row.holds})
-    if lead.pk not in {each.pk for each in open_leads}:
-        raise Conflict(Code.VERSION_CONFLICT, "线索已被他人处理，请刷新后重试", field="version")
     lead.refresh_from_db()
+    if lead.control_check_id != row.pk:
+        raise Conflict(Code.VERSION_CONFLICT, "线索已被他人处理，请刷新后重试", field="version")
     return lead
+
+
+def close_leads(change: RecordsChanged) -> None:
+    """R-CJ-7: a visit to a house (a control check on its ledger entry or an inspection of
+    it, by an official, on or after the day of the report) closes the open leads about the
+    house, inside the visit's own transaction, each with a transition row."""
+    for seen in change.checks:
+        leads = list(VillagerReport.objects.select_for_update()
+                     .filter(entry__house_id=seen.house_id, status=LeadStatus.OPEN))
+        link = ({"control_check_id": seen.record} if seen.kind == CONTROL_CHECK
+                else {"inspection_id": seen.record})
+        for lead in leads:
+            if not rules.answers_lead(seen.level, seen.on,
+                                      timezone.localdate(lead.reported_at)):
+                continue
+            VillagerReport.objects.filter(pk=lead.pk, status=LeadStatus.OPEN).update(
+                status=LeadStatus.CLOSED, closed_on=seen.on, version=F("version") + 1, **link)
+            LeadTransition.objects.create(
+                report=lead, division_code=lead.division_code, action=LeadAction.ANSWER,
+                from_status=LeadStatus.OPEN, to_status=LeadStatus.CLOSED, actor=seen.actor,
+                details={seen.kind: seen.record, "level": seen.level, "holds": seen.holds})
 
 
 # ---------------------------------------------------------------- a household's status

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from anju.appraisal.models import Inspection
 from anju.assistance.models import Notice
 from anju.crypto import EncryptedCharField
 from anju.public.codes import LeadAction, LeadStatus, ReportKind, RequestKind, RequestResult
@@ -73,6 +74,9 @@ class VillagerReport(models.Model):
     closed_on = models.DateField("核查日期", null=True, blank=True)
     control_check = models.ForeignKey(ControlCheck, models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name="核查记录")
+    # or the inspection of the house that answered it (R-CJ-7, any official level)
+    inspection = models.ForeignKey(Inspection, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="检查记录")
 
     village_copy = VillageCopy(house="entry__house_id")
 

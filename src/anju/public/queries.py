@@ -1,9 +1,17 @@
 """The doors of the villagers' side: a sign by its token (public: answers None for unknown
 and revoked alike), the township's signs and leads through the ledger's scope."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from anju.assistance.codes import Action as CaseAction
+from anju.assistance.codes import NoticeContent
+from anju.assistance.models import Application, Transition
+from anju.assistance.present import notice_batch
+from anju.divisions.queries import place_names
 from anju.divisions.scope import narrowed, not_found
+from anju.policy.rules import profile_for
+from anju.public import rules
 from anju.public.codes import LeadStatus
 from anju.public.models import NoticeLink, SignToken, TownshipPhone, VillagerReport
 from anju.public.rules import token_hash
@@ -59,3 +67,49 @@ def get_lead_for_user(user, lead_id: int) -> VillagerReport:
     if lead is None:
         raise not_found(VillagerReport, pk=lead_id)
     return lead
+
+
+@dataclass(frozen=True)
+class PublicNotice:
+    """What the online list of a notice shows today (R-MH-4, rules.names_published): `rows`
+    are (head's name, village, method, review result), empty outside the period or when the
+    notice did not publish its recipients; `count` is the number of households listed."""
+
+    notice: object
+    place: str
+    state: str  # "before", "up" or "ended"
+    contents: tuple[str, ...]
+    rows: list[tuple[str, str, str, str]]
+    count: int
+    policy: str
+    sources: str
+    caps: list[tuple[str, object]]
+
+
+def public_notice(notice, today: date) -> PublicNotice:
+    contents = tuple(notice.contents or NoticeContent.values)  # unrecorded: the paper's four
+    batch = list(notice_batch(notice, Application.objects.all()))
+    state = ("before" if today < notice.starts_on else "ended" if today > notice.ends_on
+             else "up")
+    rows = []
+    if NoticeContent.RECIPIENTS in contents and rules.names_published(
+            notice.starts_on, notice.ends_on, today):
+        places = place_names({n.application.division_code for n in batch})
+        stage = {}
+        for details, source in (Transition.objects.filter(
+                action=CaseAction.PUBLISH_NOTICE, application_id__in=[
+                    n.application_id for n in batch]).values_list("details", "from_status")):
+            stage[(details or {}).get("notice")] = source
+        show_review = NoticeContent.REVIEW_RESULT in contents
+        rows = [(rules.public_name(n.application.household.head_name),
+                 places.get(n.application.division_code, ""),
+                 n.application.get_method_display(),
+                 rules.REVIEW_RESULTS.get(stage.get(n.pk), "") if show_review else "")
+                for n in batch]
+    profile = profile_for(notice.application.division_code, notice.starts_on)
+    caps = [("C 级危房维修加固", profile.cap_c_repair), ("D 级危房拆除重建", profile.cap_d_rebuild),
+            ("无房户新建", profile.cap_new_build), ("保障性公有住房", profile.cap_public_housing)]
+    place = place_names([notice.division_code]).get(notice.division_code, "").replace(" ", "")
+    return PublicNotice(notice, place, state, contents, rows, len(batch),
+                        rules.POLICY_SUMMARY, f"{profile.name}（{'、'.join(profile.sources)}）",
+                        caps)

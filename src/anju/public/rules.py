@@ -7,7 +7,7 @@ import hmac
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 
@@ -41,6 +41,71 @@ MISSES_PER_CLIENT = Limit(5, timedelta(hours=1),
                           "查询信息不符的次数过多，请 1 小时后再试，或到村委会询问")
 MISSES_PER_HOUSEHOLD = Limit(5, timedelta(days=1),
                              "该户今天查询不符的次数过多，已暂停查询，请明天再试或到村委会询问")
+
+
+# R-CJ-7 村民监督: a lead is answered by someone who went to the house for the village, the
+# township, the county or an appraiser; the household's own check, or another villager's
+# word, does not answer a villager's report about that household's house.
+NOT_ANSWERING_LEVELS = frozenset({"household_self", "villager_report"})
+
+
+def answers_lead(level: str, checked_on: date, reported_on: date) -> bool:
+    """Whether a visit at `level` on `checked_on` answers a lead reported on `reported_on`:
+    an official's visit on the day of the report or after it (a check dated before the
+    report cannot have looked at what was reported)."""
+    return level not in NOT_ANSWERING_LEVELS and checked_on >= reported_on
+
+
+# ---------------------------------------------------------------- R-MH-4 the notice's list
+#
+# The Meihekou plan (§三, §五) publishes 安置政策、补助对象、审查结果和补助标准 at the city,
+# township and village level, for the notice period (profile notice_days). That publication is
+# the paper list on each level's board, with the heads' full names. The online list behind
+# the paper's QR code repeats it for the period, with each head's name shown as on the board
+# but for its middle characters (冯德明 → 冯＊明): a villager standing at the board matches
+# every row and can object to a wrong recipient, while a page that travels beyond the village
+# names no one. Beside it the village, the method, each one's review result, the policy and the
+# subsidy standard. Nothing else personal: no ID number, phone, address below the village,
+# hardship category or amount per household. Before and after the period the page gives the
+# dates, the number of households, the policy and the standard, not the rows (ADR 0046).
+
+# What each recipient's case had passed when the notice went up (its status then).
+REVIEW_RESULTS = {
+    "village_reviewed": "村民代表会议民主评议通过",
+    "township_reviewed": "民主评议通过，乡镇（街）审核通过",
+    "approved": "市民政、乡村振兴、住建三部门联合审批通过",
+    "notified": "市民政、乡村振兴、住建三部门联合审批通过",
+}
+
+# R-MH-5 as the plan states the renovation policy (安置政策)
+POLICY_SUMMARY = ("C 级住房维修加固，不得翻建；D 级住房拆除重建；无房户在自有宅基地新建，"
+                  "或由保障性公有住房、租赁公租房、投亲靠友、敬老院集中供养等方式兜底解决")
+
+
+def public_name(name: str) -> str:
+    """A head's name on the online list: its first and last characters, the rest hidden
+    (冯德明 → 冯＊明, 郑海 → 郑＊, 欧阳大山 → 欧＊＊山)."""
+    name = (name or "").strip()
+    if len(name) <= 2:
+        return name[:1] + "＊"
+    return name[0] + "＊" * (len(name) - 2) + name[-1]
+
+
+def names_published(starts_on: date, ends_on: date, today: date) -> bool:
+    """Whether a notice's recipients are listed today: during its period only."""
+    return starts_on <= today <= ends_on
+
+
+# The limits count rows of this age at most; pruning never reaches into it.
+LONGEST_WINDOW = max(limit.window for limit in (
+    PAGES_PER_CLIENT, REPORTS_PER_CLIENT, REPORTS_PER_HOUSE, MISSES_PER_CLIENT,
+    MISSES_PER_HOUSEHOLD))
+
+
+def request_rows_kept(days: int) -> timedelta:
+    """How long public request rows are kept: `days` (the setting), but never less than the
+    longest limit window, or the limits would forget what they count."""
+    return max(timedelta(days=days), LONGEST_WINDOW)
 
 
 def new_token() -> str:

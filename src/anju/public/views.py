@@ -11,13 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from anju.accounts.access import public, requires
-from anju.assistance.models import Application
-from anju.assistance.present import notice_batch
 from anju.assistance.queries import cases_for_user
 from anju.divisions.models import Division, Level
 from anju.divisions.queries import names_for, place_names
 from anju.kit.errors import AnjuError
-from anju.policy.rules import profile_for
 from anju.public import actions, documents, queries
 from anju.public.codes import LeadStatus, RequestKind, RequestResult
 from anju.public.commands import FileReport, LookUpStatus, SetTownshipPhone
@@ -150,15 +147,11 @@ def status_page(request):
 # ---------------------------------------------------------------- a notice's public list
 
 
-def _masked_name(name: str) -> str:
-    return name[:1] + "＊" * max(len(name) - 1, 1)
-
-
 @public
 @never_cache
 def notice_page(request, token: str):
-    """R-MH-4: the public list of a paper notice, reached by its QR code: the household heads
-    by surname only, their villages and methods, the dates and the subsidy standard."""
+    """R-MH-4: the public list of a paper notice, reached by its QR code: what the notice
+    published (queries.public_notice decides; the names only during its period)."""
     client = _client(request)
     try:
         actions.admit(RequestKind.NOTICE, client)
@@ -169,18 +162,11 @@ def notice_page(request, token: str):
         actions.record_request(RequestKind.NOTICE, RequestResult.NOT_FOUND, client)
         return _unknown(request)
     actions.record_request(RequestKind.NOTICE, RequestResult.OK, client)
-    notice = link.notice
-    batch = list(notice_batch(notice, Application.objects.all()))
-    places = place_names({n.application.division_code for n in batch} | {notice.division_code})
-    profile = profile_for(notice.application.division_code, notice.starts_on)
-    caps = [("C 级危房维修加固", profile.cap_c_repair), ("D 级危房拆除重建", profile.cap_d_rebuild),
-            ("无房户新建", profile.cap_new_build), ("保障性公有住房", profile.cap_public_housing)]
-    return render(request, "public/notice.html", {
-        "notice": notice, "place": places.get(notice.division_code, "").replace(" ", ""),
-        "caps": caps,
-        "rows": [(_masked_name(n.application.household.head_name),
-                  places.get(n.application.division_code, ""),
-                  n.application.get_method_display()) for n in batch]})
+    response = render(request, "public/notice.html", {
+        "n": queries.public_notice(link.notice, timezone.localdate())})
+    # the names are public on the board for a week, not to search engines for ever
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    return response
 
 
 @requires("assistance.view")
@@ -263,14 +249,17 @@ def leads(request):
     """村民监督线索: open ones first, by deadline."""
     status = request.GET.get("status")
     status = status if status in LeadStatus.values else None
-    rows = list(queries.leads_for_user(request.user, status=status)
+    division = request.GET.get("division", "")[:12] or None
+    today = timezone.localdate()
+    overdue = request.GET.get("overdue") == "1"
+    rows = list(queries.leads_for_user(request.user, division=division, status=status,
+                                       overdue_on=today if overdue else None)
                 .select_related("entry").order_by("-status", "due_on", "id")[:SIGN_ROWS])
     places = place_names({r.division_code for r in rows})
-    today = timezone.localdate()
     return render(request, "public/leads.html", {
         "rows": [(r, places.get(r.division_code, ""),
                   r.status == LeadStatus.OPEN and r.due_on < today) for r in rows],
-        "status": status or ""})
+        "status": status or "", "overdue": overdue})
 
 
 @requires("rectification.view")

@@ -71,6 +71,9 @@ class Message(models.Model):
             models.Index(fields=["next_attempt_at", "id"], condition=Q(status="queued"),
                          name="reminder_due_idx"),
             models.Index(fields=["user", "-id"], name="reminder_inbox_idx"),
+            # the header's unread count on every page: read from the index alone
+            models.Index(fields=["user", "division_code"], condition=Q(read_at__isnull=True),
+                         name="reminder_unread_idx"),
             models.Index(fields=["status", "division_code"], name="reminder_status_idx"),
         ]
         constraints = [

@@ -59,8 +59,12 @@ def get_message_for_user(user, message_id: int) -> Message:
     return message
 
 
-def unread_count(user) -> int:
-    return messages_for_user(user).filter(read_at__isnull=True).count()
+def unread_count(user, *, cap: int | None = None) -> int:
+    """The official's unread reminders (the header asks with a `cap`: it shows "99+")."""
+    unread = messages_for_user(user).filter(read_at__isnull=True)
+    if cap is not None:
+        return unread.order_by().values("pk")[:cap].count()
+    return unread.count()
 
 
 def outbox_for_user(user, status: str | None = None):

@@ -40,10 +40,12 @@ class DivisionFigures(Schema):
     payments_late: int = Field(description="超过拨付期限后才拨付的补助笔数（R-MH-12）")
     inspections_due: int = Field(
         0, description="定期巡检到期：低收入群体房屋超过巡检间隔未检查（R-MH-14）")
+    villager_leads: int = Field(
+        0, description="村民监督线索待核查：村民扫描警示标志反映、尚未到现场核查（R-CJ-7）")
     overdue: dict[str, int] = Field(
         description="逾期：checks 管控检查（R-CJ-7）、findings 问题整改（R-CJ-3）、"
         "payments 补助拨付（R-MH-12）、controls 管控措施未按期落实（R-CJ-2）、"
-        "engineering 工程措施计划过期（R-CJ-5）")
+        "engineering 工程措施计划过期（R-CJ-5）、leads 村民监督线索超过核查期限（R-CJ-7）")
 
 
 class StatsSummaryOut(DivisionFigures):

@@ -63,6 +63,10 @@ FIGURES: tuple[Figure, ...] = (
     # R-MH-12: unpaid past the deadline now, and payments made after it (api.md)
     Figure("payments_overdue", "", "payments_overdue", "补助未拨付且已逾期（户）"),
     Figure("payments_late", "", "payments_late", "补助逾期拨付（笔）"),
+    # R-CJ-7 村民监督: villagers' reports at a warning sign not yet answered by a visit, and
+    # those past their deadline (profile villager_report_days)
+    Figure("villager_leads", "", "villager_leads", "村民监督线索待核查（条）"),
+    Figure("overdue_leads", "overdue", "leads", "村民监督线索逾期（条）"),
     # R-MH-14: low-income households' houses due for their periodic inspection
     Figure("inspections_due", "", "inspections_due", "定期巡检到期（栋）"),
     *_group("app", "applications", APPLICATION_STATUSES,

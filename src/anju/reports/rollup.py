@@ -27,6 +27,8 @@ from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, within
 from anju.kit.events import RecordsChanged
 from anju.policy.rules import profile_resolver
+from anju.public.codes import LeadStatus
+from anju.public.models import VillagerReport
 from anju.quality.models import Finding, FindingStatus
 from anju.rectification.codes import (
     NOT_CLOSED,
@@ -141,13 +143,24 @@ def _by_village(rows, also: tuple[str, ...] = ()) -> tuple[dict[str, dict], dict
     return out, due
 
 
+def _deadline_counts(rows, today: date, *, open_name: str,
+                     overdue_name: str) -> tuple[dict[str, dict], dict[str, date]]:
+    """Open items with a deadline (`due_on`) per village: all of them, those past it, and the
+    next deadline still to come."""
+    return _by_village(rows.order_by().values("division_code").annotate(**{
+        open_name: Count("id"), overdue_name: Count("id", filter=Q(due_on__lt=today))},
+        next_due=Min("due_on", filter=Q(due_on__gte=today))))
+
+
 def _finding_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
-    rows = (Finding.objects.filter(where, status=FindingStatus.OPEN).order_by()
-            .values("division_code").annotate(
-                open_findings=Count("id"),
-                overdue_findings=Count("id", filter=Q(due_on__lt=today)),
-                next_due=Min("due_on", filter=Q(due_on__gte=today))))
-    return _by_village(rows)
+    return _deadline_counts(Finding.objects.filter(where, status=FindingStatus.OPEN), today,
+                            open_name="open_findings", overdue_name="overdue_findings")
+
+
+def _lead_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
+    """R-CJ-7: the villagers' open leads per village, and those past their deadline."""
+    return _deadline_counts(VillagerReport.objects.filter(where, status=LeadStatus.OPEN),
+                            today, open_name="villager_leads", overdue_name="overdue_leads")
 
 
 def _inspection_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
@@ -181,10 +194,11 @@ def count_villages(where: Q, today: date) -> tuple[dict[str, dict], dict[str, da
     findings, finding_due = _finding_counts(where, today)
     apps, app_due = applications.counts(where, today)
     inspections, inspection_due = _inspection_counts(where, today)
-    for part in (_house_counts(where), ledger, findings, apps, inspections):
+    leads, lead_due = _lead_counts(where, today)
+    for part in (_house_counts(where), ledger, findings, apps, inspections, leads):
         for code, values in part.items():
             figures.setdefault(code, dict.fromkeys(NAMES, 0)).update(values)
-    for due in (ledger_due, finding_due, app_due, inspection_due):
+    for due in (ledger_due, finding_due, app_due, inspection_due, lead_due):
         for code, day in due.items():
             # Counted today, the figures hold until the first deadline still to come passes.
             if code not in valid_until or day < valid_until[code]:

@@ -36,11 +36,11 @@ def work(body: str) -> dict[str, tuple[int, str, str]]:
 
 @pytest.mark.parametrize(("username", "first", "menu"), [
     ("shancheng", ["red_alerts", "control_overdue", "engineering_overdue", "villager_leads",
-                   "findings_overdue", "inspections_due", "roster_late"],
+                   "villager_leads_overdue", "findings_overdue", "inspections_due", "roster_late"],
      ["home", "ledger", "worklist", "houses", "households", "cases", "roster", "quality",
       "reports", "supervision", "exchange", "field", "rules"]),
     ("cadre", ["red_alerts", "control_overdue", "engineering_overdue", "villager_leads",
-               "findings_overdue", "inspections_due", "roster_late"],
+               "villager_leads_overdue", "findings_overdue", "inspections_due", "roster_late"],
      ["home", "field", "ledger", "worklist", "houses", "households", "cases", "roster",
       "quality", "rules"]),
     ("mhk_civil", ["approvals_waiting", "roster_late", "cases_open"],
@@ -49,7 +49,8 @@ def work(body: str) -> dict[str, tuple[int, str, str]]:
     ("mhk_finance", ["payments_due", "payments_late", "disbursements"],
      ["home", "funds", "cases", "households", "reports", "rules"]),
     ("mhk_housing", ["approvals_waiting", "acceptance_due", "red_alerts", "control_overdue",
-                     "engineering_overdue", "villager_leads", "payments_late"],
+                     "engineering_overdue", "villager_leads", "villager_leads_overdue",
+                     "payments_late"],
      ["home", "approvals", "cases", "ledger", "worklist", "houses", "households", "quality",
       "reports", "supervision", "roster", "exchange", "rules"]),
     ("mhk_water", ["department_queue", "red_alerts"],

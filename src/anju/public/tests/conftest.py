@@ -1,11 +1,14 @@
 """The villagers' side as a phone sees it: `villager(address)` is a client with no account
 whose every response is kept; after each test none of them may hold a name, ID number, phone,
-account or house address of anyone on the register (nor an 18-character ID pattern)."""
+account or house address of anyone on the register (nor an 18-character ID pattern). One
+exception, the seed's (R-MH-4 补助对象): a notice's online list names the heads of the
+households it lists, while the notice is up, and no one else."""
 
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from anju.assistance.tests.conftest import new_case  # noqa: F401
 from anju.public.actions import print_signs
@@ -62,3 +65,19 @@ def signed(on_ledger, cast):  # noqa: F811
         return entry_id, token
 
     return make
+
+
+@pytest.fixture
+def one_late(signed, villager):
+    """Two houses with a villager's lead each; the first lead is a day past its deadline.
+    Returns the late lead."""
+    from datetime import timedelta
+
+    for _ in range(2):
+        _, token = signed()
+        assert villager().post(f"/public/h/{token}/", {"kind": "occupied"}).status_code == 200
+    late = VillagerReport.objects.order_by("id").first()
+    VillagerReport.objects.filter(pk=late.pk).update(
+        due_on=timezone.localdate() - timedelta(days=1))
+    late.refresh_from_db()
+    return late

@@ -156,3 +156,54 @@ def test_another_townships_clerk_does_not_see_the_lead(signed, villager, browser
     other = browser(cast.hongmei)
     assert other.get(f"/public/leads/{lead.pk}/").status_code == 404
     assert lead.number not in other.get("/public/leads/").content.decode()
+
+
+def test_the_dashboards_count_open_and_overdue_leads_and_link_to_the_queue(signed, villager,
+                                                                           browser, cast, api):
+    """R-CJ-7: the statistics count the villagers' leads as they are filed and answered; a
+    lead past its deadline counts as overdue from the day after it (the village is counted
+    again when the deadline lapses, without any record changing)."""
+    from anju.reports import rollup
+    from anju.reports.models import DivisionStat
+
+    entry_id, token = signed()
+    village = LedgerEntry.objects.get(pk=entry_id).division_code
+    villager().post(f"/public/h/{token}/", {"kind": "occupied"})
+    lead = VillagerReport.objects.get()
+    rollup.refresh()
+
+    def figures(code, **kw):
+        row = DivisionStat.objects.get(code=code)
+        return row.villager_leads, row.overdue_leads
+
+    assert figures(village) == figures(village[:9]) == (1, 0)
+    assert DivisionStat.objects.get(code=village).valid_until <= lead.due_on
+    rollup.refresh(today=lead.due_on + timedelta(days=1))  # lapsed: counted again
+    assert figures(village) == figures(village[:6]) == (1, 1)
+
+    summary = api(cast.mhk_housing).get("/api/v1/stats/summary",
+                                        {"division": village[:6]}).json()
+    assert (summary["villager_leads"], summary["overdue"]["leads"]) == (1, 1)
+    board = browser(cast.mhk_housing).get(f"/reports/{village[:9]}/").content.decode()
+    assert (f'data-figure="villager_leads" href="/public/leads/?division={village[:9]}'
+            f'&amp;status=open"') in board
+    assert "其中逾期 1 条" in board
+
+    # answered on the ledger: counted off at once
+    check = {"level": "township", "checked_on": str(timezone.localdate()), "holds": True,
+             "version": LedgerEntry.objects.get(pk=entry_id).version}
+    response = api(cast.shancheng).post(f"/api/v1/rectifications/{entry_id}/checks", check)
+    assert response.status_code in (200, 201), response.json()
+    rollup.refresh()
+    assert figures(village) == (0, 0)
+
+
+def test_the_township_home_counts_overdue_leads_and_the_queue_lists_them(one_late, browser,
+                                                                        cast):
+    late = one_late
+    clerk = browser(cast.shancheng)
+    home = clerk.get("/").content.decode()
+    assert 'href="/public/leads/?status=open&amp;overdue=1"' in home
+    queue = clerk.get("/public/leads/?status=open&overdue=1").content.decode()
+    assert late.number in queue
+    assert VillagerReport.objects.exclude(pk=late.pk).get().number not in queue

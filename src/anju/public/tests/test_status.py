@@ -3,6 +3,7 @@ code: the head's name, the last six ID characters and the village; a miss is "no
 whatever was wrong, misses lock out, nothing personal is shown."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -100,13 +101,19 @@ def test_every_look_up_is_recorded_without_the_address_or_the_name(new_case, vil
     assert row.subject_hash == rules.household_key(SHANCHENG_V1, case.household.head_name)
 
 
-def test_the_notice_qr_opens_its_public_list_with_surnames_only(new_case, villager, browser,
-                                                                cast):
+def test_the_notice_qr_opens_what_the_notice_published_while_it_is_up(new_case, villager,
+                                                                      browser, cast):
+    """R-MH-4: 安置政策、补助对象、审查结果和补助标准 are public for the notice period; the
+    online list shows the recipients then as the board does but for their names' middle
+    characters, and nothing else personal."""
     case = new_case()
     case.household.head_name = "冯德明"
     case.household.save()
     case.to("township_reviewed")
     notice = Notice.objects.filter(application=case.case, level="village").get()
+    today = timezone.localdate()
+    Notice.objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=2),
+                                               ends_on=today + timedelta(days=4))
     clerk = browser(cast.shancheng)
     paper = clerk.get(f"/assistance/notices/{notice.pk}/").content.decode()
     assert f'src="/public/notices/{notice.pk}/qr.svg"' in paper
@@ -115,7 +122,47 @@ def test_the_notice_qr_opens_its_public_list_with_surnames_only(new_case, villag
     token = NoticeLink.objects.get(notice=notice).token
     page = villager().get(f"/public/n/{token}/")
     body = page.content.decode()
-    assert page.status_code == 200
-    assert "<td>冯＊＊</td>" in body
+    assert page.status_code == 200 and "noindex" in page["X-Robots-Tag"]
+    row = re.search(r'<tbody>(.*?)</tbody>', body, re.S)[1]
+    assert "<td>冯＊明</td>" in row and "<td>拆除重建</td>" in row and "冯德明" not in body
+    assert "民主评议通过，乡镇（街）审核通过" in row  # the case's review when it went up
+    assert "C 级住房维修加固，不得翻建" in body and "梅政办发〔2021〕17号" in body
     assert "C 级危房维修加固：每户不高于 10,000 元" in body
+    id_tail = case.household.head_id_number[-6:]
+    assert id_tail not in body and case.household.head_id_number[:6] not in row
     assert villager().get(f"/public/n/{token[:-2]}/").status_code == 404
+
+
+def test_the_notices_names_are_withheld_before_and_after_its_period(new_case, villager):
+    case = new_case()
+    case.household.head_name = "冯德明"
+    case.household.save()
+    case.to("township_reviewed")
+    notice = Notice.objects.filter(application=case.case, level="village").get()
+    from anju.public.actions import notice_link
+
+    token = notice_link(notice)
+    today = timezone.localdate()
+    # the fixture's notices ran from 20 to 10 days ago
+    ended = villager().get(f"/public/n/{token}/").content.decode()
+    assert "冯" not in ended and "公示期已结束，名单不再在网上显示（共 1 户）" in ended
+    assert "每户不高于 10,000 元" in ended
+    Notice.objects.filter(pk=notice.pk).update(starts_on=today + timedelta(days=1),
+                                               ends_on=today + timedelta(days=7))
+    before = villager().get(f"/public/n/{token}/").content.decode()
+    assert "冯" not in before and "公示尚未开始" in before
+
+
+def test_a_notice_that_published_no_recipients_lists_none(new_case, villager):
+    case = new_case()
+    case.to("township_reviewed")
+    notice = Notice.objects.filter(application=case.case, level="village").get()
+    today = timezone.localdate()
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_on=today, ends_on=today + timedelta(days=6),
+        contents=["policy", "subsidy_standard"])
+    from anju.public.actions import notice_link
+
+    body = villager().get(f"/public/n/{notice_link(notice)}/").content.decode()
+    assert case.household.head_name not in body and 'id="notice-rows"' not in body
+    assert "补助标准" in body and "改造政策" in body

@@ -8,6 +8,7 @@ from django.utils import timezone
 from anju.accounts.access import check
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, raise_if
+from anju.kit.events import CONTROL_CHECK, HouseChecked, records_changed
 from anju.kit.origin import Origin
 from anju.rectification.actions._entry import _interval, _note, _photos, _refuse_if_blocked
 from anju.rectification.codes import Action, CheckLevel
@@ -51,6 +52,10 @@ def record_control_check(entry: LedgerEntry, cmd: RecordControlCheck, *, acting_
                    details={"check": row.pk, "level": row.level, "holds": holds},
                    broken_alert=not holds, check_overdue=False,
                    next_check_due=checked_on + _interval(entry.division_code, checked_on))
+    # R-CJ-7 村民监督: the leads about this house close on this check, in this transaction
+    records_changed(divisions=[entry.division_code], checks=[HouseChecked(
+        CONTROL_CHECK, row.pk, entry.house_id, checked_on, row.level, holds=holds,
+        actor=acting_user)])
     return row
 
 

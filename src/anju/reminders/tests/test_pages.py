@@ -97,3 +97,28 @@ def test_the_household_form_records_the_consent(browser, cast, household):
     assert (household.sms_notices, household.sms_notices_on) == (True, timezone.localdate())
     detail = clerk.get(f"/registry/households/{household.pk}/").content.decode()
     assert f"已同意（{timezone.localdate():%Y-%m-%d}）" in detail
+
+
+def test_the_header_counts_the_officials_unread_reminders_on_every_page(browser, cast,
+                                                                        reminders):
+    clerk = browser(cast.shancheng)
+    home = clerk.get("/").content.decode()
+    assert '<span class="unread-count" id="unread-count" title="1 条未读">1</span>' in home
+    clerk.post("/reminders/read-all")
+    assert 'id="unread-count"' not in clerk.get("/").content.decode()
+
+
+def test_the_header_shows_99_plus_past_99(browser, cast, reminders):
+    mine = Message.objects.get(user=cast.shancheng)
+    Message.objects.bulk_create(
+        Message(recipient="official", user=cast.shancheng, channel=mine.channel, kind=mine.kind,
+                text=mine.text, division_code=mine.division_code, subject=mine.subject,
+                subject_id=mine.subject_id, dedupe_key=f"k{i}",
+                next_attempt_at=mine.next_attempt_at) for i in range(100))
+    home = browser(cast.shancheng).get("/").content.decode()
+    assert '<span class="unread-count" id="unread-count">99+</span>' in home
+
+
+def test_an_administrator_without_an_inbox_gets_no_count(browser, cast, reminders):
+    page = browser(cast.admin).get("/reminders/outbox/").content.decode()
+    assert 'id="unread-count"' not in page

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from anju.public.models import VillagerReport
 from anju.quality.models import Finding
 from anju.rectification.models import LedgerEntry
 from anju.registry.models import House
@@ -59,7 +60,12 @@ def counted_from_records(code: str, today: date | None = None) -> dict:
                 engineering_due_on__lt=today).exclude(
                 measures__kind__in=("demolish", "rebuild", "repair_reinforce"),
                 measures__completed_on__isnull=False).count(),
+            # R-CJ-7: villagers' leads not answered by their deadline
+            "leads": VillagerReport.objects.filter(division_code__startswith=code,
+                                                   status="open", due_on__lt=today).count(),
         },
+        "villager_leads": VillagerReport.objects.filter(division_code__startswith=code,
+                                                        status="open").count(),
         "applications": {s: 0 for s, _ in APPLICATION_STATUSES},
     }
     if applications.installed():
@@ -76,7 +82,7 @@ def counted_from_records(code: str, today: date | None = None) -> dict:
 
 def figures_of(body: dict) -> dict:
     keys = ("houses", "grades", "screening", "occupancy", "ledger", "red_alerts",
-            "broken_alerts", "open_findings", "overdue", "applications")
+            "broken_alerts", "open_findings", "overdue", "applications", "villager_leads")
     return {k: body[k] for k in keys}
 
 

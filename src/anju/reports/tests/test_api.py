@@ -47,7 +47,8 @@ def test_summary_counts_a_county_and_each_township_with_red_alerts(api, cast, co
     assert body["grades"] == {"A": 1, "B": 1, "C": 1, "D": 2, "unrated": 0}
     assert body["ledger"] == {"open": 3, "controlled": 0, "accepted": 0, "closed": 0}
     assert body["red_alerts"] == 2  # occupied C/D houses not signed off (R-CJ-6)
-    assert set(body["overdue"]) == {"checks", "findings", "payments", "controls", "engineering"}
+    assert set(body["overdue"]) == {"checks", "findings", "payments", "controls", "engineering",
+                                    "leads"}
     assert set(body["applications"]) == {s for s, _ in APPLICATION_STATUSES}
     children = {c["code"]: c for c in body["children"]}
     assert children[SHANCHENG]["red_alerts"] == 1 and children[SHANCHENG]["houses"] == 4
