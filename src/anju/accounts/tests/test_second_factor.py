@@ -52,11 +52,14 @@ def test_admin_with_an_authenticator_enters_the_code_before_admin_pages(cast):
     assert r.status_code == 200
     assert "动态口令不正确" in r.content.decode()
     assert client.get("/accounts/users/").status_code == 302
-    # django-otp makes the next try wait after a wrong code (1 s, doubling each time).
+    # django-otp makes the next try wait after a wrong code (1 s, doubling each time); the
+    # wait is set long and from now, so a slow machine does not outlast it.
+    Authenticator.objects.filter(pk=device.pk).update(
+        throttling_failure_count=4, throttling_failure_timestamp=timezone.now())
     r = client.post("/accounts/otp/", {"token": code_of(device), "next": "/accounts/users/"})
     assert r.status_code == 200
     Authenticator.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - timedelta(seconds=5))
+        throttling_failure_timestamp=timezone.now() - timedelta(seconds=60))
 
     r = client.post("/accounts/otp/", {"token": code_of(device), "next": "/accounts/users/"})
     assert r.status_code == 302 and r["Location"] == "/accounts/users/"
