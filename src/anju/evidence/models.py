@@ -14,15 +14,17 @@ from anju.registry.village import VillageCopy
 
 
 class Act(models.TextChoices):
-    """What a capture is evidence for; the first three need the official at the house."""
+    """What a capture is evidence for; all but a site visit need the official at the house."""
 
     STAGE_INSPECTION = "stage_inspection", "关键节点检查"
     ACCEPTANCE = "acceptance", "竣工验收"
     RECTIFICATION_ACCEPTANCE = "rectification_acceptance", "整治验收"
+    SPOT_CHECK = "spot_check", "抽查"
     SITE_VISIT = "site_visit", "现场核查"
 
 
-PRESENCE_ACTS = frozenset({Act.STAGE_INSPECTION, Act.ACCEPTANCE, Act.RECTIFICATION_ACCEPTANCE})
+PRESENCE_ACTS = frozenset({Act.STAGE_INSPECTION, Act.ACCEPTANCE, Act.RECTIFICATION_ACCEPTANCE,
+                           Act.SPOT_CHECK})
 
 
 class Source(models.TextChoices):
