@@ -34,14 +34,15 @@ def photo(seed: int | None = None, *, taken=None, size=(640, 480)) -> bytes:
     return out.getvalue()
 
 
-def on_site(house: House, act: str, *, acting_user, origin=None, **fields) -> Capture:
+def on_site(house: House, act: str, *, acting_user, origin=None, seed: int | None = None,
+            **fields) -> Capture:
     """A clear capture of `house` for `act`, unless `fields` (accuracy_m, lat, …) say
-    otherwise."""
+    otherwise; `seed` makes its photo the same on every run."""
     now = timezone.now()
     lat, lng = (house.lat, house.lng) if house.lat is not None else SOMEWHERE
     values = {"act": act, "captured_at": now, "lat": float(lat), "lng": float(lng),
               "accuracy_m": 8.0} | fields
-    data = photo(taken=timezone.localtime(now).replace(tzinfo=None))
+    data = photo(seed, taken=timezone.localtime(now).replace(tzinfo=None))
     upload = SimpleUploadedFile("capture.jpg", data, content_type="image/jpeg")
     return record_capture(house, RecordCapture(**values), photos=[(upload, "camera")],
                           acting_user=acting_user, origin=origin)
