@@ -26,7 +26,7 @@ from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.registry.actions import attach_file
 from anju.registry.commands import AttachFile
-from anju.registry.models import House
+from anju.registry.models import Attachment, House
 
 MAX_PHOTOS = 20
 
@@ -35,7 +35,8 @@ def record_capture(house: House, cmd: RecordCapture, *, photos, acting_user,
                    origin: Origin | None = None) -> Capture:
     """Keep one visit's evidence: the photos go on the house's file (一户一档) with their
     receipts, and the rules' flags are raised. `photos` is [(upload, source)] with source
-    "camera" or "gallery", the control that took it."""
+    "camera" or "gallery", the control that took it; an upload may be a photo already on the
+    house's file (an Attachment: the field app puts each photo there once)."""
     check(acting_user, "evidence.capture")
     photos = [(u, s) for u, s in photos if u is not None]
     if not photos:
@@ -84,10 +85,18 @@ def record_capture(house: House, cmd: RecordCapture, *, photos, acting_user,
 
 def _keep_photo(capture: Capture, house: House, upload, source: str, number: int,
                 acting_user, origin) -> CapturePhoto:
-    attachment = attach_file(house, AttachFile(
-        kind="photo", title=f"{Act(capture.act).label}现场照片 {number}"[:100]),
-        upload=upload, acting_user=acting_user, origin=origin)
-    image = pictures.read_image(upload)
+    if isinstance(upload, Attachment):
+        if upload.house_id != house.pk:
+            raise RuleViolation(Code.PHOTO_NOT_FOUND, f"第 {number} 张照片不是本房屋的附件",
+                                field="photos")
+        attachment = upload
+        with attachment.file.open("rb") as stream:
+            image = pictures.read_image(stream)
+    else:
+        attachment = attach_file(house, AttachFile(
+            kind="photo", title=f"{Act(capture.act).label}现场照片 {number}"[:100]),
+            upload=upload, acting_user=acting_user, origin=origin)
+        image = pictures.read_image(upload)
     if image is None:
         raise RuleViolation(Code.FILE_TYPE_INVALID, f"第 {number} 张照片无法读取",
                             field="photos")
