@@ -144,7 +144,8 @@ def _report_hazard(house: House, *, acting_user, origin: Origin | None, found_on
 @transaction.atomic
 def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
                       origin: Origin | None = None, today: date | None = None) -> Inspection:
-    """Record a check of the house at any level; a major hazard is reported at once (R-CJ-2)."""
+    """Record a check of the house at any level; a major hazard is reported at once (R-CJ-2).
+    A spot check (抽查, R-CJ-3 "面对面") rests on a capture of the house (ADR 0048)."""
     check(acting_user, "appraisal.inspect")
     today = today or timezone.localdate()
     errors = _check_level(cmd.level)
