@@ -258,7 +258,8 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
         township.get_by_label("现场取证").select_option(index=1)
         township.get_by_label("现场照片").set_input_files(picture(f"{stage}.png", color))
         save(township, "关键节点检查已保存")
-    expect(township.locator("#case-inspections img")).to_have_count(2)
+    # each inspection: the photo of its form and the photo of the capture it rests on
+    expect(township.locator("#case-inspections img")).to_have_count(4)
     step(township, "竣工")
     township.get_by_label("改造后照片").set_input_files(picture("改造后.png", (200, 190, 170)))
     save(township, "竣工已保存")
