@@ -110,7 +110,8 @@ def save(page, note: str) -> None:
     expect(page.locator(".messages")).to_contain_text(note)
 
 
-def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_user, shot):
+def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_user, shot,
+                                                                  on_site):
     household = d_household(page)
 
     # 民政: R-MH-1 the civil affairs bureau certifies the household as 农村低保户
@@ -248,17 +249,23 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     expect(township.locator("#case-status")).to_have_text("施工中")
 
     # R-MH-9 both key stages, then completion and the acceptance (R-MH-10)
-    for stage, color in (("基础", (120, 120, 120)), ("主体结构", (170, 60, 50))):
+    for number, (stage, color) in enumerate((("基础", (120, 120, 120)),
+                                             ("主体结构", (170, 60, 50)))):
+        on_site(township, "关键节点检查", 2400 + number)  # ADR 0048: at the house first
         step(township, "关键节点检查")
         township.get_by_label("施工节点").select_option(label=stage)
         township.get_by_label("合格", exact=True).check()
+        township.get_by_label("现场取证").select_option(index=1)
         township.get_by_label("现场照片").set_input_files(picture(f"{stage}.png", color))
         save(township, "关键节点检查已保存")
-    expect(township.locator("#case-inspections img")).to_have_count(2)
+    # each inspection: the photo of its form and the photo of the capture it rests on
+    expect(township.locator("#case-inspections img")).to_have_count(4)
     step(township, "竣工")
     township.get_by_label("改造后照片").set_input_files(picture("改造后.png", (200, 190, 170)))
     save(township, "竣工已保存")
+    on_site(township, "竣工验收", 2410)
     step(township, "竣工验收")
+    township.get_by_label("现场取证").select_option(index=1)
     expect(township.get_by_label("验收人员：工匠或施工单位")).to_have_value("邹长林")
     expect(township.get_by_label("验收人员：农户")).to_have_value(HEAD)
     township.get_by_label("合格", exact=True).check()
@@ -336,7 +343,8 @@ def test_a_d_house_rebuild_from_certification_to_payment_and_closing(page, as_us
     shot(township, "assistance-case-list")
 
 
-def test_a_c_repair_audited_below_the_subsidy_is_paid_the_audited_amount(page, as_user, shot):
+def test_a_c_repair_audited_below_the_subsidy_is_paid_the_audited_amount(page, as_user, shot,
+                                                                       on_site):
     """R-MH-6 "C级…按造价咨询机构审计后的工程决算拨付": the township accepts a C repair whose
     audited final account (7,200) is below the approved subsidy (9,000); after the city
     office's check (R-MH-10) finance pays the audited amount, not the approved one."""
@@ -350,7 +358,9 @@ def test_a_c_repair_audited_below_the_subsidy_is_paid_the_audited_amount(page, a
     case_url = f"/assistance/cases/{case['id']}/"
 
     township.goto(case_url)
+    on_site(township, "竣工验收", 2420)
     step(township, "竣工验收")
+    township.get_by_label("现场取证").select_option(index=1)
     township.get_by_label("合格", exact=True).check()
     township.get_by_label("审计决算金额（元）").fill("7200")
     township.get_by_label("验收人员：技术人员").fill("梅河口市住建局 刘工")

@@ -59,7 +59,7 @@ def save(page, note: str) -> None:
 
 
 def test_township_clerk_takes_an_occupied_d_house_from_red_alert_through_its_case_to_sign_off(
-        page, log_in, shot, chromium, server):
+        page, log_in, shot, chromium, server, on_site):
     log_in(page, "mhk_housing")
     start = county_figures(page)
 
@@ -99,16 +99,20 @@ def test_township_clerk_takes_an_occupied_d_house_from_red_alert_through_its_cas
     clerk.get_by_label("改造前照片").set_input_files(picture("改造前.png"))
     save(clerk, "开工已保存")
     expect(clerk.locator("#case-ledger-entry")).to_contain_text("待整治")
-    for stage in ("基础", "主体结构"):
+    for number, stage in enumerate(("基础", "主体结构")):
+        on_site(clerk, "关键节点检查", 2500 + number)  # ADR 0048: at the house first
         step(clerk, "关键节点检查")
         clerk.get_by_label("施工节点").select_option(label=stage)
         clerk.get_by_label("合格", exact=True).check()
+        clerk.get_by_label("现场取证").select_option(index=1)
         clerk.get_by_label("现场照片").set_input_files(picture(f"{stage}.png"))
         save(clerk, "关键节点检查已保存")
     step(clerk, "竣工")
     clerk.get_by_label("改造后照片").set_input_files(picture("改造后.png"))
     save(clerk, "竣工已保存")
+    on_site(clerk, "竣工验收", 2510)
     step(clerk, "竣工验收")
+    clerk.get_by_label("现场取证").select_option(index=1)
     clerk.get_by_label("合格", exact=True).check()
     clerk.get_by_label("验收人员：技术人员").fill("梅河口市住建局 刘工")
     clerk.get_by_label("验收人员：村级质量安全监督员").fill("孙立军")

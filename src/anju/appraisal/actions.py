@@ -31,6 +31,8 @@ from anju.appraisal.models import (
 )
 from anju.audit.actions import record as audit
 from anju.audit.models import Action
+from anju.evidence import actions as evidence
+from anju.evidence.models import Act as EvidenceAct
 from anju.kit.dates import date_errors
 from anju.kit.errors import Code, RuleViolation, raise_if
 from anju.kit.events import INSPECTION, HouseChecked, records_changed
@@ -142,7 +144,8 @@ def _report_hazard(house: House, *, acting_user, origin: Origin | None, found_on
 @transaction.atomic
 def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
                       origin: Origin | None = None, today: date | None = None) -> Inspection:
-    """Record a check of the house at any level; a major hazard is reported at once (R-CJ-2)."""
+    """Record a check of the house at any level; a major hazard is reported at once (R-CJ-2).
+    A spot check (抽查, R-CJ-3 "面对面") rests on a capture of the house (ADR 0048)."""
     check(acting_user, "appraisal.inspect")
     today = today or timezone.localdate()
     errors = _check_level(cmd.level)
@@ -157,6 +160,13 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
     errors += _check_controls(cmd.controls or [])
     photos, photo_errors = _house_photos(house, cmd.photo_ids, "photo_ids")
     raise_if(errors + photo_errors)
+    # R-CJ-3 抽查 on site: no capture, or one with a flag left unaccepted, is refused
+    capture = None
+    if cmd.level == InspectionLevel.SPOT_CHECK:
+        capture = evidence.presence_capture(cmd.evidence_id, house=house,
+                                            act=EvidenceAct.SPOT_CHECK, acting_user=acting_user,
+                                            on=cmd.inspected_on)
+        photos = list(dict.fromkeys([*photos, *(p.pk for p in evidence.photos_of(capture))]))
     inspection = Inspection.objects.create(
         house=house, division_code=house.division_code, level=cmd.level,
         inspected_on=cmd.inspected_on,
@@ -165,6 +175,8 @@ def record_inspection(house: House, cmd: RecordInspection, *, acting_user,
         business_in_use=cmd.business_in_use, suspected_dangerous=cmd.suspected_dangerous,
         recorded_by=acting_user)
     inspection.photos.set(photos)
+    if capture is not None:
+        evidence.use_capture(capture, inspection.pk)
     RecordEvent.objects.create(
         actor=acting_user, action="inspection_recorded", house=house,
         division_code=house.division_code,

@@ -110,3 +110,6 @@ class RecordInspection(Command):
     controls: Annotated[list[Control] | None, Ui("管控措施", choices=ControlKind,
                                                  help=CONTROLS_HELP)] = None
     photo_ids: Annotated[list[Id], Ui("照片", upload="many", kind="photo", title="检查照片")] = []
+    # R-CJ-3 抽查 is done at the house: a spot check rests on a capture of it (ADR 0048)
+    evidence_id: Annotated[Id | None, Ui(
+        "现场取证", help="抽查须有手机在房屋现场拍照定位的记录；有疑点的须经乡镇或县级认可")] = None

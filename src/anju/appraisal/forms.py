@@ -29,6 +29,8 @@ from anju.appraisal.commands import (
     RecordInspection,
     RecordScreening,
 )
+from anju.evidence.models import Act as EvidenceAct
+from anju.evidence.queries import evidence_choices
 from anju.kit.errors import AnjuError
 from anju.policy.rules import profile_for
 from anju.web.forms import BLANK, CommandForm, MultipleFileField
@@ -340,6 +342,9 @@ class InspectionForm(HouseForm):
         self.initial.setdefault("inspected_on", self.today)
         self.initial.setdefault("inspector", actor_name(self.user))
         self.initial.setdefault("controls", [c.value for c in IMMEDIATE_CONTROLS])
+        # R-CJ-3 抽查 rests on a capture of the house (the verb refuses one without)
+        self.fields["evidence_id"].choices = BLANK + evidence_choices(
+            self.user, self.house.pk, EvidenceAct.SPOT_CHECK)
         if not self.can_upload:
             self.drop("photo_ids")
 

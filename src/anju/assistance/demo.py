@@ -20,6 +20,7 @@ from anju.assistance.acts import ACTS
 from anju.assistance.codes import CERTIFIER, NoticeLevel
 from anju.assistance.models import Certification, Contractor, Craftsman
 from anju.divisions.scope import within
+from anju.evidence import demo as evidence_demo
 from anju.policy.rules import profile_for
 from anju.registry import actions as registry_actions
 from anju.registry.commands import AttachFile
@@ -183,6 +184,11 @@ def build_case(demo: Demo, house, stage: str, craftsman):
         row.verb(case, row.command(version=case.version, **data), acting_user=user)
         case.refresh_from_db()
 
+    def on_site(act_name):
+        # R-MH-9/R-MH-10: the township at the house, its phone's capture the act rests on
+        return evidence_demo.on_site(house, act_name, acting_user=township,
+                                     seed=demo.rng.randrange(1 << 30)).pk
+
     def files(user, title):
         return demo.attach(user, household, f"{household.head_name}户 {title}")
 
@@ -243,7 +249,8 @@ def build_case(demo: Demo, house, stage: str, craftsman):
     if at("completed"):
         for name, label in (("foundation", "基础"), ("main_structure", "主体结构")):
             act("stage_inspection", township, stage=name, passed=True,
-                findings="", photo_ids=[files(township, f"{label}阶段检查")])
+                findings="", photo_ids=[files(township, f"{label}阶段检查")],
+                evidence_id=on_site("stage_inspection"))
         act("complete", township, photo_ids=[files(township, "改造后")])
     if at("accepted"):
         act("accept", township, passed=True, final_account=subsidy + 6000,
@@ -252,7 +259,7 @@ def build_case(demo: Demo, house, stage: str, craftsman):
                      {"role": "supervisor", "name": "村质量安全监督员"},
                      {"role": "builder", "name": craftsman.name},
                      {"role": "household", "name": household.head_name}],
-            report_ids=[files(township, "竣工验收报告")])
+            report_ids=[files(township, "竣工验收报告")], evidence_id=on_site("acceptance"))
     if at("paid"):
         # R-MH-10: the city office checks the acceptance report before payment
         act("city_check", demo.users["mhk_housing"], passed=True, comment="验收资料齐全")

@@ -218,6 +218,12 @@ def _case_records(case_id: int) -> Application:
                               "acceptances", "payments").get())
 
 
+def _acceptances_with_captures(case) -> list:
+    rows = list(case.acceptances.all())
+    captures = evidence.captures_of_record(EvidenceAct.ACCEPTANCE, [a.pk for a in rows])
+    return [(a, captures.get(a.pk)) for a in rows]
+
+
 @requires("assistance.view")
 def case_detail(request, case_id: int):
     get_case_for_user(request.user, case_id)  # the door: 404 outside the scope
@@ -240,6 +246,10 @@ def case_detail(request, case_id: int):
         "timeline": present.timeline(case),
         "approvals": present.approvals_by_department(case),
         "inspections": inspections,
+        "acceptances": _acceptances_with_captures(case),
+        # ADR 0048: the house's flagged captures, waiting for acceptance or accepted
+        "doubtful": evidence.doubtful_captures(request.user, [case.house_id]).get(
+            case.house_id, []) if case.house_id else [],
         "can_capture": case.house_id is not None and can(request.user, "evidence.capture"),
         "missing": [line.label for line in archive if line.required and not line.present],
         "remaining": payable_of(case) - case.paid_amount,

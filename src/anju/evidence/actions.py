@@ -26,7 +26,7 @@ from anju.kit.origin import Origin
 from anju.policy.rules import profile_for
 from anju.registry.actions import attach_file
 from anju.registry.commands import AttachFile
-from anju.registry.models import House
+from anju.registry.models import Attachment, House
 
 MAX_PHOTOS = 20
 
@@ -35,7 +35,8 @@ def record_capture(house: House, cmd: RecordCapture, *, photos, acting_user,
                    origin: Origin | None = None) -> Capture:
     """Keep one visit's evidence: the photos go on the house's file (一户一档) with their
     receipts, and the rules' flags are raised. `photos` is [(upload, source)] with source
-    "camera" or "gallery", the control that took it."""
+    "camera" or "gallery", the control that took it; an upload may be a photo already on the
+    house's file (an Attachment: the field app puts each photo there once)."""
     check(acting_user, "evidence.capture")
     photos = [(u, s) for u, s in photos if u is not None]
     if not photos:
@@ -84,10 +85,18 @@ def record_capture(house: House, cmd: RecordCapture, *, photos, acting_user,
 
 def _keep_photo(capture: Capture, house: House, upload, source: str, number: int,
                 acting_user, origin) -> CapturePhoto:
-    attachment = attach_file(house, AttachFile(
-        kind="photo", title=f"{Act(capture.act).label}现场照片 {number}"[:100]),
-        upload=upload, acting_user=acting_user, origin=origin)
-    image = pictures.read_image(upload)
+    if isinstance(upload, Attachment):
+        if upload.house_id != house.pk:
+            raise RuleViolation(Code.PHOTO_NOT_FOUND, f"第 {number} 张照片不是本房屋的附件",
+                                field="photos")
+        attachment = upload
+        with attachment.file.open("rb") as stream:
+            image = pictures.read_image(stream)
+    else:
+        attachment = attach_file(house, AttachFile(
+            kind="photo", title=f"{Act(capture.act).label}现场照片 {number}"[:100]),
+            upload=upload, acting_user=acting_user, origin=origin)
+        image = pictures.read_image(upload)
     if image is None:
         raise RuleViolation(Code.FILE_TYPE_INVALID, f"第 {number} 张照片无法读取",
                             field="photos")
@@ -148,17 +157,45 @@ def accept_capture(capture: Capture, cmd: AcceptCapture, *, acting_user,
     return capture
 
 
+# The rule each presence act serves: the refusal names it.
+PRESENCE_RULES = {Act.STAGE_INSPECTION: "R-MH-9", Act.ACCEPTANCE: "R-MH-10",
+                  Act.RECTIFICATION_ACCEPTANCE: "R-CJ-8", Act.SPOT_CHECK: "R-CJ-3"}
+
+
 def presence_capture(capture_id: int | None, *, house: House | None, act: str,
-                     acting_user) -> Capture | None:
-    """R-MH-9/R-MH-10: the capture a presence act rests on, checked: the same house and act,
-    not used before, and no flag left unaccepted. None when the act names none."""
+                     acting_user, on=None, errors: list | None = None) -> Capture | None:
+    """R-MH-9, R-MH-10, R-CJ-8, R-CJ-3: the capture a presence act rests on, checked: the same
+    house and act, not used before, and no flag left unaccepted. Under the region's
+    `evidence_presence_required` (on by default) an act naming no capture is refused; only a
+    region that turned it off may record one without (then None). A case with no house on
+    the register (a household building its first house) has nowhere to capture yet. Given
+    `errors`, a refusal of the capture joins the act's other problems there (and None is
+    returned) instead of being raised alone."""
+    try:
+        return _presence_capture(capture_id, house=house, act=act, acting_user=acting_user,
+                                 on=on)
+    except RuleViolation as problem:
+        if errors is None:
+            raise
+        errors.append(problem)
+        return None
+
+
+def _presence_capture(capture_id, *, house, act, acting_user, on) -> Capture | None:
+    rule = PRESENCE_RULES.get(act, "R-MH-9")
+    label = Act(act).label
     if capture_id is None:
+        if house is not None and profile_for(
+                house.division_code, on or timezone.localdate()).evidence_presence_required:
+            raise RuleViolation(Code.EVIDENCE_REQUIRED,
+                                f"“{label}”须在房屋现场拍照定位取证，请先采集并选择本房屋的"
+                                f"“{label}”现场取证", field="evidence_id", rule=rule)
         return None
     capture = get_capture_for_user(acting_user, capture_id)
     if house is None or capture.house_id != house.pk or capture.act != act:
         raise RuleViolation(Code.EVIDENCE_NOT_OF_ACT,
-                            f"该现场取证不是本房屋的“{Act(act).label}”取证",
-                            field="evidence_id", rule="R-MH-9")
+                            f"该现场取证不是本房屋的“{label}”取证",
+                            field="evidence_id", rule=rule)
     if capture.used_for_id is not None:
         raise Conflict(Code.EVIDENCE_USED, "该现场取证已用于另一条记录", field="evidence_id",
                        rule="R-MH-13")
@@ -167,7 +204,7 @@ def presence_capture(capture_id: int | None, *, house: House | None, act: str,
                               .values_list("detail", flat=True))
         raise RuleViolation(Code.EVIDENCE_NOT_ACCEPTED,
                             f"现场取证有疑点（{open_flags}），须经乡镇或县级审核认可后方可记录",
-                            field="evidence_id", rule="R-MH-9")
+                            field="evidence_id", rule=rule)
     return capture
 
 

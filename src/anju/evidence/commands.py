@@ -14,7 +14,8 @@ from anju.kit.fields import column_text
 # photos come beside it, each from the control that took it (camera or gallery).
 class RecordCapture(Command):
     act: Act = Field(description="用途：stage_inspection 关键节点检查、acceptance 竣工验收、"
-                                 "rectification_acceptance 整治验收、site_visit 现场核查")
+                                 "rectification_acceptance 整治验收、spot_check 抽查、"
+                                 "site_visit 现场核查")
     captured_at: datetime | None = Field(None, description="手机上的采集时间；缺省为服务器时间")
     lat: float | None = Field(None, ge=-90, le=90, allow_inf_nan=False)
     lng: float | None = Field(None, ge=-180, le=180, allow_inf_nan=False)

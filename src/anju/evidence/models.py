@@ -14,15 +14,17 @@ from anju.registry.village import VillageCopy
 
 
 class Act(models.TextChoices):
-    """What a capture is evidence for; the first three need the official at the house."""
+    """What a capture is evidence for; all but a site visit need the official at the house."""
 
     STAGE_INSPECTION = "stage_inspection", "关键节点检查"
     ACCEPTANCE = "acceptance", "竣工验收"
     RECTIFICATION_ACCEPTANCE = "rectification_acceptance", "整治验收"
+    SPOT_CHECK = "spot_check", "抽查"
     SITE_VISIT = "site_visit", "现场核查"
 
 
-PRESENCE_ACTS = frozenset({Act.STAGE_INSPECTION, Act.ACCEPTANCE, Act.RECTIFICATION_ACCEPTANCE})
+PRESENCE_ACTS = frozenset({Act.STAGE_INSPECTION, Act.ACCEPTANCE, Act.RECTIFICATION_ACCEPTANCE,
+                           Act.SPOT_CHECK})
 
 
 class Source(models.TextChoices):
@@ -76,7 +78,9 @@ class Capture(models.Model):
 
 class CapturePhoto(models.Model):
     capture = models.ForeignKey(Capture, models.CASCADE, related_name="photos")
-    attachment = models.OneToOneField(Attachment, models.CASCADE, related_name="evidence")
+    # One attachment may stand in two captures (a field photo sent twice is kept once on the
+    # house's file); the second is flagged as reused (R-MH-13).
+    attachment = models.ForeignKey(Attachment, models.CASCADE, related_name="evidence_photos")
     house_id = models.BigIntegerField()
     source = models.CharField("来源", max_length=10, choices=Source.choices)
     # the receipt: the bytes' SHA-256 and the server's time of arrival
@@ -103,6 +107,12 @@ class FlagKind(models.TextChoices):
     PHOTO_TIME = "photo_time", "拍摄时间不符"
     GALLERY = "gallery", "相册照片"
     REUSE = "reuse", "照片重复使用"
+
+
+# The stable codes the API contract gives the flags (docs api.md, "Evidence flags").
+FLAG_CODES = {FlagKind.ACCURACY: "gps_inaccurate", FlagKind.DISTANCE: "far_from_house",
+              FlagKind.PHOTO_TIME: "photo_time_mismatch", FlagKind.GALLERY: "gallery_photo",
+              FlagKind.REUSE: "photo_reused"}
 
 
 class Flag(models.Model):

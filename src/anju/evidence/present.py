@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from anju.evidence.models import Capture
+from anju.evidence.models import FLAG_CODES, Capture
 
 
 def _number(value):
@@ -48,4 +48,21 @@ def capture_dict(capture: Capture) -> dict:
             "accepted_at": localtime(f.accepted_at) if f.accepted_at else None,
             "reason": f.reason,
         } for f in capture.flags.select_related("other", "accepted_by")],
+    }
+
+
+def flags_summary(capture: Capture | None) -> dict:
+    """A record's evidence as the API contract words it: the capture, its open `flags` and
+    its `accepted_flags` with who accepted them and why."""
+    if capture is None:
+        return {"capture_id": None, "capture_status": None, "flags": [], "accepted_flags": []}
+    flags = list(capture.flags.select_related("accepted_by"))
+    return {
+        "capture_id": capture.pk, "capture_status": capture.status,
+        "flags": [{"code": FLAG_CODES[f.kind], "detail": f.detail} for f in flags
+                  if f.accepted_at is None],
+        "accepted_flags": [{
+            "code": FLAG_CODES[f.kind], "detail": f.detail, "reason": f.reason,
+            "accepted_by": f.accepted_by.username if f.accepted_by else None,
+            "accepted_at": localtime(f.accepted_at)} for f in flags if f.accepted_at],
     }

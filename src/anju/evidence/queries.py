@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.divisions.scope import not_found, scoped
 from anju.evidence import pictures
-from anju.evidence.models import Capture, CapturePhoto, Flag
+from anju.evidence.models import Capture, CapturePhoto, Flag, Status
 
 
 def captures_for_user(user):
@@ -60,3 +60,16 @@ def evidence_choices(user, house_id: int | None, act: str) -> list[tuple[int, st
                    f"{c.captured_by.get_full_name() or c.captured_by.username} "
                    f"{c.photos.count()} 张照片 · {c.get_status_display()}")
             for c in rows.select_related("captured_by")[:20]]
+
+
+def doubtful_captures(user, house_ids) -> dict[int, list[Capture]]:
+    """The captures of these houses that were flagged (still waiting, or accepted), newest
+    first, with their flags and who accepted them: the badges of a ledger row or page."""
+    found: dict[int, list[Capture]] = {}
+    rows = (captures_for_user(user)
+            .filter(house_id__in=list(house_ids), status__in=[Status.FLAGGED, Status.ACCEPTED])
+            .select_related("accepted_by", "captured_by")
+            .prefetch_related("flags__accepted_by"))
+    for capture in rows:
+        found.setdefault(capture.house_id, []).append(capture)
+    return found

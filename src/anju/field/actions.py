@@ -18,8 +18,12 @@ from pydantic import ValidationError
 
 from anju.accounts.access import check
 from anju.appraisal import actions as appraisal
+from anju.appraisal.codes import InspectionLevel
 from anju.audit.actions import record as audit
 from anju.audit.models import Action, Result
+from anju.evidence import actions as evidence
+from anju.evidence.commands import RecordCapture
+from anju.evidence.models import Act as EvidenceAct
 from anju.field import rules
 from anju.field.commands import ResolveConflict, SubmitCapture
 from anju.field.models import Kind, Status, Submission, SubmissionPhoto
@@ -253,11 +257,11 @@ def _prepare(submission: Submission, user, origin: Origin | None = None) -> Prep
 
 
 def _refuse(submission: Submission, user, error: AnjuError,
-            origin: Origin | None = None) -> None:
+            origin: Origin | None = None, result: dict | None = None) -> None:
     submission.status = Status.REJECTED
     submission.error = error_body(error)
     submission.http_status = error.status
-    submission.result = None
+    submission.result = result
     submission.save()
     if isinstance(error, Forbidden):
         audit(Action.ACCESS_DENIED, actor=user, result=Result.REFUSED, obj=submission.house,
@@ -304,14 +308,17 @@ def _apply(submission: Submission, user, prepared: Prepared, *, over_newer=False
                 not _moved_on_by_own_capture(submission, user, house, base):
             _hold(submission)
             return
+    kept = None
     try:
+        kept = _spot_check_evidence(submission, user, prepared)
         with transaction.atomic():
             result = APPLY[submission.kind](submission, user, prepared, over_newer=over_newer)
     except AnjuError as error:
         if isinstance(error, Conflict) and error.code == "version_conflict":
             _hold(submission)
         else:
-            _refuse(submission, user, error, prepared.origin)
+            _refuse(submission, user, error, prepared.origin,
+                    result={"capture_id": kept.pk} if kept is not None else None)
         return
     house_id = result["house_id"]
     result["house_version"], submission.division_code = House.objects.values_list(
@@ -342,8 +349,11 @@ def _trial(submission: Submission, user, prepared: Prepared) -> AnjuError | None
     except _TrialOver:
         return None
     except AnjuError as error:
-        return None if isinstance(error, Conflict) and error.code == "version_conflict" \
-            else error
+        if isinstance(error, Conflict) and error.code == "version_conflict":
+            return None
+        if error.code == Code.EVIDENCE_REQUIRED and submission.photo_rows.exists():
+            return None  # the photos on their way make the capture the check rests on
+        return error
     finally:
         prepared.photos = True
 
@@ -379,20 +389,75 @@ def _with_photos(cmd: Command, photo_ids: list[int]) -> Command:
                                                                      *photo_ids]))})
 
 
+def _evidence(submission: Submission, house: House, user, p: Prepared, photo_ids: list[int],
+              act: str = EvidenceAct.SITE_VISIT):
+    """ADR 0048: the phone's photos as a capture of the house, flagged by the same rules as a
+    page's (fix, distance, camera time, gallery, reuse). A photo whose source the client did
+    not say (an earlier client) counts as the camera's."""
+    if not photo_ids or not p.photos:
+        return None
+    sources = submission.body.get("photo_sources") or {}
+    attachments = Attachment.objects.in_bulk(photo_ids)
+    photos = [(attachments[pk], sources.get(attachments[pk].sha256, "camera"))
+              for pk in photo_ids]
+    cmd = RecordCapture(act=act, captured_at=submission.captured_at,
+                        lat=_number(submission.lat), lng=_number(submission.lng),
+                        accuracy_m=submission.accuracy_m,
+                        note=f"外业采集 {submission.get_kind_display()}"[:200])
+    return evidence.record_capture(house, cmd, photos=photos, acting_user=user,
+                                   origin=p.origin)
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _spot_check_evidence(submission: Submission, user, p: Prepared):
+    """R-CJ-3: a spot check sent from the phone rests on the capture its photos make. The
+    capture is kept even when the check is refused for its flags, so that the township may
+    accept it with a reason and the check be recorded on it."""
+    if (submission.kind != Kind.INSPECTION or p.cmd.level != InspectionLevel.SPOT_CHECK
+            or p.cmd.evidence_id is not None or not p.photos):
+        return None
+    with transaction.atomic():
+        photo_ids = _photos(submission, p.house, user, "抽查照片", p)
+        capture = _evidence(submission, p.house, user, p, photo_ids, EvidenceAct.SPOT_CHECK)
+    if capture is not None:
+        p.cmd = _with_photos(p.cmd, photo_ids).model_copy(update={"evidence_id": capture.pk})
+    return capture
+
+
+def _with_evidence(result: dict, capture) -> dict:
+    """The result with the capture its photos made (a Capture or its id), if any."""
+    if capture is not None:
+        result["capture_id"] = getattr(capture, "pk", capture)
+    return result
+
+
 def _screening(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "排查初判照片", p)
     screening = appraisal.record_screening(p.house, p.cmd, acting_user=user, origin=p.origin)
     hazard = getattr(screening, "hazard", None)
-    return {"screening_id": screening.pk, "house_id": p.house.pk, "result": screening.result,
-            "hazard_number": hazard.number if hazard else None, "photo_ids": photo_ids}
+    return _with_evidence({
+        "screening_id": screening.pk, "house_id": p.house.pk, "result": screening.result,
+        "hazard_number": hazard.number if hazard else None, "photo_ids": photo_ids},
+        _evidence(submission, p.house, user, p, photo_ids))
 
 
 def _inspection(submission, user, p: Prepared, **_) -> dict:
-    cmd = _with_photos(p.cmd, _photos(submission, p.house, user, "检查照片", p))
+    capture = None
+    if p.cmd.evidence_id is None:  # a spot check's capture is made before (_spot_check_evidence)
+        photo_ids = _photos(submission, p.house, user, "检查照片", p)
+        capture = _evidence(submission, p.house, user, p, photo_ids)
+        cmd = _with_photos(p.cmd, photo_ids)
+    else:
+        cmd = p.cmd
     inspection = appraisal.record_inspection(p.house, cmd, acting_user=user, origin=p.origin)
     hazard = inspection.hazards.first()
-    return {"inspection_id": inspection.pk, "house_id": p.house.pk,
-            "hazard_number": hazard.number if hazard else None, "photo_ids": cmd.photo_ids}
+    return _with_evidence({
+        "inspection_id": inspection.pk, "house_id": p.house.pk,
+        "hazard_number": hazard.number if hazard else None, "photo_ids": cmd.photo_ids},
+        capture.pk if capture is not None else cmd.evidence_id)
 
 
 def _control_check(submission, user, p: Prepared, **_) -> dict:
@@ -406,26 +471,31 @@ def _control_check(submission, user, p: Prepared, **_) -> dict:
         if entry is None:
             raise RuleViolation(Code.NOT_ON_LEDGER, "该房屋不在整治台账上或已销号，无需管控检查",
                                 field="house_id", rule="R-CJ-7")
-    cmd = _with_photos(p.cmd, _photos(submission, p.house, user, "管控检查照片", p))
+    photo_ids = _photos(submission, p.house, user, "管控检查照片", p)
+    cmd = _with_photos(p.cmd, photo_ids)
     row = rectification.record_control_check(entry, cmd, acting_user=user, origin=p.origin)
     entry.refresh_from_db()
-    return {"check_id": row.pk, "entry_id": entry.pk, "entry_status": entry.status,
-            "house_id": p.house.pk, "photo_ids": cmd.photo_ids}
+    return _with_evidence({
+        "check_id": row.pk, "entry_id": entry.pk, "entry_status": entry.status,
+        "house_id": p.house.pk, "photo_ids": cmd.photo_ids},
+        _evidence(submission, p.house, user, p, photo_ids))
 
 
 def _verification(submission, user, p: Prepared, **_) -> dict:
     photo_ids = _photos(submission, p.house, user, "核实比对照片", p)
     verification = quality.record_verification(p.house, p.cmd, acting_user=user,
                                                origin=p.origin)
-    return {"verification_id": verification.pk, "house_id": p.house.pk,
-            "finding_ids": list(verification.findings.values_list("pk", flat=True)),
-            "photo_ids": photo_ids}
+    return _with_evidence({
+        "verification_id": verification.pk, "house_id": p.house.pk,
+        "finding_ids": list(verification.findings.values_list("pk", flat=True)),
+        "photo_ids": photo_ids}, _evidence(submission, p.house, user, p, photo_ids))
 
 
 def _new_house(submission, user, p: Prepared, **_) -> dict:
     house = registry.register_house(p.cmd, acting_user=user, origin=p.origin)
     photo_ids = _photos(submission, house, user, "房屋照片", p)
-    return {"house_id": house.pk, "photo_ids": photo_ids}
+    return _with_evidence({"house_id": house.pk, "photo_ids": photo_ids},
+                          _evidence(submission, house, user, p, photo_ids))
 
 
 def _house_update(submission, user, p: Prepared, *, over_newer=False) -> dict:
@@ -436,7 +506,8 @@ def _house_update(submission, user, p: Prepared, *, over_newer=False) -> dict:
             "version", flat=True).get(pk=p.house.pk)})
     house = registry.update_house(p.house, cmd, acting_user=user, origin=p.origin)
     photo_ids = _photos(submission, house, user, "房屋照片", p)
-    return {"house_id": house.pk, "photo_ids": photo_ids}
+    return _with_evidence({"house_id": house.pk, "photo_ids": photo_ids},
+                          _evidence(submission, house, user, p, photo_ids))
 
 
 APPLY = {Kind.SCREENING: _screening, Kind.INSPECTION: _inspection,

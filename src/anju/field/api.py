@@ -11,6 +11,8 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from anju.accounts.access import requires
+from anju.evidence.models import Capture
+from anju.evidence.present import flags_summary
 from anju.field import actions, photos, sync
 from anju.field.commands import ResolveConflict, SubmitCapture
 from anju.field.models import Photo, Status, Submission, Upload
@@ -156,6 +158,12 @@ class FieldSubmissionOut(Schema):
     house_id: int | None
     received_at: datetime
     applied_at: datetime | None
+    capture_id: int | None = Field(None, description="照片形成的现场取证记录（ADR 0048）")
+    flags: list[dict[str, Any]] = Field(
+        [], description="未认可的疑点 {code, detail}：gps_inaccurate、far_from_house、"
+                        "photo_time_mismatch、gallery_photo、photo_reused")
+    accepted_flags: list[dict[str, Any]] = Field(
+        [], description="已认可的疑点 {code, detail, reason, accepted_by, accepted_at}")
 
 
 class FieldRejectedOut(ErrorOut):
@@ -171,12 +179,17 @@ class FieldRejectedOut(ErrorOut):
     house_id: int | None = None
     received_at: datetime | None = None
     applied_at: datetime | None = None
+    capture_id: int | None = None
+    flags: list[dict[str, Any]] = []
+    accepted_flags: list[dict[str, Any]] = []
 
 
 def answer(submission: Submission) -> dict:
     missing = (actions.missing_photos(submission)
                if submission.status == Status.INCOMPLETE else [])
-    return {"id": submission.pk, "client_uuid": submission.client_uuid,
+    capture_id = (submission.result or {}).get("capture_id")
+    capture = Capture.objects.filter(pk=capture_id).first() if capture_id else None
+    return {**flags_summary(capture), "id": submission.pk, "client_uuid": submission.client_uuid,
             "kind": submission.kind, "status": submission.status,
             "result": submission.result, "error": submission.error,
             "missing_photos": missing, "house_id": submission.house_id,

@@ -93,6 +93,7 @@ class Code(StrEnum):
     ERROR = "error"
     EVIDENCE_NOT_ACCEPTED = "evidence_not_accepted"
     EVIDENCE_NOT_OF_ACT = "evidence_not_of_act"
+    EVIDENCE_REQUIRED = "evidence_required"
     EVIDENCE_USED = "evidence_used"
     EXPORT_TOO_LARGE = "export_too_large"
     FIELD_DUPLICATE = "field_duplicate"

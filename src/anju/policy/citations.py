@@ -1,9 +1,11 @@
 """Which functions and tests cite which rule ids, read from Anju's own source (ADR 0049).
 
-A function cites a rule where its name, docstring, string constants or comments carry the id
-(`rule="R-MH-12"` in the error it raises, "(R-MH-12)" in its docstring, `# R-MH-12` beside
-a check). A citation belongs to the innermost function or class around it; module-level text
-(a module docstring, a constant's comment) belongs to no function. Test functions (`test_*` in
+A function cites a rule where its code carries the id: its docstring ("(R-MH-12)"), a string
+of its code (`rule="R-MH-12"` in the error it raises, an `Unmet(..., "R-MH-12", ...)`), a
+rule constant it names (`rule=RULE`), or a test's name. A `#` comment is not code: an id
+written only there cites nothing, so a rule cannot look enforced by a remark. A citation
+belongs to the innermost function or class around it; module-level text (a module
+docstring) belongs to no function. Test functions (`test_*` in
 a tests folder) are counted as tests, every other function of the package outside the tests
 folders as enforcing code.
 Nothing here is kept by hand: the rule pages and the coverage test both read this.
@@ -79,11 +81,12 @@ def cite_file(relative: str, source: str, tree: ast.Module,
         if best is not None and ids:
             found.setdefault(best, set()).update(ids)
 
-    # An id can stand only in a string or a comment, so each line carrying one is read as
-    # text: quicker than tokenizing, and a docstring's lines keep their own numbers.
-    for number, text in enumerate(source.splitlines(), start=1):
-        if "R-" in text:
-            note(number, set(RULE_ID.findall(text)))
+    # Only the strings of the code (docstrings among them) cite; comments are not in the tree.
+    if "R-" in source:
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and "R-" in node.value):
+                note(node.lineno, set(RULE_ID.findall(node.value)))
     # A function citing its rule through a constant, its own module's or an imported one.
     local = dict(constants.get(module, {}))
     names = {name for found in constants.values() for name in found}

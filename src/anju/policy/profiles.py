@@ -29,6 +29,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "old_house_demolition_months": ("原有 D 级住房拆除期限", "R-MH-11"),
     "implementation_window": ("年度实施期", "R-MH-15"),
     "acceptance_window": ("年度验收期", "R-MH-15"),
+    "evidence_presence_required": ("关键节点检查、验收和抽查须有现场取证", "R-MH-9"),
     "evidence_gps_accuracy_max_m": ("现场取证定位精度上限（米）", "R-MH-9"),
     "evidence_distance_max_m": ("现场取证位置与房屋坐标距离上限（米）", "R-MH-9"),
     "evidence_photo_time_tolerance_minutes": ("照片拍摄时间与采集时间相差上限（分钟）", "R-MH-9"),
@@ -89,6 +90,10 @@ class Profile:
     # platform's defaults. A fix worse than the accuracy, a position farther than the distance
     # from the house, a camera clock farther than the tolerance from the capture is flagged;
     # photos within the bits of one another are one photo (at most 3: the index's bands).
+    # The presence acts (stage inspection, acceptance, the ledger's acceptance, spot check) each
+    # rest on a capture of the house and act, its flags cleared or accepted. On by default; a
+    # region may only turn it off by its own recorded profile.
+    evidence_presence_required: bool = True
     evidence_gps_accuracy_max_m: int = 50
     evidence_distance_max_m: int = 200
     evidence_photo_time_tolerance_minutes: int = 60

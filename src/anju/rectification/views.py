@@ -9,6 +9,8 @@ from django.utils import timezone
 from anju.accounts.access import check, requires
 from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
+from anju.evidence.models import Act as EvidenceAct
+from anju.evidence.queries import captures_of_record, doubtful_captures
 from anju.kit import reads
 from anju.rectification import actions, forms, transitions
 from anju.rectification.codes import EntryStatus, MeasureKind
@@ -79,10 +81,13 @@ def ledger_list(request):
         by_child = [(code, names.get(code, code), row) for code, row in counts.items()]
     today = timezone.localdate()
     checked = transitions.checked_statuses()  # R-CJ-7: the statuses whose checks fall due
+    # ADR 0048: a house whose evidence was flagged shows it on its row
+    doubtful = doubtful_captures(request.user, [e.house_id for e in page])
     return render(request, "rectification/ledger_list.html", {
         "page": page, "query": query_without_page(request),
         "rows": [(e, places.get(e.division_code, ""),
-                  bool(e.next_check_due and e.next_check_due < today and e.status in checked))
+                  bool(e.next_check_due and e.next_check_due < today and e.status in checked),
+                  doubtful.get(e.house_id, []))
                  for e in page],
         "filters": {"status": status or "", "grade": grade or "", "division": division or "",
                     "q": q or "",
@@ -114,7 +119,16 @@ def entry_detail(request, entry_id: int):
         "can": transitions.allowed(request.user, entry.status, facts),
         "steps": transitions.STEPS,
         "procedure_offered": procedure_offered(entry.house),
+        "captures": doubtful_captures(request.user, [entry.house_id]).get(entry.house_id, []),
+        "acceptances": _with_captures(list(entry.acceptances.all())),
     })
+
+
+def _with_captures(acceptances) -> list:
+    """Each acceptance with the capture it rests on (ADR 0048), None for one from before."""
+    captures = captures_of_record(EvidenceAct.RECTIFICATION_ACCEPTANCE,
+                                  [a.pk for a in acceptances])
+    return [(a, captures.get(a.pk)) for a in acceptances]
 
 
 STEP_FORMS = {"measure": forms.MeasureForm, "check": forms.CheckForm,

@@ -73,8 +73,12 @@ def entry_at(api, cast, house_and_entry, step: str):
                                             "completed_on": str(AGO[10])})
         assert r.status_code == 201, r.json()
     if step == "close":
+        from anju.rectification.tests.conftest import at_the_house
+
         r = clerk.post(f"{path}/acceptance", {"accepted_on": str(AGO[5]), "passed": True,
-                                              "inspectors": ["张工"]})
+                                              "inspectors": ["张工"],
+                                              "evidence_id": at_the_house(entry.pk,
+                                                                          cast.shancheng)})
         assert r.status_code == 201, r.json()
     entry.refresh_from_db()
     return entry

@@ -127,8 +127,11 @@ def whole_file(api, cast, make_household, make_house, until=Status.PAID) -> Case
         attachment.file.save("file.pdf", ContentFile(b"%PDF-1.4\n"))
     ok(clerk.post(f"/api/v1/rectifications/{entry}/measures", {
         "kind": "demolish", "started_on": str(AGO[40]), "completed_on": str(AGO[30])}))
+    from anju.rectification.tests.conftest import at_the_house
+
     ok(clerk.post(f"/api/v1/rectifications/{entry}/acceptance", {
-        "accepted_on": str(AGO[30]), "passed": True, "inspectors": ["张工"]}))
+        "accepted_on": str(AGO[30]), "passed": True, "inspectors": ["张工"],
+        "evidence_id": at_the_house(entry, cast.shancheng)}))
     ok(api(cast.mhk_housing).post("/api/v1/programmes/renovation/plan/rows",
                                   {"year": AGO[60].year, "house_id": house.pk}))
     campaign = Campaign.objects.create(division_code="220581", opened_on=AGO[40],
@@ -231,7 +234,7 @@ def test_the_new_township_reads_the_file_and_the_old_one_gets_404(api, cast, mov
     photo = Attachment.objects.filter(house=house, size=9).get()
     from anju.evidence.models import Capture
 
-    capture = Capture.objects.get(house=house)
+    capture = Capture.objects.get(house=house, act="site_visit")
     paths = [f"/api/v1/households/{household.pk}", f"/api/v1/houses/{house.pk}",
              f"/api/v1/applications/{case.pk}", f"/api/v1/rectifications/{flow.entry_id}",
              f"/api/v1/households/{household.pk}/archive",

@@ -6,6 +6,7 @@ from anju.appraisal.models import Appraisal, ControlOrder, Hazard, Screening
 from anju.appraisal.tests.conftest import appraisal_body, components
 from anju.appraisal.tests.test_rules import GRADE_TABLE, SCREENING_TABLE
 from anju.conftest import CHANGJI_V1, HONGMEI_V1
+from anju.evidence.demo import on_site as capture_at
 from anju.registry.models import RecordEvent
 
 pytestmark = pytest.mark.django_db
@@ -302,8 +303,11 @@ def test_every_level_of_inspection_is_recorded_on_the_house(api, cast, make_hous
     levels = ["household_self", "village", "township", "county", "villager_report",
               "lookback", "spot_check", "third_party"]
     for level in levels:
+        # R-CJ-3: a spot check rests on a capture at the house
+        on_site = {"evidence_id": capture_at(house, "spot_check", acting_user=cast.shancheng).pk
+                   } if level == "spot_check" else {}
         response = api(cast.mhk_housing).post(f"/api/v1/houses/{house.pk}/inspections", {
-            "level": level, "inspected_on": "2026-11-01", "findings": "墙体无新裂缝"})
+            "level": level, "inspected_on": "2026-11-01", "findings": "墙体无新裂缝", **on_site})
         assert response.status_code == 201, response.json()
     listed = api(cast.shancheng).get(f"/api/v1/houses/{house.pk}/inspections").json()
     assert sorted(i["level"] for i in listed) == sorted(levels)

@@ -180,10 +180,10 @@ def stage_inspection(case: Application, cmd: commands.StageInspect, *, acting_us
     if cmd.passed is False and not findings:
         errors.append(RuleViolation(Code.FINDINGS_REQUIRED, "不合格时须写明问题和整改要求",
                                     field="findings", rule="R-MH-9"))
-    # R-MH-9 on site: a capture with a flag left unaccepted is refused
+    # R-MH-9 on site: no capture, or one with a flag left unaccepted, is refused
     capture = evidence.presence_capture(cmd.evidence_id, house=case.house,
                                         act=EvidenceAct.STAGE_INSPECTION,
-                                        acting_user=acting_user)
+                                        acting_user=acting_user, on=on, errors=errors)
     photos = attachments_of(case, cmd.photo_ids, "photo_ids")
     photos += [p for p in evidence.photos_of(capture) if p not in photos]
     if not photos:
@@ -261,9 +261,13 @@ def accept(case: Application, cmd: commands.Accept, *, acting_user,
     if passed and not report:
         errors.append(RuleViolation(Code.ACCEPTANCE_REPORT_REQUIRED, "须上传竣工验收报告",
                                     field="report_ids", rule="R-MH-10"))
-    # R-MH-10 on site: a capture with a flag left unaccepted is refused
-    capture = evidence.presence_capture(cmd.evidence_id, house=case.house,
-                                        act=EvidenceAct.ACCEPTANCE, acting_user=acting_user)
+    # R-MH-10 on site: no capture, or one with a flag left unaccepted, is refused. A placement
+    # (rental, relatives, purchase) is accepted where the household moved, not at its old house.
+    capture = None
+    if case.method in BUILDING_METHODS or cmd.evidence_id is not None:
+        capture = evidence.presence_capture(cmd.evidence_id, house=case.house,
+                                            act=EvidenceAct.ACCEPTANCE,
+                                            acting_user=acting_user, on=on, errors=errors)
     raise_if(errors)
     with transaction.atomic():
         made = CompletionAcceptance.objects.create(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from anju.assistance import actions, commands
 from anju.assistance.acts import ACTS
 from anju.assistance.codes import Status
+from anju.evidence.demo import on_site
 from anju.registry.models import Attachment
 
 TODAY = timezone.localdate()
@@ -53,6 +54,10 @@ class Case:
             applied_on=AGO[40], **({} if self.house.grade == "D" else {
                 "reinforcement_parts": ["bearing_wall", "roof"],
                 "reinforcement_plan": "承重墙加设构造柱，屋架更换"})), acting_user=cast.cadre)
+
+    def on_site(self, act, user=None):
+        """A clear capture at the house for a presence act (R-MH-9, R-MH-10)."""
+        return on_site(self.house, act, acting_user=user or self.cast.shancheng).pk
 
     def doc(self, title="扫描件"):
         return scan(self.household, self.cast.shancheng, title).pk
@@ -113,7 +118,7 @@ class Case:
     def _completed(self, c):
         for stage in ("foundation", "main_structure"):
             self.act("stage_inspection", c.shancheng, stage=stage, passed=True, on=AGO[5],
-                     photo_ids=[self.doc(stage)])
+                     photo_ids=[self.doc(stage)], evidence_id=self.on_site("stage_inspection"))
         self.act("complete", c.shancheng, on=TODAY, photo_ids=[self.doc("改造后")])
 
     MEMBERS = [{"role": "technical", "name": "赵技术"}, {"role": "supervisor", "name": "钱监督"},
@@ -122,7 +127,8 @@ class Case:
     def _accepted(self, c):
         self.act("accept", c.shancheng, passed=True, on=TODAY, members=self.MEMBERS,
                  final_cost=Decimal("52000"), main_area=Decimal("50"),
-                 auxiliary_area=Decimal("10"), report_ids=[self.doc("验收报告")])
+                 auxiliary_area=Decimal("10"), report_ids=[self.doc("验收报告")],
+                 evidence_id=self.on_site("acceptance"))
 
     def _paid(self, c):
         # R-MH-10: payment waits for the city office's check of the acceptance report

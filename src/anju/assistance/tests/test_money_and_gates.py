@@ -43,7 +43,8 @@ def region(**overrides):
 
 def accept_body(flow, **fields) -> dict:
     return {"action": "accept", "passed": True, "members": flow.MEMBERS, "main_area": "50",
-            "auxiliary_area": "10", "report_ids": [flow.doc("验收报告")], **fields}
+            "auxiliary_area": "10", "report_ids": [flow.doc("验收报告")],
+            "evidence_id": flow.on_site("acceptance"), **fields}
 
 
 # ---------------------------------------------------------------- R-MH-6 the final account

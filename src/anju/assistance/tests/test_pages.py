@@ -21,6 +21,7 @@ from anju.assistance.tests.conftest import act as act_on
 from anju.assistance.tests.conftest import certify as certify_household
 from anju.audit.models import AuditEvent
 from anju.conftest import SHANCHENG_V1, sign_in, valid_id_number
+from anju.evidence.demo import on_site
 from anju.registry import actions as registry_actions
 from anju.registry.commands import AttachFile
 
@@ -135,7 +136,9 @@ def make_case(cast, low_income_household, craftsman):
         if reached("completed"):
             for stage_name in ("foundation", "main_structure"):
                 act("stage_inspection", case, cast.shancheng, stage=stage_name,
-                    passed=True, photo_ids=[attach(cast.shancheng, household, "检查.png")])
+                    passed=True, photo_ids=[attach(cast.shancheng, household, "检查.png")],
+                    evidence_id=on_site(case.house, "stage_inspection",
+                                        acting_user=cast.shancheng).pk)
             act("complete", case, cast.shancheng,
                 photo_ids=[attach(cast.shancheng, household, "改造后.png")])
         if reached("accepted"):
@@ -144,7 +147,8 @@ def make_case(cast, low_income_household, craftsman):
                 members=[{"role": r, "name": n} for r, n in (
                     ("technical", "刘工"), ("supervisor", "孙监督"), ("builder", "赵铁柱"),
                     ("household", household.head_name))],
-                report_ids=[attach(cast.shancheng, household, "验收报告.png")])
+                report_ids=[attach(cast.shancheng, household, "验收报告.png")],
+                evidence_id=on_site(case.house, "acceptance", acting_user=cast.shancheng).pk)
         if reached("paid"):
             act("city_check", case, cast.mhk_housing, passed=True)
             act("pay", case, cast.mhk_finance, amount=Decimal("40000"), paid_on=TODAY,

@@ -305,7 +305,7 @@ def test_completion_needs_both_key_stages_inspected(cast, new_case, nothing_writ
     flow = new_case()
     flow.to(Status.UNDER_CONSTRUCTION)
     flow.act("stage_inspection", cast.shancheng, stage="foundation", passed=True, on=AGO[5],
-             photo_ids=[flow.doc()])
+             photo_ids=[flow.doc()], evidence_id=flow.on_site("stage_inspection"))
     with nothing_written(flow.case), pytest.raises(RuleViolation) as caught:
         flow.act("complete", cast.shancheng, on=TODAY)
     assert (caught.value.code, caught.value.field, caught.value.rule) == (
@@ -318,7 +318,8 @@ def test_acceptance_needs_its_members_and_refuses_an_over_area_house(api, cast, 
     flow.to(Status.COMPLETED)
     url = f"/api/v1/applications/{flow.case.pk}/transitions"
     body = {"action": "accept", "passed": True, "final_cost": "50000", "main_area": "50",
-            "members": flow.MEMBERS[:2], "report_ids": [flow.doc()]}
+            "members": flow.MEMBERS[:2], "report_ids": [flow.doc()],
+            "evidence_id": flow.on_site("acceptance")}
     with nothing_written(flow.case):
         response = api(cast.shancheng).post(url, body)
         refused(response, 422, "acceptance_members_missing", "members", "R-MH-10")

@@ -13,6 +13,7 @@ from PIL import Image
 
 from anju.evidence import actions
 from anju.evidence.commands import RecordCapture
+from anju.rectification.tests.conftest import dangerous_house, on_ledger  # noqa: F401
 
 HOUSE_AT = (Decimal("42.530000"), Decimal("125.670000"))
 

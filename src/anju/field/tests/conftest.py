@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from anju.conftest import SHANCHENG_V1
+from anju.evidence.demo import photo
 from anju.field.models import Submission
 
 TODAY = date.today().isoformat()
@@ -22,10 +23,14 @@ def media(media):
 
 
 def jpeg(size: int = 3000) -> bytes:
-    """Bytes that read as a JPEG (the server looks at the first bytes), different each call."""
-    seed = next(_counter).to_bytes(4, "big")
-    body = hashlib.sha256(seed).digest() * (size // 32 + 1)
-    return (b"\xff\xd8\xff\xe0" + seed + body)[:size]
+    """A small JPEG of its own scene each call (the server hashes its picture, ADR 0048),
+    padded after its end to `size` bytes."""
+    number = next(_counter)
+    picture = photo(number, size=(32, 24))
+    assert len(picture) <= size, "a field test photo is at least its picture's size"
+    seed = number.to_bytes(4, "big")
+    padding = hashlib.sha256(seed).digest() * (size // 32 + 1)
+    return (picture + padding)[:size]
 
 
 def sha(content: bytes) -> str:

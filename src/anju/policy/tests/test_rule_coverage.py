@@ -66,11 +66,27 @@ def test_a_citation_belongs_to_the_innermost_function_around_it():
             """Refuses (R-MH-6)."""
             def inner():
                 return "R-MH-7"
-            # R-CJ-8 beside the check
-            return x
+            raise RuleViolation("x", "y", rule="R-CJ-8")
         ''', "anju/x/rules.py") == {("R-MH-6", "anju.x.rules.check", False),
                                     ("R-CJ-8", "anju.x.rules.check", False),
                                     ("R-MH-7", "anju.x.rules.check.inner", False)}
+
+
+def test_a_rule_id_in_a_comment_cites_nothing():
+    """A remark beside code is not the code enforcing or testing the rule."""
+    assert _cite('''
+        def check(x):
+            # R-CJ-8 beside the check
+            return x
+        def test_sign_off():
+            # R-CJ-8
+            assert True
+        ''', "anju/x/rules.py") == set()
+    assert _cite('''
+        def test_sign_off():
+            # R-CJ-8
+            assert True
+        ''') == set()
 
 
 def test_a_test_cites_by_its_name_its_text_or_a_rule_constant_and_its_helpers_do_not():

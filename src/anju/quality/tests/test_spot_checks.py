@@ -7,6 +7,7 @@ import pytest
 
 from anju.appraisal.models import Inspection
 from anju.conftest import HONGMEI_V1, HUINAN_V1, SHANCHENG_V1, SHANCHENG_V2
+from anju.evidence.demo import on_site
 from anju.kit.errors import Forbidden, NotFound, RuleViolation
 from anju.quality.actions import draw_spot_check
 from anju.quality.commands import DrawSpotCheck
@@ -91,7 +92,9 @@ def test_a_drawn_house_is_done_once_a_spot_check_inspection_is_recorded(api, cas
     Inspection.objects.create(house_id=first, division_code=HONGMEI_V1, level="village",
                               inspected_on=TODAY, inspector="李", recorded_by=cast.mhk_housing)
     r = api(cast.hongmei).post(f"/api/v1/houses/{first}/inspections", {
-        "level": "spot_check", "inspected_on": TODAY.isoformat(), "inspector": "县住建局"})
+        "level": "spot_check", "inspected_on": TODAY.isoformat(), "inspector": "县住建局",
+        "evidence_id": on_site(Inspection.objects.get(house_id=first).house, "spot_check",
+                               acting_user=cast.hongmei).pk})
     assert r.status_code == 201
     shown = api(cast.hongmei).get(f"/api/v1/quality/spot-checks/{out['id']}").json()
     assert [(h["house_id"], h["done"]) for h in shown["houses"]] == [

@@ -46,10 +46,10 @@ def record_acceptance(entry: LedgerEntry, cmd: RecordLedgerAcceptance, *, acting
     if accepted_on < facts.last_engineering_on:
         raise RuleViolation(Code.ACCEPTANCE_BEFORE_COMPLETION, "验收日期不能早于工程措施完成日期",
                             field="accepted_on", rule="R-CJ-8")
-    # R-CJ-8 on site: a capture with a flag left unaccepted is refused
+    # R-CJ-8 on site: no capture, or one with a flag left unaccepted, is refused
     capture = evidence.presence_capture(cmd.evidence_id, house=entry.house,
                                         act=EvidenceAct.RECTIFICATION_ACCEPTANCE,
-                                        acting_user=acting_user)
+                                        acting_user=acting_user, on=accepted_on)
     photos = _photos(entry, cmd.photo_ids)
     photos += [p for p in evidence.photos_of(capture) if p not in photos]
     note = _note(cmd.note)

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from anju.appraisal.tests.conftest import components
+from anju.evidence.demo import on_site
 from anju.rectification.models import LedgerEntry
 from anju.registry.models import House, ResponsiblePerson
 
@@ -44,3 +45,9 @@ def on_ledger(api, cast, dangerous_house):
         return house, LedgerEntry.objects.get(house=house).pk
 
     return make
+
+
+def at_the_house(entry_id: int, user) -> int:
+    """R-CJ-8 on site: a clear capture of the entry's house for its acceptance."""
+    house = LedgerEntry.objects.get(pk=entry_id).house
+    return on_site(house, "rectification_acceptance", acting_user=user).pk

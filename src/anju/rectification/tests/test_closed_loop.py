@@ -4,7 +4,7 @@ import pytest
 
 from anju.audit.models import AuditEvent
 from anju.rectification.models import LedgerEntry, Transition
-from anju.rectification.tests.conftest import appraisal_body, days_ago
+from anju.rectification.tests.conftest import appraisal_body, at_the_house, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,8 @@ def test_a_c_grade_house_is_repaired_accepted_reappraised_and_signed_off(api, ca
     assert r.status_code == 201 and r.json()["status"] == "controlled"
 
     r = clerk.post(entry_path(entry_id, "acceptance"),
-                   {"accepted_on": days_ago(4), "passed": True, "inspectors": ["张工", "李镇长"]})
+                   {"accepted_on": days_ago(4), "passed": True, "inspectors": ["张工", "李镇长"],
+                    "evidence_id": at_the_house(entry_id, cast.shancheng)})
     assert r.status_code == 201, r.json()
     assert r.json()["status"] == "accepted"
     assert r.json()["acceptance"]["inspectors"] == ["张工", "李镇长"]
@@ -108,7 +109,8 @@ def test_a_d_grade_house_is_demolished_rebuilt_accepted_and_signed_off(api, cast
     clerk.post(entry_path(entry_id, "measures"),
                {"kind": "rebuild", "started_on": days_ago(17), "completed_on": days_ago(3)})
     r = clerk.post(entry_path(entry_id, "acceptance"),
-                   {"accepted_on": days_ago(2), "passed": True, "inspectors": ["张工"]})
+                   {"accepted_on": days_ago(2), "passed": True, "inspectors": ["张工"],
+                    "evidence_id": at_the_house(entry_id, cast.shancheng)})
     assert r.json()["status"] == "accepted"
     # demolition and rebuilding need no new appraisal
     r = county.post(entry_path(entry_id, "close"), {"closed_on": days_ago(1)})
@@ -132,7 +134,7 @@ def test_a_failed_acceptance_is_recorded_and_the_entry_stays_under_control(api, 
                {"kind": "demolish", "started_on": days_ago(10), "completed_on": days_ago(8)})
     r = clerk.post(entry_path(entry_id, "acceptance"),
                    {"accepted_on": days_ago(5), "passed": False, "inspectors": ["张工"],
-                    "note": "残墙未清"})
+                    "note": "残墙未清", "evidence_id": at_the_house(entry_id, cast.shancheng)})
     assert (r.status_code, r.json()["status"]) == (201, "controlled")
     assert r.json()["acceptance"]["passed"] is False
     r = api(cast.mhk_housing).post(entry_path(entry_id, "close"), {"closed_on": days_ago(1)})

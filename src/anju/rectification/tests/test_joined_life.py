@@ -105,7 +105,8 @@ def test_a_sign_off_while_the_cases_acceptance_failed_is_refused_and_nothing_wri
     case, entry_id = case_on_ledger("c")
     case.to("completed")
     case.act("accept", cast.shancheng, passed=False, on=TODAY, members=Case.MEMBERS,
-             final_cost=Decimal("12000"), note="圈梁未按方案施工")
+             final_cost=Decimal("12000"), note="圈梁未按方案施工",
+             evidence_id=case.on_site("acceptance"))
     body = _entry(api, cast, entry_id)
     assert body["acceptance"]["source"] == "application"
     assert body["acceptance"]["passed"] is False

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.rectification import actions
 from anju.rectification.models import LedgerEntry, Transition
-from anju.rectification.tests.conftest import days_ago
+from anju.rectification.tests.conftest import at_the_house, days_ago
 from anju.rectification.tests.test_closed_loop import entry_path
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,8 @@ def test_a_control_check_on_a_closed_entry_is_refused(api, cast, on_ledger, noth
     house, entry_id = on_ledger("d")
     done(api, cast.shancheng, entry_id, "demolish", 10, 8)
     api(cast.shancheng).post(entry_path(entry_id, "acceptance"),
-                             {"accepted_on": days_ago(5), "passed": True, "inspectors": ["张工"]})
+                             {"accepted_on": days_ago(5), "passed": True, "inspectors": ["张工"],
+                              "evidence_id": at_the_house(entry_id, cast.shancheng)})
     r = api(cast.mhk_housing).post(entry_path(entry_id, "close"), {"closed_on": days_ago(4)})
     assert r.json()["status"] == "closed"
     with nothing_written(house, LedgerEntry.objects.get(pk=entry_id)):
