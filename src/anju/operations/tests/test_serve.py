@@ -65,7 +65,7 @@ def test_serve_runs_web_worker_and_scheduler_and_sigterm_stops_them_all(worker_d
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, start_new_session=True)
     try:
-        _wait(lambda: _get(f"{base}/readyz") == (200, {"status": "ok"}), 60, "/readyz ready")
+        _wait(lambda: _get(f"{base}/readyz") == (200, {"status": "ok"}), 120, "/readyz ready")
         children = descendants(serve.pid)
         commands = sorted(_command(pid) for pid in children)
         assert sum("gunicorn" in c for c in commands) == 3  # the master and two web workers
