@@ -80,6 +80,12 @@ def houses_for_user(user, *, division: str | None = None,
         "-is_priority", "division_code", "id")
 
 
+def house_columns_for_user(user, *columns):
+    """The columns of houses in scope, as named tuples: a list's rows, once its keys are chosen
+    (anju.web.pages.KeysFirst)."""
+    return scoped(user, House.objects.all()).values_list(*columns, named=True)
+
+
 def get_house_for_user(user, house_id: int) -> House:
     house = scoped(user, House.objects.filter(pk=house_id)).first()
     if house is None:
