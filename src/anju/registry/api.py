@@ -26,19 +26,19 @@ from anju.registry.queries import (
     houses_for_user,
 )
 from anju.registry.rules import NATIONAL_HOUSE_FIELDS
-from anju.web.apikit import ERRORS, PageParams, paginate
+from anju.web.apikit import ERRORS, Out, PageParams, paginate
 
 households = Router(tags=["农户"])
 houses = Router(tags=["房屋"])
 
 
-class MemberOut(Schema):
+class MemberOut(Out):
     name: str
     id_number: str
     relation: str
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(Out):
     id: int
     division_code: str
     head_name: str
@@ -54,7 +54,7 @@ class HouseholdOut(Schema):
     version: int
 
 
-class HouseholdList(Schema):
+class HouseholdList(Out):
     items: list[HouseholdOut]
     total: int
     page: int
@@ -126,7 +126,7 @@ class ResponsiblePersonOut(Schema):
     department: str
 
 
-class HouseOut(Schema):
+class HouseOut(Out):
     id: int
     household_id: int | None
     division_code: str
@@ -176,7 +176,7 @@ class HouseDetailOut(HouseOut):
     replaced_by_house_ids: list[int] = Field(description="R-CJ-8a：在原址新建的房屋")
 
 
-class HouseList(Schema):
+class HouseList(Out):
     items: list[HouseOut]
     total: int
     page: int
