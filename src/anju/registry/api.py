@@ -27,6 +27,7 @@ from anju.registry.queries import (
 )
 from anju.registry.rules import NATIONAL_HOUSE_FIELDS
 from anju.web.apikit import ERRORS, Out, PageParams, paginate
+from anju.web.pages import KeysFirst
 
 households = Router(tags=["农户"])
 houses = Router(tags=["房屋"])
@@ -235,7 +236,9 @@ def list_houses(request, filters: Query[HouseFilters]):
         request.user, division=filters.division, grade=filters.grade,
         occupancy=filters.occupancy, use=filters.use, household_id=filters.household_id,
         q=filters.q, status=filters.status)
-    return paginate(queryset, filters, present_house)
+    # The page's keys first (KeysFirst): page 200 skips 9,950 index entries, not 9,950 rows.
+    return paginate(KeysFirst(queryset, rows=houses_for_user(request.user, status="all")),
+                    filters, present_house)
 
 
 @houses.post("", response={201: HouseDetailOut, **ERRORS}, summary="登记房屋")
