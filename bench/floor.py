@@ -187,7 +187,9 @@ def markdown(results: list[dict]) -> list[str]:
     lines = ["Lists near the floor (bench/floor.py): median ms inside Django's handler vs the "
              "median ms of the same count and page statements through a bare cursor, in the "
              "same run; page 1 and page 200 (or the last page). Beside them the CPU time of the "
-             "same requests and statements (thread time), steadier on a shared machine.", "",
+             "same requests and statements (thread time of this process), steadier on a "
+             "shared machine; on PostgreSQL the server's own work is in neither CPU figure, "
+             "so there the wall ratio is the one to read.", "",
              "| engine | list | page | rows | handler median | floor median | ratio (target) "
              "| CPU handler / floor = ratio | queries |", "|---|---|---|---|---|---|---|---|---|"]
     for result in results:
