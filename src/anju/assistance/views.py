@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.access import can, check, requires
@@ -88,10 +89,12 @@ def case_list(request):
     page = paginate(request, KeysFirst(cases, rows=cases_for_user(request.user).only(
         *present.LIST_FIELDS)))
     places = present.place_names(c.division_code for c in page)
+    list_url = reverse("assistance:case_list")
     counts = counts_by_status(request.user, division=division)
     return _render(request, "case_list.html", {
         "page": page, "query": query_without_page(request),
-        "rows": [present.case_row(c, places.get(c.division_code, "")) for c in page],
+        "rows": present.case_rows_html([
+            present.case_row(c, places.get(c.division_code, ""), list_url) for c in page]),
         "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in Status],
         "total": sum(counts.values()),
         "filters": {"status": status or "", "division": division or "", "late": late},
