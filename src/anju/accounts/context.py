@@ -1,8 +1,9 @@
 """The top menu: each role sees the entries it can use, its own queue first."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,9 +20,15 @@ class Entry:
     current: tuple[str, ...]  # the views (namespace or namespace:name) this entry stands for
 
     def href(self, user) -> str:
-        if self.key == "department":
-            return reverse(self.url, args=[user.department])
-        return reverse(self.url)
+        args = (user.department,) if self.key == "department" else ()
+        return _path(self.url, args, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=512)
+def _path(name: str, args: tuple, prefix: str, urlconf) -> str:
+    """A menu entry's path, reversed once per process (and prefix): a page's menu is a
+    dozen entries and each reverse walks the URL patterns."""
+    return reverse(name, args=args or None)
 
 
 ENTRIES = {e.key: e for e in (

@@ -15,7 +15,7 @@ from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
 from anju.appraisal.queries import due_on, inspections_due_page, item_kinds_for_user
 from anju.policy.rules import profile_resolver
 from anju.registry.queries import get_house_for_user
-from anju.web.apikit import ERRORS, PageParams
+from anju.web.apikit import ERRORS, Out, PageParams
 
 house_records = Router(tags=["排查与鉴定"])
 catalogue = Router(tags=["排查与鉴定"])
@@ -215,7 +215,7 @@ def list_item_kinds(request, division: str | None = None):
     return list(item_kinds_for_user(request.user, division))
 
 
-class DueOut(Schema):
+class DueOut(Out):
     house_id: int
     household_id: int
     division_code: str
@@ -224,7 +224,7 @@ class DueOut(Schema):
     due_on: date
 
 
-class DueList(Schema):
+class DueList(Out):
     items: list[DueOut]
     total: int
     page: int

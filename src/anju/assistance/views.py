@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from anju.accounts.access import can, check, requires
@@ -50,7 +51,7 @@ from anju.rectification.queries import entry_ref_of_case
 from anju.registry.codes import LowIncomeCategory
 from anju.registry.queries import get_household_for_user
 from anju.web.forms import DivisionPicker
-from anju.web.pages import paginate, query_without_page
+from anju.web.pages import KeysFirst, paginate, query_without_page
 
 # The case list's late filters: the daily sweep's flags (R-MH-11, R-MH-12, R-MH-15).
 LATE_FLAGS = {"payment": ("payment_overdue", "拨付逾期"),
@@ -83,12 +84,17 @@ def case_list(request):
         cases = cases.filter(payment_overdue_q(timezone.localdate()))
     elif late in LATE_FLAGS:
         cases = cases.filter(**{LATE_FLAGS[late][0]: True})
-    page = paginate(request, cases)
+    # The page's keys first (KeysFirst): the newest-first order is sorted on ids alone, and
+    # only the page's 50 cases are read with their household.
+    page = paginate(request, KeysFirst(cases, rows=cases_for_user(request.user).only(
+        *present.LIST_FIELDS)))
     places = present.place_names(c.division_code for c in page)
+    list_url = reverse("assistance:case_list")
     counts = counts_by_status(request.user, division=division)
     return _render(request, "case_list.html", {
         "page": page, "query": query_without_page(request),
-        "rows": [present.case_row(c, places.get(c.division_code, "")) for c in page],
+        "rows": present.case_rows_html([
+            present.case_row(c, places.get(c.division_code, ""), list_url) for c in page]),
         "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in Status],
         "total": sum(counts.values()),
         "filters": {"status": status or "", "division": division or "", "late": late},

@@ -44,14 +44,18 @@ def scoped(user, queryset: QuerySet, field: str = "division_code") -> QuerySet:
 def narrowed(user, queryset: QuerySet, division: str | None,
              field: str = "division_code") -> QuerySet:
     """Scope, then narrow further to `division` (a code prefix inside the user's scope)."""
-    queryset = scoped(user, queryset, field)
     if not division:
-        return queryset
+        return scoped(user, queryset, field)
     if not division.isdigit() or len(division) not in LEVEL_LENGTHS:
         raise NotFound("区划代码应为 2、4、6、9 或 12 位数字", field="division")
-    if not (covers(user.scope, division) or covers(division, user.scope)):
+    scope = getattr(user, "scope", "") if getattr(user, "is_authenticated", False) else ""
+    if not (covers(scope, division) or covers(division, scope)):
         raise NotFound("该区划不在您的管辖范围内", field="division")
-    return queryset.filter(within(division, field))
+    if not scope:
+        return queryset.none()
+    # The narrower range is the whole condition: one inside the other, the wider adds
+    # nothing but a second range for the database to weigh.
+    return queryset.filter(within(division if covers(scope, division) else scope, field))
 
 
 def not_found(model, **lookup) -> NotFound:

@@ -26,7 +26,7 @@ from anju.rectification.queries import (
 )
 from anju.registry.codes import Grade
 from anju.web.forms import DivisionPicker
-from anju.web.pages import paginate, query_without_page
+from anju.web.pages import KeysFirst, paginate, query_without_page
 
 CHILD_WIDTH = {2: 4, 4: 6, 6: 9, 9: 12}
 FLAGS = {"": None, "1": True, "0": False}
@@ -63,8 +63,11 @@ def ledger_list(request):
     if g.get("alert") == "red":  # the home page's figure: red alerts only (R-CJ-6, R-CJ-8)
         entries = entries.filter(red_alert=True)
     # What a row shows, and no more: the household's encrypted numbers stay undecrypted.
-    rows = entries.select_related("house", "household").only(*LIST_FIELDS)
-    page = paginate(request, with_overdue_flags(rows, request.user, division=division))
+    # The page's keys come first (KeysFirst), so the late flags' subqueries and the joins
+    # are worked out for its 50 rows, not for every row an OFFSET skips.
+    rows = ledger_for_user(request.user).select_related("house", "household").only(*LIST_FIELDS)
+    page = paginate(request, KeysFirst(
+        entries, rows=with_overdue_flags(rows, request.user, division=division)))
     hazards = []
     if alert is not False and not (status or grade or overdue or priority is False or q
                                    or control_overdue or engineering_overdue):
@@ -85,6 +88,8 @@ def ledger_list(request):
     doubtful = doubtful_captures(request.user, [e.house_id for e in page])
     return render(request, "rectification/ledger_list.html", {
         "page": page, "query": query_without_page(request),
+        # one reverse for the page; each row's link is that path with its id
+        "detail": reverse("rectification:entry_detail", args=[0]).removesuffix("0/"),
         "rows": [(e, places.get(e.division_code, ""),
                   bool(e.next_check_due and e.next_check_due < today and e.status in checked),
                   doubtful.get(e.house_id, []))

@@ -59,25 +59,29 @@ def houses_for_user(user, *, division: str | None = None,
     """Houses in scope, priority houses first (R-CJ-1), then by village and record; standing
     houses only unless `status` says `demolished` or `all` (R-CJ-8a)."""
     queryset = narrowed(user, House.objects.all(), division)
-    if status != "all":
-        queryset = queryset.filter(status=status)
+    # One filter() of every condition: each call copies and re-plans the query in Python.
+    conditions = {"status": status} if status != "all" else {}
     if isinstance(grade, (list, tuple, set, frozenset)):
-        queryset = queryset.filter(grade__in=grade)
+        conditions["grade__in"] = grade
     elif grade:
-        queryset = queryset.filter(grade=grade)
+        conditions["grade"] = grade
     if occupancy:
-        queryset = queryset.filter(occupancy=occupancy)
+        conditions["occupancy"] = occupancy
     if use:
-        queryset = queryset.filter(use=use)
+        conditions["use"] = use
     if household_id:
-        queryset = queryset.filter(household_id=household_id)
+        conditions["household_id"] = household_id
     q = (q or "").strip()
-    if q:
-        queryset = queryset.filter(house_search_q(q))
     # Naming both values of is_priority lets SQLite and PostgreSQL walk house_list_status_idx
     # as two ordered range scans instead of sorting every house in the range (bench/).
-    return queryset.filter(is_priority__in=(True, False)).order_by(
-        "-is_priority", "division_code", "id")
+    return queryset.filter(house_search_q(q) if q else Q(), is_priority__in=(True, False),
+                           **conditions).order_by("-is_priority", "division_code", "id")
+
+
+def house_columns_for_user(user, *columns):
+    """The columns of houses in scope, as named tuples: a list's rows, once its keys are chosen
+    (anju.web.pages.KeysFirst)."""
+    return scoped(user, House.objects.all()).values_list(*columns, named=True)
 
 
 def get_house_for_user(user, house_id: int) -> House:

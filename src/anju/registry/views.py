@@ -12,7 +12,7 @@ from anju.assistance.queries import procedure_offered
 from anju.divisions.queries import names_for
 from anju.kit import reads
 from anju.kit.masks import mask_account, mask_id_number, mask_phone
-from anju.registry import actions
+from anju.registry import actions, present
 from anju.registry.codes import DANGEROUS_GRADES, Grade, Occupancy, PriorityTag, Use
 from anju.registry.forms import (
     AttachmentForm,
@@ -28,6 +28,7 @@ from anju.registry.forms import (
 from anju.registry.queries import (
     get_house_for_user,
     get_household_for_user,
+    house_columns_for_user,
     households_for_user,
     houses_for_user,
 )
@@ -95,28 +96,23 @@ def house_list(request):
         "division": g.get("division") or None,
         "q": g.get("q", "").strip() or None,
     }
-    # Only the columns a row shows: the household's encrypted numbers are never read, so
-    # never decrypted, for a list that shows the head's name alone.
-    houses = (houses_for_user(request.user, **filters).select_related("household")
-              .only(*_LIST_COLUMNS))
+    houses = houses_for_user(request.user, **filters)
     filters["grade"] = g.get("grade") if filters["grade"] else None
-    page_obj = paginate(request, KeysFirst(houses))
-    places = _place_names(h.division_code for h in page_obj)
+    # Only the columns a row shows, as plain values: the household's encrypted numbers are
+    # never read, so never decrypted, for a list that shows the head's name alone.
+    page_obj = paginate(request, KeysFirst(
+        houses, rows=house_columns_for_user(request.user, *present.ROW_COLUMNS)))
+    places = _place_names(row[1] for row in page_obj)
     # One reverse for the page; each row's link is that path with its id.
     detail = reverse("registry:house_detail", args=[0]).removesuffix("0/")
     return render(request, "registry/house_list.html", {
-        "page": page_obj,
-        "rows": [(h, places.get(h.division_code, ""), f"{detail}{h.pk}/") for h in page_obj],
+        "page": page_obj, "rows": present.house_rows(page_obj, places, detail),
         "filters": {k: v or "" for k, v in filters.items()},
         "grades": GRADE_FILTERS, "occupancies": Occupancy.choices, "uses": Use.choices,
         "query": query_without_page(request),
         "division_picker": _division_filter(filters["division"]),
         "can_edit": can(request.user, "registry.edit"),
     })
-
-
-_LIST_COLUMNS = ("id", "division_code", "address", "is_priority", "grade", "occupancy", "use",
-                 "structure", "floors", "status", "household_id", "household__head_name")
 
 
 @requires("registry.view")

@@ -5,8 +5,10 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer
 from pydantic import ValidationError as PydanticError
+from pydantic import model_validator
 
 from anju.accounts.models import ApiToken
 from anju.kit.errors import Code, Malformed
@@ -20,6 +22,19 @@ class BearerAuth(HttpBearer):
         request.user = found.user
         request.api_token = found  # so that DELETE /auth/token can revoke this one
         return found.user
+
+
+class Out(Schema):
+    """An answer's schema for rows the routes present as dicts: a dict is checked as it is,
+    by pydantic's own code; ninja's getter, which reads a model instance attribute by
+    attribute, cost a list of 50 houses (40 fields each) a third of its time (ADR 0053)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        if isinstance(values, dict):
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class ErrorDetail(Schema):
