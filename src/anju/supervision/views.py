@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.access import can, check, requires
@@ -128,7 +129,7 @@ def plan_xlsx(request):
     name, chunks = documents.plan_xlsx(request.user, programme, division, year,
                                        origin=request.origin)
     response = StreamingHttpResponse(chunks, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
