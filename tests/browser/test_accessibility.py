@@ -128,8 +128,9 @@ PAGES = [
     ("evidence-capture", "hongmei", lambda p, s: p.goto(
         f"/evidence/houses/{s['sign_house']}/capture")),
     ("evidence-flags", "hongmei", lambda p, s: p.goto(f"/evidence/{s['capture']}/")),
-    ("rules", "shancheng", lambda p, s: p.goto("/rules/")),
-    ("rule", "shancheng", lambda p, s: p.goto("/rules/R-MH-9/")),
+    # the first rule page of a web process reads the citations from the sources (seconds)
+    ("rules", "shancheng", lambda p, s: p.goto("/rules/", timeout=60_000)),
+    ("rule", "shancheng", lambda p, s: p.goto("/rules/R-MH-9/", timeout=60_000)),
 ]
 
 
@@ -157,9 +158,9 @@ def test_key_page_fits_the_screen_without_sideways_scrolling(
         reach(page, seeded)
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(tmp_path / f"{name}-{width}.png"), full_page=True)
-        scroll, inner = page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]")
-        assert scroll <= inner, f"{name} at {width} px is {scroll} px wide ({page.url})"
+        # against the width asked for: a phone widens its layout viewport to fit what overflows
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{name} at {width} px is {scroll} px wide ({page.url})"
     finally:
         context.close()
 

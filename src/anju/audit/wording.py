@@ -14,6 +14,9 @@ DETAIL_LABELS = {
     "tokens_revoked": "吊销令牌数", "tokens": "令牌数", "devices": "设备数", "attempts": "失败次数",
     "username": "用户名", "scope": "管辖区划", "role": "角色", "department": "部门",
     "kind": "类型", "counts": "结果", "file": "文件", "division": "区划", "token": "令牌",
+    "export": "导出", "sign": "警示标志编号", "via": "途径", "format": "格式",
+    "full_view": "完整信息", "job": "任务编号", "layout": "版式", "effective": "版式生效日期",
+    "layout_file": "版式文件", "programme": "项目", "year": "年度", "action": "操作",
 }
 VALUE_WORDS = {
     "web": "网页", "api": "接口", "bad_credentials": "用户名或密码错误", "locked": "账户已锁定",
@@ -21,7 +24,13 @@ VALUE_WORDS = {
     "not_found": "记录不在管辖范围",
     "GET": "查看", "POST": "提交", "PUT": "修改", "PATCH": "修改", "DELETE": "删除",
     "head_id_number": "户主身份证号", "phone": "联系电话", "bank_account": "银行账号",
-    "True": "是", "False": "否",
+    "True": "是", "False": "否", "command": "命令行",
+    # what was exported
+    "warning-sign": "危房警示标志", "rectification-ledger": "整治台账",
+    "rectification-summary": "排查整治工作总结", "inspections-due": "定期巡检到期清单",
+    "programme-plan": "年度建设计划", "work-summary": "工作总结", "houses": "房屋清单",
+    "findings": "数据质量问题", "applications": "住房安全保障申请", "payments": "补助拨付",
+    "national/differences": "对账差异清单", "national/rollup": "全省汇总",
 }
 # Fields whose values are division codes: shown by name.
 DIVISION_KEYS = {"scope", "division", "division_code", "moved_from"}
@@ -39,6 +48,16 @@ def _choices(model_label: str, field: str) -> dict:
         return {str(k): str(v) for k, v in model._meta.get_field(field).flatchoices}
     except (LookupError, FieldDoesNotExist, ValueError):
         return {}
+
+
+def app_words(app_label: str) -> dict[str, str]:
+    """The words an app gives the codes it writes in `details` (its actions, the keys and
+    values of its own): AppConfig.audit_words(), when the app has one."""
+    try:
+        words = getattr(apps.get_app_config(app_label), "audit_words", None)
+    except LookupError:
+        return {}
+    return {str(k): str(v) for k, v in words().items()} if callable(words) else {}
 
 
 def role_name(code: str) -> str:
@@ -99,19 +118,23 @@ def object_name(object_type: str, object_id: str, *, reveal: bool = False) -> st
     return f"{kind} {obj}"
 
 
-def _value(key: str, value, choices: dict) -> str:
+def _value(key: str, value, choices: dict, words: dict | None = None) -> str:
+    words = words or {}
     if value is None or value == "":
         return "（空）"
     if isinstance(value, list):
-        return "、".join(_value(key, v, choices) for v in value) or "（空）"
+        return "、".join(_value(key, v, choices, words) for v in value) or "（空）"
     if isinstance(value, dict):
-        return "；".join(f"{DETAIL_LABELS.get(k, k)} {_value(k, v, {})}" for k, v in value.items())
+        return "；".join(f"{words.get(k) or DETAIL_LABELS.get(k, k)} {_value(k, v, {}, words)}"
+                        for k, v in value.items())
     text = str(value)
     if key in DIVISION_KEYS:
         return division_name(text)
     if key == "role":
         return role_name(text)
-    return choices.get(text) or VALUE_WORDS.get(text, text)
+    if key == "export" and text.startswith("national/"):
+        return VALUE_WORDS.get(text) or f"国家系统版式 {text.split('/', 1)[1]}"
+    return choices.get(text) or words.get(text) or VALUE_WORDS.get(text, text)
 
 
 def _field_label(model_label: str, field: str) -> tuple[str, dict]:
@@ -127,13 +150,14 @@ def change_lines(object_type: str, details: dict) -> list[Line]:
     as "角色：乡镇干部 → 村干部", anything else as "label：value"."""
     details = dict(details or {})
     lines = []
+    app = object_type.split(".")[0] if object_type else ""
+    words = app_words(app) if app else {}
+    action = details.pop("action", "") if object_type else ""
+    if action:
+        acts = _choices(f"{app}.transition", "action")
+        lines.append(Line("操作", acts.get(action) or words.get(action) or action))
     if {"from", "to"} <= details.keys() and object_type:
         statuses = _choices(object_type, "status")
-        app = object_type.split(".")[0]
-        acts = _choices(f"{app}.transition", "action")
-        action = details.pop("action", "")
-        if action:
-            lines.append(Line("操作", acts.get(action, action)))
         lines.append(Line("状态", f"{statuses.get(details.pop('from'), '') or '（无）'} → "
                                   f"{statuses.get(details.pop('to'), '')}"))
     changes = details.pop("changes", None)
@@ -141,10 +165,10 @@ def change_lines(object_type: str, details: dict) -> list[Line]:
         for field, pair in changes.items():
             label, choices = _field_label(object_type, field)
             if isinstance(pair, list | tuple) and len(pair) == 2:
-                lines.append(Line(label, f"{_value(field, pair[0], choices)} → "
-                                         f"{_value(field, pair[1], choices)}"))
+                lines.append(Line(label, f"{_value(field, pair[0], choices, words)} → "
+                                         f"{_value(field, pair[1], choices, words)}"))
             else:
-                lines.append(Line(label, _value(field, pair, choices)))
+                lines.append(Line(label, _value(field, pair, choices, words)))
     for key in ("path", "method"):
         details.pop(key, None)
     for key, value in details.items():
@@ -152,5 +176,7 @@ def change_lines(object_type: str, details: dict) -> list[Line]:
             DETAIL_LABELS.get(key, key), {})
         if key in DETAIL_LABELS:
             label = DETAIL_LABELS[key]
-        lines.append(Line(label, _value(key, value, choices)))
+        elif label == key:
+            label = words.get(key, key)
+        lines.append(Line(label, _value(key, value, choices, words)))
     return lines
