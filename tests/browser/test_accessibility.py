@@ -113,6 +113,8 @@ PAGES = [
     ("map", "mhk_housing", lambda p, s: p.goto("/reports/220581/map/")),
     ("quality", "shancheng", lambda p, s: p.goto("/quality/")),
     ("exchange-jobs", "mhk_housing", lambda p, s: p.goto("/exchange/jobs/")),
+    ("exchange-import", "shancheng", lambda p, s: p.goto("/exchange/import/")),
+    ("national-exchange", "mhk_housing", lambda p, s: p.goto("/exchange/national/")),
     ("audit-log", "auditor", lambda p, s: p.goto("/audit/")),
     ("account", "shancheng", lambda p, s: p.goto("/accounts/")),
     ("field-app", "cadre", lambda p, s: p.goto("/field/")),
