@@ -130,9 +130,8 @@ PAGES = [
     ("evidence-capture", "hongmei", lambda p, s: p.goto(
         f"/evidence/houses/{s['sign_house']}/capture")),
     ("evidence-flags", "hongmei", lambda p, s: p.goto(f"/evidence/{s['capture']}/")),
-    # the first rule page of a web process reads the citations from the sources (seconds)
-    ("rules", "shancheng", lambda p, s: p.goto("/rules/", timeout=60_000)),
-    ("rule", "shancheng", lambda p, s: p.goto("/rules/R-MH-9/", timeout=60_000)),
+    ("rules", "shancheng", lambda p, s: p.goto("/rules/")),
+    ("rule", "shancheng", lambda p, s: p.goto("/rules/R-MH-9/")),
 ]
 
 
