@@ -80,3 +80,15 @@ def test_an_apps_own_acts_and_details_read_in_words(cast):
         "操作：认定低收入群体", "认定类别：农村低保户"]
     assert said("rectification.ledgerentry", {"export": "warning-sign", "sign": 3}) == [
         "导出：危房警示标志", "警示标志编号：3"]
+
+
+def test_a_download_and_a_field_sync_read_in_words(cast):
+    from anju.audit.wording import change_lines
+
+    def said(object_type, details):
+        return [f"{line.label}：{line.text}" for line in change_lines(object_type, details)]
+
+    download = {"kind": "photo", "size": 5416, "path": "/x", "method": "GET"}
+    assert said("registry.attachment", download) == ["类型：照片", "文件大小（字节）：5416"]
+    assert said("registry.house", {"workflow": "field", "action": "apply"})[:2] == [
+        "操作：采集入库", "业务：信息采集助手"]
