@@ -46,6 +46,15 @@ def _run(env, *args):
     return result.stdout
 
 
+SEEDED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def seeded(server) -> dict[str, str]:
+    """What seed.py made that a test reaches by its id or token ("seeded-value NAME VALUE")."""
+    return SEEDED
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The base URL of a running Anju with the demo county and the seeded records."""
@@ -60,6 +69,8 @@ def server(tmp_path_factory):
     seeded = subprocess.run([sys.executable, str(Path(__file__).with_name("seed.py"))],
                             env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert seeded.returncode == 0, seeded.stderr
+    SEEDED.update(line.split()[1:3] for line in seeded.stdout.splitlines()
+                  if line.startswith("seeded-value "))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env["ANJU_CSRF_TRUSTED_ORIGINS"] = base

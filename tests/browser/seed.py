@@ -53,6 +53,7 @@ def main():
     seed_role_day()
     seed_evidence_case()
     seed_reminders()
+    seed_sign_and_lead()
 
 
 # test_evidence: a D rebuild case of 山城镇演示一村 under construction, its house at a known
@@ -265,7 +266,7 @@ def seed_role_day():
 
 def seed_reminders():
     """test_villagers: three unread reminders of 红梅镇's clerk, as reminders_queue leaves them
-    (no other browser test signs in as hongmei, so the count is the test's own)."""
+    (no other browser test opens hongmei's reminders, so the count is the test's own)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -285,6 +286,52 @@ def seed_reminders():
             due_on=due, dedupe_key=f"browser-seed-reminder-{i}",
             next_attempt_at=timezone.now())
     print("seeded 3 reminders of hongmei")
+
+
+SIGN_ADDRESS = "红梅镇演示一村北坡 6 号"
+
+
+# test_accessibility: a printed warning sign of a 红梅镇 house with an open villager's report
+# (the lead) and a flagged capture; 红梅镇, so that 山城镇's leads stay test_villagers' own.
+def seed_sign_and_lead():
+    import io
+    import random
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from anju.evidence import actions as evidence
+    from anju.evidence.commands import RecordCapture
+    from anju.public import actions as public
+    from anju.public.commands import FileReport
+    from anju.public.queries import live_sign
+    from anju.rectification.models import LedgerEntry
+
+    hongmei = User.objects.get(username="hongmei")
+    house = _dangerous_house(hongmei, REBUILD_VILLAGE, "蒋桂芝", "22058119520716" + "243",
+                             SIGN_ADDRESS)
+    # onto the ledger alone: the rebuild case's D house stays off it (test_one_house_one_life)
+    others = dict(House.objects.filter(division_code__startswith=HONGMEI, grade__in=("C", "D"))
+                  .exclude(pk=house.pk).values_list("pk", "grade"))
+    House.objects.filter(pk__in=others).update(grade="B")
+    call_command("ledger_backfill", HONGMEI)
+    for pk, grade in others.items():
+        House.objects.filter(pk=pk).update(grade=grade)
+    entry = LedgerEntry.objects.select_related("house").get(house=house)
+    [(_, token)] = public.print_signs([entry], acting_user=hongmei)
+    public.file_report(live_sign(token), FileReport(
+        kind="occupied", text="夜里有人进出"), photo=None, client="seed")
+    rng = random.Random(2020)
+    small = Image.new("L", (16, 12))
+    small.putdata([rng.randrange(256) for _ in range(16 * 12)])
+    out = io.BytesIO()
+    small.resize((640, 480)).convert("RGB").save(out, "JPEG", quality=85)
+    capture = evidence.record_capture(entry.house, RecordCapture(act="stage_inspection"), photos=[
+        (SimpleUploadedFile("old.jpg", out.getvalue(), content_type="image/jpeg"), "gallery")],
+        acting_user=hongmei)
+    print(f"seeded-value sign_token {token}")
+    print(f"seeded-value capture {capture.pk}")
+    print(f"seeded-value sign_house {entry.house_id}")
 
 
 if __name__ == "__main__":

@@ -310,3 +310,59 @@ def test_captures_unsent_for_more_than_three_days_are_called_out(phone, log_in):
     page.reload()
     expect(page.locator("#stale-banner")).to_have_text(
         "有 1 条记录超过 3 天未发送，请尽快到有信号的地方联网发送")
+
+
+def _view(page) -> list[float]:
+    return [float(n) for n in page.locator(".house-map").get_attribute("viewBox").split()]
+
+
+def test_the_field_map_zooms_and_pans_and_names_houses_by_address(phone, log_in, shot):
+    """On a phone: + and − zoom, a drag pans, two fingers pinch, 全部 shows every house again;
+    a dot's tooltip is the house's address and grade in words, never a code."""
+    page = phone
+    log_in(page, "shancheng")
+    page.goto("/field/")
+    expect(page.locator(".house-row").first).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="地图").click()
+    expect(page.locator(".house-map .dot").first).to_be_visible()
+    whole = _view(page)
+
+    page.get_by_role("button", name="放大").click()
+    zoomed = _view(page)
+    assert zoomed[2] < whole[2] * 0.7 and zoomed[3] < whole[3] * 0.7
+    page.get_by_role("button", name="缩小").click()
+    assert _view(page)[2] == pytest.approx(whole[2], rel=0.02)
+    page.get_by_role("button", name="放大").click()
+
+    box = page.locator(".house-map").bounding_box()
+    middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    before = _view(page)
+    page.mouse.move(*middle)
+    page.mouse.down()
+    page.mouse.move(middle[0] - 80, middle[1] - 40, steps=5)
+    page.mouse.up()
+    after = _view(page)
+    assert after[0] > before[0] and after[1] > before[1]  # dragged left and up: the view moves
+    assert after[2:] == before[2:]  # panning does not zoom
+
+    # Two fingers moving apart zoom in around the point between them.
+    page.locator(".house-map").evaluate("""(map, [x, y]) => {
+        const at = (id, type, dx) => map.dispatchEvent(new PointerEvent(type, {
+            pointerId: id, clientX: x + dx, clientY: y, bubbles: true, isPrimary: id === 1}));
+        at(1, "pointerdown", -20); at(2, "pointerdown", 20);
+        at(1, "pointermove", -60); at(2, "pointermove", 60);
+        at(1, "pointerup", -60); at(2, "pointerup", 60);
+    }""", list(middle))
+    assert _view(page)[2] < after[2] * 0.5
+
+    page.get_by_role("button", name="全部").click()
+    assert _view(page) == pytest.approx(whole)
+    shot(page, "field-map-zoom")
+
+    titles = page.locator(".house-map .dot title").all_text_contents()
+    grade = "(A级|B级|C级（局部危险）|D级（整栋危险）|未鉴定)"
+    assert titles and all(re.fullmatch(rf"\S.*号.*（{grade}）", t) for t in titles), titles[:5]
+    labels = page.locator(".house-map .village-label").all_text_contents()
+    assert labels and all(re.fullmatch(r"演示.村", t) for t in labels), labels
+    shown = " ".join(titles + labels)
+    assert not re.search(r"\d{6,}|[a-z_]{4,}", shown), "a code on the map"

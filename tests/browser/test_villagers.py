@@ -100,7 +100,7 @@ def test_a_household_looks_up_its_own_case_on_a_phone(chromium, server, shot):
 
 
 def test_an_official_sees_the_unread_count_and_marks_a_reminder_read(page, log_in, shot):
-    log_in(page, "hongmei")  # seed.py: three unread reminders, hongmei's alone
+    log_in(page, "hongmei")  # seed.py: three unread reminders, read by this test alone
     page.goto("/")
     expect(page.locator("#unread-count")).to_have_text("3")
     expect(page.locator("#unread-count")).to_have_attribute("title", "3 条未读")

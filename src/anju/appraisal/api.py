@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.timezone import localtime
 from ninja import Field, Query, Router, Schema
 
@@ -264,7 +265,7 @@ def _due_file(request, division: str | None, fmt: str):
 
     name, content_type, chunks = due_export(request.user, division, fmt, origin=request.origin)
     response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     return response
 

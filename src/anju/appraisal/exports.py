@@ -10,6 +10,7 @@ from anju.appraisal.queries import due_on, inspections_due_for_user, with_last_i
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division
+from anju.divisions.queries import covered_name, export_note
 from anju.divisions.scope import within
 from anju.kit import keyset
 from anju.kit.csvfile import stream_csv
@@ -18,6 +19,7 @@ from anju.kit.xlsx import stream_xlsx
 from anju.policy.rules import profile_resolver
 from anju.registry.codes import LowIncomeCategory
 
+TITLE = "定期巡检到期清单"
 COLUMNS = (("房屋编号", 10), ("所在村代码", 14), ("所在村", 24), ("地址", 32), ("户主", 10),
            ("低收入类别", 18), ("上次检查日期", 14), ("巡检到期日", 14))
 
@@ -46,9 +48,10 @@ def due_export(user, division: str | None, fmt: str, *,
     audit.record(AuditAction.EXPORT, actor=user, origin=origin,
                  division_code=division or user.scope,
                  details={"export": "inspections-due", "rows": total, "format": fmt})
-    name = f"inspections-due-{division or user.scope}-{today:%Y%m%d}.{fmt}"
+    code = division or user.scope
+    name = f"{TITLE}-{covered_name(code)}-{code}-{today:%Y%m%d}.{fmt}"
     rows = due_rows(user, division, today)
-    if fmt == "csv":
+    if fmt == "csv":  # the columns stay as they are: the file name says what it covers
         return name, "text/csv; charset=utf-8", stream_csv([t for t, _ in COLUMNS], rows)
     return (name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            stream_xlsx(COLUMNS, rows, sheet_name="定期巡检到期清单"))
+            stream_xlsx(COLUMNS, rows, sheet_name=TITLE, note=export_note(TITLE, code, today)))

@@ -6,6 +6,7 @@ from django import forms
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from anju.accounts.access import can, requires
 from anju.accounts.models import Role
@@ -14,6 +15,7 @@ from anju.audit.models import Action, Result
 from anju.audit.queries import search_events
 from anju.audit.wording import change_lines, division_name, object_name, role_name
 from anju.divisions.models import Division, Level
+from anju.divisions.queries import covered_name
 from anju.kit import keyset
 from anju.kit.csvfile import stream_csv
 from anju.web.pages import paginate, query_without_page
@@ -96,7 +98,9 @@ def event_export(request):
             for e in keyset.rows(events, 2000))
     response = StreamingHttpResponse(stream_csv(COLUMNS, rows),
                                      content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="audit-{date.today():%Y%m%d}.csv"')
+    code = filters.get("division") or request.user.scope or ""
+    # The CSV's columns stay as they are: its name says which division and day it covers.
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"审计日志-{covered_name(code)}-{code or '全国'}-{date.today():%Y%m%d}.csv")
     response["Cache-Control"] = "private, no-store"
     return response

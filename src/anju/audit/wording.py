@@ -14,6 +14,31 @@ DETAIL_LABELS = {
     "tokens_revoked": "吊销令牌数", "tokens": "令牌数", "devices": "设备数", "attempts": "失败次数",
     "username": "用户名", "scope": "管辖区划", "role": "角色", "department": "部门",
     "kind": "类型", "counts": "结果", "file": "文件", "division": "区划", "token": "令牌",
+    "export": "导出", "sign": "警示标志编号", "via": "途径", "format": "格式",
+    "full_view": "完整信息", "job": "任务编号", "layout": "版式", "effective": "版式生效日期",
+    "layout_file": "版式文件", "programme": "项目", "year": "年度", "action": "操作",
+}
+# Keys that are not a field of the event's object, named when nothing else names them.
+OTHER_LABELS = {
+    "workflow": "业务", "to": "改为", "from": "原为", "passed": "是否通过", "grade": "等级",
+    "appraisal": "鉴定记录编号", "amount": "金额（元）", "retention": "保存期限",
+    "houses": "房屋数", "document": "材料编号", "client_uuid": "手机记录编号", "was": "原值",
+    "status": "状态", "seed": "随机种子", "reference": "文号", "payment": "拨付记录编号",
+    "objection": "异议编号", "measure": "措施编号", "level": "层级", "holds": "是否有效",
+    "days_late": "逾期天数", "completed_on": "完成日期", "check": "检查记录编号", "act": "用途",
+    "year_no": "年度编号", "voucher": "凭证号", "treatment": "处理方式", "superseded": "被取代",
+    "subsidy_amount": "补助金额（元）", "starts_on": "开始日期", "started_on": "开工日期",
+    "stage": "阶段", "source": "来源", "size": "文件大小（字节）", "result": "结果",
+    "planned_controls": "计划管控措施", "period": "期间", "people": "人数", "paid": "已拨付",
+    "opened": "新开", "on": "日期", "notices": "公示数", "notice": "公示编号", "mode": "方式",
+    "meeting": "会议", "late": "逾期", "kept_at": "保存时间", "inspectors": "检查人员",
+    "inspection": "检查记录编号", "household": "农户编号", "house": "房屋编号",
+    "host_house": "安置房屋编号", "errors": "错误数", "ends_on": "结束日期", "due_on": "期限",
+    "due": "到期", "divisions": "区划数", "differences": "差异数", "decision": "决定",
+    "craftsman": "工匠编号", "contractor": "施工单位编号", "contents": "内容", "column": "列",
+    "category": "类别", "cases": "案件数", "batch": "批次", "backfill": "批量列入",
+    "attendance": "到会人数", "attachment": "附件编号", "as_of": "截至", "apply": "采用",
+    "applications": "申请数", "account": "账号", "acceptance": "验收记录编号",
 }
 VALUE_WORDS = {
     "web": "网页", "api": "接口", "bad_credentials": "用户名或密码错误", "locked": "账户已锁定",
@@ -21,7 +46,16 @@ VALUE_WORDS = {
     "not_found": "记录不在管辖范围",
     "GET": "查看", "POST": "提交", "PUT": "修改", "PATCH": "修改", "DELETE": "删除",
     "head_id_number": "户主身份证号", "phone": "联系电话", "bank_account": "银行账号",
-    "True": "是", "False": "否",
+    "True": "是", "False": "否", "command": "命令行",
+    # what was exported
+    "warning-sign": "危房警示标志", "rectification-ledger": "整治台账",
+    "rectification-summary": "排查整治工作总结", "inspections-due": "定期巡检到期清单",
+    "programme-plan": "年度建设计划", "work-summary": "工作总结", "houses": "房屋清单",
+    "findings": "数据质量问题", "applications": "住房安全保障申请", "payments": "补助拨付",
+    "national/differences": "对账差异清单", "national/rollup": "全省汇总",
+    # the workflows and acts of apps without a transition table of their own
+    "field": "信息采集助手", "quality": "数据质量", "apply": "采集入库",
+    "resolve_conflict": "处理采集冲突", "sweep": "数据质量检查",
 }
 # Fields whose values are division codes: shown by name.
 DIVISION_KEYS = {"scope", "division", "division_code", "moved_from"}
@@ -39,6 +73,16 @@ def _choices(model_label: str, field: str) -> dict:
         return {str(k): str(v) for k, v in model._meta.get_field(field).flatchoices}
     except (LookupError, FieldDoesNotExist, ValueError):
         return {}
+
+
+def app_words(app_label: str) -> dict[str, str]:
+    """The words an app gives the codes it writes in `details` (its actions, the keys and
+    values of its own): AppConfig.audit_words(), when the app has one."""
+    try:
+        words = getattr(apps.get_app_config(app_label), "audit_words", None)
+    except LookupError:
+        return {}
+    return {str(k): str(v) for k, v in words().items()} if callable(words) else {}
 
 
 def role_name(code: str) -> str:
@@ -99,19 +143,23 @@ def object_name(object_type: str, object_id: str, *, reveal: bool = False) -> st
     return f"{kind} {obj}"
 
 
-def _value(key: str, value, choices: dict) -> str:
+def _value(key: str, value, choices: dict, words: dict | None = None) -> str:
+    words = words or {}
     if value is None or value == "":
         return "（空）"
     if isinstance(value, list):
-        return "、".join(_value(key, v, choices) for v in value) or "（空）"
+        return "、".join(_value(key, v, choices, words) for v in value) or "（空）"
     if isinstance(value, dict):
-        return "；".join(f"{DETAIL_LABELS.get(k, k)} {_value(k, v, {})}" for k, v in value.items())
+        return "；".join(f"{words.get(k) or DETAIL_LABELS.get(k) or OTHER_LABELS.get(k, k)} "
+                        f"{_value(k, v, {}, words)}" for k, v in value.items())
     text = str(value)
     if key in DIVISION_KEYS:
         return division_name(text)
     if key == "role":
         return role_name(text)
-    return choices.get(text) or VALUE_WORDS.get(text, text)
+    if key == "export" and text.startswith("national/"):
+        return VALUE_WORDS.get(text) or f"国家系统版式 {text.split('/', 1)[1]}"
+    return choices.get(text) or words.get(text) or VALUE_WORDS.get(text, text)
 
 
 def _field_label(model_label: str, field: str) -> tuple[str, dict]:
@@ -127,13 +175,15 @@ def change_lines(object_type: str, details: dict) -> list[Line]:
     as "角色：乡镇干部 → 村干部", anything else as "label：value"."""
     details = dict(details or {})
     lines = []
+    app = object_type.split(".")[0] if object_type else ""
+    words = app_words(app) if app else {}
+    action = details.pop("action", "") if object_type else ""
+    if action:
+        acts = _choices(f"{app}.transition", "action")
+        lines.append(Line("操作", acts.get(action) or words.get(action)
+                          or VALUE_WORDS.get(action, action)))
     if {"from", "to"} <= details.keys() and object_type:
         statuses = _choices(object_type, "status")
-        app = object_type.split(".")[0]
-        acts = _choices(f"{app}.transition", "action")
-        action = details.pop("action", "")
-        if action:
-            lines.append(Line("操作", acts.get(action, action)))
         lines.append(Line("状态", f"{statuses.get(details.pop('from'), '') or '（无）'} → "
                                   f"{statuses.get(details.pop('to'), '')}"))
     changes = details.pop("changes", None)
@@ -141,10 +191,10 @@ def change_lines(object_type: str, details: dict) -> list[Line]:
         for field, pair in changes.items():
             label, choices = _field_label(object_type, field)
             if isinstance(pair, list | tuple) and len(pair) == 2:
-                lines.append(Line(label, f"{_value(field, pair[0], choices)} → "
-                                         f"{_value(field, pair[1], choices)}"))
+                lines.append(Line(label, f"{_value(field, pair[0], choices, words)} → "
+                                         f"{_value(field, pair[1], choices, words)}"))
             else:
-                lines.append(Line(label, _value(field, pair, choices)))
+                lines.append(Line(label, _value(field, pair, choices, words)))
     for key in ("path", "method"):
         details.pop(key, None)
     for key, value in details.items():
@@ -152,5 +202,7 @@ def change_lines(object_type: str, details: dict) -> list[Line]:
             DETAIL_LABELS.get(key, key), {})
         if key in DETAIL_LABELS:
             label = DETAIL_LABELS[key]
-        lines.append(Line(label, _value(key, value, choices)))
+        elif label in (key, key.replace("_", " ")):  # a field Django names by its code
+            label = words.get(key) or OTHER_LABELS.get(key, key)
+        lines.append(Line(label, _value(key, value, choices, words)))
     return lines

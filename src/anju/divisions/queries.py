@@ -69,3 +69,20 @@ def place_names(codes) -> dict[str, str]:
     names = names_for(codes | {c[:9] for c in codes if len(c) > 9})
     return {c: (f"{names.get(c[:9], '')} {names.get(c, c)}".strip() if len(c) > 9
                 else names.get(c, c)) for c in codes}
+
+
+def covered_name(code: str) -> str:
+    """The division a file or a figure covers, by name from its county down ("梅河口市山城镇"),
+    or "全国" for the whole country; an unknown code stays a code."""
+    if not code:
+        return "全国"
+    chain = [c for c in (*ancestors(code), code) if len(c) >= 6 or c == code]
+    names = names_for(chain)
+    return "".join(names.get(c, "") for c in chain) or code
+
+
+def export_note(title: str, code: str, on, *more: tuple[str, str]) -> list[tuple[str, str]]:
+    """What an exported file says about itself (its 说明 sheet and page header): what it is,
+    the division it covers by name and code, and the date it was made."""
+    return [("导出内容", title), ("区划", covered_name(code)), ("导出日期", f"{on:%Y-%m-%d}"),
+            ("区划代码", code or "全国"), *more]

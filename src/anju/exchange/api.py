@@ -7,12 +7,15 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from anju.accounts.access import can, check, requires
 from anju.audit import actions as audit
 from anju.audit.models import Action
+from anju.divisions.queries import export_note
 from anju.exchange import exporters, jobs, reconcile
 from anju.exchange.commands import (
     AcceptDifference,
@@ -224,8 +227,8 @@ def export_response(request, name: str, division: str | None, fmt: str):
                  division_code=division or user.scope,
                  details={"export": name, "rows": total, "full_view": reveal})
     response = StreamingHttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exporters.file_name(exporter, user, division, fmt)}"')
+    response["Content-Disposition"] = content_disposition_header(
+        True, exporters.file_name(exporter, user, division, fmt))
     return response
 
 
@@ -402,7 +405,9 @@ def differences_xlsx(request, job_id: int):
     audit.record(Action.EXPORT, actor=request.user, obj=job, origin=request.origin,
                  division_code=job.division_code,
                  details={"export": "national/differences", "job": job.pk})
-    response = StreamingHttpResponse(stream_xlsx(header, rows, sheet_name="对账差异"),
+    note = export_note("对账差异清单", job.division_code, timezone.localdate(),
+                       ("对账任务", str(job.pk)))
+    response = StreamingHttpResponse(stream_xlsx(header, rows, sheet_name="对账差异", note=note),
                                      content_type=exporters.XLSX)
     response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-differences.xlsx"'
     return response

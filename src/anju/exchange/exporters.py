@@ -20,6 +20,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from anju.divisions.models import Division
+from anju.divisions.queries import export_note
 from anju.divisions.scope import narrowed, within
 from anju.kit import csvfile, keyset
 from anju.kit.errors import Code, NotFound, RuleViolation
@@ -173,9 +174,10 @@ def stream(exporter: Exporter, user, division: str | None, *, reveal: bool, fmt:
     if counted is not None:
         counter = _Total(counted)
         sheets = [(name, header, counter.wrap(rows)) for name, header, rows in sheets]
-    if fmt == "csv":
+    if fmt == "csv":  # a CSV's columns stay as they are: its file name says what it covers
         return total, stream_csv(sheets[0][1], sheets[0][2])
-    return total, stream_workbook(sheets)
+    note = export_note(exporter.title, prefix_of(user, division), timezone.localdate())
+    return total, stream_workbook(sheets, note=note)
 
 
 class _Total:
@@ -499,7 +501,10 @@ def national_stream(layout, user, division: str | None, *, reveal: bool,
     if counted is not None:
         rows = _Total(counted).wrap(rows)
     sheet = _sheet_name(layout.title, set())
-    return total, stream_workbook([(sheet, header, rows, above)])
+    # The layout's columns and rows are fixed: what the file covers goes on a sheet of its own.
+    note = export_note(layout.title, prefix_of(user, division), timezone.localdate(),
+                       ("版式", f"{layout.code}（生效日期 {layout.effective:%Y-%m-%d}）"))
+    return total, stream_workbook([(sheet, header, rows, above)], note=note)
 
 
 def national_file_name(layout, user, division: str | None) -> str:

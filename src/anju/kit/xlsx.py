@@ -91,19 +91,31 @@ class _Sink:
         return data
 
 
+NOTE_SHEET = "说明"
+NOTE_HEADER = (("项目", 14), ("内容", 60))
+
+
 def stream_xlsx(header: Iterable[tuple[str, int]], rows: Iterable[tuple], *,
-                sheet_name: str = "Sheet1", batch: int = 500) -> Iterator[bytes]:
+                sheet_name: str = "Sheet1", batch: int = 500,
+                note: Iterable[tuple[str, str]] = ()) -> Iterator[bytes]:
     """The .xlsx bytes of a sheet with a bold, frozen header of (title, width) and `rows`."""
-    return stream_workbook([(sheet_name, header, rows)], batch=batch)
+    return stream_workbook([(sheet_name, header, rows)], batch=batch, note=note)
 
 
 def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Iterable[tuple]]],
-                    *, batch: int = 500) -> Iterator[bytes]:
+                    *, batch: int = 500, note: Iterable[tuple[str, str]] = ()) -> Iterator[bytes]:
     """The .xlsx bytes of several sheets, each (name, header, rows) or (name, header, rows,
     above): `above` is rows of bold titles over the header (a caption, the upper level of a
     two-level header). The names are known before any row is read, the rows of each sheet are
-    read as it is written."""
-    sheets = list(sheets)
+    read as it is written.
+
+    `note` is (item, text) pairs — what the file covers, for whom, as of when: they go on a
+    last sheet 说明, and the first of them, joined, into every sheet's printed page header, so
+    that neither the columns nor the first row of a fixed layout move."""
+    sheets, note = list(sheets), list(note)
+    header_text = "　".join(text for _, text in note[:3])
+    if note:
+        sheets.append((NOTE_SHEET, NOTE_HEADER, note))
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
     numbers = range(1, len(sheets) + 1)
@@ -118,7 +130,7 @@ def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Itera
         archive.writestr(name, text)
     for n, (_, header, rows, *above) in zip(numbers, sheets, strict=True):
         yield from _write_sheet(archive, sink, n, list(header), rows, batch,
-                                above[0] if above else ())
+                                above[0] if above else (), header_text)
     archive.close()
     yield sink.take()
 
@@ -128,8 +140,16 @@ def _bold_row(titles) -> str:
                              if t not in (None, "") else "<c/>" for t in titles) + "</row>"
 
 
+def _page_header(text: str) -> str:
+    # Printed at the top centre of every page (&C); "&" itself is "&&" in a header.
+    if not text:
+        return ""
+    text = escape(_ILLEGAL.sub("", text).replace("&", "&&"))
+    return f"<headerFooter><oddHeader>&amp;C{text}</oddHeader></headerFooter>"
+
+
 def _write_sheet(archive, sink, n: int, header, rows, batch: int,
-                 above=()) -> Iterator[bytes]:
+                 above=(), page_header: str = "") -> Iterator[bytes]:
     with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as sheet:
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                        for i, (_, w) in enumerate(header, start=1))
@@ -148,5 +168,6 @@ def _write_sheet(archive, sink, n: int, header, rows, batch: int,
                 sheet.write("".join(pending).encode())
                 pending.clear()
                 yield sink.take()
-        sheet.write(("".join(pending) + "</sheetData></worksheet>").encode())
+        sheet.write(("".join(pending) + "</sheetData>" + _page_header(page_header)
+                     + "</worksheet>").encode())
     yield sink.take()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import can, requires
@@ -274,7 +275,7 @@ def ledger_xlsx(request, division: str | None = None):
 
     name, chunks = ledger_xlsx(request.user, division, origin=request.origin)
     response = StreamingHttpResponse(chunks, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -11,6 +11,7 @@ from anju.accounts.access import can
 from anju.audit import actions as audit
 from anju.audit.models import Action as AuditAction
 from anju.divisions.models import Division
+from anju.divisions.queries import covered_name
 from anju.divisions.scope import narrowed
 from anju.kit.origin import Origin
 from anju.rectification.codes import EntryStatus, MeasureKind
@@ -39,7 +40,8 @@ def ledger_xlsx(user, division: str | None, *,
                  division_code=division or user.scope,
                  details={"export": "rectification-ledger", "rows": entries.count(),
                           "full_view": reveal})
-    name = f"rectification-ledger-{division or user.scope}-{timezone.localdate():%Y%m%d}.xlsx"
+    code = division or user.scope
+    name = f"整治台账-{covered_name(code)}-{code}-{timezone.localdate():%Y%m%d}.xlsx"
     return name, stream_ledger_xlsx(user, division=division, reveal=reveal)
 
 

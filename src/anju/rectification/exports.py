@@ -8,6 +8,7 @@ responsible persons come in one query apiece, and the rows go straight into a st
 from datetime import date
 
 from anju.divisions.models import Division
+from anju.divisions.queries import export_note
 from anju.divisions.scope import within
 from anju.kit import keyset
 from anju.kit.masks import mask_id_number, mask_phone
@@ -159,11 +160,20 @@ def _row(e, labels, names, today, reveal, measures, checks, acceptances, persons
     )
 
 
+TITLE = "整治台账"
+
+
+def ledger_note(user, division: str | None, today: date | None = None):
+    from django.utils import timezone
+
+    return export_note(TITLE, division or user.scope, today or timezone.localdate())
+
+
 def stream_ledger_xlsx(user, *, division: str | None = None, reveal: bool = False,
                        today: date | None = None):
-    """The ledger as .xlsx bytes, chunk by chunk."""
+    """The ledger as .xlsx bytes, chunk by chunk; the 说明 sheet names the division."""
     return stream_xlsx(COLUMNS, ledger_rows(user, division=division, reveal=reveal, today=today),
-                       sheet_name="整治台账")
+                       sheet_name=TITLE, note=ledger_note(user, division, today))
 
 
 def write_ledger_xlsx(user, target, *, division: str | None = None, reveal: bool = False,
@@ -179,7 +189,8 @@ def write_ledger_xlsx(user, target, *, division: str | None = None, reveal: bool
     own = isinstance(target, (str, bytes)) or hasattr(target, "__fspath__")
     out = open(target, "wb") if own else target
     try:
-        for data in stream_xlsx(COLUMNS, rows(), sheet_name="整治台账"):
+        for data in stream_xlsx(COLUMNS, rows(), sheet_name=TITLE,
+                                note=ledger_note(user, division, today)):
             out.write(data)
     finally:
         if own:

@@ -4,6 +4,7 @@ look-back campaign beside them): thin routes over the doors (queries) and the ve
 from datetime import date
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from anju.accounts.access import requires
@@ -88,7 +89,7 @@ def plan_xlsx(request, programme: str, division: str | None = None, year: int | 
     name, chunks = documents.plan_xlsx(request.user, programme, division, year,
                                        origin=request.origin)
     response = StreamingHttpResponse(chunks, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

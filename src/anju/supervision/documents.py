@@ -1,10 +1,12 @@
 """The plan's Excel export and the work summary's PDF (ADR 0014: WeasyPrint from a template)."""
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from anju.audit import actions as audit
 from anju.audit.models import Action
 from anju.divisions.models import Division
+from anju.divisions.queries import covered_name, export_note
 from anju.kit.origin import Origin
 from anju.kit.xlsx import stream_xlsx
 from anju.rectification.codes import Programme
@@ -30,9 +32,12 @@ def plan_xlsx(user, programme: str, division: str | None, year: int | None, *,
     data = ((r.house_id, r.household_id, r.division_code, r.house.address, r.year, r.grade,
              labels[states[r.pk]], r.get_source_display(), r.listed_on.isoformat())
             for r in rows)
-    name = f"programme-plan-{programme}-{division or user.scope}-{year or 'all'}.xlsx"
-    sheet = str(dict(Programme.choices)[programme])[:31]
-    return name, stream_xlsx(PLAN_HEADER, data, sheet_name=sheet)
+    code, title = division or user.scope, str(dict(Programme.choices)[programme])
+    year_label = f"{year} 年" if year else "全部年度"
+    name = f"年度建设计划-{covered_name(code)}-{code}-{year or '全部年度'}.xlsx"
+    note = export_note("年度建设计划", code, timezone.localdate(), ("项目", title),
+                       ("年度", year_label))
+    return name, stream_xlsx(PLAN_HEADER, data, sheet_name=title[:31], note=note)
 
 
 def render_summary_pdf(summary: WorkSummary) -> bytes:

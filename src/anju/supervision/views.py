@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from anju.accounts.access import can, check, requires
 from anju.divisions.models import Division
-from anju.divisions.queries import place_names
+from anju.divisions.queries import covered_name, place_names
 from anju.policy.rules import profile_for
 from anju.rectification.codes import Programme
 from anju.registry.queries import get_house_for_user
@@ -68,8 +69,9 @@ def plan(request):
     return render(request, "supervision/plan.html", {
         "rows": [(r, states[r.pk], labels[states[r.pk]], places[r.division_code])
                  for r in rows],
-        "division": division, "year": year, "programme": programme,
-        "programme_label": dict(Programme.choices)[programme], "counts": counts,
+        "division": division, "division_name": covered_name(division), "year": year,
+        "programme": programme, "programme_label": dict(Programme.choices)[programme],
+        "counts": counts,
         "can_edit": county,
         "draw_form": DrawPlanForm(user=request.user, programme=programme,
                                   initial={"year": year}) if county else None,
@@ -128,7 +130,7 @@ def plan_xlsx(request):
     name, chunks = documents.plan_xlsx(request.user, programme, division, year,
                                        origin=request.origin)
     response = StreamingHttpResponse(chunks, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -6,9 +6,11 @@ dangerous is marked, enters the ledger and is offered the procedure." """
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from anju.appraisal.models import Inspection
 from anju.appraisal.tests.conftest import appraisal_body, components
@@ -129,9 +131,14 @@ def test_the_township_has_the_page_the_export_and_the_count_on_its_home(api, cas
                                        .decode("utf-8-sig"))))
     assert rows[0][:4] == ["房屋编号", "所在村代码", "所在村", "地址"]
     assert rows[1][0] == str(house.pk) and rows[1][6] == (TODAY - timedelta(days=366)).isoformat()
+    assert unquote(csv_file["Content-Disposition"].split("''")[1]) == (
+        f"定期巡检到期清单-梅河口市山城镇-220581100-{TODAY:%Y%m%d}.csv")
     xlsx = api(cast.shancheng).get("/api/v1/inspections/due.xlsx")
     assert xlsx.status_code == 200
-    assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(xlsx.streaming_content)))
+    assert book.sheet_names == ["定期巡检到期清单", "说明"]
+    note = dict(map(tuple, book.get_sheet_by_name("说明").to_python()[1:]))
+    assert (note["区划"], note["导出日期"]) == ("梅河口市山城镇", f"{TODAY:%Y-%m-%d}")
 
 
 def test_a_house_found_dangerous_is_marked_enters_the_ledger_and_is_offered_the_procedure(

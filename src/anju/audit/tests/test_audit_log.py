@@ -4,6 +4,8 @@ administrator's search and export."""
 import csv
 import io
 import re
+from datetime import date
+from urllib.parse import unquote
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -130,6 +132,8 @@ def test_audit_administrator_searches_and_exports_the_log(cast):
 
     r = auditor.get("/audit/export.csv", {"username": "hongmei"})
     assert r["Content-Type"] == "text/csv; charset=utf-8"
+    assert unquote(r["Content-Disposition"].split("''")[1]) == (
+        f"审计日志-吉林省-22-{date.today():%Y%m%d}.csv")  # the auditor's province
     body = b"".join(r.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:5] == ["时间", "用户名", "角色", "操作", "结果"]

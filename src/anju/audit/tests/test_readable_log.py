@@ -58,3 +58,37 @@ def test_the_auditor_filters_by_division_and_date(cast, make_household):
 
 def test_only_the_auditor_reads_the_log(cast):
     assert sign_in(Client(), cast.shancheng).get("/audit/").status_code == 403
+
+
+def test_an_apps_own_acts_and_details_read_in_words(cast):
+    """A capture's flags, a department's approval, an exported warning sign: the auditor reads
+    what happened, not the codes the apps wrote."""
+    from anju.audit.wording import change_lines
+
+    def said(object_type, details):
+        return [f"{line.label}：{line.text}" for line in change_lines(object_type, details)]
+
+    assert said("evidence.capture", {
+        "action": "record_capture", "act": "stage_inspection", "status": "flagged",
+        "flags": ["accuracy", "gallery"], "photos": 2}) == [
+        "操作：现场取证", "用途：关键节点检查", "状态：有疑点待审核", "疑点：定位精度差、相册照片",
+        "照片张数：2"]
+    assert said("assistance.application", {
+        "action": "department_approve", "from": "township_reviewed", "to": "approved"})[0] == (
+        "操作：部门审批")
+    assert said("assistance.certification", {"action": "certify", "category": "dibao"}) == [
+        "操作：认定低收入群体", "认定类别：农村低保户"]
+    assert said("rectification.ledgerentry", {"export": "warning-sign", "sign": 3}) == [
+        "导出：危房警示标志", "警示标志编号：3"]
+
+
+def test_a_download_and_a_field_sync_read_in_words(cast):
+    from anju.audit.wording import change_lines
+
+    def said(object_type, details):
+        return [f"{line.label}：{line.text}" for line in change_lines(object_type, details)]
+
+    download = {"kind": "photo", "size": 5416, "path": "/x", "method": "GET"}
+    assert said("registry.attachment", download) == ["类型：照片", "文件大小（字节）：5416"]
+    assert said("registry.house", {"workflow": "field", "action": "apply"})[:2] == [
+        "操作：采集入库", "业务：信息采集助手"]

@@ -88,6 +88,22 @@ def test_the_csv_export_has_the_same_rows(api, cast, county):
     assert rows[1][7] == "138****5678"
 
 
+def test_every_export_names_its_division_and_date(api, cast, county):
+    """Which division a file covers, by name, and when: a workbook on its 说明 sheet (the
+    columns stay as they are), a CSV in its file name."""
+    from datetime import date
+    from urllib.parse import unquote
+
+    today = f"{date.today():%Y-%m-%d}"
+    r = api(cast.shancheng).get("/api/v1/exports/houses.xlsx", {"division": SHANCHENG_V2})
+    note = dict(map(tuple, sheets_of(body(r))["说明"][1:]))
+    assert (note["导出内容"], note["区划"], note["区划代码"], note["导出日期"]) == (
+        "房屋清单", "梅河口市山城镇演示二村", SHANCHENG_V2, today)
+    r = api(cast.mhk_housing).get("/api/v1/exports/houses.csv")
+    assert unquote(r["Content-Disposition"].split("''")[1]) == (
+        f"houses-梅河口市-220581-{today.replace('-', '')}.csv")
+
+
 def test_a_division_out_of_scope_is_not_found(api, cast, county):
     r = api(cast.shancheng).get("/api/v1/exports/houses.xlsx", {"division": "220581101"})
     assert r.status_code == 404
@@ -98,12 +114,12 @@ def test_a_division_out_of_scope_is_not_found(api, cast, county):
 def test_a_large_export_has_one_sheet_per_child_division(api, cast, county, settings):
     settings.EXPORT_SPLIT_ROWS = 2
     sheets = sheets_of(body(api(cast.mhk_housing).get("/api/v1/exports/houses.xlsx")))
-    assert list(sheets) == ["山城镇", "红梅镇"]
-    assert [len(rows) - 1 for rows in sheets.values()] == [2, 1]
+    assert list(sheets) == ["山城镇", "红梅镇", "说明"]
+    assert [len(rows) - 1 for rows in sheets.values()][:2] == [2, 1]
     # a township's export splits into its villages
     settings.EXPORT_SPLIT_ROWS = 1
     sheets = sheets_of(body(api(cast.shancheng).get("/api/v1/exports/houses.xlsx")))
-    assert [len(rows) - 1 for rows in sheets.values()] == [1, 1]
+    assert [len(rows) - 1 for rows in sheets.values()][:2] == [1, 1]
 
 
 def test_an_export_job_writes_a_file_that_only_its_owner_downloads(api, cast, county):

@@ -99,6 +99,16 @@ def test_the_excel_ledger_is_masked_unless_the_role_may_see_in_full(api, cast, o
         assert shown in sheet and phone in sheet and "台账编号" in sheet and "王大山" in sheet
         if user == cast.shancheng:
             assert head_id not in sheet and "13812345678" not in sheet
+            # which division and day the file covers: its name, its 说明 sheet, its page header
+            from datetime import date
+            from urllib.parse import unquote
+
+            today = date.today()
+            assert unquote(r["Content-Disposition"].split("''")[1]) == (
+                f"整治台账-梅河口市山城镇-220581100-{today:%Y%m%d}.xlsx")
+            assert f"&amp;C整治台账　梅河口市山城镇　{today:%Y-%m-%d}" in sheet
+            note = ZipFile(BytesIO(data)).read("xl/worksheets/sheet2.xml").decode()
+            assert "梅河口市山城镇" in note and f"{today:%Y-%m-%d}" in note
     assert api(cast.hongmei).get("/api/v1/exports/rectification-ledger.xlsx",
                                  {"division": "220581100"}).status_code == 404
 

@@ -1,10 +1,13 @@
 """The pages of supervision: the county draws and follows its plan, opens a look-back, the
 township records a revisit, the county writes and submits its summary."""
 
+import io
 from datetime import timedelta
+from urllib.parse import unquote
 
 from django.test import Client
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from anju.appraisal.models import Inspection
 from anju.assistance.tests.conftest import certify
@@ -31,7 +34,13 @@ def test_the_county_draws_its_plan_and_a_row_links_to_the_application_form(
     page.post(f"/supervision/plan/rows/{row.pk}/remove", {"reason": "已迁出"})
     row.refresh_from_db()
     assert row.removal_reason == "已迁出"
-    assert page.get(f"/supervision/plan.xlsx?year={TODAY.year}").status_code == 200
+    plan = page.get(f"/supervision/plan.xlsx?year={TODAY.year}")
+    assert plan.status_code == 200
+    assert unquote(plan["Content-Disposition"].split("''")[1]) == (
+        f"年度建设计划-梅河口市-220581-{TODAY.year}.xlsx")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(plan.streaming_content)))
+    note = dict(map(tuple, book.get_sheet_by_name("说明").to_python()[1:]))
+    assert (note["区划"], note["年度"]) == ("梅河口市", f"{TODAY.year} 年")
 
 
 def test_a_township_records_a_revisit_from_the_campaign_page(cast, on_ledger):
