@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Length, Substr
 
@@ -413,30 +414,71 @@ INSPECTIONS = "inspections.count"
 MEASURE_NAMES = (*MEASURES, INSPECTIONS)
 
 
+def _leaves(q: Q):
+    for child in q.children:
+        yield from (_leaves(child) if isinstance(child, Q) else [child])
+
+
+def _through_many(model, q: Q) -> bool:
+    """Whether `q` reaches records of which a house has many (its ledger entries): counted by
+    joining them, a house would count once per record."""
+    for key, _ in _leaves(q):
+        try:
+            field = model._meta.get_field(key.split("__")[0])
+        except FieldDoesNotExist:  # an annotation
+            continue
+        if field.one_to_many or field.many_to_many:
+            return True
+    return False
+
+
+def _counted(rows, width: int | None, **counts) -> dict[str, dict[str, int]]:
+    """{alias: {"": whole, child: n}} from one pass (grouped by child when `width`); a child
+    with none is left out, as a grouped count of the matching houses leaves it out."""
+    if not width:
+        found = rows.aggregate(**counts)
+        return {alias: {"": found[alias] or 0} for alias in counts}
+    out = {alias: {"": 0} for alias in counts}
+    for row in (rows.order_by().annotate(child=Substr("division_code", 1, width))
+                .values("child").annotate(**counts)):
+        for alias in counts:
+            if row[alias]:
+                out[alias][row["child"]] = row[alias]
+                out[alias][""] += row[alias]
+    return out
+
+
 def matrix(user, division: str | None, prefix: str, width: int | None,
            names: list[str]) -> dict[str, dict[str, int | None]]:
     """{measure: {child code or "": count}} over the standing houses in scope; "" is the
-    whole."""
+    whole (the sum of the children: every house is in one).
+
+    Three passes over the houses whatever the number of indicators (docs/decisions/0055):
+    the indicators of a house's own columns as conditional counts in one; those through its
+    ledger entries over the houses on the ledger, each an EXISTS so a house with several
+    entries counts once; the patrols as the inspections joined to the houses."""
     from anju.registry.models import House
 
     base = narrowed(user, House.objects.standing(), division).annotate(
         tags_text=Cast("priority_tags", TextField()))
-    out: dict[str, dict[str, int | None]] = {}
-    for name in dict.fromkeys(names):
+    wanted = list(dict.fromkeys(names))
+    alias = {name: f"m{i}" for i, name in enumerate(wanted)}
+    own, joined = {}, {}
+    for name in wanted:
         q = MEASURES.get(name)
-        if name != INSPECTIONS and q is None:
-            out[name] = {}
-            continue
-        counted = (Count("inspections", distinct=True) if name == INSPECTIONS
-                   else Count("id", distinct=True))
-        found = base if name == INSPECTIONS else base.filter(q)
-        whole = found.aggregate(n=counted)["n"] or 0
-        out[name] = {"": whole}
-        if width:
-            rows = (found.order_by().annotate(child=Substr("division_code", 1, width))
-                    .values("child").annotate(n=counted).values_list("child", "n"))
-            out[name].update(dict(rows))
-    return out
+        if q is not None:
+            (joined if _through_many(House, q) else own)[name] = q
+    counts = _counted(base, width, **{alias[n]: Count("id", filter=q) for n, q in own.items()})
+    if joined:
+        entries = House._meta.get_field("ledger_entries").related_model
+        on_ledger = base.filter(Exists(entries.objects.filter(house=OuterRef("pk"))))
+        counts |= _counted(on_ledger, width, **{
+            alias[n]: Count("id", filter=Exists(House.objects.filter(q, pk=OuterRef("pk"))))
+            for n, q in joined.items()})
+    if INSPECTIONS in alias:
+        # one row per inspection: each is joined to its one house, so none counts twice
+        counts |= _counted(base, width, **{alias[INSPECTIONS]: Count("inspections")})
+    return {name: counts.get(alias[name], {}) for name in wanted}
 
 
 def children(prefix: str, width: int | None) -> list[tuple[str, str]]:
