@@ -9,16 +9,18 @@ None (or "") is "not known", and the export leaves the cell empty rather than gu
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Length, Substr
 
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
 from anju.kit import keyset
+from anju.rectification.models import LedgerEntry, Measure
 from anju.registry.codes import (
     BUSINESS_USES,
     Alteration,
@@ -377,6 +379,16 @@ def _tagged(tag: str) -> Q:
     # the tags as JSON text (matrix() annotates it): one test for SQLite and PostgreSQL alike
     return Q(is_priority=True, tags_text__contains=f'"{tag}"')
 
+def _entries(**lookups) -> Q:
+    """The house has a ledger entry matching `lookups`: an EXISTS, not a join, so that a house
+    on the ledger more than once counts once without COUNT(DISTINCT)."""
+    return Q(Exists(LedgerEntry.objects.filter(house=OuterRef("pk"), **lookups)))
+
+
+def _measures(**lookups) -> Q:
+    return Q(Exists(Measure.objects.filter(entry__house=OuterRef("pk"), **lookups)))
+
+
 # name -> the houses it counts (a Q over standing houses); None: Anju has no source, left empty.
 MEASURES: dict[str, Q | None] = {
     "houses.screened": ~Q(screening_result=""),
@@ -399,37 +411,20 @@ MEASURES: dict[str, Q | None] = {
     "appraisal.done": ~Q(grade=Grade.UNRATED),
     **{f"appraisal.{g}": Q(grade=g) for g in "ABCD"},
     "appraisal.dangerous": Q(grade__in=("C", "D")),
-    "ledger.all": Q(ledger_entries__isnull=False),
-    "ledger.open": Q(ledger_entries__status="open"),
-    "ledger.controlled": Q(ledger_entries__status="controlled"),
-    "ledger.done": Q(ledger_entries__status__in=("accepted", "closed")),
-    "ledger.control_measure": Q(ledger_entries__measures__isnull=False)
-    & ~Q(ledger_entries__measures__kind__in=ENGINEERING),
-    "ledger.engineering_measure": Q(ledger_entries__measures__kind__in=ENGINEERING),
-    "ledger.watched": Q(ledger_entries__status__in=("open", "controlled")),
+    "ledger.all": _entries(),
+    "ledger.open": _entries(status="open"),
+    "ledger.controlled": _entries(status="controlled"),
+    "ledger.done": _entries(status__in=("accepted", "closed")),
+    # an entry with measures taken, none of them engineering
+    "ledger.control_measure": Q(Exists(LedgerEntry.objects.filter(
+        house=OuterRef("pk"), measures__isnull=False).exclude(measures__kind__in=ENGINEERING))),
+    "ledger.engineering_measure": _measures(kind__in=ENGINEERING),
+    "ledger.watched": _entries(status__in=("open", "controlled")),
     "unknown": None,
 }
 # The patrols count inspections, not houses.
 INSPECTIONS = "inspections.count"
 MEASURE_NAMES = (*MEASURES, INSPECTIONS)
-
-
-def _leaves(q: Q):
-    for child in q.children:
-        yield from (_leaves(child) if isinstance(child, Q) else [child])
-
-
-def _through_many(model, q: Q) -> bool:
-    """Whether `q` reaches records of which a house has many (its ledger entries): counted by
-    joining them, a house would count once per record."""
-    for key, _ in _leaves(q):
-        try:
-            field = model._meta.get_field(key.split("__")[0])
-        except FieldDoesNotExist:  # an annotation
-            continue
-        if field.one_to_many or field.many_to_many:
-            return True
-    return False
 
 
 def _counted(rows, width: int | None, **counts) -> dict[str, dict[str, int]]:
@@ -448,36 +443,40 @@ def _counted(rows, width: int | None, **counts) -> dict[str, dict[str, int]]:
     return out
 
 
+@contextmanager
+def _without_jit(alias: str):
+    """PostgreSQL compiles the one-pass count of forty indicators with its JIT for longer than
+    it takes to run (5 of 6 seconds at 200,000 houses): off for this transaction only, which
+    the pooler allows (SET LOCAL keeps no session state)."""
+    connection = connections[alias]
+    with transaction.atomic(using=alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def matrix(user, division: str | None, prefix: str, width: int | None,
            names: list[str]) -> dict[str, dict[str, int | None]]:
     """{measure: {child code or "": count}} over the standing houses in scope; "" is the
     whole (the sum of the children: every house is in one).
 
-    Three passes over the houses whatever the number of indicators (docs/decisions/0055):
-    the indicators of a house's own columns as conditional counts in one; those through its
-    ledger entries over the houses on the ledger, each an EXISTS so a house with several
-    entries counts once; the patrols as the inspections joined to the houses."""
+    Two passes over the houses whatever the number of indicators (docs/decisions/0055): every
+    indicator as a conditional count of houses in one (those through the ledger are EXISTS,
+    see _entries), the patrols as the inspections joined to the houses in the other."""
     from anju.registry.models import House
 
     base = narrowed(user, House.objects.standing(), division).annotate(
         tags_text=Cast("priority_tags", TextField()))
     wanted = list(dict.fromkeys(names))
     alias = {name: f"m{i}" for i, name in enumerate(wanted)}
-    own, joined = {}, {}
-    for name in wanted:
-        q = MEASURES.get(name)
-        if q is not None:
-            (joined if _through_many(House, q) else own)[name] = q
-    counts = _counted(base, width, **{alias[n]: Count("id", filter=q) for n, q in own.items()})
-    if joined:
-        entries = House._meta.get_field("ledger_entries").related_model
-        on_ledger = base.filter(Exists(entries.objects.filter(house=OuterRef("pk"))))
-        counts |= _counted(on_ledger, width, **{
-            alias[n]: Count("id", filter=Exists(House.objects.filter(q, pk=OuterRef("pk"))))
-            for n, q in joined.items()})
-    if INSPECTIONS in alias:
-        # one row per inspection: each is joined to its one house, so none counts twice
-        counts |= _counted(base, width, **{alias[INSPECTIONS]: Count("inspections")})
+    counted = {alias[n]: Count("id", filter=MEASURES[n]) for n in wanted
+               if MEASURES.get(n) is not None}
+    with _without_jit(base.db):
+        counts = _counted(base, width, **counted) if counted else {}
+        if INSPECTIONS in alias:
+            # one row per inspection: each is joined to its one house, so none counts twice
+            counts |= _counted(base, width, **{alias[INSPECTIONS]: Count("inspections")})
     return {name: counts.get(alias[name], {}) for name in wanted}
 
 

@@ -1,4 +1,4 @@
-"""The L1 supervision matrix counts in three passes over the houses, whatever the number of
+"""The L1 supervision matrix counts in two passes over the houses, whatever the number of
 indicators (docs/decisions/0055), and gives what the first form — one `COUNT(DISTINCT)` per
 indicator and per child — gave: indicator by indicator, division by division, on a township
 and a county with houses on the ledger twice, with control and engineering measures on
@@ -7,7 +7,7 @@ different entries, with several inspections, demolished and outside the scope.""
 from datetime import date
 
 import pytest
-from django.db.models import Count, TextField
+from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast, Substr
 
 from anju.appraisal.tests.test_inspections_due import inspected
@@ -23,6 +23,19 @@ pytestmark = pytest.mark.django_db
 TODAY = date.today()
 
 
+# The ledger indicators as they were: joins, hence COUNT(DISTINCT).
+FIRST_LEDGER = {
+    "ledger.all": Q(ledger_entries__isnull=False),
+    "ledger.open": Q(ledger_entries__status="open"),
+    "ledger.controlled": Q(ledger_entries__status="controlled"),
+    "ledger.done": Q(ledger_entries__status__in=("accepted", "closed")),
+    "ledger.control_measure": Q(ledger_entries__measures__isnull=False)
+    & ~Q(ledger_entries__measures__kind__in=national.ENGINEERING),
+    "ledger.engineering_measure": Q(ledger_entries__measures__kind__in=national.ENGINEERING),
+    "ledger.watched": Q(ledger_entries__status__in=("open", "controlled")),
+}
+
+
 def first_form(user, division, prefix, width, names):
     """The matrix as it was counted before (kept here as the reference), its children with
     nothing counted left out."""
@@ -30,7 +43,7 @@ def first_form(user, division, prefix, width, names):
         tags_text=Cast("priority_tags", TextField()))
     out = {}
     for name in dict.fromkeys(names):
-        q = national.MEASURES.get(name)
+        q = FIRST_LEDGER.get(name, national.MEASURES.get(name))
         if name != national.INSPECTIONS and q is None:
             out[name] = {}
             continue
