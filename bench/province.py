@@ -214,7 +214,6 @@ def _ledger_export() -> tuple[float, dict]:
 
 
 def _worker_seed(args) -> dict:
-    from anju.divisions.models import Division
     from anju.rectification.actions import backfill_ledger
     from anju.reports import rollup
 
@@ -225,11 +224,8 @@ def _worker_seed(args) -> dict:
     result["ledger_entries"] = backfill_ledger(result["ledger_area"])
     result["backfill_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
-    # County by county, as a nightly rebuild would: one rebuild of a whole province at
-    # 5,000,000 houses did not finish its inspection-due query in 35 minutes.
-    counties = sorted({c[:6] for c in Division.objects.filter(
-        level=12, code__startswith=area).values_list("code", flat=True)})
-    result["rollup_villages"] = sum(rollup.rebuild(c) for c in counties)
+    # The whole area in one rebuild (its inspection-due count is one pass since ADR 0055).
+    result["rollup_villages"] = rollup.rebuild(area)
     result["rollup_rebuild_s"] = round(time.perf_counter() - started, 1)
     return result
 

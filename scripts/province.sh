@@ -185,7 +185,7 @@ repoint() {
 }
 
 formation_settled() {  # one primary and two secondaries, each where the monitor wants it
-  [ "$(monitor_sql "select string_agg(reportedstate, ' ' order by reportedstate)
+  [ "$(monitor_sql "select string_agg(reportedstate::text, ' ' order by reportedstate::text)
                     from pgautofailover.node where reportedstate = goalstate")" \
     = "primary secondary secondary" ]
 }
