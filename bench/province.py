@@ -416,6 +416,8 @@ def main() -> None:
                         help="whose C/D houses go on the ledger in the province database: all "
                              "(default), or 梅河口市's only (a shorter run; the L1 matrix of the "
                              "province then counts one county's ledger)")
+    parser.add_argument("--label", default="",
+                        help="results go to <date>-province-<label>.{json,md}")
     parser.add_argument("--pg-url", help="PostgreSQL URL whose server may create databases")
     parser.add_argument("--worker", choices=("county", "province"), dest="scope",
                         help=argparse.SUPPRESS)
@@ -441,7 +443,7 @@ def main() -> None:
     run(args, report)
     report["ratios"] = compare(report["county"], report["province"])
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"{report['date']}-province"
+    stem = RESULTS / f"{report['date']}-province{'-' + args.label if args.label else ''}"
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     text = markdown(report)
     stem.with_suffix(".md").write_text(text)
