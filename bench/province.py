@@ -227,6 +227,8 @@ def _worker_seed(args) -> dict:
     # The whole area in one rebuild (its inspection-due count is one pass since ADR 0055).
     result["rollup_villages"] = rollup.rebuild(area)
     result["rollup_rebuild_s"] = round(time.perf_counter() - started, 1)
+    print(f"  rollup rebuild of {area}: {result['rollup_villages']:,} villages in "
+          f"{result['rollup_rebuild_s']} s", file=sys.stderr, flush=True)
     return result
 
 
