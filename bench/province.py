@@ -214,7 +214,6 @@ def _ledger_export() -> tuple[float, dict]:
 
 
 def _worker_seed(args) -> dict:
-    from anju.divisions.models import Division
     from anju.rectification.actions import backfill_ledger
     from anju.reports import rollup
 
@@ -225,12 +224,11 @@ def _worker_seed(args) -> dict:
     result["ledger_entries"] = backfill_ledger(result["ledger_area"])
     result["backfill_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
-    # County by county, as a nightly rebuild would: one rebuild of a whole province at
-    # 5,000,000 houses did not finish its inspection-due query in 35 minutes.
-    counties = sorted({c[:6] for c in Division.objects.filter(
-        level=12, code__startswith=area).values_list("code", flat=True)})
-    result["rollup_villages"] = sum(rollup.rebuild(c) for c in counties)
+    # The whole area in one rebuild (its inspection-due count is one pass since ADR 0055).
+    result["rollup_villages"] = rollup.rebuild(area)
     result["rollup_rebuild_s"] = round(time.perf_counter() - started, 1)
+    print(f"  rollup rebuild of {area}: {result['rollup_villages']:,} villages in "
+          f"{result['rollup_rebuild_s']} s", file=sys.stderr, flush=True)
     return result
 
 
@@ -420,6 +418,8 @@ def main() -> None:
                         help="whose C/D houses go on the ledger in the province database: all "
                              "(default), or 梅河口市's only (a shorter run; the L1 matrix of the "
                              "province then counts one county's ledger)")
+    parser.add_argument("--label", default="",
+                        help="results go to <date>-province-<label>.{json,md}")
     parser.add_argument("--pg-url", help="PostgreSQL URL whose server may create databases")
     parser.add_argument("--worker", choices=("county", "province"), dest="scope",
                         help=argparse.SUPPRESS)
@@ -445,7 +445,7 @@ def main() -> None:
     run(args, report)
     report["ratios"] = compare(report["county"], report["province"])
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"{report['date']}-province"
+    stem = RESULTS / f"{report['date']}-province{'-' + args.label if args.label else ''}"
     stem.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     text = markdown(report)
     stem.with_suffix(".md").write_text(text)

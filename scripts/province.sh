@@ -2,14 +2,18 @@
 # A province on one machine, on loopback ports, all in DIR: a pg_auto_failover monitor, a
 # primary and a synchronous secondary (either may be promoted), an asynchronous read replica
 # that is never promoted, the database anju, and pgbouncer (transaction pooling) in front of
-# the primary.
-#   scripts/province.sh start DIR    -> prints `export ANJU_PROVINCE_...=...` lines
-#   scripts/province.sh repoint DIR  -> points pgbouncer at the current primary (after a failover)
-#   scripts/province.sh stop DIR     -> stops everything started in DIR and removes DIR
+# the primary, kept on the primary by `anju pooler_follow` (it asks the monitor).
+#   scripts/province.sh start DIR        -> prints `export ANJU_PROVINCE_...=...` lines
+#   scripts/province.sh repoint DIR      -> points pgbouncer at the current primary at once
+#   scripts/province.sh rejoin DIR NODE  -> starts a stopped node's pg_autoctl again and waits
+#                                           for the formation: one primary, two secondaries
+#   scripts/province.sh stop DIR         -> stops everything started in DIR and removes DIR
 # DIR must be reachable by the postgres user when run as root (e.g. `mktemp -d /tmp/x.XXXXXX`).
 set -euo pipefail
 cmd=${1:-} dir=$(realpath -m "${2:-}")
-[ -n "${2:-}" ] || { echo "usage: $0 start|repoint|stop DIR" >&2; exit 2; }
+[ -n "${2:-}" ] || { echo "usage: $0 start|repoint|rejoin|stop DIR [NODE]" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv=${VENV:-.venv}; [[ $venv = /* ]] || venv=$root/$venv
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 nodes=(node1 node2 node3)  # node1 starts as primary, node2 its synchronous standby, node3 the replica
 
@@ -150,6 +154,15 @@ EOF
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir/userlist.txt" "$dir/pgbouncer.ini"
   as_owner /usr/sbin/pgbouncer -q -d "$dir/pgbouncer.ini"
   wait_for 10 "pgbouncer" "$bin/pg_isready" -h 127.0.0.1 -p "$(cat "$dir/pooler.port")" -d anju
+  # pgbouncer follows the primary: the follower listens to the monitor and reloads it.
+  mkdir -p "$dir/follower-data"
+  setsid env ANJU_DATA_DIR="$dir/follower-data" "$venv/bin/anju" pooler_follow \
+    --monitor "postgres://postgres@127.0.0.1:$monitor_port/pg_auto_failover" \
+    --ini "$dir/pgbouncer.ini" --database anju --every 2 \
+    --admin "postgres://postgres@127.0.0.1:$(cat "$dir/pooler.port")/pgbouncer" \
+    >"$dir/follower.log" 2>&1 </dev/null &
+  echo $! >"$dir/follower.pgid"
+  disown
 
   p=(); for node in "${nodes[@]}"; do p+=("$(cat "$dir/$node.port")"); done
   cat >"$dir/province.env" <<EOF
@@ -169,6 +182,21 @@ repoint() {
   write_pooler_ini "$port"
   kill -HUP "$(cat "$dir/pgbouncer.pid")"
   echo "pgbouncer now points at 127.0.0.1:$port"
+}
+
+formation_settled() {  # one primary and two secondaries, each where the monitor wants it
+  [ "$(monitor_sql "select string_agg(reportedstate::text, ' ' order by reportedstate::text)
+                    from pgautofailover.node where reportedstate = goalstate")" \
+    = "primary secondary secondary" ]
+}
+
+rejoin() {
+  local node=$1
+  [ -d "$dir/$node" ] || { echo "province: no node $node in $dir" >&2; return 1; }
+  in_background "$node" pg_autoctl run --pgdata "$dir/$node"
+  # The monitor has it rewind to the new primary's timeline and follow it.
+  wait_for 180 "$node to rejoin" formation_settled
+  monitor_sql "select nodename || ' ' || reportedstate from pgautofailover.node order by nodename"
 }
 
 stop() {
@@ -195,6 +223,7 @@ case $cmd in
     trap 'rc=$?; [ $rc -eq 0 ] || stop' EXIT
     start ;;
   repoint) repoint ;;
+  rejoin) rejoin "${3:?usage: $0 rejoin DIR NODE}" ;;
   stop) stop ;;
-  *) echo "usage: $0 start|repoint|stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|repoint|rejoin|stop DIR [NODE]" >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ echo "province started in $((SECONDS - started)) s"
 "$venv/bin/pytest" -p no:django -q -s -W ignore::pytest.PytestConfigWarning tests/province \
   > "$dir/pytest.log" 2>&1
 status=$?
-grep -E "^(workers|failover):" "$dir/pytest.log"
+grep -E "^(workers|failover|pooler|rejoin):" "$dir/pytest.log"
 [ $status -eq 0 ] || cat "$dir/pytest.log"
 tail -n 1 "$dir/pytest.log"
 exit $status

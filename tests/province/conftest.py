@@ -76,9 +76,9 @@ def anju(province, tmp_path_factory):
     env.pop("ANJU_REPLICA_URL", None)
 
     class Anju:
-        def __call__(self, *args, timeout=300) -> str:
-            done = subprocess.run(self._argv(args), env=env, cwd=ROOT, capture_output=True,
-                                  text=True, timeout=timeout)
+        def __call__(self, *args, timeout=300, **settings) -> str:
+            done = subprocess.run(self._argv(args), env={**env, **settings}, cwd=ROOT,
+                                  capture_output=True, text=True, timeout=timeout)
             assert done.returncode == 0, f"{args} failed:\n{done.stdout}\n{done.stderr}"
             return done.stdout
 

@@ -1,5 +1,6 @@
 """Anju's side of the province tests, run in subprocesses with Anju's settings (the tests
-themselves run without Django): `python driver.py setup|enqueue N|write-loop OUT STOP`."""
+themselves run without Django):
+`python driver.py setup|enqueue N|write-loop OUT STOP RUN|write-once ADDRESS`."""
 
 import json
 import sys
@@ -87,6 +88,24 @@ def write_loop(out_path: str, stop_path: str, run: str, give_up_after: str = "12
     print(json.dumps({"written": n, "errors": errors, "in_doubt": in_doubt}))
 
 
+def write_once(address: str, give_up_after: str = "60"):
+    """Registers one house, retrying while the database (or the pooler before it) refuses;
+    prints the seconds it took."""
+    clerk = User.objects.get(username=CLERK)
+    started = time.monotonic()
+    while True:
+        try:
+            _register(address, clerk)
+            break
+        except (OperationalError, InterfaceError, InternalError) as error:
+            if time.monotonic() - started > float(give_up_after):
+                raise
+            print(f"{type(error).__name__}: {str(error).strip()[:200]}", file=sys.stderr)
+            connection.close()
+            time.sleep(0.5)
+    print(json.dumps({"address": address, "seconds": round(time.monotonic() - started, 1)}))
+
+
 if __name__ == "__main__":
     verb, *args = sys.argv[1:]
     if verb == "setup":
@@ -96,5 +115,7 @@ if __name__ == "__main__":
         enqueue(int(args[0]))
     elif verb == "write-loop":
         write_loop(*args)
+    elif verb == "write-once":
+        write_once(*args)
     else:
         sys.exit(f"unknown verb {verb}")

@@ -1,5 +1,7 @@
 """Anju keeps writing while the primary dies: pg_auto_failover promotes the synchronous
-standby, Anju reconnects through the multi-host URL, and no acknowledged write is lost."""
+standby, Anju reconnects through the multi-host URL, and no acknowledged write is lost;
+pgbouncer follows the new primary by itself, and the killed node, started again, rejoins as
+the new primary's standby."""
 
 import json
 import os
@@ -61,7 +63,34 @@ def test_killing_the_primary_loses_no_acknowledged_write(province, anju, tmp_pat
     assert found == len(acknowledged)
     assert len({a["address"] for a in acknowledged}) == found
     assert downtime < DOWNTIME_BOUND_S
-    # pgbouncer follows the new primary.
-    subprocess.run(["bash", "scripts/province.sh", "repoint", str(province.dir)], check=True,
-                   cwd=ROOT)
+
+    # The killed node comes back (its pg_autoctl started again) while pgbouncer is checked.
+    new = province.primary_name()
+    rejoin = subprocess.Popen(["bash", "scripts/province.sh", "rejoin", str(province.dir), old],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        # pgbouncer follows the new primary by itself (anju pooler_follow): no repoint.
+        address = f"{run}-through-pgbouncer"
+        said = json.loads(anju("driver", "write-once", address, "60", timeout=120,
+                               DATABASE_URL=province.pooler_url,
+                               ANJU_DB_POOLER="pgbouncer").strip().splitlines()[-1])
+        assert province.query("SELECT count(*) FROM registry_house WHERE address = %s",
+                              (address,)) == [(1,)]
+        port = province.monitor("SELECT nodeport FROM pgautofailover.node WHERE nodename = %s",
+                                (new,))[0][0]
+        assert f"port={port} " in (province.dir / "pgbouncer.ini").read_text()
+        print(f"pooler: a write through pgbouncer {time.time() - crashed:.1f} s after the "
+              f"crash ({said['seconds']} s of retries), pgbouncer on {new} without a repoint")
+        rejoined, _ = rejoin.communicate(timeout=240)
+    finally:
+        if rejoin.poll() is None:
+            rejoin.kill()
+    assert rejoin.returncode == 0, rejoined
+    states = dict(province.monitor("SELECT nodename, reportedstate FROM pgautofailover.node "
+                                   "WHERE reportedstate = goalstate"))
+    print(f"rejoin: {old} {states.get(old)}, {new} {states.get(new)}")
+    assert states[old] == "secondary" and states[new] == "primary"
+    assert province.query("SELECT count(*) FROM registry_house WHERE address LIKE %s",
+                          (f"{run}-%",)) == [(found + 1,)]
 

@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Case, DateField, Exists, OuterRef, Subquery, Value, When
+from django.db import connections
+from django.db.models import Case, DateField, Exists, Max, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from anju.appraisal.models import Hazard, Inspection, ScreeningItemKind
@@ -69,6 +70,36 @@ def with_last_inspection(houses):
     last = (Inspection.objects.filter(house=OuterRef("pk")).order_by("-inspected_on")
             .values("inspected_on")[:1])
     return houses.annotate(last_inspected_on=Subquery(last))
+
+
+def inspection_due_by_village(houses, *, today: date) -> dict[str, tuple[int, date | None]]:
+    """R-MH-14 for whole areas (the statistics): {village: (houses due, the earliest last
+    inspection among the houses not due)} over `houses` (an unscoped House queryset).
+
+    One pass, whatever the size: each standing low-income house's last inspection comes from
+    one grouped join (house_low_income_due_idx beside inspection_latest_idx), and the village
+    figures are a grouped sum over those rows. A house-by-house subquery and a `NOT IN` of the
+    due houses (the figures' first form) turn quadratic once the due houses outgrow work_mem:
+    a province's rebuild did not finish in 35 minutes (docs/decisions/0055)."""
+    cutoffs = region_cutoffs("", today, lambda p: p.periodic_inspection_interval_days)
+    cutoff = (Value(cutoffs[0][1], output_field=DateField()) if len(cutoffs) == 1 else
+              Case(*[When(within(prefix), then=Value(on)) for prefix, on in cutoffs[:-1]],
+                   default=Value(cutoffs[-1][1]), output_field=DateField()))
+    per_house = (houses.filter(certified_low_income=True, status=HouseStatus.STANDING)
+                 .order_by().values("id", "division_code")
+                 .annotate(cutoff=cutoff, last=Max("inspections__inspected_on")))
+    inner, params = per_house.query.sql_with_params()
+    connection = connections[per_house.db]
+    with connection.cursor() as cursor:
+        # due: no inspection since the region's cutoff (never inspected: due now)
+        cursor.execute(
+            "SELECT division_code,"
+            " SUM(CASE WHEN last IS NULL OR last < cutoff THEN 1 ELSE 0 END),"
+            " MIN(CASE WHEN last >= cutoff THEN last END)"
+            f" FROM ({inner}) per_house GROUP BY division_code", params)
+        rows = cursor.fetchall()
+    field = DateField()
+    return {code: (int(due), field.to_python(first)) for code, due, first in rows}
 
 
 def inspections_due_for_user(user, *, division: str | None = None, today: date | None = None,

@@ -9,15 +9,18 @@ None (or "") is "not known", and the export leaves the cell empty rather than gu
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import connections, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast, Length, Substr
 
 from anju.divisions.models import Division
 from anju.divisions.scope import narrowed, within
 from anju.kit import keyset
+from anju.rectification.models import LedgerEntry, Measure
 from anju.registry.codes import (
     BUSINESS_USES,
     Alteration,
@@ -376,6 +379,16 @@ def _tagged(tag: str) -> Q:
     # the tags as JSON text (matrix() annotates it): one test for SQLite and PostgreSQL alike
     return Q(is_priority=True, tags_text__contains=f'"{tag}"')
 
+def _entries(**lookups) -> Q:
+    """The house has a ledger entry matching `lookups`: an EXISTS, not a join, so that a house
+    on the ledger more than once counts once without COUNT(DISTINCT)."""
+    return Q(Exists(LedgerEntry.objects.filter(house=OuterRef("pk"), **lookups)))
+
+
+def _measures(**lookups) -> Q:
+    return Q(Exists(Measure.objects.filter(entry__house=OuterRef("pk"), **lookups)))
+
+
 # name -> the houses it counts (a Q over standing houses); None: Anju has no source, left empty.
 MEASURES: dict[str, Q | None] = {
     "houses.screened": ~Q(screening_result=""),
@@ -398,14 +411,15 @@ MEASURES: dict[str, Q | None] = {
     "appraisal.done": ~Q(grade=Grade.UNRATED),
     **{f"appraisal.{g}": Q(grade=g) for g in "ABCD"},
     "appraisal.dangerous": Q(grade__in=("C", "D")),
-    "ledger.all": Q(ledger_entries__isnull=False),
-    "ledger.open": Q(ledger_entries__status="open"),
-    "ledger.controlled": Q(ledger_entries__status="controlled"),
-    "ledger.done": Q(ledger_entries__status__in=("accepted", "closed")),
-    "ledger.control_measure": Q(ledger_entries__measures__isnull=False)
-    & ~Q(ledger_entries__measures__kind__in=ENGINEERING),
-    "ledger.engineering_measure": Q(ledger_entries__measures__kind__in=ENGINEERING),
-    "ledger.watched": Q(ledger_entries__status__in=("open", "controlled")),
+    "ledger.all": _entries(),
+    "ledger.open": _entries(status="open"),
+    "ledger.controlled": _entries(status="controlled"),
+    "ledger.done": _entries(status__in=("accepted", "closed")),
+    # an entry with measures taken, none of them engineering
+    "ledger.control_measure": Q(Exists(LedgerEntry.objects.filter(
+        house=OuterRef("pk"), measures__isnull=False).exclude(measures__kind__in=ENGINEERING))),
+    "ledger.engineering_measure": _measures(kind__in=ENGINEERING),
+    "ledger.watched": _entries(status__in=("open", "controlled")),
     "unknown": None,
 }
 # The patrols count inspections, not houses.
@@ -413,30 +427,57 @@ INSPECTIONS = "inspections.count"
 MEASURE_NAMES = (*MEASURES, INSPECTIONS)
 
 
+def _counted(rows, width: int | None, **counts) -> dict[str, dict[str, int]]:
+    """{alias: {"": whole, child: n}} from one pass (grouped by child when `width`); a child
+    with none is left out, as a grouped count of the matching houses leaves it out."""
+    if not width:
+        found = rows.aggregate(**counts)
+        return {alias: {"": found[alias] or 0} for alias in counts}
+    out = {alias: {"": 0} for alias in counts}
+    for row in (rows.order_by().annotate(child=Substr("division_code", 1, width))
+                .values("child").annotate(**counts)):
+        for alias in counts:
+            if row[alias]:
+                out[alias][row["child"]] = row[alias]
+                out[alias][""] += row[alias]
+    return out
+
+
+@contextmanager
+def _without_jit(alias: str):
+    """PostgreSQL compiles the one-pass count of forty indicators with its JIT for longer than
+    it takes to run (5 of 6 seconds at 200,000 houses): off for this transaction only, which
+    the pooler allows (SET LOCAL keeps no session state)."""
+    connection = connections[alias]
+    with transaction.atomic(using=alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def matrix(user, division: str | None, prefix: str, width: int | None,
            names: list[str]) -> dict[str, dict[str, int | None]]:
     """{measure: {child code or "": count}} over the standing houses in scope; "" is the
-    whole."""
+    whole (the sum of the children: every house is in one).
+
+    Two passes over the houses whatever the number of indicators (docs/decisions/0055): every
+    indicator as a conditional count of houses in one (those through the ledger are EXISTS,
+    see _entries), the patrols as the inspections joined to the houses in the other."""
     from anju.registry.models import House
 
     base = narrowed(user, House.objects.standing(), division).annotate(
         tags_text=Cast("priority_tags", TextField()))
-    out: dict[str, dict[str, int | None]] = {}
-    for name in dict.fromkeys(names):
-        q = MEASURES.get(name)
-        if name != INSPECTIONS and q is None:
-            out[name] = {}
-            continue
-        counted = (Count("inspections", distinct=True) if name == INSPECTIONS
-                   else Count("id", distinct=True))
-        found = base if name == INSPECTIONS else base.filter(q)
-        whole = found.aggregate(n=counted)["n"] or 0
-        out[name] = {"": whole}
-        if width:
-            rows = (found.order_by().annotate(child=Substr("division_code", 1, width))
-                    .values("child").annotate(n=counted).values_list("child", "n"))
-            out[name].update(dict(rows))
-    return out
+    wanted = list(dict.fromkeys(names))
+    alias = {name: f"m{i}" for i, name in enumerate(wanted)}
+    counted = {alias[n]: Count("id", filter=MEASURES[n]) for n in wanted
+               if MEASURES.get(n) is not None}
+    with _without_jit(base.db):
+        counts = _counted(base, width, **counted) if counted else {}
+        if INSPECTIONS in alias:
+            # one row per inspection: each is joined to its one house, so none counts twice
+            counts |= _counted(base, width, **{alias[INSPECTIONS]: Count("inspections")})
+    return {name: counts.get(alias[name], {}) for name in wanted}
 
 
 def children(prefix: str, width: int | None) -> list[tuple[str, str]]:

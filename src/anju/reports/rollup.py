@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from anju.appraisal.codes import HazardStatus
 from anju.appraisal.models import Hazard
-from anju.appraisal.queries import inspections_due, with_last_inspection
+from anju.appraisal.queries import inspection_due_by_village
 from anju.divisions.models import Division, Level
 from anju.divisions.scope import LEVEL_LENGTHS, within
 from anju.kit.events import RecordsChanged
@@ -38,7 +38,7 @@ from anju.rectification.codes import (
 )
 from anju.rectification.models import LedgerEntry, Measure
 from anju.rectification.queries import engineering_overdue_q, overdue_q
-from anju.registry.codes import HouseStatus, LowIncomeCategory, Occupancy
+from anju.registry.codes import Occupancy
 from anju.registry.models import House
 from anju.reports import applications
 from anju.reports.figures import DAILY, FIGURES, NAMES
@@ -166,22 +166,15 @@ def _lead_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date
 def _inspection_counts(where: Q, today: date) -> tuple[dict[str, dict], dict[str, date]]:
     """R-MH-14: houses due for their periodic inspection per village, and the day the next
     house not yet due falls due (its last inspection plus its region's interval)."""
-    houses = House.objects.filter(where)
-    rows = (inspections_due(houses, today=today).order_by().values("division_code")
-            .annotate(n=Count("id")).values_list("division_code", "n"))
-    out = {code: {"inspections_due": n} for code, n in rows}
-    due_now = inspections_due(houses, today=today).values("pk")
     resolve = profile_resolver(today)
-    next_due = {}
-    for code, last in (with_last_inspection(
-            houses.filter(status=HouseStatus.STANDING,
-                          household__low_income_category__in=LowIncomeCategory.values)
-            .exclude(pk__in=due_now)).order_by().values("division_code")
-            .annotate(first=Min("last_inspected_on")).values_list("division_code", "first")):
-        if last is not None:
-            days = resolve(code).periodic_inspection_interval_days
+    out, next_due = {}, {}
+    for code, (due, first) in inspection_due_by_village(House.objects.filter(where),
+                                                        today=today).items():
+        if due:
+            out[code] = {"inspections_due": due}
+        if first is not None:
             # due once last + interval < today: the count holds through last + interval
-            next_due[code] = last + timedelta(days=days)
+            next_due[code] = first + timedelta(days=resolve(code).periodic_inspection_interval_days)
     return out, next_due
 
 
