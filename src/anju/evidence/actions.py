@@ -166,8 +166,8 @@ def presence_capture(capture_id: int | None, *, house: House | None, act: str,
                      acting_user, on=None, errors: list | None = None) -> Capture | None:
     """R-MH-9, R-MH-10, R-CJ-8, R-CJ-3: the capture a presence act rests on, checked: the same
     house and act, not used before, and no flag left unaccepted. Under the region's
-    `evidence_presence_required` (on by default) an act naming no capture is refused; only a
-    region that turned it off may record one without (then None). A case with no house on
+    `evidence_presence_required` (off unless the region's profile turns it on) an act naming
+    no capture is refused; elsewhere it is recorded without one (then None). A case with no house on
     the register (a household building its first house) has nowhere to capture yet. Given
     `errors`, a refusal of the capture joins the act's other problems there (and None is
     returned) instead of being raised alone."""

@@ -90,10 +90,12 @@ class Profile:
     # platform's defaults. A fix worse than the accuracy, a position farther than the distance
     # from the house, a camera clock farther than the tolerance from the capture is flagged;
     # photos within the bits of one another are one photo (at most 3: the index's bands).
-    # The presence acts (stage inspection, acceptance, the ledger's acceptance, spot check) each
-    # rest on a capture of the house and act, its flags cleared or accepted. On by default; a
-    # region may only turn it off by its own recorded profile.
-    evidence_presence_required: bool = True
+    # Where a region turns it on (its recorded profile), the presence acts (stage inspection,
+    # acceptance, the ledger's acceptance, spot check) each rest on a capture of the house and
+    # act, its flags cleared or accepted. Off by default: the plans ask for the visit, not for
+    # a phone's record of it, and the HTTP contract records these acts without one; a capture
+    # that is given is checked either way.
+    evidence_presence_required: bool = False
     evidence_gps_accuracy_max_m: int = 50
     evidence_distance_max_m: int = 200
     evidence_photo_time_tolerance_minutes: int = 60

@@ -38,6 +38,18 @@ def upload(data: bytes, name="photo.jpg"):
 
 
 @pytest.fixture
+def presence_required(db):
+    """梅河口市 turns on `evidence_presence_required` by its recorded profile."""
+    from datetime import date
+
+    from anju.policy.models import PolicyProfile
+
+    return PolicyProfile.objects.create(division_prefix="220581", base="meihekou-2021",
+                                        effective_from=date(2020, 1, 1),
+                                        overrides={"evidence_presence_required": True})
+
+
+@pytest.fixture
 def house(make_household, make_house):
     return make_house(household=make_household(), lat=HOUSE_AT[0], lng=HOUSE_AT[1])
 

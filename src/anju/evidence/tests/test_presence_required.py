@@ -1,10 +1,9 @@
 """R-MH-9 "及时到现场逐户进行技术指导和检查", R-MH-10 竣工验收, R-CJ-8 验收合格后方可销号 and
 R-CJ-3 "面对面”抽查: each of these acts is done at the house, so under the region's
-`evidence_presence_required` (on unless the region turns it off) none is recorded without a
-capture of that house and act whose flags are cleared or accepted — whichever door it comes
-through."""
+`evidence_presence_required` (a region's choice, off unless its profile turns it on) none is
+recorded without a capture of that house and act whose flags are cleared or accepted —
+whichever door it comes through. A capture that is given is checked wherever it is."""
 
-from datetime import date
 
 import pytest
 
@@ -17,7 +16,6 @@ from anju.evidence import actions
 from anju.evidence.commands import AcceptCapture
 from anju.evidence.models import Capture
 from anju.kit.errors import AnjuError
-from anju.policy.models import PolicyProfile
 from anju.rectification.models import Acceptance
 from anju.rectification.tests.conftest import at_the_house, days_ago
 
@@ -35,7 +33,7 @@ def building(cast, make_household, make_house):
 
 
 def test_a_stage_inspection_without_a_capture_is_refused_and_nothing_is_recorded(
-        building, cast, nothing_written):
+        building, cast, nothing_written, presence_required):
     """R-MH-9"""
     photo = building.doc("基础")
     with nothing_written(building.case), pytest.raises(AnjuError) as refused:
@@ -46,7 +44,8 @@ def test_a_stage_inspection_without_a_capture_is_refused_and_nothing_is_recorded
     assert not StageInspection.objects.exists()
 
 
-def test_a_completion_acceptance_without_a_capture_is_refused(building, cast, nothing_written):
+def test_a_completion_acceptance_without_a_capture_is_refused(building, cast, nothing_written,
+                                                              presence_required):
     """R-MH-10"""
     building.to("completed")
     report = building.doc("验收报告")
@@ -58,8 +57,8 @@ def test_a_completion_acceptance_without_a_capture_is_refused(building, cast, no
     assert not CompletionAcceptance.objects.exists()
 
 
-def test_the_ledger_acceptance_is_refused_through_the_api_without_a_capture(api, cast,
-                                                                            on_ledger):
+def test_the_ledger_acceptance_is_refused_through_the_api_without_a_capture(
+        api, cast, on_ledger, presence_required):
     """R-CJ-8: the error names the field, the rule and a stable code, in the API's shape."""
     _, entry_id = on_ledger("c")
     clerk = api(cast.shancheng)
@@ -85,7 +84,7 @@ def spot_check(house, user, evidence_id=None):
         evidence_id=evidence_id), acting_user=user)
 
 
-def test_a_spot_check_without_a_capture_is_refused(house, cast):
+def test_a_spot_check_without_a_capture_is_refused(house, cast, presence_required):
     """R-CJ-3"""
     with pytest.raises(AnjuError) as refused:
         spot_check(house, cast.shancheng)
@@ -119,8 +118,8 @@ def test_a_routine_village_check_needs_no_capture(house, cast):
     assert made.level == "village"
 
 
-def test_the_spot_check_page_refuses_without_a_capture_and_names_the_rule(browser, house,
-                                                                          cast):
+def test_the_spot_check_page_refuses_without_a_capture_and_names_the_rule(
+        browser, house, cast, presence_required):
     """The page goes through the same verb."""
     r = browser(cast.shancheng).post(f"/appraisal/houses/{house.pk}/inspections/new/", {
         "level": "spot_check", "inspected_on": str(TODAY), "inspector": "县住建局"})
@@ -129,12 +128,19 @@ def test_the_spot_check_page_refuses_without_a_capture_and_names_the_rule(browse
     assert not Inspection.objects.exists()
 
 
-def test_a_region_that_turns_the_requirement_off_records_a_stage_inspection_without_one(
-        building, cast):
-    """`evidence_presence_required` is the region's to set, by its recorded profile."""
-    PolicyProfile.objects.create(division_prefix="220581", base="meihekou-2021",
-                                 effective_from=date(2020, 1, 1),
-                                 overrides={"evidence_presence_required": False})
+def test_where_the_region_has_not_turned_it_on_the_acts_are_recorded_as_the_api_states(
+        building, cast, api, on_ledger):
+    """`evidence_presence_required` is the region's to set, by its recorded profile; without
+    it a stage inspection and the ledger's acceptance are recorded as the HTTP contract
+    states them, with no capture."""
     building.act("stage_inspection", cast.shancheng, stage="foundation", passed=True,
                  on=AGO[5], photo_ids=[building.doc("基础")])
     assert StageInspection.objects.filter(application=building.case).count() == 1
+    _, entry_id = on_ledger("c")
+    clerk = api(cast.shancheng)
+    assert clerk.post(f"/api/v1/rectifications/{entry_id}/measures", {
+        "kind": "repair_reinforce", "started_on": days_ago(10),
+        "completed_on": days_ago(8)}).status_code == 201
+    r = clerk.post(f"/api/v1/rectifications/{entry_id}/acceptance",
+                   {"accepted_on": days_ago(4), "passed": True, "inspectors": ["张工"]})
+    assert r.status_code == 201, r.json()

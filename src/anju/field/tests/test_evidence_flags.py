@@ -7,6 +7,7 @@ from anju.appraisal.models import Inspection
 from anju.evidence import actions as evidence
 from anju.evidence.commands import AcceptCapture
 from anju.evidence.models import Capture
+from anju.evidence.tests.conftest import presence_required  # noqa: F401
 from anju.field.tests.conftest import TODAY, capture, jpeg, post_photo, screening, sha, stored
 
 SUBMISSIONS = "/api/v1/field/submissions"
@@ -102,7 +103,7 @@ def test_a_field_spot_check_with_a_clear_capture_is_recorded_on_it(api, cast, ho
     assert Capture.objects.get(pk=out["capture_id"]).used_for_id == made.pk
 
 
-def test_a_field_spot_check_without_photos_is_refused(api, cast, house):
+def test_a_field_spot_check_without_photos_is_refused(api, cast, house, presence_required):  # noqa: F811
     out = api(cast.shancheng).post(SUBMISSIONS, capture(
         "inspection", inspection(house, "spot_check"))).json()
     assert (out["error"]["code"], out["error"]["field"]) == ("evidence_required", "evidence_id")
