@@ -33,6 +33,7 @@ from anju.exchange.api import imports as exchange_imports
 from anju.exchange.api import job_routes as exchange_jobs
 from anju.field.api import router as field_router
 from anju.kit.errors import AnjuError, Code, ValidationErrors
+from anju.policy.api import rules_router
 from anju.policy.catalogue import rule_ids
 from anju.public.api import villager_reports
 from anju.quality.api import house_verifications
@@ -89,6 +90,7 @@ api.add_router("/imports", exchange_imports)
 api.add_router("/jobs", exchange_jobs)
 api.add_router("/stats", stats_router)
 api.add_router("/villager-reports", villager_reports)
+api.add_router("/rules", rules_router)
 api.add_router("/programmes", programmes)
 api.add_router("/lookbacks", lookbacks)
 api.add_router("/summaries", summaries)
