@@ -14,6 +14,9 @@ from anju.appraisal import actions
 from anju.appraisal.commands import RecordAppraisal, RecordInspection, RecordScreening
 from anju.appraisal.models import Appraisal, Hazard, Inspection, Screening
 from anju.appraisal.queries import due_on, inspections_due_page, item_kinds_for_user
+from anju.evidence.models import Act as EvidenceAct
+from anju.evidence.models import Capture
+from anju.evidence.present import flags_summary
 from anju.policy.rules import profile_resolver
 from anju.registry.queries import get_house_for_user
 from anju.web.apikit import ERRORS, Out, PageParams
@@ -98,6 +101,9 @@ class InspectionOut(Schema):
     photo_ids: list[int]
     hazard: HazardOut | None
     recorded_at: datetime
+    capture_id: int | None = Field(None, description="抽查所依据的现场取证")
+    flags: list[dict] = Field([], description="现场取证的疑点 [{code, detail}]，未认可的")
+    accepted_flags: list[dict] = Field([], description="已认可的疑点，含认可人和理由")
 
 
 class ItemKindOut(Schema):
@@ -142,8 +148,20 @@ def present_appraisal(appraisal: Appraisal) -> dict:
             "recorded_at": localtime(appraisal.recorded_at)}
 
 
-def present_inspection(inspection: Inspection) -> dict:
-    return {"id": inspection.pk, "house_id": inspection.house_id, "level": inspection.level,
+def spot_check_captures(inspections) -> dict[int, Capture]:
+    """The capture each spot check rests on (R-CJ-3), by inspection id, in one query."""
+    ids = [i.pk for i in inspections if i.level == "spot_check"]
+    if not ids:
+        return {}
+    return {c.used_for_id: c for c in Capture.objects.filter(
+        act=EvidenceAct.SPOT_CHECK, used_for_id__in=ids)}
+
+
+def present_inspection(inspection: Inspection, capture: Capture | None = None) -> dict:
+    evidence = flags_summary(capture)
+    return {"capture_id": evidence["capture_id"], "flags": evidence["flags"],
+            "accepted_flags": evidence["accepted_flags"],
+            "id": inspection.pk, "house_id": inspection.house_id, "level": inspection.level,
             "inspected_on": inspection.inspected_on, "inspector": inspection.inspector,
             "findings": inspection.findings, "major_hazard": inspection.major_hazard,
             "business_in_use": inspection.business_in_use,
@@ -197,7 +215,8 @@ def create_inspection(request, house_id: int, payload: RecordInspection):
     house = get_house_for_user(request.user, house_id)
     inspection = actions.record_inspection(house, payload, acting_user=request.user,
                                            origin=request.origin)
-    return 201, present_inspection(inspection)
+    return 201, present_inspection(inspection,
+                                   spot_check_captures([inspection]).get(inspection.pk))
 
 
 @house_records.get("/{house_id}/inspections", response={200: list[InspectionOut], **ERRORS},
@@ -205,8 +224,9 @@ def create_inspection(request, house_id: int, payload: RecordInspection):
 @requires("registry.view")
 def list_inspections(request, house_id: int):
     house = get_house_for_user(request.user, house_id)
-    inspections = house.inspections.prefetch_related("photos", "hazards__controls")
-    return [present_inspection(i) for i in inspections]
+    inspections = list(house.inspections.prefetch_related("photos", "hazards__controls"))
+    captures = spot_check_captures(inspections)
+    return [present_inspection(i, captures.get(i.pk)) for i in inspections]
 
 
 @catalogue.get("/item-kinds", response={200: list[ItemKindOut], **ERRORS},
