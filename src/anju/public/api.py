@@ -36,7 +36,7 @@ class LeadOut(Schema):
     entry_id: int = Field(description="整治台账编号（id）")
     house_id: int
     division_code: str
-    kind: free_text(20, "反映情况") = Field(description="occupied 有人居住或使用、sign_damaged 警示标志或围挡损坏")
+    kind: str = Field(description="occupied 有人居住或使用、sign_damaged 警示标志或围挡损坏")
     received_on: date = Field(description="村民反映日期")
     due_on: date = Field(description="核查期限（R-CJ-7，villager_report_days）")
     status: str = Field(description="open 待核查、closed 已核查")
@@ -114,9 +114,10 @@ REPORT_KINDS = {"occupied": ReportKind.OCCUPIED, "in_use": ReportKind.OCCUPIED,
 
 
 class ReportIn(Schema):
-    kind: free_text(20, "反映情况") = Field(description="occupied 有人居住、in_use 有人使用（经营、堆放等）、"
-                                  "damaged 警示标志或围挡损坏",
-                      json_schema_extra={"enum": list(REPORT_KINDS)})
+    kind: free_text(20, "反映情况") = Field(
+        description="occupied 有人居住、in_use 有人使用（经营、堆放等）、"
+                    "damaged 警示标志或围挡损坏",
+        json_schema_extra={"enum": list(REPORT_KINDS)})
     text: column_text(VillagerReport, "text", max_length=TEXT_MAX * 2) = Field(
         "", description=f"补充说明，至多 {TEXT_MAX} 字")
     phone: column_text(VillagerReport, "phone", max_length=PHONE_LENGTH) = Field(
