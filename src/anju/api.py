@@ -35,7 +35,7 @@ from anju.field.api import router as field_router
 from anju.kit.errors import AnjuError, Code, ValidationErrors
 from anju.policy.api import rules_router
 from anju.policy.catalogue import rule_ids
-from anju.public.api import villager_reports
+from anju.public.api import public_acts, signs, villager_reports
 from anju.quality.api import house_verifications
 from anju.quality.api import router as quality_router
 from anju.rectification.api import exports as rectification_exports
@@ -91,6 +91,8 @@ api.add_router("/jobs", exchange_jobs)
 api.add_router("/stats", stats_router)
 api.add_router("/villager-reports", villager_reports)
 api.add_router("/rules", rules_router)
+api.add_router("/rectifications", signs)
+api.add_router("/public", public_acts)
 api.add_router("/programmes", programmes)
 api.add_router("/lookbacks", lookbacks)
 api.add_router("/summaries", summaries)

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from anju import views
 from anju.accounts.access import public
 from anju.api import api
+from anju.public import views as public_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,5 +33,7 @@ urlpatterns = [
     path("roster/", include("anju.roster.urls")),
     path("reminders/", include("anju.reminders.urls")),
     path("public/", include("anju.public.urls")),
+    # the short address of a sign's public page (api.md "Warning signs"): the same page
+    path("s/<str:token>", public_views.sign_page, name="sign_short"),
     path("api/v1/", api.urls),
 ]

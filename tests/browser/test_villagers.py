@@ -38,7 +38,7 @@ def test_a_villager_reports_at_a_sign_and_the_township_closes_the_lead(
                     str(tmp_path / "sign")], check=True)
     [png] = tmp_path.glob("sign-*.png")
     url = zxingcpp.read_barcodes(Image.open(png))[0].text
-    assert re.fullmatch(re.escape(server) + r"/public/h/[A-Za-z0-9_-]{43}/", url)
+    assert re.fullmatch(re.escape(server) + r"/s/[A-Za-z0-9_-]{43}", url)
 
     phone = chromium.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True,
                                  has_touch=True).new_page()

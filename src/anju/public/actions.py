@@ -268,6 +268,7 @@ class CaseStatus:
     subsidy: Decimal | None
     paid_amount: Decimal
     paid_on: date | None
+    status: str = ""  # the stage's code (api.md `stage`), "" with no case yet
 
 
 _DUMMY: dict = {}
@@ -310,7 +311,7 @@ def look_up_status(cmd: LookUpStatus, *, client: str) -> CaseStatus | None:
     approved = case.status in APPROVED_STATUSES
     return CaseStatus(case.year, case.get_status_display(), case.get_method_display(),
                       approved, case.subsidy_amount if approved else None,
-                      case.paid_amount, case.paid_on)
+                      case.paid_amount, case.paid_on, case.status)
 
 
 # ---------------------------------------------------------------- the notices' QR codes

@@ -1,12 +1,27 @@
 """The warning sign (A4 PDF, WeasyPrint as ADR 0014) and the QR codes (segno: pure Python)."""
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from anju.divisions.queries import place_names
 from anju.public.queries import township_phone
 
 SIGN_TITLE = "危险房屋 禁止居住使用"
+
+
+def public_url(request, path: str) -> str:
+    """The address a QR code carries: ANJU_PUBLIC_URL when the public host differs from the
+    one clerks use, else this request's host."""
+    base = settings.PUBLIC_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+def sign_url(request, token: str) -> str:
+    """The house's public page a sign's QR code opens, at the short address api.md names
+    (`/s/{token}`); the page and the API print alike."""
+    return public_url(request, reverse("sign_short", args=[token]))
 
 
 def qr_svg(url: str, *, scale: int = 6) -> str:

@@ -1,7 +1,6 @@
 """The villagers' pages (public: no account, every request admitted and recorded) and the
 township's pages for signs and leads. Thin: the doors, the verbs and the rules decide."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
@@ -29,13 +28,6 @@ SIGN_ROWS = 500
 
 def _client(request) -> str:
     return client_hash(client_ip(request))
-
-
-def _public_url(request, path: str) -> str:
-    """The address a QR code carries: ANJU_PUBLIC_URL when the public host differs from the
-    one clerks use, else this request's host."""
-    base = settings.PUBLIC_URL.rstrip("/")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 def _too_many(request, error) -> HttpResponse:
@@ -178,7 +170,8 @@ def notice_qr(request, notice_id: int):
                                    application__in=cases_for_user(request.user)).first()
     if notice is None:
         raise Http404()
-    url = _public_url(request, reverse("public:notice", args=[actions.notice_link(notice)]))
+    url = documents.public_url(request,
+                               reverse("public:notice", args=[actions.notice_link(notice)]))
     return HttpResponse(documents.qr_svg_bytes(url, scale=4), content_type="image/svg+xml")
 
 
@@ -210,11 +203,7 @@ def signs_pdf(request):
         messages.error(request, "请先勾选要打印警示标志的房屋")
         return redirect("public:signs")
     printed = actions.print_signs(entries, acting_user=request.user, origin=request.origin)
-
-    def url_of(token):
-        return _public_url(request, reverse("public:sign", args=[token]))
-
-    pdf = documents.signs_pdf(printed, url_of)
+    pdf = documents.signs_pdf(printed, lambda token: documents.sign_url(request, token))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="warning-signs.pdf"'
     return response

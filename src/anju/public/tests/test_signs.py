@@ -129,7 +129,7 @@ def test_the_sign_pdf_reads_in_chinese_and_its_qr_code_opens_the_house_page(
     assert len(pages) == 2
     urls = [zxingcpp.read_barcodes(Image.open(p))[0].text for p in pages]
     tokens = [SignToken.objects.get(entry_id=i).token for i in (first, second)]
-    assert urls == [f"http://testserver/public/h/{t}/" for t in tokens]
+    assert urls == [f"http://testserver/s/{t}" for t in tokens]
 
 
 def test_a_village_cadre_of_another_village_cannot_print_a_sign_outside_its_scope(
