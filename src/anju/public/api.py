@@ -36,7 +36,8 @@ class LeadOut(Schema):
     entry_id: int = Field(description="整治台账编号（id）")
     house_id: int
     division_code: str
-    kind: str = Field(description="occupied 有人居住或使用、sign_damaged 警示标志或围挡损坏")
+    kind: str = Field(description="occupied 有人居住或使用、damaged 警示标志或围挡损坏"
+                                  "（与 POST 的写法一致）")
     received_on: date = Field(description="村民反映日期")
     due_on: date = Field(description="核查期限（R-CJ-7，villager_report_days）")
     status: str = Field(description="open 待核查、closed 已核查")
@@ -59,10 +60,15 @@ class LeadFilters(PageParams):
     overdue: bool = Field(False, description="true：只列逾期未核查的线索")
 
 
+# A lead's kind in the contract's words, as a report is filed (api.md: occupied/in_use/damaged).
+CONTRACT_KINDS = {ReportKind.OCCUPIED: "occupied", ReportKind.SIGN_DAMAGED: "damaged"}
+
+
 def present_lead(lead, today: date) -> dict:
     return {"id": lead.pk, "number": lead.number, "entry_id": lead.entry_id,
             "house_id": lead.entry.house_id, "division_code": lead.division_code,
-            "kind": lead.kind, "received_on": timezone.localdate(lead.reported_at),
+            "kind": CONTRACT_KINDS.get(lead.kind, lead.kind),
+            "received_on": timezone.localdate(lead.reported_at),
             "due_on": lead.due_on, "status": lead.status,
             "overdue": lead.status == LeadStatus.OPEN and lead.due_on < today,
             "closed_on": lead.closed_on, "control_check_id": lead.control_check_id,

@@ -28,6 +28,15 @@ def test_the_township_lists_its_leads_with_deadline_and_status(signed, villager,
     assert "13700001234" not in str(body) and "晚上有灯" not in str(body)
 
 
+def test_a_damaged_sign_is_listed_in_the_words_a_report_is_filed_in(signed, villager, api,
+                                                                    cast):
+    _, token = signed()
+    assert villager().post(f"/api/v1/public/signs/{token}/reports", {"kind": "damaged"},
+                           content_type="application/json").status_code == 202
+    [item] = api(cast.shancheng).get(URL).json()["items"]
+    assert item["kind"] == "damaged"
+
+
 def test_filters_overdue_status_and_division_inside_the_scope(one_late, api, cast):
     late = one_late
     clerk = api(cast.shancheng)
