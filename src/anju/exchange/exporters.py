@@ -501,10 +501,10 @@ def national_stream(layout, user, division: str | None, *, reveal: bool,
     if counted is not None:
         rows = _Total(counted).wrap(rows)
     sheet = _sheet_name(layout.title, set())
-    # The layout's columns and rows are fixed: what the file covers goes on a sheet of its own.
-    note = export_note(layout.title, prefix_of(user, division), timezone.localdate(),
-                       ("版式", f"{layout.code}（生效日期 {layout.effective:%Y-%m-%d}）"))
-    return total, stream_workbook([(sheet, header, rows, above)], note=note)
+    # The layout is fixed to its one sheet, columns and rows (the national system reads it
+    # so): what the file covers goes in the file name and the printed page header only.
+    note = export_note(layout.title, prefix_of(user, division), timezone.localdate())
+    return total, stream_workbook([(sheet, header, rows, above)], note=note, note_sheet=False)
 
 
 def national_file_name(layout, user, division: str | None) -> str:

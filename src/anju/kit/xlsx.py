@@ -103,7 +103,8 @@ def stream_xlsx(header: Iterable[tuple[str, int]], rows: Iterable[tuple], *,
 
 
 def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Iterable[tuple]]],
-                    *, batch: int = 500, note: Iterable[tuple[str, str]] = ()) -> Iterator[bytes]:
+                    *, batch: int = 500, note: Iterable[tuple[str, str]] = (),
+                    note_sheet: bool = True) -> Iterator[bytes]:
     """The .xlsx bytes of several sheets, each (name, header, rows) or (name, header, rows,
     above): `above` is rows of bold titles over the header (a caption, the upper level of a
     two-level header). The names are known before any row is read, the rows of each sheet are
@@ -111,10 +112,11 @@ def stream_workbook(sheets: Iterable[tuple[str, Iterable[tuple[str, int]], Itera
 
     `note` is (item, text) pairs — what the file covers, for whom, as of when: they go on a
     last sheet 说明, and the first of them, joined, into every sheet's printed page header, so
-    that neither the columns nor the first row of a fixed layout move."""
+    that neither the columns nor the first row of a fixed layout move. Without `note_sheet`
+    (a layout whose sheets are counted by the system that reads it) the header alone."""
     sheets, note = list(sheets), list(note)
     header_text = "　".join(text for _, text in note[:3])
-    if note:
+    if note and note_sheet:
         sheets.append((NOTE_SHEET, NOTE_HEADER, note))
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)

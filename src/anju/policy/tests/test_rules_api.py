@@ -33,5 +33,5 @@ def test_a_search_and_an_unknown_rule(api, cast):
     client = api(cast.shancheng)
     found = client.get("/api/v1/rules", {"q": "公示"}).json()
     assert "R-MH-4" in {rule["id"] for rule in found} and len(found) < len(catalogue())
-    r = client.get("/api/v1/rules/R-XX-1")
+    r = client.get("/api/v1/rules/no-such-rule")
     assert r.status_code == 404 and r.json()["error"]["field"] == "rule_id"
