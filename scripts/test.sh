@@ -21,24 +21,20 @@ run() {
 }
 
 # Every test runs; none runs twice for nothing. The suite runs whole on SQLite; on PostgreSQL it
-# keeps the tests that touch the database (the rest would run identically). Each browser test
-# runs once, the files alternating between the two databases (with `all`) so that both keep
-# a share of the pages and the two runs take about as long.
-browser_files() {
-  local db=$1 files
-  files=$(ls tests/browser/test_*.py)
-  if [ "$which" != all ]; then echo "$files"; return; fi
-  echo "$files" | awk -v half="$([ "$db" = sqlite ] && echo 1 || echo 0)" 'NR % 2 == half'
-}
-
+# keeps the tests that touch the database (the rest would run identically). With `all`, each
+# browser test runs once: the two databases take a share each (ANJU_BROWSER_SHARD, see
+# tests/browser/conftest.py), so both keep some of the pages and the two runs take about as
+# long.
 suite() {
-  local db=$1 only=0
-  [ "$db" = postgres ] && [ "$which" = all ] && only=1
+  local db=$1 only=0 shard=""
+  if [ "$which" = all ]; then
+    [ "$db" = postgres ] && only=1
+    shard=$([ "$db" = sqlite ] && echo 0/2 || echo 1/2)
+  fi
   run "unit and API tests ($db)" env ANJU_DATA_DIR="$work/$db" ANJU_TESTS_DATABASE_ONLY=$only \
     "$venv/bin/pytest" -q src
-  # shellcheck disable=SC2046
-  run "browser tests ($db)" env ANJU_DATA_DIR="$work/$db-browser" "$venv/bin/pytest" -q \
-    $(browser_files "$db")
+  run "browser tests ($db)" env ANJU_DATA_DIR="$work/$db-browser" ANJU_BROWSER_SHARD=$shard \
+    "$venv/bin/pytest" -q tests/browser
 }
 
 run "lint" "$venv/bin/ruff" check src tests bench

@@ -199,3 +199,30 @@ def capture_on_site(page, act_label: str, seed: int) -> None:
 def on_site():
     """on_site(page, act label, seed): capture_on_site as a fixture for the tests."""
     return capture_on_site
+
+
+# The accessibility check's pages are independent of one another and many; the other files are
+# flows whose tests may follow one another.
+SPLIT_BY_TEST = {"test_accessibility.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """ANJU_BROWSER_SHARD=K/N keeps one share of the browser tests, so that `make test` runs
+    each once across its two databases: whole files in turn, and the pages of the
+    accessibility check one by one (scripts/test.sh)."""
+    shard = os.environ.get("ANJU_BROWSER_SHARD")
+    if not shard:
+        return
+    k, n = map(int, shard.split("/"))
+    files = sorted({item.path.name for item in items} - SPLIT_BY_TEST)
+    seen: dict[str, int] = {}
+    keep, drop = [], []
+    for item in items:
+        name = item.path.name
+        if name in SPLIT_BY_TEST:
+            index = seen[name] = seen.get(name, -1) + 1
+        else:
+            index = files.index(name)
+        (keep if index % n == k else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
