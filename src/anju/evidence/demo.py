@@ -19,7 +19,7 @@ from anju.registry.models import House
 SOMEWHERE = (42.53, 125.67)
 
 
-def photo(seed: int | None = None, *, taken=None, size=(640, 480)) -> bytes:
+def photo(seed: int | None = None, *, taken=None, size=(640, 480), quality=85) -> bytes:
     """A JPEG of random blocks, one scene per seed (unseeded: a scene of its own); `taken`
     (naive local time) goes in EXIF DateTimeOriginal."""
     rng = random.Random(seed)
@@ -30,7 +30,7 @@ def photo(seed: int | None = None, *, taken=None, size=(640, 480)) -> bytes:
     if taken is not None:
         exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, exif=exif)
+    image.save(out, "JPEG", quality=quality, exif=exif)
     return out.getvalue()
 
 

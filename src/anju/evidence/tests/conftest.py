@@ -1,18 +1,16 @@
 """Photos made on the spot (Pillow), with or without the camera's own time, and captures
 sent through the verb as a phone would."""
 
-import io
-import random
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from anju.evidence import actions
 from anju.evidence.commands import RecordCapture
+from anju.evidence.demo import photo
 from anju.rectification.tests.conftest import dangerous_house, on_ledger  # noqa: F401
 
 HOUSE_AT = (Decimal("42.530000"), Decimal("125.670000"))
@@ -21,16 +19,7 @@ HOUSE_AT = (Decimal("42.530000"), Decimal("125.670000"))
 def picture(seed: int, *, taken: datetime | None = None, size=(640, 480),
             quality=90) -> bytes:
     """A JPEG of random blocks (one seed, one scene); `taken` goes in EXIF DateTimeOriginal."""
-    rng = random.Random(seed)
-    small = Image.new("L", (16, 12))
-    small.putdata([rng.randrange(256) for _ in range(16 * 12)])
-    image = small.resize(size, Image.Resampling.BILINEAR).convert("RGB")
-    exif = Image.Exif()
-    if taken is not None:
-        exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, exif=exif)
-    return out.getvalue()
+    return photo(seed, taken=taken, size=size, quality=quality)
 
 
 def upload(data: bytes, name="photo.jpg"):
